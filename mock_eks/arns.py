@@ -1,0 +1,36 @@
+"""ARN formats, and which ARN kinds are taggable (each family registers its own)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):eks:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<resource>.+)$")
+
+# resource type (first path element of the ARN's resource) -> finder(store, path parts) -> record or None
+Finder = Callable[[Any, list[str]], Any]
+TAGGABLE: dict[str, Finder] = {}
+
+
+def taggable(resource_type: str) -> Callable[[Finder], Finder]:
+    """Register how to find the record behind ``arn:...:eks:...:<resource_type>/...``."""
+
+    def register(finder: Finder) -> Finder:
+        TAGGABLE[resource_type] = finder
+        return finder
+
+    return register
+
+
+def build(partition: str, region: str, account: str, resource: str) -> str:
+    return f"arn:{partition}:eks:{region}:{account}:{resource}"
+
+
+def parse(arn: str) -> dict[str, str] | None:
+    match = ARN.match(arn)
+    return match.groupdict() if match else None
+
+
+IAM_ROLE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+IAM_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}$")

@@ -1,0 +1,198 @@
+"""The one pipeline every entry point uses: resolve, route, parse, validate, handle, serialize."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_eks import accounts, errors
+from mock_eks.lifecycle import Timing
+from mock_eks.protocol import JSON_HEADERS, ParseError, error_headers, parse_request, serialize_output
+from mock_eks.spec import OPERATIONS, ROUTES, Operation
+from mock_eks.store import Backend, RegionStore
+from mock_eks.validation import compile_shape, validation_message
+
+log = logging.getLogger("mock_eks")
+Handler = Callable[..., Any]
+HANDLERS: dict[tuple[str, str], Handler] = {}
+
+
+def operation(name: str, service: str = "eks") -> Callable[[Handler], Handler]:
+    """Register the handler of one modelled operation."""
+    if name not in OPERATIONS[service]:
+        # a newer botocore may drop an operation: register nothing rather than fail at import
+        return lambda handler: handler
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[(service, name)] = handler
+        return handler
+
+    return register
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class Context:
+    """What a handler knows about the request it serves."""
+
+    backend: Backend
+    store: RegionStore
+    op: Operation
+    account: str
+    region: str
+    partition: str
+    now: float
+    timing: Timing
+    access_key: str | None = None
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def arn(self, resource: str) -> str:
+        return f"arn:{self.partition}:eks:{self.region}:{self.account}:{resource}"
+
+    def member_names(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Handler keywords back under their model member names, for records that echo them."""
+        names = self.op.names_by_arg
+        return {names.get(key, key): value for key, value in kwargs.items() if value is not None}
+
+    def due(self, kind: str) -> float:
+        return self.now + self.timing.seconds(kind)
+
+    def schedule(self, kind: str, transition: Callable[[float], None]) -> float:
+        """Run ``transition(due)`` at the start of the first request at or after the due time."""
+        due = self.due(kind)
+        self.backend.lifecycle.schedule(due, transition)
+        return due
+
+    def invalid_parameter(self, message: str, **fields: Any) -> errors.ServiceError:
+        """The operation's own invalid-input error (usually InvalidParameterException)."""
+        return errors.parameter_error(self.op.service, self.op.error_codes)(message, **fields)
+
+    def invalid_request(self, message: str, **fields: Any) -> errors.ServiceError:
+        """The operation's own 'not in this state' error (usually InvalidRequestException)."""
+        return errors.request_error(self.op.service, self.op.error_codes)(message, **fields)
+
+    def error(self, code: str, message: str, **fields: Any) -> errors.ServiceError:
+        """An error of this operation's service by its model code."""
+        return errors.BY_SERVICE[self.op.service][code](message, **fields)
+
+
+def _error_response(error: errors.ServiceError, request_id: str) -> Response:
+    headers = error_headers(error.code)
+    headers["x-amzn-RequestId"] = request_id
+    return Response(error.status, headers, json.dumps(error.body()).encode())
+
+
+def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, str, str | None, str]:
+    """(service, region, access key, path with query) of a request."""
+    url = request.url
+    scheme_end = url.find("://")
+    rest = url[scheme_end + 3 :] if scheme_end >= 0 else url
+    slash = rest.find("/")
+    host, path = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
+    access_key, scope_region, scope_service = accounts.credential_scope(request.headers.get("Authorization"))
+    match = accounts.HOST.match(host)
+    if match is not None:
+        return match.group("service"), match.group("region"), access_key, path
+    service = service_hint or (scope_service if scope_service in OPERATIONS else None)
+    return service, scope_region or accounts.DEFAULT_REGION, access_key, path
+
+
+def _route(service: str | None, method: str, path: str) -> tuple[Operation, dict[str, str]] | errors.ServiceError:
+    services = (service,) if service else tuple(ROUTES)
+    wrong_method = False
+    for name in services:
+        found = ROUTES[name].match(method, path)
+        if found:
+            return found
+        wrong_method = wrong_method or found is False
+    if wrong_method:
+        return errors.MethodNotAllowedError(f"Method {method} is not allowed for {path}")
+    return errors.UnknownOperationError(f"No operation matches {method} {path}")
+
+
+def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: str | None = None) -> Response:
+    """Serve one HTTP request against ``backend``."""
+    request_id = str(uuid.uuid4())
+    service, region, access_key, target = _resolve(request, service_hint)
+    path, _, query = target.partition("?")
+    routed = _route(service, request.method.upper(), path)
+    if isinstance(routed, errors.ServiceError):
+        return _error_response(routed, request_id)
+    op, labels = routed
+    try:
+        body = request.body or b""
+        params = parse_request(op, labels, query, body if isinstance(body, bytes) else body.encode())
+        problems: list[str] = []
+        if op.model.input_shape is not None:
+            compile_shape(op.model.input_shape)(params, "", problems)
+        if problems:
+            raise errors.parameter_error(op.service, op.error_codes)(validation_message(problems))
+    except ParseError as error:
+        return _error_response(errors.parameter_error(op.service, op.error_codes)(str(error)), request_id)
+    except errors.ServiceError as error:
+        return _error_response(error, request_id)
+
+    handler = HANDLERS.get((op.service, op.name))
+    if handler is None:
+        error = errors.request_error(op.service, op.error_codes)(
+            f"mock_eks does not implement {op.name} yet ({op.service})."
+        )
+        return _error_response(error, request_id)
+
+    account = accounts.account_for(access_key)
+    partition = accounts.partition_for(region)
+    with backend.lock:
+        now = time.time()
+        backend.lifecycle.apply_due(now)
+        store = backend.region(account, region, partition)
+        ctx = Context(backend, store, op, account, region, partition, now, timing, access_key, request_id)
+        try:
+            result = _call(ctx, handler, params)
+            payload = serialize_output(op, result)
+        except errors.ServiceError as error:
+            return _error_response(error, request_id)
+        except Exception:  # noqa: BLE001 - the client gets a ServerException, the log gets the traceback
+            log.exception("mock_eks handler for %s failed", op.name)
+            server_error = errors.BY_SERVICE[op.service].get("ServerException") or errors.BY_SERVICE[op.service][
+                "InternalServerException"
+            ]
+            return _error_response(server_error(f"Internal failure while serving {op.name}."), request_id)
+    return Response(op.status, {**JSON_HEADERS, "x-amzn-RequestId": request_id}, payload)
+
+
+def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
+    members = ctx.op.members
+    kwargs = {members[name].arg: value for name, value in params.items()}
+    token = params.get("clientRequestToken")
+    if token is None or "clientRequestToken" not in members:
+        return handler(ctx, **kwargs)
+    # A repeat with the same token and parameters is the same request: answer it again.
+    fingerprint = hash(json.dumps({k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True))
+    key = (ctx.op.name, token)
+    seen = ctx.store.idempotency.get(key)
+    if seen is not None:
+        if seen[0] == fingerprint:
+            return seen[1]
+        raise ctx.invalid_parameter(f"The client request token {token} was already used with different parameters.")
+    result = handler(ctx, **kwargs)
+    ctx.store.idempotency[key] = (fingerprint, result)
+    return result

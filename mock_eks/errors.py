@@ -1,0 +1,103 @@
+"""The error hierarchy: one class per error shape of each model.
+
+Codes, HTTP statuses and the fields each error body may carry come from the
+models' error shapes, so EKS's AccessDeniedException is 403 while EKS Auth's
+is 400 without anyone writing either number down.
+
+EKS classes are attributes of this module (``errors.ResourceNotFoundException``);
+EKS Auth's live on ``errors.auth`` (``errors.auth.InvalidTokenException``).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from mock_eks.spec import MODELS
+
+
+class ServiceError(Exception):
+    """An error the client sees as an AWS error response."""
+
+    code: str = "ServiceError"
+    status: int = 400
+    service: str = "eks"
+    fields: tuple[str, ...] = ("message",)
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = fields
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body: ``message`` plus only the fields this error shape defines."""
+        body: dict[str, Any] = {"message": self.message}
+        for key, value in self.extra.items():
+            if key in self.fields and value is not None:
+                body[key] = value
+        return body
+
+
+class UnknownOperationError(ServiceError):
+    """No operation of either model answers this method and path."""
+
+    code = "UnknownOperationException"
+    status = 404
+
+
+class MethodNotAllowedError(ServiceError):
+    """The path belongs to an operation, but not with this HTTP method."""
+
+    code = "MethodNotAllowedException"
+    status = 405
+
+
+def _error_classes(service: str) -> dict[str, type[ServiceError]]:
+    classes: dict[str, type[ServiceError]] = {}
+    for shape in MODELS[service].error_shapes:
+        error = shape.metadata.get("error", {})
+        classes[shape.name] = type(
+            shape.name,
+            (ServiceError,),
+            {
+                "code": error.get("code", shape.name),
+                "status": error.get("httpStatusCode", 400),
+                "service": service,
+                "fields": tuple(shape.members),
+                "__module__": __name__,
+                "__qualname__": shape.name if service == "eks" else f"auth.{shape.name}",
+            },
+        )
+    return classes
+
+
+EKS_ERRORS = _error_classes("eks")
+AUTH_ERRORS = _error_classes("eks-auth")
+globals().update(EKS_ERRORS)
+auth = SimpleNamespace(**AUTH_ERRORS)
+BY_SERVICE = {"eks": EKS_ERRORS, "eks-auth": AUTH_ERRORS}
+
+# The error the mock raises for input that breaks the model, by preference.
+_PARAMETER_ERRORS = ("InvalidParameterException", "InvalidRequestException", "BadRequestException", "ClientException")
+
+
+def parameter_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
+    """The class for 'this input is invalid', as the operation's own error list names it."""
+    classes = BY_SERVICE[service]
+    for code in _PARAMETER_ERRORS:
+        if code in error_codes and code in classes:
+            return classes[code]
+    return classes["InvalidParameterException"]
+
+
+def request_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
+    """The class for 'this request cannot be served now' (state conflicts, unimplemented)."""
+    classes = BY_SERVICE[service]
+    for code in ("InvalidRequestException", "BadRequestException", "InvalidParameterException", "ClientException"):
+        if code in error_codes and code in classes:
+            return classes[code]
+    return classes["InvalidRequestException"]
+
+
+def __getattr__(name: str) -> type[ServiceError]:  # pragma: no cover - typing aid only
+    raise AttributeError(name)

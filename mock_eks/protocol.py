@@ -1,0 +1,155 @@
+"""rest-json on the wire: the request parser and the shape-driven serializer.
+
+The serializer writes exactly what an output or error shape allows: members
+outside the shape and None values are dropped, timestamps become epoch
+seconds. Records are dicts keyed by member name, or objects whose snake_case
+attributes are named after the members (with an ``extra`` dict for members
+the mock stores without reasoning about them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from botocore.model import Shape
+from botocore import xform_name
+
+from mock_eks.spec import Operation
+
+Serializer = Callable[[Any], Any]
+_MISSING = object()
+
+
+class ParseError(Exception):
+    """The request body or query string cannot be read as the model says."""
+
+
+# -- request ---------------------------------------------------------------------------------------
+
+_QUERY_SCALARS: dict[str, Callable[[str], Any]] = {
+    "integer": int,
+    "long": int,
+    "boolean": lambda text: {"true": True, "false": False}[text.lower()],
+    "double": float,
+    "float": float,
+}
+
+
+def parse_request(op: Operation, labels: dict[str, str], query: str, body: bytes) -> dict[str, Any]:
+    """Input members by model name, from URI labels, the query string and the JSON body."""
+    params: dict[str, Any] = dict(labels)
+    if query:
+        for key, text in parse_qsl(query, keep_blank_values=True):
+            member = op.query_members.get(key)
+            if member is None:
+                continue
+            shape = member.shape
+            if shape.type_name == "list":
+                params.setdefault(member.name, []).append(text)
+                continue
+            convert = _QUERY_SCALARS.get(shape.type_name)
+            if convert is None:
+                params[member.name] = text
+                continue
+            try:
+                params[member.name] = convert(text)
+            except (ValueError, KeyError):
+                # left as text, so the validator reports the type error for this member
+                params[member.name] = text
+    if body and op.body_members:
+        try:
+            document = json.loads(body)
+        except ValueError as error:
+            raise ParseError(f"Could not parse request body into json: {error}") from None
+        if not isinstance(document, dict):
+            raise ParseError("Request body must be a JSON object")
+        for key, value in document.items():
+            member = op.body_members.get(key)
+            if member is not None:
+                params[member.name] = value
+    return params
+
+
+# -- response --------------------------------------------------------------------------------------
+
+_serializers: dict[int, Serializer | None] = {}
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return value
+
+
+def compile_serializer(shape: Shape) -> Serializer | None:
+    """A function that turns a record into this shape's JSON value; None where the value passes as is."""
+    key = id(shape)
+    if key in _serializers:
+        return _serializers[key]
+    type_name = shape.type_name
+    if type_name == "timestamp":
+        _serializers[key] = _timestamp
+        return _timestamp
+    if type_name not in ("structure", "list", "map"):
+        _serializers[key] = None
+        return None
+
+    if type_name == "structure":
+        fields: list[tuple[str, str, Serializer | None]] = []
+
+        def serialize_structure(value: Any) -> Any:
+            out = {}
+            if isinstance(value, dict):
+                for name, _attr, child in fields:
+                    item = value.get(name)
+                    if item is not None:
+                        out[name] = child(item) if child is not None else item
+                return out
+            extra = getattr(value, "extra", None) or {}
+            for name, attr, child in fields:
+                item = getattr(value, attr, _MISSING)
+                if item is _MISSING:
+                    item = extra.get(name)
+                if item is not None:
+                    out[name] = child(item) if child is not None else item
+            return out
+
+        _serializers[key] = serialize_structure
+        fields.extend((name, xform_name(name), compile_serializer(member)) for name, member in shape.members.items())
+        return serialize_structure
+
+    if type_name == "list":
+
+        def serialize_list(value: Any) -> Any:
+            return [item_serializer(item) for item in value] if item_serializer is not None else list(value)
+
+        _serializers[key] = serialize_list
+        item_serializer = compile_serializer(shape.member)
+        return serialize_list
+
+    def serialize_map(value: Any) -> Any:
+        return {k: value_serializer(v) for k, v in value.items()} if value_serializer is not None else dict(value)
+
+    _serializers[key] = serialize_map
+    value_serializer = compile_serializer(shape.value)
+    return serialize_map
+
+
+def serialize_output(op: Operation, result: Any) -> bytes:
+    """The response body for ``result`` as the operation's output shape allows it."""
+    shape = op.model.output_shape
+    if shape is None or result is None:
+        return b"{}"
+    serializer = compile_serializer(shape)
+    return json.dumps(serializer(result) if serializer else result, separators=(",", ":")).encode()
+
+
+def error_headers(code: str) -> dict[str, str]:
+    return {"Content-Type": "application/json", "x-amzn-ErrorType": code}
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}

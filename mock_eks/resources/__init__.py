@@ -1,0 +1,3 @@
+"""Operation handlers, one module per resource family. Importing this package registers them all."""
+
+from mock_eks.resources import cluster_updates, clusters, tags, updates  # noqa: F401

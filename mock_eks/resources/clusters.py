@@ -1,0 +1,338 @@
+"""Clusters: CreateCluster, DescribeCluster, ListClusters, DeleteCluster."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_eks import arns, versions
+from mock_eks.certificates import cluster_ca_data
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
+from mock_eks.store import Collection
+
+LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+# Families that refuse a cluster's deletion while they hold something: (child name, description)
+BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [("nodegroups", "nodegroups"), ("fargate_profiles", "Fargate profiles")]
+
+
+@dataclass(slots=True, eq=False)
+class Cluster:
+    name: str
+    arn: str
+    created_at: float
+    version: str | None
+    role_arn: str | None
+    status: str
+    resources_vpc_config: dict[str, Any] | None = None
+    kubernetes_network_config: dict[str, Any] | None = None
+    logging: dict[str, Any] | None = None
+    access_config: dict[str, Any] | None = None
+    upgrade_policy: dict[str, Any] | None = None
+    platform_version: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    health: dict[str, Any] | None = None
+    client_request_token: str | None = None
+    encryption_config: list[dict[str, Any]] | None = None
+    connector_config: dict[str, Any] | None = None
+    deletion_protection: bool | None = None
+    # every other member of the input, echoed as given (new model members included)
+    extra: dict[str, Any] = field(default_factory=dict)
+    endpoint_url: str | None = None
+    oidc_issuer: str | None = None
+    ca_data: str | None = None
+    # child resources by family ("nodegroups", "addons", "updates", ...), created on first use
+    children: dict[str, Collection[Any]] = field(default_factory=dict)
+
+    def child(self, family: str) -> Collection[Any]:
+        collection = self.children.get(family)
+        if collection is None:
+            collection = self.children[family] = Collection()
+        return collection
+
+    @property
+    def provisioned(self) -> bool:
+        return self.status not in ("CREATING", "PENDING", "FAILED")
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.endpoint_url if self.provisioned else None
+
+    @property
+    def identity(self) -> dict[str, Any] | None:
+        return {"oidc": {"issuer": self.oidc_issuer}} if self.oidc_issuer and self.provisioned else None
+
+    @property
+    def certificate_authority(self) -> dict[str, str] | None:
+        if self.endpoint_url is None or not self.provisioned:
+            return None
+        if self.ca_data is None:
+            # made on first read, not at create: most tests never look at it
+            self.ca_data = cluster_ca_data(self.created_at)
+        return {"data": self.ca_data}
+
+
+@arns.taggable("cluster")
+def _tagged_cluster(store: Any, parts: list[str]) -> Cluster | None:
+    return store.clusters.get(parts[1]) if len(parts) == 2 else None
+
+
+def normalise_logging(logging: dict[str, Any] | None, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """EKS's form: one entry of enabled types and one of disabled types, over all five log types."""
+    enabled = {t for entry in (current or {}).get("clusterLogging", []) if entry.get("enabled") for t in entry["types"]}
+    for entry in (logging or {}).get("clusterLogging", []):
+        types = set(entry.get("types") or [])
+        if entry.get("enabled"):
+            enabled |= types
+        else:
+            enabled -= types
+    groups = []
+    on = [t for t in LOG_TYPES if t in enabled]
+    off = [t for t in LOG_TYPES if t not in enabled]
+    if on:
+        groups.append({"types": on, "enabled": True})
+    if off:
+        groups.append({"types": off, "enabled": False})
+    return {"clusterLogging": groups}
+
+
+def _check_log_types(ctx: Any, logging: dict[str, Any] | None) -> None:
+    for entry in (logging or {}).get("clusterLogging", []):
+        for log_type in entry.get("types") or []:
+            if log_type not in LOG_TYPES:
+                raise ctx.invalid_parameter(f"Unknown log type '{log_type}'; valid types are {', '.join(LOG_TYPES)}.")
+
+
+def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
+    for cidr in cidrs or []:
+        try:
+            ipaddress.ip_network(cidr, strict=True)
+        except ValueError:
+            raise ctx.invalid_parameter(f"The following CIDRs are invalid in publicAccessCidrs: [{cidr}]") from None
+
+
+def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
+    subnets = list(request.get("subnetIds") or [])
+    groups = list(request.get("securityGroupIds") or [])
+    if len(set(subnets)) < 2:
+        raise ctx.invalid_parameter("Subnets specified must be in at least two different AZs", clusterName=None)
+    if len(groups) > 5:
+        raise ctx.invalid_parameter("You can specify up to 5 security groups; found " + str(len(groups)) + ".")
+    public = request.get("endpointPublicAccess", True)
+    private = request.get("endpointPrivateAccess", False)
+    if not public and not private:
+        raise ctx.invalid_parameter("The cluster endpoint must have public access, private access, or both enabled.")
+    cidrs = request.get("publicAccessCidrs")
+    check_public_access_cidrs(ctx, cidrs)
+    # clusters on the same subnets share a VPC, as they would in EC2
+    vpc = "vpc-" + hashlib.sha256(",".join(sorted(subnets)).encode()).hexdigest()[:17]
+    return {
+        "subnetIds": subnets,
+        "securityGroupIds": groups,
+        "clusterSecurityGroupId": aws_id("sg"),
+        "vpcId": vpc,
+        "endpointPublicAccess": public,
+        "endpointPrivateAccess": private,
+        "publicAccessCidrs": list(cidrs) if cidrs else ["0.0.0.0/0"],
+    }
+
+
+def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
+    request = dict(request or {})
+    family = request.get("ipFamily", "ipv4")
+    config: dict[str, Any] = {"ipFamily": family}
+    cidr = request.get("serviceIpv4Cidr")
+    if family == "ipv6":
+        if cidr:
+            raise ctx.invalid_parameter("serviceIpv4Cidr can't be specified when ipFamily is ipv6.")
+        config["serviceIpv6Cidr"] = f"fd{hex_id(2, upper=False)}:{hex_id(4, upper=False)}:{hex_id(4, upper=False)}::/108"
+    elif cidr:
+        try:
+            network = ipaddress.ip_network(cidr, strict=True)
+        except ValueError:
+            raise ctx.invalid_parameter(f"serviceIpv4Cidr '{cidr}' is not a valid IPv4 CIDR block.") from None
+        if network.version != 4 or not any(network.subnet_of(block) for block in PRIVATE_BLOCKS):
+            raise ctx.invalid_parameter(
+                f"serviceIpv4Cidr '{cidr}' must be within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
+            )
+        if not 12 <= network.prefixlen <= 24:
+            raise ctx.invalid_parameter(f"serviceIpv4Cidr '{cidr}' must be between /24 and /12.")
+        config["serviceIpv4Cidr"] = str(network)
+    else:
+        config["serviceIpv4Cidr"] = "10.100.0.0/16"
+    if "elasticLoadBalancing" in request:
+        config["elasticLoadBalancing"] = request["elasticLoadBalancing"]
+    return config
+
+
+def check_auto_mode(ctx: Any, compute: Any, storage: Any, network: Any) -> None:
+    """EKS Auto Mode's three capabilities are enabled or disabled together."""
+    flags = {
+        "computeConfig.enabled": (compute or {}).get("enabled"),
+        "storageConfig.blockStorage.enabled": ((storage or {}).get("blockStorage") or {}).get("enabled"),
+        "kubernetesNetworkConfig.elasticLoadBalancing.enabled": ((network or {}).get("elasticLoadBalancing") or {}).get(
+            "enabled"
+        ),
+    }
+    given = {bool(v) for v in flags.values() if v is not None}
+    if len(given) > 1 or (True in given and None in flags.values()):
+        raise ctx.invalid_parameter(
+            "For EKS Auto Mode, computeConfig.enabled, storageConfig.blockStorage.enabled and "
+            "kubernetesNetworkConfig.elasticLoadBalancing.enabled must all be true or all be false."
+        )
+
+
+def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
+    entry = versions.get(version)
+    if entry is None or not versions.available(version, ctx.now):
+        supported = ", ".join(versions.available_versions(ctx.now))
+        raise ctx.invalid_parameter(f"unsupported Kubernetes version {version}. Supported versions: {supported}.")
+    return entry
+
+
+def _encryption_config(ctx: Any, config: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    for entry in config or []:
+        key_arn = (entry.get("provider") or {}).get("keyArn")
+        if not key_arn or not key_arn.startswith("arn:"):
+            raise ctx.invalid_parameter("encryptionConfig.provider.keyArn must be the ARN of a KMS key.")
+        if list(entry.get("resources") or []) != ["secrets"]:
+            raise ctx.invalid_parameter("encryptionConfig.resources must be ['secrets'].")
+    return config
+
+
+def endpoint_for(ctx: Any, cluster_id: str) -> str:
+    suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
+    return f"https://{cluster_id}.gr7.{ctx.region}.eks.{suffix}"
+
+
+def oidc_issuer_for(ctx: Any, cluster_id: str) -> str:
+    suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
+    return f"https://oidc.eks.{ctx.region}.{suffix}/id/{cluster_id}"
+
+
+# hooks run after a cluster is created (access entries for the creator, for example)
+ON_CLUSTER_CREATED: list[Callable[[Any, Cluster, dict[str, Any]], None]] = []
+
+
+@operation("CreateCluster")
+def create_cluster(
+    ctx: Any,
+    *,
+    name: str,
+    role_arn: str,
+    resources_vpc_config: dict[str, Any],
+    version: str | None = None,
+    kubernetes_network_config: dict[str, Any] | None = None,
+    logging: dict[str, Any] | None = None,
+    client_request_token: str | None = None,
+    tags: dict[str, str] | None = None,
+    encryption_config: list[dict[str, Any]] | None = None,
+    access_config: dict[str, Any] | None = None,
+    upgrade_policy: dict[str, Any] | None = None,
+    deletion_protection: bool | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    if name in ctx.store.clusters:
+        raise ctx.error("ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name)
+    check_role_arn(ctx, role_arn, "roleArn")
+    version = version or versions.default_version(ctx.now)
+    catalogue_entry = check_version(ctx, version)
+    vpc_config = _vpc_config(ctx, resources_vpc_config)
+    network_config = _network_config(ctx, kubernetes_network_config)
+    check_auto_mode(ctx, others.get("compute_config"), others.get("storage_config"), kubernetes_network_config)
+    _check_log_types(ctx, logging)
+    tags = check_tags(ctx, tags)
+    access = {
+        "authenticationMode": (access_config or {}).get("authenticationMode", "CONFIG_MAP"),
+        "bootstrapClusterCreatorAdminPermissions": (access_config or {}).get(
+            "bootstrapClusterCreatorAdminPermissions", True
+        ),
+    }
+    cluster_id = hex_id()
+    extra = ctx.member_names(others)
+    extra.pop("bootstrapSelfManagedAddons", None)  # input only: no output member
+    cluster = Cluster(
+        name=name,
+        arn=ctx.arn(f"cluster/{name}"),
+        created_at=ctx.now,
+        version=version,
+        role_arn=role_arn,
+        status="CREATING",
+        resources_vpc_config=vpc_config,
+        kubernetes_network_config=network_config,
+        logging=normalise_logging(logging),
+        access_config=access,
+        upgrade_policy={"supportType": (upgrade_policy or {}).get("supportType", "EXTENDED")},
+        platform_version=catalogue_entry.default_platform_version,
+        tags=tags,
+        health={"issues": []},
+        client_request_token=client_request_token,
+        encryption_config=_encryption_config(ctx, encryption_config),
+        deletion_protection=bool(deletion_protection),
+        extra=extra,
+        endpoint_url=endpoint_for(ctx, cluster_id),
+        oidc_issuer=oidc_issuer_for(ctx, cluster_id),
+    )
+    ctx.store.clusters.add(name, cluster)
+    request = {"bootstrap_self_managed_addons": others.get("bootstrap_self_managed_addons", True)}
+    for hook in ON_CLUSTER_CREATED:
+        hook(ctx, cluster, request)
+
+    def activate(_: float) -> None:
+        if cluster.status == "CREATING":
+            cluster.status = "ACTIVE"
+
+    ctx.schedule("cluster.create", activate)
+    return {"cluster": cluster}
+
+
+@operation("DescribeCluster")
+def describe_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+    return {"cluster": find_cluster(ctx, name)}
+
+
+@operation("ListClusters")
+def list_clusters(
+    ctx: Any, *, max_results: int | None = None, next_token: str | None = None, include: list[str] | None = None
+) -> dict[str, Any]:
+    with_registered = bool(include) and "all" in include
+    predicate = None if with_registered else (lambda c: c.connector_config is None)
+    page, token = paginate(
+        ctx, ctx.store.clusters, max_results, next_token, scope="all" if with_registered else "", predicate=predicate
+    )
+    return {"clusters": [c.name for c in page], "nextToken": token}
+
+
+@operation("DeleteCluster")
+def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, name)
+    if cluster.connector_config is not None:
+        raise ctx.invalid_request(
+            f"Cluster {name} is a registered cluster; use DeregisterCluster to remove it.", clusterName=name
+        )
+    if cluster.deletion_protection:
+        raise ctx.invalid_request(
+            f"Cluster {name} has deletion protection enabled; disable it with UpdateClusterConfig first.",
+            clusterName=name,
+        )
+    for family, description in BLOCKS_CLUSTER_DELETE:
+        if len(cluster.children.get(family) or ()):
+            raise ctx.error(
+                "ResourceInUseException", f"Cluster has {description} attached", clusterName=name
+            )
+    if cluster.status == "DELETING":
+        return {"cluster": cluster}
+    cluster.status = "DELETING"
+
+    def remove(_: float) -> None:
+        if ctx.store.clusters.get(name) is cluster:
+            ctx.store.clusters.remove(name)
+
+    ctx.schedule("cluster.delete", remove)
+    return {"cluster": cluster}

@@ -1,0 +1,52 @@
+"""Checks and look-ups more than one resource family needs."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from mock_eks import arns
+
+
+def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any:
+    """The cluster named ``name`` in the caller's account and region, or ResourceNotFoundException."""
+    cluster = ctx.store.clusters.get(name)
+    if cluster is None or (not include_registered and cluster.connector_config is not None):
+        raise ctx.error("ResourceNotFoundException", f"No cluster found for name: {name}.", clusterName=name)
+    return cluster
+
+
+def require_active(ctx: Any, cluster: Any) -> None:
+    """Children can be created only on an ACTIVE cluster (InvalidRequestException otherwise)."""
+    if cluster.status != "ACTIVE":
+        raise ctx.invalid_request(
+            f"Cluster '{cluster.name}' is not in ACTIVE status (current status: {cluster.status}).",
+            clusterName=cluster.name,
+        )
+
+
+def check_tags(ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] | None = None) -> dict[str, str]:
+    """Tags after merging into ``existing``: at most 50, and no key in the reserved ``aws:`` prefix."""
+    merged = dict(existing or {})
+    for key, value in (tags or {}).items():
+        if key.lower().startswith("aws:"):
+            raise ctx.invalid_parameter(f"Tag key '{key}' uses the reserved prefix 'aws:'.")
+        merged[key] = value
+    if len(merged) > 50:
+        raise ctx.invalid_parameter(f"A resource can have at most 50 tags; this request would give it {len(merged)}.")
+    return merged
+
+
+def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
+    if value is not None and not arns.IAM_ROLE.match(value):
+        raise ctx.invalid_parameter(f"{member} '{value}' is not a valid IAM role ARN.")
+
+
+def hex_id(length: int = 32, upper: bool = True) -> str:
+    text = secrets.token_hex((length + 1) // 2)[:length]
+    return text.upper() if upper else text
+
+
+def aws_id(prefix: str) -> str:
+    """An EC2-style id such as vpc-0a1b2c3d4e5f67890."""
+    return f"{prefix}-{secrets.token_hex(9)[:17]}"

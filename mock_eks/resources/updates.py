@@ -1,0 +1,167 @@
+"""Update records: DescribeUpdate, ListUpdates, CancelUpdate, and the helper every updating operation uses."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import find_cluster
+
+# Update scopes: the input member that names the resource, and the cluster child family holding it.
+SCOPES = {"nodegroupName": "nodegroups", "addonName": "addons", "capabilityName": "capabilities"}
+
+
+@dataclass(slots=True, eq=False)
+class Update:
+    id: str
+    type: str
+    params: list[dict[str, str]]
+    created_at: float
+    status: str = "InProgress"
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    # which resource the update belongs to: ("nodegroupName", "ng-1"), or None for the cluster itself
+    scope: tuple[str, str] | None = None
+
+
+def param(kind: str, value: Any) -> dict[str, str]:
+    """An UpdateParam; structured values are carried as JSON text, as EKS does."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (dict, list)):
+        text = json.dumps(value, separators=(",", ":"))
+    else:
+        text = str(value)
+    return {"type": kind, "value": text}
+
+
+def in_progress(cluster: Any, scope: tuple[str, str] | None) -> Update | None:
+    """The update in progress for this resource, if any."""
+    for update in cluster.child("updates"):
+        if update.status == "InProgress" and update.scope == scope:
+            return update
+    return None
+
+
+def start_update(
+    ctx: Any,
+    cluster: Any,
+    *,
+    update_type: str,
+    params: list[dict[str, str]],
+    kind: str,
+    apply: Callable[[float], None],
+    scope: tuple[str, str] | None = None,
+) -> Update:
+    """Record an InProgress update and schedule ``apply`` for its completion, after which it is Successful.
+
+    One update runs at a time per resource: a second is ResourceInUseException.
+    """
+    running = in_progress(cluster, scope)
+    if running is not None:
+        what = f"{scope[0][:-4]} {scope[1]}" if scope else f"cluster {cluster.name}"
+        fields = {"clusterName": cluster.name}
+        if scope:
+            fields[scope[0]] = scope[1]
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Update {running.id} of type {running.type} is already in progress for {what}.",
+            **fields,
+        )
+    update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
+    cluster.child("updates").add(update.id, update)
+
+    def complete(due: float) -> None:
+        if update.status != "InProgress":
+            return
+        apply(due)
+        update.status = "Successful"
+
+    ctx.schedule(kind, complete)
+    return update
+
+
+def _scope(ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str | None, capability_name: str | None):
+    given = [(m, v) for m, v in (("nodegroupName", nodegroup_name), ("addonName", addon_name),
+                                  ("capabilityName", capability_name)) if v is not None]
+    if len(given) > 1:
+        raise ctx.invalid_parameter("Specify at most one of nodegroupName, addonName and capabilityName.")
+    if not given:
+        return None
+    member, value = given[0]
+    if value not in cluster.child(SCOPES[member]):
+        noun = {"nodegroupName": "nodegroup", "addonName": "addon", "capabilityName": "capability"}[member]
+        raise ctx.error(
+            "ResourceNotFoundException", f"No {noun} found for name: {value}.", clusterName=cluster.name, **{member: value}
+        )
+    return given[0]
+
+
+@operation("DescribeUpdate")
+def describe_update(
+    ctx: Any,
+    *,
+    name: str,
+    update_id: str,
+    nodegroup_name: str | None = None,
+    addon_name: str | None = None,
+    capability_name: str | None = None,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, name)
+    scope = _scope(ctx, cluster, nodegroup_name, addon_name, capability_name)
+    update = cluster.child("updates").get(update_id)
+    if update is None or update.scope != scope:
+        raise ctx.error("ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name)
+    return {"update": update}
+
+
+@operation("ListUpdates")
+def list_updates(
+    ctx: Any,
+    *,
+    name: str,
+    nodegroup_name: str | None = None,
+    addon_name: str | None = None,
+    capability_name: str | None = None,
+    next_token: str | None = None,
+    max_results: int | None = None,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, name)
+    scope = _scope(ctx, cluster, nodegroup_name, addon_name, capability_name)
+    page, token = paginate(
+        ctx,
+        cluster.child("updates"),
+        max_results,
+        next_token,
+        scope=f"{name}:{scope}",
+        predicate=lambda update: update.scope == scope,
+    )
+    return {"updateIds": [u.id for u in page], "nextToken": token}
+
+
+# Update types CancelUpdate can stop, per the model's documentation of CancelUpdate.
+CANCELLABLE = frozenset({"VersionRollback"})
+
+
+@operation("CancelUpdate")
+def cancel_update(ctx: Any, *, name: str, update_id: str, client_request_token: str | None = None) -> dict[str, Any]:
+    cluster = find_cluster(ctx, name)
+    update = cluster.child("updates").get(update_id)
+    if update is None:
+        raise ctx.error("ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name)
+    if update.status != "InProgress":
+        raise ctx.error(
+            "InvalidStateException", f"Update {update_id} is {update.status} and can no longer be cancelled.",
+            clusterName=name,
+        )
+    if update.type not in CANCELLABLE:
+        raise ctx.invalid_request(
+            f"Updates of type {update.type} cannot be cancelled; only {', '.join(sorted(CANCELLABLE))} updates can.",
+            clusterName=name,
+        )
+    update.status = "Cancelled"
+    return {"update": update}

@@ -1,0 +1,90 @@
+"""The Kubernetes version catalogue (data/kubernetes_versions.json) and what follows from it.
+
+Support status is not stored: it follows from the catalogue's dates and the
+request's clock, so freezegun can put a test in any support window.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class KubernetesVersion:
+    version: str
+    patch: str
+    release: float
+    end_of_standard: float
+    end_of_extended: float
+    default_platform_version: str
+    platform_versions: tuple[str, ...]
+
+    def status(self, now: float) -> str:
+        """STANDARD_SUPPORT, EXTENDED_SUPPORT or UNSUPPORTED at ``now`` (epoch seconds)."""
+        if now < self.end_of_standard:
+            return "STANDARD_SUPPORT"
+        if now < self.end_of_extended:
+            return "EXTENDED_SUPPORT"
+        return "UNSUPPORTED"
+
+    def released(self, now: float) -> bool:
+        return now >= self.release
+
+    @property
+    def minor(self) -> tuple[int, int]:
+        major, minor = self.version.split(".")
+        return int(major), int(minor)
+
+
+def _epoch(day: str) -> float:
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=timezone.utc).timestamp()
+
+
+_DATA = json.loads(resources.files("mock_eks.data").joinpath("kubernetes_versions.json").read_text())
+DEFAULT_VERSION: str = _DATA["defaultVersion"]
+CATALOGUE: dict[str, KubernetesVersion] = {
+    entry["clusterVersion"]: KubernetesVersion(
+        version=entry["clusterVersion"],
+        patch=entry["kubernetesPatchVersion"],
+        release=_epoch(entry["releaseDate"]),
+        end_of_standard=_epoch(entry["endOfStandardSupportDate"]),
+        end_of_extended=_epoch(entry["endOfExtendedSupportDate"]),
+        default_platform_version=entry["defaultPlatformVersion"],
+        platform_versions=tuple(entry["platformVersions"]),
+    )
+    for entry in sorted(_DATA["versions"], key=lambda e: tuple(int(p) for p in e["clusterVersion"].split(".")))
+}
+
+
+def get(version: str) -> KubernetesVersion | None:
+    return CATALOGUE.get(version)
+
+
+def available(version: str, now: float) -> bool:
+    """Released and not past the end of extended support at ``now``."""
+    entry = CATALOGUE.get(version)
+    return entry is not None and entry.released(now) and entry.status(now) != "UNSUPPORTED"
+
+
+def available_versions(now: float) -> list[str]:
+    return [v for v in CATALOGUE if available(v, now)]
+
+
+def default_version(now: float) -> str:
+    """The catalogue's default; if the clock puts it outside support, the newest available version."""
+    if available(DEFAULT_VERSION, now):
+        return DEFAULT_VERSION
+    choices = available_versions(now)
+    return choices[-1] if choices else DEFAULT_VERSION
+
+
+def next_minor(version: str) -> str | None:
+    entry = CATALOGUE.get(version)
+    if entry is None:
+        return None
+    major, minor = entry.minor
+    following = f"{major}.{minor + 1}"
+    return following if following in CATALOGUE else None
