@@ -1,0 +1,36 @@
+"""pytest fixtures, registered through the ``pytest11`` entry point.
+
+- ``eks_mock``: an active mock_eks (instant timing), empty at the start of each test.
+- ``eks_client``: a boto3 EKS client in us-east-1 inside it.
+- ``eks_auth_client``: a boto3 EKS Auth client in us-east-1 inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mock_eks.mock import MockEKS
+
+
+@pytest.fixture
+def eks_mock() -> Iterator[MockEKS]:
+    mock = MockEKS()
+    with mock:
+        yield mock
+
+
+@pytest.fixture
+def eks_client(eks_mock: MockEKS) -> Any:
+    import boto3
+
+    return boto3.client("eks", region_name="us-east-1")
+
+
+@pytest.fixture
+def eks_auth_client(eks_mock: MockEKS) -> Any:
+    import boto3
+
+    return boto3.client("eks-auth", region_name="us-east-1")

@@ -1,0 +1,22 @@
+"""Small builders the tests share (not fixtures: plain functions, so each test says what it makes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
+NODE_ROLE = "arn:aws:iam::123456789012:role/eks-node-role"
+SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+
+
+def create_cluster(client: Any, name: str = "demo", **overrides: Any) -> dict[str, Any]:
+    """CreateCluster with the minimum valid input; the next call sees it ACTIVE under instant timing."""
+    params: dict[str, Any] = {"name": name, "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": list(SUBNETS)}}
+    params.update(overrides)
+    return client.create_cluster(**params)["cluster"]
+
+
+def error_of(excinfo: Any) -> tuple[str, int, str]:
+    """(code, HTTP status, message) of a botocore ClientError caught by pytest.raises."""
+    response = excinfo.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
