@@ -1,3 +1,4 @@
 """Operation handlers, one module per resource family. Importing this package registers them all."""
 
 from mock_eks.resources import cluster_updates, clusters, tags, updates  # noqa: F401
+from mock_eks.resources import addons, cluster_versions  # noqa: F401

@@ -1,0 +1,430 @@
+"""Add-ons: CreateAddon, DescribeAddon, ListAddons, UpdateAddon, DeleteAddon,
+DescribeAddonVersions and DescribeAddonConfiguration."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+import yaml
+
+from mock_eks import addon_catalogue, arns
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
+from mock_eks.resources.updates import param, start_update
+
+# AddonInfo members DescribeAddonVersions returns (the catalogue holds more)
+ADDON_INFO_MEMBERS = (
+    "addonName",
+    "type",
+    "addonVersions",
+    "publisher",
+    "owner",
+    "marketplaceInformation",
+    "defaultNamespace",
+)
+
+
+@dataclass(slots=True, eq=False)
+class Addon:
+    addon_name: str
+    cluster_name: str
+    addon_arn: str
+    addon_version: str
+    status: str
+    created_at: float
+    modified_at: float
+    publisher: str | None = None
+    owner: str | None = None
+    service_account_role_arn: str | None = None
+    configuration_values: str | None = None
+    marketplace_information: dict[str, Any] | None = None
+    namespace_config: dict[str, Any] | None = None
+    # ARNs of the EKS Pod Identity associations made for the add-on (the output form) ...
+    pod_identity_associations: list[str] = field(default_factory=list)
+    # ... and what was asked for: [{"serviceAccount", "roleArn", "associationArn"}]
+    pod_identity_specs: list[dict[str, str]] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=lambda: {"issues": []})
+    resolve_conflicts: str | None = None  # input only: kept for the record, not in the output shape
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@arns.taggable("addon")
+def _tagged_addon(store: Any, parts: list[str]) -> Addon | None:
+    if len(parts) != 4:
+        return None
+    cluster = store.clusters.get(parts[1])
+    addon = cluster.child("addons").get(parts[2]) if cluster is not None else None
+    return addon if addon is not None and addon.addon_arn.endswith("/" + parts[3]) else None
+
+
+def _not_found(ctx: Any, cluster_name: str, addon_name: str) -> Exception:
+    return ctx.error(
+        "ResourceNotFoundException",
+        f"No addon: {addon_name} found in cluster: {cluster_name}",
+        clusterName=cluster_name,
+        addonName=addon_name,
+    )
+
+
+def find_addon(ctx: Any, cluster: Any, addon_name: str) -> Addon:
+    addon = cluster.child("addons").get(addon_name)
+    if addon is None:
+        raise _not_found(ctx, cluster.name, addon_name)
+    return addon
+
+
+def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None) -> str:
+    """The add-on version to install: the one asked for if it exists and suits the cluster, else the default."""
+    kubernetes = cluster.version
+    if version is None:
+        version = addon_catalogue.default_version(addon_name, kubernetes)
+        if version is None:
+            raise ctx.invalid_parameter(
+                f"Addon {addon_name} is not supported for Kubernetes version {kubernetes}.",
+                clusterName=cluster.name,
+                addonName=addon_name,
+            )
+        return version
+    info = addon_catalogue.version_info(addon_name, version)
+    if info is None:
+        raise ctx.invalid_parameter(
+            f"Addon version specified is not supported: {addon_name} has no version {version}.",
+            clusterName=cluster.name,
+            addonName=addon_name,
+        )
+    if addon_catalogue.compatibility(info, kubernetes) is None:
+        supported = ", ".join(addon_catalogue.compatible_versions(addon_name, kubernetes)) or "none"
+        raise ctx.invalid_parameter(
+            f"Addon version {version} of {addon_name} is not compatible with Kubernetes version {kubernetes}. "
+            f"Compatible versions: {supported}.",
+            clusterName=cluster.name,
+            addonName=addon_name,
+        )
+    return version
+
+
+def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> Any:
+    """configurationValues (JSON or YAML text) checked against the add-on's JSON Schema."""
+    if not text.strip():
+        return {}
+    try:
+        values = json.loads(text)
+    except ValueError:
+        try:
+            values = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ctx.invalid_parameter(
+                f"ConfigurationValue provided in request is not supported: not valid JSON or YAML ({exc}).",
+                addonName=addon_name,
+                **fields,
+            ) from None
+    if values is None:
+        values = {}
+    validator_class = jsonschema.validators.validator_for(addon_catalogue.schema(addon_name))
+    validator = validator_class(addon_catalogue.schema(addon_name))
+    problems = sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path))
+    if problems:
+        described = "; ".join(f"{e.json_path}: {e.message}" for e in problems[:5])
+        raise ctx.invalid_parameter(
+            "ConfigurationValue provided in request is not supported: "
+            f"Json schema validation failed with error: [{described}]",
+            addonName=addon_name,
+            **fields,
+        )
+    return values
+
+
+def _pod_identity(
+    ctx: Any, cluster: Any, addon_name: str, requested: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Validated pod identity associations for an add-on, each given an association ARN."""
+    allowed = [c["serviceAccount"] for c in addon_catalogue.pod_identity_configuration(addon_name)]
+    fields = {"clusterName": cluster.name, "addonName": addon_name}
+    if requested and not allowed:
+        raise ctx.invalid_parameter(
+            f"Addon {addon_name} does not support EKS Pod Identity associations.", **fields
+        )
+    seen: set[str] = set()
+    specs = []
+    for entry in requested:
+        account = entry["serviceAccount"]
+        if account not in allowed:
+            raise ctx.invalid_parameter(
+                f"Service account {account} is not used by addon {addon_name}; supported: {', '.join(allowed)}.",
+                **fields,
+            )
+        if account in seen:
+            raise ctx.invalid_parameter(f"Service account {account} appears more than once.", **fields)
+        seen.add(account)
+        check_role_arn(ctx, entry["roleArn"], "podIdentityAssociations.roleArn")
+        association = ctx.arn(f"podidentityassociation/{cluster.name}/a-{hex_id(17, upper=False)}")
+        specs.append({"serviceAccount": account, "roleArn": entry["roleArn"], "associationArn": association})
+    return specs
+
+
+def _reuse_arns(previous: list[dict[str, str]], wanted: list[dict[str, str]]) -> list[dict[str, str]]:
+    """An association kept across an update keeps its ARN."""
+    by_account = {spec["serviceAccount"]: spec for spec in previous}
+    result = []
+    for spec in wanted:
+        old = by_account.get(spec["serviceAccount"])
+        result.append({**spec, "associationArn": old["associationArn"]} if old else spec)
+    return result
+
+
+@operation("CreateAddon")
+def create_addon(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    addon_name: str,
+    addon_version: str | None = None,
+    service_account_role_arn: str | None = None,
+    resolve_conflicts: str | None = None,
+    client_request_token: str | None = None,
+    tags: dict[str, str] | None = None,
+    configuration_values: str | None = None,
+    pod_identity_associations: list[dict[str, str]] | None = None,
+    namespace_config: dict[str, Any] | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    if cluster.connector_config is not None:
+        raise ctx.invalid_request(
+            f"Add-ons are not supported on registered cluster {cluster_name}.", clusterName=cluster_name
+        )
+    require_active(ctx, cluster)
+    if addon_name in cluster.child("addons"):
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Addon already exists: {addon_name} in cluster {cluster_name}.",
+            clusterName=cluster_name,
+            addonName=addon_name,
+        )
+    entry = addon_catalogue.get(addon_name)
+    if entry is None:
+        raise ctx.invalid_parameter(
+            f"Addon {addon_name} specified is not supported; see DescribeAddonVersions for the available add-ons.",
+            clusterName=cluster_name,
+            addonName=addon_name,
+        )
+    version = _check_version(ctx, cluster, addon_name, addon_version)
+    check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
+    if configuration_values is not None:
+        parse_configuration(ctx, addon_name, configuration_values, clusterName=cluster_name)
+    specs = _pod_identity(ctx, cluster, addon_name, pod_identity_associations or [])
+    tags = check_tags(ctx, tags)
+    addon = Addon(
+        addon_name=addon_name,
+        cluster_name=cluster_name,
+        addon_arn=ctx.arn(f"addon/{cluster_name}/{addon_name}/{uuid.uuid4()}"),
+        addon_version=version,
+        status="CREATING",
+        created_at=ctx.now,
+        modified_at=ctx.now,
+        publisher=entry.get("publisher"),
+        owner=entry.get("owner"),
+        service_account_role_arn=service_account_role_arn,
+        configuration_values=configuration_values,
+        marketplace_information=copy.deepcopy(entry.get("marketplaceInformation")),
+        namespace_config=dict(namespace_config) if namespace_config else None,
+        pod_identity_associations=[s["associationArn"] for s in specs],
+        pod_identity_specs=specs,
+        tags=tags,
+        resolve_conflicts=resolve_conflicts,
+        extra=ctx.member_names(others),
+    )
+    cluster.child("addons").add(addon_name, addon)
+
+    def activate(due: float) -> None:
+        if addon.status == "CREATING":
+            addon.status = "ACTIVE"
+            addon.modified_at = due
+
+    ctx.schedule("addon.create", activate)
+    return {"addon": addon}
+
+
+@operation("DescribeAddon")
+def describe_addon(ctx: Any, *, cluster_name: str, addon_name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    return {"addon": find_addon(ctx, cluster, addon_name)}
+
+
+@operation("ListAddons")
+def list_addons(
+    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    page, token = paginate(ctx, cluster.child("addons"), max_results, next_token, scope=cluster_name)
+    return {"addons": [a.addon_name for a in page], "nextToken": token}
+
+
+@operation("UpdateAddon")
+def update_addon(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    addon_name: str,
+    addon_version: str | None = None,
+    service_account_role_arn: str | None = None,
+    resolve_conflicts: str | None = None,
+    client_request_token: str | None = None,
+    configuration_values: str | None = None,
+    pod_identity_associations: list[dict[str, str]] | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    addon = find_addon(ctx, cluster, addon_name)
+    fields = {"clusterName": cluster_name, "addonName": addon_name}
+    if addon.status in ("CREATING", "DELETING"):
+        raise ctx.invalid_request(
+            f"Addon {addon_name} is in {addon.status} status and cannot be updated.", **fields
+        )
+    params = []
+    target = addon.addon_version
+    if addon_version is not None:
+        target = _check_version(ctx, cluster, addon_name, addon_version)
+        if addon_catalogue.version_key(target) < addon_catalogue.version_key(addon.addon_version):
+            raise ctx.invalid_parameter(
+                f"Updating addon {addon_name} from {addon.addon_version} to the lower version {target} "
+                "is not supported.",
+                **fields,
+            )
+        params.append(param("AddonVersion", target))
+    check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
+    if service_account_role_arn is not None:
+        params.append(param("ServiceAccountRoleArn", service_account_role_arn))
+    if resolve_conflicts is not None:
+        params.append(param("ResolveConflicts", resolve_conflicts))
+    if configuration_values is not None:
+        parse_configuration(ctx, addon_name, configuration_values, clusterName=cluster_name)
+        params.append(param("ConfigurationValues", configuration_values))
+    specs = None
+    if pod_identity_associations is not None:
+        specs = _reuse_arns(
+            addon.pod_identity_specs, _pod_identity(ctx, cluster, addon_name, pod_identity_associations)
+        )
+        params.append(param("PodIdentityAssociations", [s["associationArn"] for s in specs]))
+
+    def finish(due: float) -> None:
+        addon.addon_version = target
+        if service_account_role_arn is not None:
+            addon.service_account_role_arn = service_account_role_arn
+        if configuration_values is not None:
+            addon.configuration_values = configuration_values
+        if resolve_conflicts is not None:
+            addon.resolve_conflicts = resolve_conflicts
+        if specs is not None:
+            addon.pod_identity_specs = specs
+            addon.pod_identity_associations = [s["associationArn"] for s in specs]
+        addon.modified_at = due
+        if addon.status == "UPDATING":
+            addon.status = "ACTIVE"
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type="AddonUpdate",
+        params=params,
+        kind="addon.update",
+        apply=finish,
+        scope=("addonName", addon_name),
+    )
+    addon.status = "UPDATING"
+    addon.modified_at = ctx.now
+    return {"update": update}
+
+
+@operation("DeleteAddon")
+def delete_addon(
+    ctx: Any, *, cluster_name: str, addon_name: str, preserve: bool | None = None
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    addon = find_addon(ctx, cluster, addon_name)
+    if addon.status == "DELETING":
+        return {"addon": addon}
+    addon.status = "DELETING"
+    addon.modified_at = ctx.now
+    # preserve=True keeps the add-on's Kubernetes resources on the cluster; EKS stops managing them
+    addon.extra["preserve"] = bool(preserve)
+    addons = cluster.child("addons")
+
+    def remove(_: float) -> None:
+        if addons.get(addon_name) is addon:
+            addons.remove(addon_name)
+
+    ctx.schedule("addon.delete", remove)
+    return {"addon": addon}
+
+
+def _matches(entry: dict[str, Any], name: str | None, types: Any, publishers: Any, owners: Any) -> bool:
+    return (
+        (name is None or entry["addonName"] == name)
+        and (not types or entry.get("type") in types)
+        and (not publishers or entry.get("publisher") in publishers)
+        and (not owners or entry.get("owner") in owners)
+    )
+
+
+def _addon_info(entry: dict[str, Any], kubernetes_version: str | None) -> dict[str, Any] | None:
+    info = {k: copy.deepcopy(entry[k]) for k in ADDON_INFO_MEMBERS if k in entry}
+    if kubernetes_version is not None:
+        versions = []
+        for version in info["addonVersions"]:
+            compatibility = addon_catalogue.compatibility(version, kubernetes_version)
+            if compatibility is not None:
+                versions.append({**version, "compatibilities": [compatibility]})
+        if not versions:
+            return None
+        info["addonVersions"] = versions
+    return info
+
+
+@operation("DescribeAddonVersions")
+def describe_addon_versions(
+    ctx: Any,
+    *,
+    kubernetes_version: str | None = None,
+    max_results: int | None = None,
+    next_token: str | None = None,
+    addon_name: str | None = None,
+    types: list[str] | None = None,
+    publishers: list[str] | None = None,
+    owners: list[str] | None = None,
+) -> dict[str, Any]:
+    selected = []
+    for entry in addon_catalogue.ADDONS.values():
+        if _matches(entry, addon_name, types, publishers, owners):
+            info = _addon_info(entry, kubernetes_version)
+            if info is not None:
+                selected.append(info)
+    scope = json.dumps(
+        [kubernetes_version, addon_name, sorted(types or []), sorted(publishers or []), sorted(owners or [])]
+    )
+    page, token = paginate(ctx, selected, max_results, next_token, scope=scope)
+    return {"addons": page, "nextToken": token}
+
+
+@operation("DescribeAddonConfiguration")
+def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: str) -> dict[str, Any]:
+    if addon_catalogue.get(addon_name) is None:
+        raise ctx.error("ResourceNotFoundException", f"Addon {addon_name} not found.", addonName=addon_name)
+    if addon_catalogue.version_info(addon_name, addon_version) is None:
+        raise ctx.invalid_parameter(
+            f"Addon version specified is not supported: {addon_name} has no version {addon_version}.",
+            addonName=addon_name,
+        )
+    return {
+        "addonName": addon_name,
+        "addonVersion": addon_version,
+        "configurationSchema": json.dumps(addon_catalogue.schema(addon_name)),
+        "podIdentityConfiguration": addon_catalogue.pod_identity_configuration(addon_name),
+    }
