@@ -16,6 +16,14 @@ def create_cluster(client: Any, name: str = "demo", **overrides: Any) -> dict[st
     return client.create_cluster(**params)["cluster"]
 
 
+def unvalidated_client(service: str = "eks", region: str = "us-east-1") -> Any:
+    """A client that skips botocore's own checks, so input reaches the mock as other SDKs would send it."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(service, region_name=region, config=Config(parameter_validation=False))
+
+
 def error_of(excinfo: Any) -> tuple[str, int, str]:
     """(code, HTTP status, message) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response

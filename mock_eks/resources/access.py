@@ -1,0 +1,419 @@
+"""Access entries and access policies.
+
+CreateAccessEntry, DescribeAccessEntry, ListAccessEntries, UpdateAccessEntry, DeleteAccessEntry,
+ListAccessPolicies, AssociateAccessPolicy, DisassociateAccessPolicy, ListAssociatedAccessPolicies.
+
+Access entries exist only while the cluster's authenticationMode is API or API_AND_CONFIG_MAP; under
+CONFIG_MAP every access entry operation is an InvalidRequestException.
+
+The cluster creator's entry (``bootstrapClusterCreatorAdminPermissions``, default true): EKS makes it
+when the cluster is created with access entries in use. The mock records the creator at CreateCluster
+and materialises the entry (STANDARD, AmazonEKSClusterAdminPolicy at cluster scope) as soon as the
+cluster's authenticationMode allows access entries: at create time for API / API_AND_CONFIG_MAP, or on
+the first access entry call after the cluster moved away from CONFIG_MAP. The creator's principal is
+``arn:<partition>:iam::<account>:user/<access key id>`` (the SigV4 access key id of the CreateCluster
+request; ``mock-eks-caller`` when there is none): the mock has no IAM, and the access key is the one
+stable thing a caller's credentials give it. See ``creator_principal_arn``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from mock_eks import arns
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources import clusters
+from mock_eks.resources.common import check_tags, find_cluster
+
+ACCESS_POLICIES: list[dict[str, str]] = json.loads(
+    resources.files("mock_eks.data").joinpath("access_policies.json").read_text()
+)
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+ENTRY_MODES = ("API", "API_AND_CONFIG_MAP")
+TYPES = ("STANDARD", "FARGATE_LINUX", "EC2_LINUX", "EC2_WINDOWS", "EC2", "HYBRID_LINUX", "HYPERPOD_LINUX")
+# username EKS sets when none is given, for the node types (STANDARD depends on the principal)
+NODE_USERNAMES = {
+    "EC2_LINUX": "system:node:{{EC2PrivateDNSName}}",
+    "EC2_WINDOWS": "system:node:{{EC2PrivateDNSName}}",
+    "EC2": "system:node:{{EC2PrivateDNSName}}",
+    "FARGATE_LINUX": "system:node:{{SessionName}}",
+    "HYBRID_LINUX": "system:node:{{SessionName}}",
+    "HYPERPOD_LINUX": "system:node:hyperpod-{{SessionName}}",
+}
+# access policies an entry of a non-STANDARD type may carry (EC2 entries of EKS Auto Mode nodes)
+POLICIES_BY_TYPE = {"EC2": ("AmazonEKSAutoNodePolicy",)}
+RESERVED_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
+STS_SESSION = re.compile(r"^arn:aws[a-z-]*:sts::\d{12}:")
+NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\*?$|^[a-z0-9]*\*$")
+
+
+@dataclass(slots=True, eq=False)
+class AccessEntry:
+    cluster_name: str
+    principal_arn: str
+    access_entry_arn: str
+    created_at: float
+    modified_at: float
+    type: str
+    username: str
+    kubernetes_groups: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    # policyArn -> AssociatedAccessPolicy (member names)
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@arns.taggable("access-entry")
+def _tagged_entry(store: Any, parts: list[str]) -> AccessEntry | None:
+    cluster = store.clusters.get(parts[1]) if len(parts) >= 6 else None
+    if cluster is None:
+        return None
+    suffix = "/".join(parts)
+    for entry in cluster.child("access_entries"):
+        if entry.access_entry_arn.endswith(":" + suffix):
+            return entry
+    return None
+
+
+def policy_arn(partition: str, name: str) -> str:
+    return f"arn:{partition}:eks::aws:cluster-access-policy/{name}"
+
+
+def creator_principal_arn(partition: str, account: str, access_key: str | None) -> str:
+    """The IAM principal the mock takes the caller of CreateCluster to be."""
+    name = access_key if access_key and re.fullmatch(r"[\w+=,.@-]{1,64}", access_key) else "mock-eks-caller"
+    return f"arn:{partition}:iam::{account}:user/{name}"
+
+
+def _principal_parts(principal_arn: str) -> tuple[str, str, str, str]:
+    """(partition, account, 'role' | 'user', name without path) of an IAM principal ARN."""
+    head, _, resource = principal_arn.partition(":iam::")
+    account, _, path = resource.partition(":")
+    kind, _, rest = path.partition("/")
+    return head.split(":")[1], account, kind, rest.rsplit("/", 1)[-1]
+
+
+def _default_username(entry_type: str, principal_arn: str) -> str:
+    if entry_type in NODE_USERNAMES:
+        return NODE_USERNAMES[entry_type]
+    partition, account, kind, name = _principal_parts(principal_arn)
+    if kind == "role":
+        return f"arn:{partition}:sts::{account}:assumed-role/{name}/{{{{SessionName}}}}"
+    return principal_arn
+
+
+def _new_entry(ctx: Any, cluster: Any, principal_arn: str, entry_type: str, username: str | None,
+               groups: list[str] | None, tags: dict[str, str]) -> AccessEntry:
+    _, account, kind, name = _principal_parts(principal_arn)
+    entry = AccessEntry(
+        cluster_name=cluster.name,
+        principal_arn=principal_arn,
+        access_entry_arn=ctx.arn(f"access-entry/{cluster.name}/{kind}/{account}/{name}/{uuid.uuid4()}"),
+        created_at=ctx.now,
+        modified_at=ctx.now,
+        type=entry_type,
+        username=username or _default_username(entry_type, principal_arn),
+        kubernetes_groups=list(groups or []),
+        tags=tags,
+    )
+    cluster.child("access_entries").add(principal_arn, entry)
+    return entry
+
+
+def _materialise_creator(ctx: Any, cluster: Any) -> None:
+    pending = cluster.children.get("access_bootstrap")
+    if not pending or (cluster.access_config or {}).get("authenticationMode") not in ENTRY_MODES:
+        return
+    principal = pending.get("creator")
+    pending.remove("creator")
+    entries = cluster.child("access_entries")
+    if principal is None or principal in entries:
+        return
+    entry = _new_entry(ctx, cluster, principal, "STANDARD", None, None, {})
+    admin = policy_arn(ctx.partition, CLUSTER_ADMIN_POLICY)
+    entry.policies[admin] = {
+        "policyArn": admin,
+        "accessScope": {"type": "cluster", "namespaces": []},
+        "associatedAt": ctx.now,
+        "modifiedAt": ctx.now,
+    }
+
+
+def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None:
+    if not (cluster.access_config or {}).get("bootstrapClusterCreatorAdminPermissions"):
+        return
+    cluster.child("access_bootstrap").add("creator", creator_principal_arn(ctx.partition, ctx.account, ctx.access_key))
+    _materialise_creator(ctx, cluster)
+
+
+clusters.ON_CLUSTER_CREATED.append(_on_cluster_created)
+
+
+def _cluster(ctx: Any, name: str) -> Any:
+    """The cluster, if its authentication mode allows access entries (InvalidRequestException otherwise)."""
+    cluster = find_cluster(ctx, name)
+    mode = (cluster.access_config or {}).get("authenticationMode", "CONFIG_MAP")
+    if mode not in ENTRY_MODES:
+        raise ctx.invalid_request(
+            f"The cluster's authentication mode must be set to one of [{', '.join(ENTRY_MODES)}] to perform "
+            f"this operation (current mode: {mode}).",
+            clusterName=name,
+        )
+    _materialise_creator(ctx, cluster)
+    return cluster
+
+
+def _entry(ctx: Any, cluster: Any, principal_arn: str) -> AccessEntry:
+    entry = cluster.child("access_entries").get(principal_arn)
+    if entry is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"The specified principalArn could not be found: no access entry for {principal_arn} in cluster "
+            f"{cluster.name}.",
+            clusterName=cluster.name,
+        )
+    return entry
+
+
+def _check_names(ctx: Any, username: str | None, groups: list[str] | None) -> None:
+    if username is not None:
+        if not username.strip():
+            raise ctx.invalid_parameter("username must not be empty.")
+        if username.lower().startswith(RESERVED_PREFIXES):
+            raise ctx.invalid_parameter(
+                f"username '{username}' can't start with any of {', '.join(RESERVED_PREFIXES)}."
+            )
+    for group in groups or []:
+        if not group.strip():
+            raise ctx.invalid_parameter("kubernetesGroups must not contain an empty group name.")
+        if group.lower().startswith(RESERVED_PREFIXES):
+            raise ctx.invalid_parameter(
+                f"Kubernetes group '{group}' can't start with any of {', '.join(RESERVED_PREFIXES)}."
+            )
+
+
+@operation("CreateAccessEntry")
+def create_access_entry(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    principal_arn: str,
+    kubernetes_groups: list[str] | None = None,
+    tags: dict[str, str] | None = None,
+    client_request_token: str | None = None,
+    username: str | None = None,
+    type: str | None = None,  # noqa: A002 - the model's member name
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    if cluster.status in ("DELETING", "FAILED"):
+        raise ctx.invalid_request(f"Cluster {cluster_name} is {cluster.status}.", clusterName=cluster_name)
+    entry_type = type or "STANDARD"
+    if entry_type not in TYPES:
+        raise ctx.invalid_parameter(
+            f"The type '{entry_type}' is not valid. Valid types are {', '.join(TYPES)}.", clusterName=cluster_name
+        )
+    if STS_SESSION.match(principal_arn):
+        raise ctx.invalid_parameter(
+            "The principalArn can't be an STS session principal (assumed-role or federated-user): use the ARN "
+            "of the IAM role or user.",
+            clusterName=cluster_name,
+        )
+    if not arns.IAM_PRINCIPAL.match(principal_arn):
+        raise ctx.invalid_parameter(
+            f"The principalArn '{principal_arn}' is not a valid IAM role or user ARN.", clusterName=cluster_name
+        )
+    if entry_type != "STANDARD":
+        if ":role/" not in principal_arn:
+            raise ctx.invalid_parameter(
+                f"Access entries of type {entry_type} must have an IAM role as principalArn.",
+                clusterName=cluster_name,
+            )
+        if username is not None or kubernetes_groups:
+            raise ctx.invalid_parameter(
+                f"username and kubernetesGroups can't be specified for access entries of type {entry_type}.",
+                clusterName=cluster_name,
+            )
+    _check_names(ctx, username, kubernetes_groups)
+    tags = check_tags(ctx, tags)
+    if principal_arn in cluster.child("access_entries"):
+        raise ctx.error(
+            "ResourceInUseException",
+            f"The specified access entry resource is already in use on this cluster: {principal_arn}.",
+            clusterName=cluster_name,
+        )
+    entry = _new_entry(ctx, cluster, principal_arn, entry_type, username, kubernetes_groups, tags)
+    return {"accessEntry": entry}
+
+
+@operation("DescribeAccessEntry")
+def describe_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    return {"accessEntry": _entry(ctx, cluster, principal_arn)}
+
+
+@operation("ListAccessEntries")
+def list_access_entries(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    associated_policy_arn: str | None = None,
+    max_results: int | None = None,
+    next_token: str | None = None,
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    predicate = None
+    if associated_policy_arn is not None:
+        _known_policy(ctx, associated_policy_arn)
+        predicate = lambda entry: associated_policy_arn in entry.policies  # noqa: E731
+    page, token = paginate(
+        ctx,
+        cluster.child("access_entries"),
+        max_results,
+        next_token,
+        scope=f"{cluster_name}:{associated_policy_arn or ''}",
+        predicate=predicate,
+    )
+    return {"accessEntries": [entry.principal_arn for entry in page], "nextToken": token}
+
+
+@operation("UpdateAccessEntry")
+def update_access_entry(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    principal_arn: str,
+    kubernetes_groups: list[str] | None = None,
+    client_request_token: str | None = None,
+    username: str | None = None,
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    entry = _entry(ctx, cluster, principal_arn)
+    if entry.type != "STANDARD" and (username is not None or kubernetes_groups is not None):
+        raise ctx.invalid_parameter(
+            f"username and kubernetesGroups can't be updated for access entries of type {entry.type}.",
+            clusterName=cluster_name,
+        )
+    _check_names(ctx, username, kubernetes_groups)
+    if kubernetes_groups is not None:
+        entry.kubernetes_groups = list(kubernetes_groups)
+    if username is not None:
+        entry.username = username
+    entry.modified_at = ctx.now
+    return {"accessEntry": entry}
+
+
+@operation("DeleteAccessEntry")
+def delete_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    entry = _entry(ctx, cluster, principal_arn)
+    entry.policies.clear()  # its policy associations go with it
+    cluster.child("access_entries").remove(principal_arn)
+    return {}
+
+
+def _policies(partition: str) -> list[dict[str, str]]:
+    return [{"name": p["name"], "arn": policy_arn(partition, p["name"])} for p in ACCESS_POLICIES]
+
+
+def _known_policy(ctx: Any, arn: str) -> str:
+    """The name of the access policy ``arn``, or InvalidParameterException."""
+    for policy in ACCESS_POLICIES:
+        if policy_arn(ctx.partition, policy["name"]) == arn:
+            return policy["name"]
+    raise ctx.invalid_parameter(
+        f"The policyArn '{arn}' is not a valid access policy ARN. Use ListAccessPolicies to list them."
+    )
+
+
+@operation("ListAccessPolicies")
+def list_access_policies(ctx: Any, *, max_results: int | None = None, next_token: str | None = None) -> dict:
+    page, token = paginate(ctx, _policies(ctx.partition), max_results, next_token)
+    return {"accessPolicies": page, "nextToken": token}
+
+
+@operation("AssociateAccessPolicy")
+def associate_access_policy(
+    ctx: Any, *, cluster_name: str, principal_arn: str, policy_arn: str, access_scope: dict[str, Any]
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    entry = _entry(ctx, cluster, principal_arn)
+    name = _known_policy(ctx, policy_arn)
+    if entry.type != "STANDARD" and name not in POLICIES_BY_TYPE.get(entry.type, ()):
+        raise ctx.invalid_parameter(
+            f"Access policy {name} can't be associated with an access entry of type {entry.type}.",
+            clusterName=cluster_name,
+        )
+    scope_type = access_scope.get("type")
+    namespaces = list(access_scope.get("namespaces") or [])
+    if scope_type is None:
+        raise ctx.invalid_parameter("accessScope.type is required: cluster or namespace.", clusterName=cluster_name)
+    if scope_type == "namespace":
+        if not namespaces:
+            raise ctx.invalid_parameter(
+                "accessScope.namespaces must name at least one namespace when accessScope.type is namespace.",
+                clusterName=cluster_name,
+            )
+        for namespace in namespaces:
+            if len(namespace) > 63 or not NAMESPACE.match(namespace):
+                raise ctx.invalid_parameter(
+                    f"'{namespace}' is not a valid Kubernetes namespace name.", clusterName=cluster_name
+                )
+        namespaces = list(dict.fromkeys(namespaces))
+    elif namespaces:
+        raise ctx.invalid_parameter(
+            "accessScope.namespaces can only be specified when accessScope.type is namespace.",
+            clusterName=cluster_name,
+        )
+    existing = entry.policies.get(policy_arn)
+    associated = {
+        "policyArn": policy_arn,
+        "accessScope": {"type": scope_type, "namespaces": namespaces},
+        "associatedAt": existing["associatedAt"] if existing else ctx.now,
+        "modifiedAt": ctx.now,
+    }
+    entry.policies[policy_arn] = associated
+    entry.modified_at = ctx.now
+    return {"clusterName": cluster_name, "principalArn": principal_arn, "associatedAccessPolicy": associated}
+
+
+@operation("DisassociateAccessPolicy")
+def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: str, policy_arn: str) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    entry = _entry(ctx, cluster, principal_arn)
+    if policy_arn not in entry.policies:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"The access policy {policy_arn} is not associated with the access entry {principal_arn}.",
+            clusterName=cluster_name,
+        )
+    del entry.policies[policy_arn]
+    entry.modified_at = ctx.now
+    return {}
+
+
+@operation("ListAssociatedAccessPolicies")
+def list_associated_access_policies(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    principal_arn: str,
+    max_results: int | None = None,
+    next_token: str | None = None,
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    entry = _entry(ctx, cluster, principal_arn)
+    page, token = paginate(
+        ctx, list(entry.policies.values()), max_results, next_token, scope=f"{cluster_name}:{principal_arn}"
+    )
+    return {
+        "clusterName": cluster_name,
+        "principalArn": principal_arn,
+        "associatedAccessPolicies": page,
+        "nextToken": token,
+    }

@@ -1,0 +1,355 @@
+"""EKS Capabilities (Argo CD, ACK, KRO): Create/Describe/List/Update/DeleteCapability."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from mock_eks import arns
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
+from mock_eks.resources.updates import param, start_update
+
+# per type: the capability version EKS runs, and which configuration member belongs to it
+CATALOGUE: dict[str, dict[str, Any]] = json.loads(
+    resources.files("mock_eks.data").joinpath("capabilities.json").read_text()
+)
+CONFIG_MEMBERS = {"argoCd": "ARGOCD", "ack": "ACK"}
+IDC_INSTANCE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(?:sso)?ins-[a-zA-Z0-9-.]{16}$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+@dataclass(slots=True, eq=False)
+class Capability:
+    capability_name: str
+    arn: str
+    cluster_name: str
+    type: str
+    role_arn: str
+    status: str
+    version: str
+    created_at: float
+    modified_at: float
+    delete_propagation_policy: str
+    configuration: dict[str, Any] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=lambda: {"issues": []})
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@arns.taggable("capability")
+def _tagged_capability(store: Any, parts: list[str]) -> Capability | None:
+    # capability/<cluster>/<capability name>/<uuid>
+    if len(parts) != 4:
+        return None
+    cluster = store.clusters.get(parts[1])
+    record = cluster.child("capabilities").get(parts[2]) if cluster is not None else None
+    return record if record is not None and record.arn.endswith("/" + parts[3]) else None
+
+
+def _cluster(ctx: Any, name: str) -> Any:
+    """The EKS cluster ``name``; a missing one is the operation's not-found error (or invalid parameter)."""
+    if "ResourceNotFoundException" in ctx.op.error_codes:
+        return find_cluster(ctx, name, include_registered=False)
+    cluster = ctx.store.clusters.get(name)
+    if cluster is None or cluster.connector_config is not None:
+        raise ctx.invalid_parameter(f"No cluster found for name: {name}.", clusterName=name)
+    return cluster
+
+
+def _find(ctx: Any, cluster: Any, name: str) -> Capability:
+    record = cluster.child("capabilities").get(name)
+    if record is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"No capability found for name: {name}.",
+            clusterName=cluster.name,
+        )
+    return record
+
+
+def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str, Any]:
+    idc = request["awsIdc"]
+    instance = idc["idcInstanceArn"]
+    if not IDC_INSTANCE.match(instance):
+        raise ctx.invalid_parameter(
+            f"configuration.argoCd.awsIdc.idcInstanceArn '{instance}' is not a valid IAM Identity Center instance ARN.",
+            clusterName=cluster.name,
+        )
+    instance_id = instance.rsplit("/", 1)[1]
+    _check_role_mappings(ctx, request.get("rbacRoleMappings") or [], cluster)
+    prefix = request.get("endpointPrefix") or hex_id(12, upper=False)
+    config: dict[str, Any] = {
+        "namespace": request.get("namespace") or CATALOGUE["ARGOCD"]["defaultNamespace"],
+        "awsIdc": {
+            "idcInstanceArn": instance,
+            "idcRegion": idc.get("idcRegion") or ctx.region,
+            "idcManagedApplicationArn": f"arn:{ctx.partition}:sso::{ctx.account}:application/{instance_id}/"
+            f"apl-{hex_id(16, upper=False)}",
+        },
+        "rbacRoleMappings": copy.deepcopy(request.get("rbacRoleMappings") or []),
+        "serverUrl": f"https://{prefix}.eks-capabilities.{ctx.region}.amazonaws.com",
+        "endpointPrefix": prefix,
+    }
+    if request.get("networkAccess") is not None:
+        config["networkAccess"] = {"vpceIds": list(request["networkAccess"].get("vpceIds") or [])}
+    return config
+
+
+def _check_role_mappings(ctx: Any, mappings: list[dict[str, Any]], cluster: Any) -> None:
+    for mapping in mappings:
+        if not mapping.get("identities"):
+            raise ctx.invalid_parameter(
+                f"rbacRoleMappings entry for role {mapping.get('role')} must name at least one identity.",
+                clusterName=cluster.name,
+            )
+
+
+def _configuration(ctx: Any, kind: str, request: dict[str, Any] | None, cluster: Any) -> dict[str, Any] | None:
+    """The stored (response-form) configuration; each type accepts only its own member."""
+    request = request or {}
+    for member, owner in CONFIG_MEMBERS.items():
+        if request.get(member) is not None and owner != kind:
+            raise ctx.invalid_parameter(
+                f"configuration.{member} applies only to {owner} capabilities, not {kind}.", clusterName=cluster.name
+            )
+    if kind == "ARGOCD":
+        if request.get("argoCd") is None:
+            raise ctx.invalid_parameter(
+                "ARGOCD capabilities require configuration.argoCd with awsIdc.", clusterName=cluster.name
+            )
+        return {"argoCd": _argocd_config(ctx, request["argoCd"], cluster)}
+    if kind == "ACK":
+        ack = request.get("ack") or {}
+        return {
+            "ack": {
+                "enableCrossNamespace": bool(ack.get("enableCrossNamespace", False)),
+                "disabledServices": list(ack.get("disabledServices") or []),
+            }
+        }
+    return None
+
+
+@operation("CreateCapability")
+def create_capability(
+    ctx: Any,
+    *,
+    capability_name: str,
+    cluster_name: str,
+    type: str,  # noqa: A002 - the model's member name
+    role_arn: str,
+    delete_propagation_policy: str,
+    client_request_token: str | None = None,
+    configuration: dict[str, Any] | None = None,
+    tags: dict[str, str] | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    if not NAME.match(capability_name) or len(capability_name) > 100:
+        raise ctx.invalid_parameter(
+            f"capabilityName '{capability_name}' may contain only alphanumeric characters, hyphens and underscores.",
+            clusterName=cluster_name,
+        )
+    capabilities = cluster.child("capabilities")
+    if capability_name in capabilities:
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Capability {capability_name} already exists in cluster {cluster_name}.",
+            clusterName=cluster_name,
+        )
+    same_type = next((c for c in capabilities if c.type == type), None)
+    if same_type is not None:
+        raise ctx.error(
+            "ResourceLimitExceededException",
+            f"Cluster {cluster_name} already has a capability of type {type} ({same_type.capability_name}); "
+            "only one capability of each type is allowed per cluster.",
+            clusterName=cluster_name,
+        )
+    require_active(ctx, cluster)
+    check_role_arn(ctx, role_arn, "roleArn")
+    stored = _configuration(ctx, type, configuration, cluster)
+    record = Capability(
+        capability_name=capability_name,
+        arn=ctx.arn(f"capability/{cluster_name}/{capability_name}/{uuid.uuid4()}"),
+        cluster_name=cluster_name,
+        type=type,
+        role_arn=role_arn,
+        status="CREATING",
+        version=CATALOGUE[type]["version"] if type in CATALOGUE else "v1.0.0-eks-1",
+        created_at=ctx.now,
+        modified_at=ctx.now,
+        delete_propagation_policy=delete_propagation_policy,
+        configuration=stored,
+        tags=check_tags(ctx, tags),
+        extra=ctx.member_names(others),
+    )
+    capabilities.add(capability_name, record)
+
+    def activate(due: float) -> None:
+        if record.status == "CREATING":
+            record.status = "ACTIVE"
+            record.modified_at = due
+
+    ctx.schedule("capability.create", activate)
+    return {"capability": record}
+
+
+@operation("DescribeCapability")
+def describe_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
+    return {"capability": _find(ctx, _cluster(ctx, cluster_name), capability_name)}
+
+
+@operation("ListCapabilities")
+def list_capabilities(
+    ctx: Any, *, cluster_name: str, next_token: str | None = None, max_results: int | None = None
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    page, token = paginate(ctx, cluster.child("capabilities"), max_results, next_token, scope=cluster_name)
+    summaries = [
+        {
+            "capabilityName": c.capability_name,
+            "arn": c.arn,
+            "type": c.type,
+            "status": c.status,
+            "version": c.version,
+            "createdAt": c.created_at,
+            "modifiedAt": c.modified_at,
+        }
+        for c in page
+    ]
+    return {"capabilities": summaries, "nextToken": token}
+
+
+def _merge_mappings(current: list[dict[str, Any]], add: list[dict[str, Any]], remove: list[dict[str, Any]]):
+    """Role mappings after adding identities to roles and removing identities from roles."""
+    by_role: dict[str, list[dict[str, str]]] = {}
+    for mapping in current:
+        by_role.setdefault(mapping["role"], []).extend(mapping["identities"])
+    for mapping in add:
+        identities = by_role.setdefault(mapping["role"], [])
+        for identity in mapping["identities"]:
+            if identity not in identities:
+                identities.append(dict(identity))
+    for mapping in remove:
+        gone = [dict(i) for i in mapping["identities"]]
+        if mapping["role"] in by_role:
+            by_role[mapping["role"]] = [i for i in by_role[mapping["role"]] if i not in gone]
+    return [{"role": role, "identities": ids} for role, ids in by_role.items() if ids]
+
+
+@operation("UpdateCapability")
+def update_capability(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    capability_name: str,
+    role_arn: str | None = None,
+    configuration: dict[str, Any] | None = None,
+    client_request_token: str | None = None,
+    delete_propagation_policy: str | None = None,
+) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    record = _find(ctx, cluster, capability_name)
+    configuration = {k: v for k, v in (configuration or {}).items() if v}
+    if role_arn is None and not configuration and delete_propagation_policy is None:
+        raise ctx.invalid_parameter(
+            "Specify at least one of roleArn, configuration and deletePropagationPolicy.", clusterName=cluster_name
+        )
+    for member, owner in CONFIG_MEMBERS.items():
+        if member in configuration and owner != record.type:
+            raise ctx.invalid_parameter(
+                f"configuration.{member} applies only to {owner} capabilities; {capability_name} is {record.type}.",
+                clusterName=cluster_name,
+            )
+    if record.status != "ACTIVE":
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Capability {capability_name} is {record.status}; it can be updated only when ACTIVE.",
+            clusterName=cluster_name,
+        )
+    check_role_arn(ctx, role_arn, "roleArn")
+    params = []
+    changes: list[Any] = []
+    if role_arn is not None:
+        params.append(param("RoleArn", role_arn))
+        changes.append(lambda: setattr(record, "role_arn", role_arn))
+    argo = configuration.get("argoCd") or {}
+    mappings = argo.get("rbacRoleMappings") or {}
+    add, remove = mappings.get("addOrUpdateRoleMappings") or [], mappings.get("removeRoleMappings") or []
+    _check_role_mappings(ctx, add, cluster)
+    if add:
+        params.append(param("RoleMappingsToAddOrUpdate", add))
+    if remove:
+        params.append(param("RoleMappingsToRemove", remove))
+    if add or remove:
+
+        def apply_mappings() -> None:
+            config = record.configuration["argoCd"]
+            config["rbacRoleMappings"] = _merge_mappings(config.get("rbacRoleMappings") or [], add, remove)
+
+        changes.append(apply_mappings)
+    if argo.get("networkAccess") is not None:
+        vpce = list(argo["networkAccess"].get("vpceIds") or [])
+        params.append(param("NetworkAccess", {"vpceIds": vpce}))
+        changes.append(lambda: record.configuration["argoCd"].__setitem__("networkAccess", {"vpceIds": vpce}))
+    ack = configuration.get("ack") or {}
+    if ack.get("enableCrossNamespace") is not None:
+        flag = bool(ack["enableCrossNamespace"])
+        params.append(param("EnableCrossNamespace", flag))
+        changes.append(lambda: record.configuration["ack"].__setitem__("enableCrossNamespace", flag))
+    if ack.get("disabledServices") is not None:
+        services = list(ack["disabledServices"])
+        params.append(param("DisabledServices", services))
+        changes.append(lambda: record.configuration["ack"].__setitem__("disabledServices", services))
+    if delete_propagation_policy is not None:
+        changes.append(lambda: setattr(record, "delete_propagation_policy", delete_propagation_policy))
+
+    def finish(due: float) -> None:
+        for change in changes:
+            change()
+        record.modified_at = due
+        if record.status == "UPDATING":
+            record.status = "ACTIVE"
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type="CapabilityUpdate",
+        params=params,
+        kind="capability.update",
+        apply=finish,
+        scope=("capabilityName", capability_name),
+    )
+    record.status = "UPDATING"
+    record.modified_at = ctx.now
+    return {"update": update}
+
+
+@operation("DeleteCapability")
+def delete_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
+    cluster = _cluster(ctx, cluster_name)
+    record = _find(ctx, cluster, capability_name)
+    if record.status == "DELETING":
+        return {"capability": record}
+    if record.status in ("CREATING", "UPDATING"):
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Capability {capability_name} is {record.status}; wait until it is ACTIVE to delete it.",
+            clusterName=cluster_name,
+        )
+    record.status = "DELETING"
+    record.modified_at = ctx.now
+    capabilities = cluster.child("capabilities")
+
+    def remove(_: float) -> None:
+        if capabilities.get(capability_name) is record:
+            capabilities.remove(capability_name)
+
+    ctx.schedule("capability.delete", remove)
+    return {"capability": record}

@@ -1,0 +1,83 @@
+"""Connected (registered) clusters: RegisterCluster, DeregisterCluster.
+
+A registered cluster is a clusters.Cluster with ``connector_config`` set. It stays PENDING (no
+EKS Connector agent ever applies the manifest in the mock); if the activation expires (three
+days after registration) it becomes FAILED and must be deregistered.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from mock_eks.dispatch import operation
+from mock_eks.resources.clusters import Cluster
+from mock_eks.resources.common import check_role_arn, check_tags
+
+ACTIVATION_SECONDS = 3 * 86400
+
+
+@operation("RegisterCluster")
+def register_cluster(
+    ctx: Any,
+    *,
+    name: str,
+    connector_config: dict[str, Any],
+    client_request_token: str | None = None,
+    tags: dict[str, str] | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    if name in ctx.store.clusters:
+        raise ctx.error("ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name)
+    role_arn = connector_config["roleArn"]
+    check_role_arn(ctx, role_arn, "connectorConfig.roleArn")
+    tags = check_tags(ctx, tags)
+    expiry = ctx.now + ACTIVATION_SECONDS
+    cluster = Cluster(
+        name=name,
+        arn=ctx.arn(f"cluster/{name}"),
+        created_at=ctx.now,
+        version=None,
+        role_arn=None,
+        status="PENDING",
+        tags=tags,
+        client_request_token=client_request_token,
+        connector_config={
+            "activationId": str(uuid.uuid4()),
+            "activationCode": secrets.token_urlsafe(24),
+            "activationExpiry": expiry,
+            "provider": connector_config["provider"],
+            "roleArn": role_arn,
+        },
+        extra=ctx.member_names(others),
+        endpoint_url=None,
+    )
+    ctx.store.clusters.add(name, cluster)
+
+    def expire(_: float) -> None:
+        if cluster.status == "PENDING" and ctx.store.clusters.get(name) is cluster:
+            cluster.status = "FAILED"
+
+    # the activation deadline is a date, not an operation's duration: it does not shrink with instant timing
+    ctx.backend.lifecycle.schedule(expiry, expire)
+    return {"cluster": cluster}
+
+
+@operation("DeregisterCluster")
+def deregister_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+    cluster = ctx.store.clusters.get(name)
+    if cluster is None or cluster.connector_config is None:
+        raise ctx.error(
+            "ResourceNotFoundException", f"No registered cluster found for name: {name}.", clusterName=name
+        )
+    if cluster.status == "DELETING":
+        return {"cluster": cluster}
+    cluster.status = "DELETING"
+
+    def remove(_: float) -> None:
+        if ctx.store.clusters.get(name) is cluster:
+            ctx.store.clusters.remove(name)
+
+    ctx.schedule("registration.delete", remove)
+    return {"cluster": cluster}
