@@ -2,3 +2,4 @@
 
 from mock_eks.resources import cluster_updates, clusters, tags, updates  # noqa: F401
 from mock_eks.resources import addons, cluster_versions  # noqa: F401
+from mock_eks.resources import fargate, nodegroups  # noqa: F401

@@ -1,0 +1,211 @@
+"""AWS Fargate profiles: CreateFargateProfile, DescribeFargateProfile, ListFargateProfiles, DeleteFargateProfile."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_eks import arns
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, require_active
+
+NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
+SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
+MAX_SELECTORS = 5
+MAX_LABELS_PER_SELECTOR = 5
+# service quota (Amazon EKS User Guide, "Amazon EKS service quotas")
+MAX_PROFILES_PER_CLUSTER = 10
+
+
+@dataclass(slots=True, eq=False)
+class FargateProfile:
+    fargate_profile_name: str
+    fargate_profile_arn: str
+    cluster_name: str
+    created_at: float
+    pod_execution_role_arn: str
+    subnets: list[str]
+    selectors: list[dict[str, Any]]
+    status: str
+    tags: dict[str, str] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=lambda: {"issues": []})
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@arns.taggable("fargateprofile")
+def _tagged_profile(store: Any, parts: list[str]) -> FargateProfile | None:
+    if len(parts) != 4:
+        return None
+    cluster = store.clusters.get(parts[1])
+    record = cluster.child("fargate_profiles").get(parts[2]) if cluster is not None else None
+    return record if record is not None and record.fargate_profile_arn.endswith("/" + parts[3]) else None
+
+
+def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:
+    record = cluster.child("fargate_profiles").get(name)
+    if record is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"No Fargate Profile found with name: {name}.",
+            clusterName=cluster.name,
+            fargateProfileName=name,
+        )
+    return record
+
+
+def _deleting(cluster: Any) -> FargateProfile | None:
+    for profile in cluster.child("fargate_profiles"):
+        if profile.status == "DELETING":
+            return profile
+    return None
+
+
+def _check_selectors(ctx: Any, selectors: list[dict[str, Any]] | None, name: str) -> list[dict[str, Any]]:
+    selectors = list(selectors or [])
+    if not selectors:
+        raise ctx.invalid_parameter(
+            "A Fargate profile must have at least one selector.", fargateProfileName=name
+        )
+    if len(selectors) > MAX_SELECTORS:
+        raise ctx.invalid_parameter(
+            f"A Fargate profile can have at most {MAX_SELECTORS} selectors; {len(selectors)} were given.",
+            fargateProfileName=name,
+        )
+    out = []
+    for index, selector in enumerate(selectors):
+        if not selector.get("namespace"):
+            raise ctx.invalid_parameter(
+                f"selectors[{index}]: each selector must have a namespace.", fargateProfileName=name
+            )
+        labels = selector.get("labels") or {}
+        if len(labels) > MAX_LABELS_PER_SELECTOR:
+            raise ctx.invalid_parameter(
+                f"selectors[{index}]: a selector can have at most {MAX_LABELS_PER_SELECTOR} labels; "
+                f"{len(labels)} were given.",
+                fargateProfileName=name,
+            )
+        entry: dict[str, Any] = {"namespace": selector["namespace"]}
+        if "labels" in selector:
+            entry["labels"] = dict(labels)
+        out.append(entry)
+    return out
+
+
+@operation("CreateFargateProfile")
+def create_fargate_profile(
+    ctx: Any,
+    *,
+    fargate_profile_name: str,
+    cluster_name: str,
+    pod_execution_role_arn: str,
+    subnets: list[str] | None = None,
+    selectors: list[dict[str, Any]] | None = None,
+    client_request_token: str | None = None,
+    tags: dict[str, str] | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    name = fargate_profile_name
+    cluster = find_cluster(ctx, cluster_name, include_registered=False)
+    if not NAME.fullmatch(name):
+        raise ctx.invalid_parameter(
+            f"Fargate profile name '{name}' must be 1-100 characters: letters, digits, hyphens and underscores, "
+            "starting with a letter or digit.",
+            clusterName=cluster_name,
+            fargateProfileName=name,
+        )
+    require_active(ctx, cluster)
+    profiles = cluster.child("fargate_profiles")
+    if name in profiles:
+        raise ctx.invalid_parameter(
+            f"A Fargate Profile already exists with this name ({name}) in cluster {cluster_name}.",
+            clusterName=cluster_name,
+            fargateProfileName=name,
+        )
+    deleting = _deleting(cluster)
+    if deleting is not None:
+        raise ctx.invalid_request(
+            f"Fargate Profile {deleting.fargate_profile_name} is in DELETING status; wait for it to finish deleting "
+            "before creating another Fargate profile in this cluster.",
+            clusterName=cluster_name,
+        )
+    if len(profiles) >= MAX_PROFILES_PER_CLUSTER:
+        raise ctx.error(
+            "ResourceLimitExceededException",
+            f"Cluster {cluster_name} already has the maximum of {MAX_PROFILES_PER_CLUSTER} Fargate profiles.",
+            clusterName=cluster_name,
+        )
+    check_role_arn(ctx, pod_execution_role_arn, "podExecutionRoleArn")
+    clean = _check_selectors(ctx, selectors, name)
+    for subnet in subnets or ():
+        if not SUBNET.fullmatch(subnet):
+            raise ctx.invalid_parameter(f"Subnet {subnet} is not a valid subnet ID.", fargateProfileName=name)
+    if subnets:
+        chosen = list(subnets)
+    else:  # EKS uses the cluster's (private) subnets when none are given
+        chosen = list((cluster.resources_vpc_config or {}).get("subnetIds") or [])
+    record = FargateProfile(
+        fargate_profile_name=name,
+        fargate_profile_arn=ctx.arn(f"fargateprofile/{cluster_name}/{name}/{uuid.uuid4()}"),
+        cluster_name=cluster_name,
+        created_at=ctx.now,
+        pod_execution_role_arn=pod_execution_role_arn,
+        subnets=chosen,
+        selectors=clean,
+        status="CREATING",
+        tags=check_tags(ctx, tags),
+        extra=ctx.member_names(others),
+    )
+    profiles.add(name, record)
+
+    def activate(_: float) -> None:
+        if record.status == "CREATING":
+            record.status = "ACTIVE"
+
+    ctx.schedule("fargate.create", activate)
+    return {"fargateProfile": record}
+
+
+@operation("DescribeFargateProfile")
+def describe_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    return {"fargateProfile": _find(ctx, cluster, fargate_profile_name)}
+
+
+@operation("ListFargateProfiles")
+def list_fargate_profiles(
+    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    page, token = paginate(
+        ctx, cluster.child("fargate_profiles"), max_results, next_token, scope=cluster_name
+    )
+    return {"fargateProfileNames": [p.fargate_profile_name for p in page], "nextToken": token}
+
+
+@operation("DeleteFargateProfile")
+def delete_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    profiles = cluster.child("fargate_profiles")
+    record = _find(ctx, cluster, fargate_profile_name)
+    if record.status == "DELETING":
+        return {"fargateProfile": record}
+    deleting = _deleting(cluster)
+    if deleting is not None:
+        # "Only one Fargate profile in a cluster can be in the DELETING status at a time."
+        raise ctx.invalid_request(
+            f"Fargate Profile {deleting.fargate_profile_name} is already DELETING; only one Fargate profile in a "
+            "cluster can be in the DELETING status at a time.",
+            clusterName=cluster_name,
+            fargateProfileName=fargate_profile_name,
+        )
+    record.status = "DELETING"
+
+    def remove(_: float) -> None:
+        if profiles.get(fargate_profile_name) is record:
+            profiles.remove(fargate_profile_name)
+
+    ctx.schedule("fargate.delete", remove)
+    return {"fargateProfile": record}

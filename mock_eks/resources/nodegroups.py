@@ -1,0 +1,684 @@
+"""Managed node groups: Create/Describe/List/DeleteNodegroup, UpdateNodegroupConfig, UpdateNodegroupVersion."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import resources
+from typing import Any
+
+from mock_eks import arns, versions
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources import cluster_updates
+from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, require_active
+from mock_eks.resources.updates import param, start_update
+
+NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
+# service quotas (Amazon EKS User Guide, "Amazon EKS service quotas")
+MAX_NODEGROUPS_PER_CLUSTER = 30
+MAX_NODES_PER_NODEGROUP = 450
+MAX_TAINTS = 50
+MAX_INSTANCE_TYPES = 20
+
+_CATALOGUE = json.loads(resources.files("mock_eks.data").joinpath("ami_releases.json").read_text())
+
+
+def _epoch(day: str) -> float:
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC).timestamp()
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+FAMILY_OF: dict[str, str] = {t: name for name, fam in _CATALOGUE["families"].items() for t in fam["amiTypes"]}
+BUILDS: dict[str, list[tuple[float, str]]] = {
+    name: [(_epoch(b["date"]), b["build"]) for b in fam["builds"]]
+    for name, fam in _CATALOGUE["families"].items()
+}
+ARM_AMI_TYPES = frozenset(_CATALOGUE["armAmiTypes"])
+WINDOWS_AMI_TYPES = frozenset(_CATALOGUE["families"]["WINDOWS"]["amiTypes"])
+# Graviton families (m6g, c7gn, t4g, r8gd, a1...): the letter g right after the generation digit
+ARM_INSTANCE = re.compile(r"^(a1|[a-z]+\d+g(?!en)[a-z-]*)\.")
+GPU_INSTANCE = re.compile(r"^(g\d|p\d)[a-z]*\.")
+
+
+def _family_allows(family: str, version: str) -> bool:
+    entry = _CATALOGUE["families"][family]
+    last = entry.get("lastKubernetesVersion")
+    first = entry.get("firstKubernetesVersion")
+    if last and _minor(version) > _minor(last):
+        return False
+    return not (first and _minor(version) < _minor(first))
+
+
+def release_versions(ami_type: str, version: str, now: float) -> list[str]:
+    """The AMI release versions of ``ami_type`` for Kubernetes ``version`` published by ``now``, oldest first."""
+    family = FAMILY_OF.get(ami_type)
+    entry = versions.get(version)
+    if family is None or entry is None or not _family_allows(family, version):
+        return []
+    fmt = _CATALOGUE["families"][family]["format"]
+    out = [
+        fmt.format(patch=entry.patch, minor=version, build=build)
+        for when, build in BUILDS[family]
+        if when <= now
+    ]
+    if not out:  # a clock before the catalogue: the oldest build is still a release
+        out = [fmt.format(patch=entry.patch, minor=version, build=BUILDS[family][0][1])]
+    return out
+
+
+def default_ami_type(version: str, instance_types: list[str] | None) -> str:
+    defaults = _CATALOGUE["defaultAmiTypes"]
+    family = "AL2023" if _minor(version) >= _minor(defaults["al2023From"]) else "AL2"
+    first = (instance_types or [_CATALOGUE["defaultInstanceType"]])[0]
+    if ARM_INSTANCE.match(first):
+        return defaults[family]["arm64"]
+    if GPU_INSTANCE.match(first):
+        return defaults[family]["gpu"]
+    return defaults[family]["x86_64"]
+
+
+@dataclass(slots=True, eq=False)
+class Nodegroup:
+    nodegroup_name: str
+    nodegroup_arn: str
+    cluster_name: str
+    version: str
+    release_version: str | None
+    created_at: float
+    modified_at: float
+    status: str
+    capacity_type: str
+    scaling_config: dict[str, int]
+    instance_types: list[str] | None
+    subnets: list[str]
+    remote_access: dict[str, Any] | None
+    ami_type: str
+    node_role: str
+    labels: dict[str, str]
+    taints: list[dict[str, str]]
+    resources: dict[str, Any]
+    disk_size: int | None
+    health: dict[str, Any]
+    update_config: dict[str, Any]
+    node_repair_config: dict[str, Any] | None
+    launch_template: dict[str, str] | None
+    tags: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@arns.taggable("nodegroup")
+def _tagged_nodegroup(store: Any, parts: list[str]) -> Nodegroup | None:
+    if len(parts) != 4:
+        return None
+    cluster = store.clusters.get(parts[1])
+    record = cluster.child("nodegroups").get(parts[2]) if cluster is not None else None
+    return record if record is not None and record.nodegroup_arn.endswith("/" + parts[3]) else None
+
+
+def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
+    record = cluster.child("nodegroups").get(name)
+    if record is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"No node group found for name: {name}.",
+            clusterName=cluster.name,
+            nodegroupName=name,
+        )
+    return record
+
+
+# ---- checks shared by create and update
+
+
+def _check_scaling(ctx: Any, config: dict[str, int], name: str) -> None:
+    low, high, desired = config["minSize"], config["maxSize"], config["desiredSize"]
+    if low > high:
+        raise ctx.invalid_parameter(
+            f"Minimum capacity {low} can't be greater than maximum capacity {high}.", nodegroupName=name
+        )
+    if not low <= desired <= high:
+        raise ctx.invalid_parameter(
+            f"Desired capacity {desired} must be between minimum capacity {low} and maximum capacity {high}.",
+            nodegroupName=name,
+        )
+    if high > MAX_NODES_PER_NODEGROUP:
+        message = (
+            f"Maximum capacity {high} exceeds the limit of {MAX_NODES_PER_NODEGROUP} nodes per node group."
+        )
+        if "ResourceLimitExceededException" in ctx.op.error_codes:
+            raise ctx.error("ResourceLimitExceededException", message, nodegroupName=name)
+        raise ctx.invalid_parameter(message, nodegroupName=name)
+
+
+def _check_update_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
+    if config is None:
+        return
+    count, percentage = config.get("maxUnavailable"), config.get("maxUnavailablePercentage")
+    if count is not None and percentage is not None:
+        raise ctx.invalid_parameter(
+            "You can specify either maxUnavailable or maxUnavailablePercentage, not both.", nodegroupName=name
+        )
+    if count is not None and count > 100:
+        raise ctx.invalid_parameter("maxUnavailable can't be greater than 100.", nodegroupName=name)
+
+
+def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
+    if config is None:
+        return
+    for count, percentage in (
+        ("maxParallelNodesRepairedCount", "maxParallelNodesRepairedPercentage"),
+        ("maxUnhealthyNodeThresholdCount", "maxUnhealthyNodeThresholdPercentage"),
+    ):
+        if config.get(count) is not None and config.get(percentage) is not None:
+            raise ctx.invalid_parameter(
+                f"You can't specify both {count} and {percentage}.", nodegroupName=name
+            )
+    for override in config.get("nodeRepairConfigOverrides") or []:
+        missing = [
+            k
+            for k in (
+                "minRepairWaitTimeMins",
+                "nodeMonitoringCondition",
+                "nodeUnhealthyReason",
+                "repairAction",
+            )
+            if override.get(k) is None
+        ]
+        if missing:
+            raise ctx.invalid_parameter(
+                "Each nodeRepairConfigOverrides entry must specify all values; missing "
+                + ", ".join(missing)
+                + ".",
+                nodegroupName=name,
+            )
+
+
+def _check_taints(ctx: Any, taints: list[dict[str, str]], name: str, *, need_effect: bool = True) -> None:
+    for taint in taints:
+        if not taint.get("key"):
+            raise ctx.invalid_parameter("Each taint must have a key.", nodegroupName=name)
+        if need_effect and not taint.get("effect"):
+            raise ctx.invalid_parameter(f"Taint '{taint['key']}' must have an effect.", nodegroupName=name)
+    if len(taints) > MAX_TAINTS:
+        raise ctx.invalid_parameter(
+            f"A node group can have at most {MAX_TAINTS} taints; this request would give it {len(taints)}.",
+            nodegroupName=name,
+        )
+
+
+def _check_launch_template(ctx: Any, template: dict[str, str], name: str) -> None:
+    if bool(template.get("id")) == bool(template.get("name")):
+        raise ctx.invalid_parameter(
+            "You must specify either the launch template ID or the launch template name in the request, but not both.",
+            nodegroupName=name,
+        )
+
+
+def _taint_key(taint: dict[str, str]) -> tuple[str, str | None]:
+    return taint["key"], taint.get("effect")
+
+
+# ---- operations
+
+
+@operation("CreateNodegroup")
+def create_nodegroup(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    nodegroup_name: str,
+    subnets: list[str],
+    node_role: str,
+    scaling_config: dict[str, int] | None = None,
+    disk_size: int | None = None,
+    instance_types: list[str] | None = None,
+    ami_type: str | None = None,
+    remote_access: dict[str, Any] | None = None,
+    labels: dict[str, str] | None = None,
+    taints: list[dict[str, str]] | None = None,
+    tags: dict[str, str] | None = None,
+    client_request_token: str | None = None,
+    launch_template: dict[str, str] | None = None,
+    update_config: dict[str, Any] | None = None,
+    node_repair_config: dict[str, Any] | None = None,
+    capacity_type: str | None = None,
+    version: str | None = None,
+    release_version: str | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name, include_registered=False)
+    name = nodegroup_name
+    if not NAME.fullmatch(name):
+        raise ctx.invalid_parameter(
+            f"Nodegroup name '{name}' must be 1-100 characters: letters, digits, hyphens and underscores, "
+            "starting with a letter or digit.",
+            clusterName=cluster_name,
+            nodegroupName=name,
+        )
+    require_active(ctx, cluster)
+    groups = cluster.child("nodegroups")
+    if name in groups:
+        raise ctx.error(
+            "ResourceInUseException",
+            f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
+            clusterName=cluster_name,
+            nodegroupName=name,
+        )
+    if len(groups) >= MAX_NODEGROUPS_PER_CLUSTER:
+        raise ctx.error(
+            "ResourceLimitExceededException",
+            f"Cluster {cluster_name} already has the maximum of {MAX_NODEGROUPS_PER_CLUSTER} managed node groups.",
+            clusterName=cluster_name,
+            nodegroupName=name,
+        )
+    check_role_arn(ctx, node_role, "nodeRole")
+    if version is not None and version != cluster.version:
+        raise ctx.invalid_parameter(
+            f"Requested Nodegroup version {version} is invalid. You can only create a node group with the "
+            f"cluster's current Kubernetes version {cluster.version}.",
+            clusterName=cluster_name,
+            nodegroupName=name,
+        )
+    version = cluster.version
+    if not subnets:
+        raise ctx.invalid_parameter("Subnets must be specified for a node group.", nodegroupName=name)
+    if scaling_config is not None:
+        if len(scaling_config) != 3:
+            raise ctx.invalid_parameter(
+                "When creating a node group, specify all or none of minSize, maxSize and desiredSize.",
+                nodegroupName=name,
+            )
+        scaling = dict(scaling_config)
+    else:
+        scaling = dict(_CATALOGUE["defaultScalingConfig"])
+    _check_scaling(ctx, scaling, name)
+    if launch_template is not None:
+        _check_launch_template(ctx, launch_template, name)
+        for member, value in (("diskSize", disk_size), ("remoteAccess", remote_access)):
+            if value is not None:
+                raise ctx.invalid_parameter(
+                    f"{member} can't be specified with a launch template; set it in the launch template.",
+                    nodegroupName=name,
+                )
+    if instance_types is not None and len(instance_types) > MAX_INSTANCE_TYPES:
+        raise ctx.invalid_parameter(
+            f"You can specify at most {MAX_INSTANCE_TYPES} instance types.", nodegroupName=name
+        )
+    if ami_type == "CUSTOM" and launch_template is None:
+        raise ctx.invalid_parameter(
+            "The CUSTOM AMI type is only for node groups deployed with a launch template.", nodegroupName=name
+        )
+    ami = ami_type or default_ami_type(version, instance_types)
+    if ami in WINDOWS_AMI_TYPES and ctx.partition != "aws":
+        raise ctx.invalid_parameter(
+            f"Windows AMI types are only supported in commercial AWS Regions; {ami} is not available in {ctx.region}.",
+            nodegroupName=name,
+        )
+    if ami != "CUSTOM":
+        family = FAMILY_OF[ami]
+        if not _family_allows(family, version):
+            raise ctx.invalid_parameter(
+                f"AMI type {ami} is not supported for Kubernetes version {version}.", nodegroupName=name
+            )
+        arm = ami in ARM_AMI_TYPES
+        for instance_type in instance_types or ():
+            if bool(ARM_INSTANCE.match(instance_type)) != arm:
+                raise ctx.invalid_parameter(
+                    f"[{instance_type}] is not a valid instance type for requested amiType {ami}",
+                    nodegroupName=name,
+                )
+    releases = release_versions(ami, version, ctx.now) if ami != "CUSTOM" else []
+    if release_version is not None:
+        if releases and release_version not in releases:
+            raise ctx.invalid_parameter(
+                f"Requested release version {release_version} is not valid for kubernetes version {version}.",
+                nodegroupName=name,
+            )
+    elif releases:
+        release_version = releases[-1]
+    _check_taints(ctx, taints or [], name)
+    _check_update_config(ctx, update_config, name)
+    _check_repair_config(ctx, node_repair_config, name)
+    tags = check_tags(ctx, tags)
+    if launch_template is None and not instance_types:
+        instance_types = [_CATALOGUE["defaultInstanceType"]]
+    if launch_template is None and disk_size is None:
+        disk_size = _CATALOGUE["defaultDiskSize"]["windows" if ami in WINDOWS_AMI_TYPES else "linux"]
+    resource_id = str(uuid.uuid4())
+    group_resources: dict[str, Any] = {"autoScalingGroups": [{"name": f"eks-{name}-{resource_id}"}]}
+    if remote_access is not None:
+        group_resources["remoteAccessSecurityGroup"] = aws_id("sg")
+    record = Nodegroup(
+        nodegroup_name=name,
+        nodegroup_arn=ctx.arn(f"nodegroup/{cluster_name}/{name}/{resource_id}"),
+        cluster_name=cluster_name,
+        version=version,
+        release_version=release_version,
+        created_at=ctx.now,
+        modified_at=ctx.now,
+        status="CREATING",
+        capacity_type=capacity_type or "ON_DEMAND",
+        scaling_config=scaling,
+        instance_types=list(instance_types) if instance_types else None,
+        subnets=list(subnets),
+        remote_access=remote_access,
+        ami_type=ami,
+        node_role=node_role,
+        labels=dict(labels or {}),
+        taints=list(taints or []),
+        resources=group_resources,
+        disk_size=disk_size,
+        health={"issues": []},
+        update_config=update_config if update_config is not None else {"maxUnavailable": 1},
+        node_repair_config=node_repair_config if node_repair_config is not None else {"enabled": False},
+        launch_template=dict(launch_template) if launch_template is not None else None,
+        tags=tags,
+        extra=ctx.member_names(others),
+    )
+    groups.add(name, record)
+
+    def activate(due: float) -> None:
+        if record.status == "CREATING":
+            record.status = "ACTIVE"
+            record.modified_at = due
+
+    ctx.schedule("nodegroup.create", activate)
+    return {"nodegroup": record}
+
+
+@operation("DescribeNodegroup")
+def describe_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    return {"nodegroup": find_nodegroup(ctx, cluster, nodegroup_name)}
+
+
+@operation("ListNodegroups")
+def list_nodegroups(
+    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    page, token = paginate(ctx, cluster.child("nodegroups"), max_results, next_token, scope=cluster_name)
+    return {"nodegroups": [g.nodegroup_name for g in page], "nextToken": token}
+
+
+@operation("DeleteNodegroup")
+def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    groups = cluster.child("nodegroups")
+    record = find_nodegroup(ctx, cluster, nodegroup_name)
+    if record.status == "DELETING":
+        return {"nodegroup": record}
+    if record.status in ("CREATING", "UPDATING"):
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Nodegroup {nodegroup_name} is in {record.status} status and can't be deleted until it finishes.",
+            clusterName=cluster_name,
+            nodegroupName=nodegroup_name,
+        )
+    record.status = "DELETING"
+    record.modified_at = ctx.now
+
+    def remove(_: float) -> None:
+        if groups.get(nodegroup_name) is record:
+            groups.remove(nodegroup_name)
+
+    ctx.schedule("nodegroup.delete", remove)
+    return {"nodegroup": record}
+
+
+def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, Nodegroup]:
+    cluster = find_cluster(ctx, cluster_name)
+    record = find_nodegroup(ctx, cluster, nodegroup_name)
+    if record.status not in ("ACTIVE", "UPDATING", "DEGRADED"):
+        raise ctx.invalid_request(
+            f"Nodegroup {nodegroup_name} is in {record.status} status; it must be ACTIVE to be updated.",
+            clusterName=cluster_name,
+            nodegroupName=nodegroup_name,
+        )
+    return cluster, record
+
+
+def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, apply: Any) -> Any:
+    def finish(due: float) -> None:
+        apply()
+        record.modified_at = due
+        if record.status == "UPDATING":
+            record.status = "ACTIVE"
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type=update_type,
+        params=params,
+        kind="nodegroup.update",
+        apply=finish,
+        scope=("nodegroupName", record.nodegroup_name),
+    )
+    record.status = "UPDATING"
+    record.modified_at = ctx.now
+    return update
+
+
+@operation("UpdateNodegroupConfig")
+def update_nodegroup_config(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    nodegroup_name: str,
+    labels: dict[str, Any] | None = None,
+    taints: dict[str, Any] | None = None,
+    scaling_config: dict[str, int] | None = None,
+    update_config: dict[str, Any] | None = None,
+    node_repair_config: dict[str, Any] | None = None,
+    client_request_token: str | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    cluster, record = _updatable(ctx, cluster_name, nodegroup_name)
+    name = nodegroup_name
+    params: list[dict[str, str]] = []
+    new: dict[str, Any] = {}
+    if labels:
+        add = dict(labels.get("addOrUpdateLabels") or {})
+        remove = list(labels.get("removeLabels") or [])
+        both = sorted(set(add) & set(remove))
+        if both:
+            raise ctx.invalid_parameter(
+                f"The label keys {both} can't be both added and removed in one update.", nodegroupName=name
+            )
+        merged = {k: v for k, v in record.labels.items() if k not in remove}
+        merged.update(add)
+        if add:
+            params.append(param("LabelsToAdd", add))
+        if remove:
+            params.append(param("LabelsToRemove", remove))
+        new["labels"] = merged
+    if taints:
+        add = list(taints.get("addOrUpdateTaints") or [])
+        remove = list(taints.get("removeTaints") or [])
+        _check_taints(ctx, add, name)
+        _check_taints(ctx, remove, name, need_effect=False)
+        both = sorted({t["key"] for t in add} & {t["key"] for t in remove})
+        if both:
+            raise ctx.invalid_parameter(
+                f"The taint keys {both} can't be both added and removed in one update.", nodegroupName=name
+            )
+        removed = {t["key"] for t in remove}
+        adding = {_taint_key(t): t for t in add}
+        merged_taints = [
+            t for t in record.taints if t["key"] not in removed and _taint_key(t) not in adding
+        ] + list(adding.values())
+        _check_taints(ctx, merged_taints, name)
+        if add:
+            params.append(param("TaintsToAdd", add))
+        if remove:
+            params.append(param("TaintsToRemove", remove))
+        new["taints"] = merged_taints
+    if scaling_config:
+        scaling = {**record.scaling_config, **scaling_config}
+        _check_scaling(ctx, scaling, name)
+        for member, kind in (("minSize", "MinSize"), ("maxSize", "MaxSize"), ("desiredSize", "DesiredSize")):
+            if member in scaling_config:
+                params.append(param(kind, scaling_config[member]))
+        new["scaling_config"] = scaling
+    if update_config:
+        _check_update_config(ctx, update_config, name)
+        merged_update = dict(record.update_config)
+        if "maxUnavailable" in update_config or "maxUnavailablePercentage" in update_config:
+            merged_update.pop("maxUnavailable", None)
+            merged_update.pop("maxUnavailablePercentage", None)
+        merged_update.update(update_config)
+        for member, kind in (
+            ("maxUnavailable", "MaxUnavailable"),
+            ("maxUnavailablePercentage", "MaxUnavailablePercentage"),
+            ("updateStrategy", "UpdateStrategy"),
+        ):
+            if member in update_config:
+                params.append(param(kind, update_config[member]))
+        new["update_config"] = merged_update
+    if node_repair_config:
+        _check_repair_config(ctx, node_repair_config, name)
+        if "enabled" in node_repair_config:
+            params.append(param("NodeRepairEnabled", node_repair_config["enabled"]))
+        params.append(param("NodeRepairConfig", node_repair_config))
+        new["node_repair_config"] = dict(node_repair_config)
+    extra = ctx.member_names(others)
+    warm_pool = extra.get("warmPoolConfig")
+    if warm_pool:
+        kinds = {
+            "enabled": "WarmPoolEnabled",
+            "maxGroupPreparedCapacity": "WarmPoolMaxGroupPreparedCapacity",
+            "minSize": "WarmPoolMinSize",
+            "poolState": "WarmPoolState",
+            "reuseOnScaleIn": "WarmPoolReuseOnScaleIn",
+        }
+        params += [param(kinds[k], v) for k, v in warm_pool.items() if k in kinds]
+        new["warmPoolConfig"] = {**(record.extra.get("warmPoolConfig") or {}), **warm_pool}
+    if not params:
+        raise ctx.invalid_parameter(
+            "No changes were specified for node group " + name + ".",
+            clusterName=cluster_name,
+            nodegroupName=name,
+        )
+    new = copy.deepcopy(new)
+
+    def apply() -> None:
+        for key, value in new.items():
+            if key == "warmPoolConfig":
+                record.extra[key] = value
+            else:
+                setattr(record, key, value)
+
+    return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, apply)}
+
+
+@operation("UpdateNodegroupVersion")
+def update_nodegroup_version(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    nodegroup_name: str,
+    version: str | None = None,
+    release_version: str | None = None,
+    launch_template: dict[str, str] | None = None,
+    force: bool | None = None,
+    client_request_token: str | None = None,
+) -> dict[str, Any]:
+    cluster, record = _updatable(ctx, cluster_name, nodegroup_name)
+    name = nodegroup_name
+    fields = {"clusterName": cluster_name, "nodegroupName": name}
+    target = version or cluster.version
+    if versions.get(target) is None or _minor(target) > _minor(cluster.version):
+        raise ctx.invalid_parameter(
+            f"Requested Nodegroup version {target} is invalid: a node group can't be newer than its cluster's "
+            f"Kubernetes version {cluster.version}.",
+            **fields,
+        )
+    if _minor(target) < _minor(record.version):
+        raise ctx.invalid_parameter(
+            f"Requested Nodegroup version {target} is older than the node group's version {record.version}; "
+            "a node group can't be rolled back to an earlier Kubernetes version.",
+            **fields,
+        )
+    params = [param("Version", target)]
+    template = None
+    if launch_template is not None:
+        if record.launch_template is None:
+            raise ctx.invalid_parameter(
+                f"Nodegroup {name} was not created with a launch template, so it can't be updated with one.",
+                **fields,
+            )
+        _check_launch_template(ctx, launch_template, name)
+        for key in ("id", "name"):
+            if launch_template.get(key) and launch_template[key] != record.launch_template.get(key):
+                raise ctx.invalid_parameter(
+                    f"The launch template {key} must match the one used to create node group {name} "
+                    f"({record.launch_template.get(key) or 'not given'}).",
+                    **fields,
+                )
+        template = {**record.launch_template, **launch_template}
+        if launch_template.get("name"):
+            params.append(param("LaunchTemplateName", launch_template["name"]))
+        if launch_template.get("version"):
+            params.append(param("LaunchTemplateVersion", launch_template["version"]))
+    releases = release_versions(record.ami_type, target, ctx.now) if record.ami_type != "CUSTOM" else []
+    if release_version is not None:
+        if releases and release_version not in releases:
+            raise ctx.invalid_parameter(
+                f"Requested release version {release_version} is not valid for kubernetes version {target}.",
+                **fields,
+            )
+        if (
+            target == record.version
+            and record.release_version in releases
+            and releases.index(release_version) < releases.index(record.release_version)
+        ):
+            raise ctx.invalid_parameter(
+                f"Requested release version {release_version} is older than the node group's release version "
+                f"{record.release_version}; a node group can't be rolled back to an earlier AMI version.",
+                **fields,
+            )
+        new_release: str | None = release_version
+    else:
+        new_release = releases[-1] if releases else record.release_version
+    if new_release != record.release_version:
+        params.append(param("ReleaseVersion", new_release))
+    if (
+        target == record.version
+        and new_release == record.release_version
+        and (template is None or template == record.launch_template)
+    ):
+        raise ctx.invalid_parameter(
+            f"Nodegroup {name} is already at version {target} with release version {record.release_version}.",
+            **fields,
+        )
+
+    def apply() -> None:
+        record.version = target
+        record.release_version = new_release
+        if template is not None:
+            record.launch_template = template
+
+    return {"update": _start(ctx, cluster, record, "VersionUpdate", params, apply)}
+
+
+def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> None:
+    """UpdateClusterVersion: every managed node group must be at the cluster's current version first."""
+    behind = [g.nodegroup_name for g in cluster.child("nodegroups") if g.version != cluster.version]
+    if behind:
+        raise ctx.invalid_request(
+            f"Nodegroup(s) {', '.join(behind)} must be updated to the cluster's Kubernetes version "
+            f"{cluster.version} before the cluster can be updated to {target_version}.",
+            clusterName=cluster.name,
+        )
+
+
+_register = getattr(cluster_updates, "VERSION_UPDATE_REQUIREMENTS", cluster_updates.VERSION_UPDATE_CHECKS)
+_register.append(_nodegroups_match_cluster)
