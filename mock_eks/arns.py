@@ -6,7 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):eks:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<resource>.+)$")
+ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):eks:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<resource>.+)$"
+)
 
 # resource type (first path element of the ARN's resource) -> finder(store, path parts) -> record or None
 Finder = Callable[[Any, list[str]], Any]

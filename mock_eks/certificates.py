@@ -23,7 +23,7 @@ def _key() -> ec.EllipticCurvePrivateKey:
 def cluster_ca_data(created_at: float) -> str:
     """base64 of a PEM CA certificate (CN=kubernetes, ten years from ``created_at``), unique per call."""
     key = _key()
-    start = datetime.datetime.fromtimestamp(created_at, tz=datetime.timezone.utc)
+    start = datetime.datetime.fromtimestamp(created_at, tz=datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(_NAME)

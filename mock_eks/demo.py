@@ -39,7 +39,9 @@ class Demo:
     def say(self, text: str) -> None:
         print(text, file=self.out)
 
-    def call(self, client: Any, operation: str, show: Callable[[dict], Any] | None = None, **params: Any) -> dict:
+    def call(
+        self, client: Any, operation: str, show: Callable[[dict], Any] | None = None, **params: Any
+    ) -> dict:
         """Call ``operation`` (snake_case), print the call and what came back (or ``show(response)``)."""
         self.step += 1
         shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
@@ -50,7 +52,9 @@ class Demo:
         self.say("    -> " + _short(summary, limit=600).replace("\n", "\n       "))
         return response
 
-    def wait(self, description: str, status: Callable[[], str], done: Callable[[str], bool], timeout: float = 30) -> str:
+    def wait(
+        self, description: str, status: Callable[[], str], done: Callable[[str], bool], timeout: float = 30
+    ) -> str:
         """Poll ``status()`` until ``done(status)``, drawing a progress line."""
         start = time.monotonic()
         spinner = "|/-\\"
@@ -80,7 +84,9 @@ def _short(value: Any, limit: int = 120) -> str:
 
 def run(out: TextIO = sys.stdout) -> int:
     """Run every available section in order; returns a process exit code."""
-    out.write("mock_eks demo: Amazon EKS, offline. Every call below is a real boto3 call served by mock_eks.\n")
+    out.write(
+        "mock_eks demo: Amazon EKS, offline. Every call below is a real boto3 call served by mock_eks.\n"
+    )
     with MockEKS(timing="realistic", durations=DEMO_SECONDS):
         demo = Demo(out)
         sections = []

@@ -116,7 +116,9 @@ def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, st
     return service, scope_region or accounts.DEFAULT_REGION, access_key, path
 
 
-def _route(service: str | None, method: str, path: str) -> tuple[Operation, dict[str, str]] | errors.ServiceError:
+def _route(
+    service: str | None, method: str, path: str
+) -> tuple[Operation, dict[str, str]] | errors.ServiceError:
     services = (service,) if service else tuple(ROUTES)
     wrong_method = False
     for name in services:
@@ -172,9 +174,10 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
             return _error_response(error, request_id)
         except Exception:  # noqa: BLE001 - the client gets a ServerException, the log gets the traceback
             log.exception("mock_eks handler for %s failed", op.name)
-            server_error = errors.BY_SERVICE[op.service].get("ServerException") or errors.BY_SERVICE[op.service][
-                "InternalServerException"
-            ]
+            server_error = (
+                errors.BY_SERVICE[op.service].get("ServerException")
+                or errors.BY_SERVICE[op.service]["InternalServerException"]
+            )
             return _error_response(server_error(f"Internal failure while serving {op.name}."), request_id)
     return Response(op.status, {**JSON_HEADERS, "x-amzn-RequestId": request_id}, payload)
 
@@ -186,13 +189,17 @@ def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
     if token is None or "clientRequestToken" not in members:
         return handler(ctx, **kwargs)
     # A repeat with the same token and parameters is the same request: answer it again.
-    fingerprint = hash(json.dumps({k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True))
+    fingerprint = hash(
+        json.dumps({k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True)
+    )
     key = (ctx.op.name, token)
     seen = ctx.store.idempotency.get(key)
     if seen is not None:
         if seen[0] == fingerprint:
             return seen[1]
-        raise ctx.invalid_parameter(f"The client request token {token} was already used with different parameters.")
+        raise ctx.invalid_parameter(
+            f"The client request token {token} was already used with different parameters."
+        )
     result = handler(ctx, **kwargs)
     ctx.store.idempotency[key] = (fingerprint, result)
     return result

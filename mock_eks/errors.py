@@ -78,7 +78,12 @@ auth = SimpleNamespace(**AUTH_ERRORS)
 BY_SERVICE = {"eks": EKS_ERRORS, "eks-auth": AUTH_ERRORS}
 
 # The error the mock raises for input that breaks the model, by preference.
-_PARAMETER_ERRORS = ("InvalidParameterException", "InvalidRequestException", "BadRequestException", "ClientException")
+_PARAMETER_ERRORS = (
+    "InvalidParameterException",
+    "InvalidRequestException",
+    "BadRequestException",
+    "ClientException",
+)
 
 
 def parameter_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
@@ -93,7 +98,12 @@ def parameter_error(service: str, error_codes: frozenset[str]) -> type[ServiceEr
 def request_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
     """The class for 'this request cannot be served now' (state conflicts, unimplemented)."""
     classes = BY_SERVICE[service]
-    for code in ("InvalidRequestException", "BadRequestException", "InvalidParameterException", "ClientException"):
+    for code in (
+        "InvalidRequestException",
+        "BadRequestException",
+        "InvalidParameterException",
+        "ClientException",
+    ):
         if code in error_codes and code in classes:
             return classes[code]
     return classes["InvalidRequestException"]

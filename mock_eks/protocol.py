@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from botocore.model import Shape
 from botocore import xform_name
+from botocore.model import Shape
 
 from mock_eks.spec import Operation
 
@@ -119,7 +119,9 @@ def compile_serializer(shape: Shape) -> Serializer | None:
             return out
 
         _serializers[key] = serialize_structure
-        fields.extend((name, xform_name(name), compile_serializer(member)) for name, member in shape.members.items())
+        fields.extend(
+            (name, xform_name(name), compile_serializer(member)) for name, member in shape.members.items()
+        )
         return serialize_structure
 
     if type_name == "list":
@@ -132,7 +134,11 @@ def compile_serializer(shape: Shape) -> Serializer | None:
         return serialize_list
 
     def serialize_map(value: Any) -> Any:
-        return {k: value_serializer(v) for k, v in value.items()} if value_serializer is not None else dict(value)
+        return (
+            {k: value_serializer(v) for k, v in value.items()}
+            if value_serializer is not None
+            else dict(value)
+        )
 
     _serializers[key] = serialize_map
     value_serializer = compile_serializer(shape.value)

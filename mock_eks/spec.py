@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape
 from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel, Shape
 
 _session = botocore.session.get_session()
 
@@ -142,7 +142,9 @@ OPERATIONS: dict[str, dict[str, Operation]] = {
     service: {name: _build_operation(service, model.operation_model(name)) for name in model.operation_names}
     for service, model in MODELS.items()
 }
-ROUTES: dict[str, RouteTable] = {service: RouteTable(list(ops.values())) for service, ops in OPERATIONS.items()}
+ROUTES: dict[str, RouteTable] = {
+    service: RouteTable(list(ops.values())) for service, ops in OPERATIONS.items()
+}
 
 
 def all_operations() -> list[tuple[str, str]]:

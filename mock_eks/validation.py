@@ -69,8 +69,12 @@ def compile_shape(shape: Shape) -> Check:
     def check(value: Any, path: str, errors: list[str]) -> Any:
         if value is None:
             return None
-        if not isinstance(value, allowed) or (type_name in ("integer", "long", "double", "float") and isinstance(value, bool)):
-            errors.append(f"Value '{_describe(value)}' at '{path}' failed to satisfy constraint: Member must be of type {type_name}")
+        if not isinstance(value, allowed) or (
+            type_name in ("integer", "long", "double", "float") and isinstance(value, bool)
+        ):
+            errors.append(
+                f"Value '{_describe(value)}' at '{path}' failed to satisfy constraint: Member must be of type {type_name}"
+            )
             return value
         if type_name == "structure":
             for name in required:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib import resources
 
 
@@ -40,7 +40,7 @@ class KubernetesVersion:
 
 
 def _epoch(day: str) -> float:
-    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=timezone.utc).timestamp()
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC).timestamp()
 
 
 _DATA = json.loads(resources.files("mock_eks.data").joinpath("kubernetes_versions.json").read_text())
@@ -55,7 +55,9 @@ CATALOGUE: dict[str, KubernetesVersion] = {
         default_platform_version=entry["defaultPlatformVersion"],
         platform_versions=tuple(entry["platformVersions"]),
     )
-    for entry in sorted(_DATA["versions"], key=lambda e: tuple(int(p) for p in e["clusterVersion"].split(".")))
+    for entry in sorted(
+        _DATA["versions"], key=lambda e: tuple(int(p) for p in e["clusterVersion"].split("."))
+    )
 }
 
 

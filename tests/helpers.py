@@ -11,7 +11,11 @@ SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 
 def create_cluster(client: Any, name: str = "demo", **overrides: Any) -> dict[str, Any]:
     """CreateCluster with the minimum valid input; the next call sees it ACTIVE under instant timing."""
-    params: dict[str, Any] = {"name": name, "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": list(SUBNETS)}}
+    params: dict[str, Any] = {
+        "name": name,
+        "roleArn": ROLE,
+        "resourcesVpcConfig": {"subnetIds": list(SUBNETS)},
+    }
     params.update(overrides)
     return client.create_cluster(**params)["cluster"]
 
@@ -27,4 +31,8 @@ def unvalidated_client(service: str = "eks", region: str = "us-east-1") -> Any:
 def error_of(excinfo: Any) -> tuple[str, int, str]:
     """(code, HTTP status, message) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )

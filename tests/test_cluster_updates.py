@@ -43,10 +43,15 @@ def test_endpoint_access_update(eks_client):
     create_cluster(eks_client, "ep")
     eks_client.describe_cluster(name="ep")
     update = eks_client.update_cluster_config(
-        name="ep", resourcesVpcConfig={"endpointPrivateAccess": True, "publicAccessCidrs": ["198.51.100.0/24"]}
+        name="ep",
+        resourcesVpcConfig={"endpointPrivateAccess": True, "publicAccessCidrs": ["198.51.100.0/24"]},
     )["update"]
     assert update["type"] == "EndpointAccessUpdate"
-    assert {p["type"] for p in update["params"]} == {"EndpointPublicAccess", "EndpointPrivateAccess", "PublicAccessCidrs"}
+    assert {p["type"] for p in update["params"]} == {
+        "EndpointPublicAccess",
+        "EndpointPrivateAccess",
+        "PublicAccessCidrs",
+    }
     vpc = eks_client.describe_cluster(name="ep")["cluster"]["resourcesVpcConfig"]
     assert vpc["endpointPrivateAccess"] is True and vpc["publicAccessCidrs"] == ["198.51.100.0/24"]
 
@@ -164,7 +169,9 @@ def test_list_updates_paginates(eks_client):
 def test_authentication_mode_moves_forward_only(eks_client):
     create_cluster(eks_client, "auth")
     eks_client.describe_cluster(name="auth")
-    update = eks_client.update_cluster_config(name="auth", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
+    update = eks_client.update_cluster_config(
+        name="auth", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"}
+    )
     assert update["update"]["type"] == "AccessConfigUpdate"
     assert eks_client.describe_cluster(name="auth")["cluster"]["accessConfig"]["authenticationMode"] == (
         "API_AND_CONFIG_MAP"

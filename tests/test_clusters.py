@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -25,8 +25,10 @@ def test_create_returns_creating_then_describe_sees_active(eks_client):
     described = eks_client.describe_cluster(name="alpha")["cluster"]
     assert described["status"] == "ACTIVE"
     assert re.fullmatch(r"https://[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com", described["endpoint"])
-    assert re.fullmatch(r"https://oidc\.eks\.us-east-1\.amazonaws\.com/id/[0-9A-F]{32}",
-                        described["identity"]["oidc"]["issuer"])
+    assert re.fullmatch(
+        r"https://oidc\.eks\.us-east-1\.amazonaws\.com/id/[0-9A-F]{32}",
+        described["identity"]["oidc"]["issuer"],
+    )
 
 
 def test_certificate_authority_is_a_real_pem_certificate_unique_per_cluster(eks_client):
@@ -75,13 +77,19 @@ def test_every_given_member_is_echoed(eks_client):
         kubernetesNetworkConfig={"serviceIpv4Cidr": "172.20.0.0/16"},
         logging={"clusterLogging": [{"types": ["api", "audit"], "enabled": True}]},
         tags={"team": "platform"},
-        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}}],
+        encryptionConfig=[
+            {"resources": ["secrets"], "provider": {"keyArn": "arn:aws:kms:us-east-1:123456789012:key/k"}}
+        ],
         accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False},
         upgradePolicy={"supportType": "STANDARD"},
         zonalShiftConfig={"enabled": True},
         remoteNetworkConfig={"remoteNodeNetworks": [{"cidrs": ["10.200.0.0/16"]}]},
-        resourcesVpcConfig={"subnetIds": SUBNETS, "securityGroupIds": ["sg-1"], "endpointPrivateAccess": True,
-                            "publicAccessCidrs": ["203.0.113.0/24"]},
+        resourcesVpcConfig={
+            "subnetIds": SUBNETS,
+            "securityGroupIds": ["sg-1"],
+            "endpointPrivateAccess": True,
+            "publicAccessCidrs": ["203.0.113.0/24"],
+        },
     )
     cluster = eks_client.describe_cluster(name="echo")["cluster"]
     assert cluster["version"] == version
@@ -234,8 +242,11 @@ def test_list_clusters_paginates(eks_client):
     assert first["clusters"] == names[:10] and first["nextToken"]
     second = eks_client.list_clusters(maxResults=10, nextToken=first["nextToken"])
     assert second["clusters"] == names[10:20]
-    paginated = [n for page in eks_client.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 7})
-                 for n in page["clusters"]]
+    paginated = [
+        n
+        for page in eks_client.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 7})
+        for n in page["clusters"]
+    ]
     assert paginated == names
 
 
@@ -329,4 +340,4 @@ def test_cluster_role_arn_and_created_at_are_echoed(eks_client):
     with freeze_time("2026-11-21 10:00:00"):
         created = create_cluster(eks_client, "when")
     assert created["roleArn"] == ROLE
-    assert created["createdAt"] == datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+    assert created["createdAt"] == datetime(2026, 11, 21, 10, 0, tzinfo=UTC)

@@ -105,7 +105,9 @@ def test_china_and_govcloud_partitions(eks_mock):
     assert china["arn"].startswith("arn:aws-cn:eks:cn-north-1:")
     gov = create_cluster(boto3.client("eks", region_name="us-gov-west-1"), "gov")
     assert gov["arn"].startswith("arn:aws-us-gov:eks:us-gov-west-1:")
-    endpoint = boto3.client("eks", region_name="cn-north-1").describe_cluster(name="cn")["cluster"]["endpoint"]
+    endpoint = boto3.client("eks", region_name="cn-north-1").describe_cluster(name="cn")["cluster"][
+        "endpoint"
+    ]
     assert endpoint.endswith(".eks.amazonaws.com.cn")
 
 

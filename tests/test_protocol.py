@@ -43,7 +43,11 @@ def test_enum_and_types_are_validated():
         code, status, message = error_of(excinfo)
         assert (code, status) == ("InvalidParameterException", 400)
         assert "kubernetesNetworkConfig.ipFamily" in message and "enum" in message
-        body = {"name": "types", "roleArn": "arn:aws:iam::123456789012:role/r", "resourcesVpcConfig": {"subnetIds": "s"}}
+        body = {
+            "name": "types",
+            "roleArn": "arn:aws:iam::123456789012:role/r",
+            "resourcesVpcConfig": {"subnetIds": "s"},
+        }
         response = requests.post("https://eks.us-east-1.amazonaws.com/clusters", json=body)
         assert response.status_code == 400 and "must be of type list" in response.json()["message"]
         with pytest.raises(ClientError) as excinfo:

@@ -26,8 +26,9 @@ AUTH_MODE_ORDER = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")
 
 def _require_updatable(ctx: Any, cluster: Any) -> None:
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(f"Cluster {cluster.name} is a registered cluster and cannot be updated.",
-                                  clusterName=cluster.name)
+        raise ctx.invalid_request(
+            f"Cluster {cluster.name} is a registered cluster and cannot be updated.", clusterName=cluster.name
+        )
     if cluster.status != "ACTIVE":
         if cluster.status == "UPDATING":
             return  # start_update reports the update in progress
@@ -46,7 +47,9 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
         check_public_access_cidrs(ctx, wanted.get("publicAccessCidrs"))
         merged = {**{k: current[k] for k in endpoint_keys}, **wanted}
         if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
-            raise ctx.invalid_parameter("The cluster endpoint must have public access, private access, or both enabled.")
+            raise ctx.invalid_parameter(
+                "The cluster endpoint must have public access, private access, or both enabled."
+            )
         if any(merged[k] != current[k] for k in endpoint_keys):
             params = [
                 param("EndpointPublicAccess", merged["endpointPublicAccess"]),
@@ -61,15 +64,19 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
         if len(network.get("securityGroupIds", ())) > 5:
             raise ctx.invalid_parameter("You can specify up to 5 security groups.")
         if any(list(network[k]) != current[k] for k in network):
-            params = [param("Subnets", network.get("subnetIds", current["subnetIds"])),
-                      param("SecurityGroups", network.get("securityGroupIds", current["securityGroupIds"]))]
+            params = [
+                param("Subnets", network.get("subnetIds", current["subnetIds"])),
+                param("SecurityGroups", network.get("securityGroupIds", current["securityGroupIds"])),
+            ]
             changes.append(("VpcConfigUpdate", params, lambda: current.update(network)))
     return changes
 
 
 def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, Callable]]:
     if "bootstrapClusterCreatorAdminPermissions" in request:
-        raise ctx.invalid_parameter("bootstrapClusterCreatorAdminPermissions can only be set when creating a cluster.")
+        raise ctx.invalid_parameter(
+            "bootstrapClusterCreatorAdminPermissions can only be set when creating a cluster."
+        )
     mode = request.get("authenticationMode")
     current = cluster.access_config["authenticationMode"]
     if mode is None or mode == current:
@@ -79,8 +86,13 @@ def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tupl
             f"Unsupported authentication mode update from {current} to {mode}: the authentication mode "
             "can only move from CONFIG_MAP to API_AND_CONFIG_MAP to API."
         )
-    return [("AccessConfigUpdate", [param("AuthenticationMode", mode)],
-             lambda: cluster.access_config.update(authenticationMode=mode))]
+    return [
+        (
+            "AccessConfigUpdate",
+            [param("AuthenticationMode", mode)],
+            lambda: cluster.access_config.update(authenticationMode=mode),
+        )
+    ]
 
 
 def _replace(cluster: Any, attribute: str | None, member: str, value: Any) -> Callable[[], None]:
@@ -89,6 +101,7 @@ def _replace(cluster: Any, attribute: str | None, member: str, value: Any) -> Ca
             setattr(cluster, attribute, value)
         else:
             cluster.extra[member] = value
+
     return apply
 
 
@@ -97,7 +110,9 @@ def _current(cluster: Any, attribute: str | None, member: str) -> Any:
 
 
 @operation("UpdateClusterConfig")
-def update_cluster_config(ctx: Any, *, name: str, client_request_token: str | None = None, **changes: Any) -> dict:
+def update_cluster_config(
+    ctx: Any, *, name: str, client_request_token: str | None = None, **changes: Any
+) -> dict:
     cluster = find_cluster(ctx, name)
     _require_updatable(ctx, cluster)
     request = ctx.member_names(changes)
@@ -109,34 +124,68 @@ def update_cluster_config(ctx: Any, *, name: str, client_request_token: str | No
     if "logging" in request:
         logging = normalise_logging(request.pop("logging"), cluster.logging)
         if logging != cluster.logging:
-            found.append(("LoggingUpdate", [param("ClusterLogging", logging["clusterLogging"])],
-                          _replace(cluster, "logging", "logging", logging)))
+            found.append(
+                (
+                    "LoggingUpdate",
+                    [param("ClusterLogging", logging["clusterLogging"])],
+                    _replace(cluster, "logging", "logging", logging),
+                )
+            )
     if "accessConfig" in request:
         found += _access_change(ctx, cluster, request.pop("accessConfig"))
     if "upgradePolicy" in request:
         policy = {"supportType": request.pop("upgradePolicy").get("supportType", "EXTENDED")}
         if policy != cluster.upgrade_policy:
-            found.append(("UpgradePolicyUpdate", [param("UpgradePolicy", policy["supportType"])],
-                          _replace(cluster, "upgrade_policy", "upgradePolicy", policy)))
+            found.append(
+                (
+                    "UpgradePolicyUpdate",
+                    [param("UpgradePolicy", policy["supportType"])],
+                    _replace(cluster, "upgrade_policy", "upgradePolicy", policy),
+                )
+            )
     if "deletionProtection" in request:
         wanted = bool(request.pop("deletionProtection"))
         if wanted != bool(cluster.deletion_protection):
-            found.append(("DeletionProtectionUpdate", [param("DeletionProtection", wanted)],
-                          _replace(cluster, "deletion_protection", "deletionProtection", wanted)))
-    auto_mode = {k: request.pop(k) for k in ("computeConfig", "storageConfig", "kubernetesNetworkConfig") if k in request}
+            found.append(
+                (
+                    "DeletionProtectionUpdate",
+                    [param("DeletionProtection", wanted)],
+                    _replace(cluster, "deletion_protection", "deletionProtection", wanted),
+                )
+            )
+    auto_mode = {
+        k: request.pop(k)
+        for k in ("computeConfig", "storageConfig", "kubernetesNetworkConfig")
+        if k in request
+    }
     if auto_mode:
-        check_auto_mode(ctx, auto_mode.get("computeConfig"), auto_mode.get("storageConfig"),
-                        auto_mode.get("kubernetesNetworkConfig"))
+        check_auto_mode(
+            ctx,
+            auto_mode.get("computeConfig"),
+            auto_mode.get("storageConfig"),
+            auto_mode.get("kubernetesNetworkConfig"),
+        )
         network = auto_mode.get("kubernetesNetworkConfig")
         new_network = {**cluster.kubernetes_network_config, **(network or {})}
         if any(k in (network or {}) for k in ("serviceIpv4Cidr", "ipFamily")) and any(
-            network[k] != cluster.kubernetes_network_config.get(k) for k in ("serviceIpv4Cidr", "ipFamily") if k in network
+            network[k] != cluster.kubernetes_network_config.get(k)
+            for k in ("serviceIpv4Cidr", "ipFamily")
+            if k in network
         ):
-            raise ctx.invalid_parameter("serviceIpv4Cidr and ipFamily can only be set when creating a cluster.")
-        changed = [k for k in ("computeConfig", "storageConfig") if k in auto_mode and auto_mode[k] != cluster.extra.get(k)]
+            raise ctx.invalid_parameter(
+                "serviceIpv4Cidr and ipFamily can only be set when creating a cluster."
+            )
+        changed = [
+            k
+            for k in ("computeConfig", "storageConfig")
+            if k in auto_mode and auto_mode[k] != cluster.extra.get(k)
+        ]
         if changed or new_network != cluster.kubernetes_network_config:
-            kinds = {"computeConfig": "ComputeConfig", "storageConfig": "StorageConfig",
-                     "kubernetesNetworkConfig": "KubernetesNetworkConfig"}
+            kinds = {
+                "computeConfig": "ComputeConfig",
+                "storageConfig": "StorageConfig",
+                "kubernetesNetworkConfig": "KubernetesNetworkConfig",
+            }
             params = [param(kinds[k], v) for k, v in auto_mode.items()]
 
             def apply_auto_mode() -> None:
@@ -144,6 +193,7 @@ def update_cluster_config(ctx: Any, *, name: str, client_request_token: str | No
                     if key in auto_mode:
                         cluster.extra[key] = auto_mode[key]
                 cluster.kubernetes_network_config = new_network
+
             found.append(("AutoModeUpdate", params, apply_auto_mode))
     # the remaining members are stored as given; each has its own update type in the model
     simple = {
@@ -157,16 +207,28 @@ def update_cluster_config(ctx: Any, *, name: str, client_request_token: str | No
         wanted = request.pop("controlPlaneScalingConfig")
         previous = (cluster.extra.get("controlPlaneScalingConfig") or {}).get("tier")
         if wanted != cluster.extra.get("controlPlaneScalingConfig"):
-            found.append(("ControlPlaneScalingConfigUpdate",
-                          [param("UpdatedTier", wanted.get("tier")), param("PreviousTier", previous)],
-                          _replace(cluster, None, "controlPlaneScalingConfig", wanted)))
+            found.append(
+                (
+                    "ControlPlaneScalingConfigUpdate",
+                    [param("UpdatedTier", wanted.get("tier")), param("PreviousTier", previous)],
+                    _replace(cluster, None, "controlPlaneScalingConfig", wanted),
+                )
+            )
     for member, value in list(request.items()):
         if member in simple and value != cluster.extra.get(member):
             update_type, param_type = simple[member]
-            found.append((update_type, [param(param_type, value)], _replace(cluster, None, member, copy.deepcopy(value))))
+            found.append(
+                (
+                    update_type,
+                    [param(param_type, value)],
+                    _replace(cluster, None, member, copy.deepcopy(value)),
+                )
+            )
     kinds = {update_type for update_type, _, _ in found}
     if not found:
-        raise ctx.invalid_parameter(f"The cluster {name} is already at the desired configuration.", clusterName=name)
+        raise ctx.invalid_parameter(
+            f"The cluster {name} is already at the desired configuration.", clusterName=name
+        )
     if len(kinds) > 1:
         raise ctx.invalid_parameter("Only one type of update can be allowed.", clusterName=name)
     update_type = found[0][0]
@@ -180,7 +242,9 @@ def update_cluster_config(ctx: Any, *, name: str, client_request_token: str | No
         if cluster.status == "UPDATING":
             cluster.status = "ACTIVE"
 
-    update = start_update(ctx, cluster, update_type=update_type, params=params, kind="cluster.update", apply=finish)
+    update = start_update(
+        ctx, cluster, update_type=update_type, params=params, kind="cluster.update", apply=finish
+    )
     if previous_status == "ACTIVE":
         cluster.status = "UPDATING"
     return {"update": update}
@@ -196,7 +260,8 @@ def update_cluster_version(
     target = check_version(ctx, version)
     if current is None or versions.next_minor(cluster.version) != version:
         raise ctx.invalid_parameter(
-            f"Unsupported Kubernetes minor version update from {cluster.version} to {version}", clusterName=name
+            f"Unsupported Kubernetes minor version update from {cluster.version} to {version}",
+            clusterName=name,
         )
     if not force:
         for check in VERSION_UPDATE_CHECKS:

@@ -19,7 +19,10 @@ LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 # Families that refuse a cluster's deletion while they hold something: (child name, description)
-BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [("nodegroups", "nodegroups"), ("fargate_profiles", "Fargate profiles")]
+BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
+    ("nodegroups", "nodegroups"),
+    ("fargate_profiles", "Fargate profiles"),
+]
 
 
 @dataclass(slots=True, eq=False)
@@ -83,9 +86,16 @@ def _tagged_cluster(store: Any, parts: list[str]) -> Cluster | None:
     return store.clusters.get(parts[1]) if len(parts) == 2 else None
 
 
-def normalise_logging(logging: dict[str, Any] | None, current: dict[str, Any] | None = None) -> dict[str, Any]:
+def normalise_logging(
+    logging: dict[str, Any] | None, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """EKS's form: one entry of enabled types and one of disabled types, over all five log types."""
-    enabled = {t for entry in (current or {}).get("clusterLogging", []) if entry.get("enabled") for t in entry["types"]}
+    enabled = {
+        t
+        for entry in (current or {}).get("clusterLogging", [])
+        if entry.get("enabled")
+        for t in entry["types"]
+    }
     for entry in (logging or {}).get("clusterLogging", []):
         types = set(entry.get("types") or [])
         if entry.get("enabled"):
@@ -106,7 +116,9 @@ def _check_log_types(ctx: Any, logging: dict[str, Any] | None) -> None:
     for entry in (logging or {}).get("clusterLogging", []):
         for log_type in entry.get("types") or []:
             if log_type not in LOG_TYPES:
-                raise ctx.invalid_parameter(f"Unknown log type '{log_type}'; valid types are {', '.join(LOG_TYPES)}.")
+                raise ctx.invalid_parameter(
+                    f"Unknown log type '{log_type}'; valid types are {', '.join(LOG_TYPES)}."
+                )
 
 
 def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
@@ -114,20 +126,28 @@ def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError:
-            raise ctx.invalid_parameter(f"The following CIDRs are invalid in publicAccessCidrs: [{cidr}]") from None
+            raise ctx.invalid_parameter(
+                f"The following CIDRs are invalid in publicAccessCidrs: [{cidr}]"
+            ) from None
 
 
 def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
     subnets = list(request.get("subnetIds") or [])
     groups = list(request.get("securityGroupIds") or [])
     if len(set(subnets)) < 2:
-        raise ctx.invalid_parameter("Subnets specified must be in at least two different AZs", clusterName=None)
+        raise ctx.invalid_parameter(
+            "Subnets specified must be in at least two different AZs", clusterName=None
+        )
     if len(groups) > 5:
-        raise ctx.invalid_parameter("You can specify up to 5 security groups; found " + str(len(groups)) + ".")
+        raise ctx.invalid_parameter(
+            "You can specify up to 5 security groups; found " + str(len(groups)) + "."
+        )
     public = request.get("endpointPublicAccess", True)
     private = request.get("endpointPrivateAccess", False)
     if not public and not private:
-        raise ctx.invalid_parameter("The cluster endpoint must have public access, private access, or both enabled.")
+        raise ctx.invalid_parameter(
+            "The cluster endpoint must have public access, private access, or both enabled."
+        )
     cidrs = request.get("publicAccessCidrs")
     check_public_access_cidrs(ctx, cidrs)
     # clusters on the same subnets share a VPC, as they would in EC2
@@ -151,7 +171,9 @@ def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
     if family == "ipv6":
         if cidr:
             raise ctx.invalid_parameter("serviceIpv4Cidr can't be specified when ipFamily is ipv6.")
-        config["serviceIpv6Cidr"] = f"fd{hex_id(2, upper=False)}:{hex_id(4, upper=False)}:{hex_id(4, upper=False)}::/108"
+        config["serviceIpv6Cidr"] = (
+            f"fd{hex_id(2, upper=False)}:{hex_id(4, upper=False)}:{hex_id(4, upper=False)}::/108"
+        )
     elif cidr:
         try:
             network = ipaddress.ip_network(cidr, strict=True)
@@ -176,9 +198,9 @@ def check_auto_mode(ctx: Any, compute: Any, storage: Any, network: Any) -> None:
     flags = {
         "computeConfig.enabled": (compute or {}).get("enabled"),
         "storageConfig.blockStorage.enabled": ((storage or {}).get("blockStorage") or {}).get("enabled"),
-        "kubernetesNetworkConfig.elasticLoadBalancing.enabled": ((network or {}).get("elasticLoadBalancing") or {}).get(
-            "enabled"
-        ),
+        "kubernetesNetworkConfig.elasticLoadBalancing.enabled": (
+            (network or {}).get("elasticLoadBalancing") or {}
+        ).get("enabled"),
     }
     given = {bool(v) for v in flags.values() if v is not None}
     if len(given) > 1 or (True in given and None in flags.values()):
@@ -192,7 +214,9 @@ def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
     entry = versions.get(version)
     if entry is None or not versions.available(version, ctx.now):
         supported = ", ".join(versions.available_versions(ctx.now))
-        raise ctx.invalid_parameter(f"unsupported Kubernetes version {version}. Supported versions: {supported}.")
+        raise ctx.invalid_parameter(
+            f"unsupported Kubernetes version {version}. Supported versions: {supported}."
+        )
     return entry
 
 
@@ -239,13 +263,17 @@ def create_cluster(
     **others: Any,
 ) -> dict[str, Any]:
     if name in ctx.store.clusters:
-        raise ctx.error("ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name)
+        raise ctx.error(
+            "ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name
+        )
     check_role_arn(ctx, role_arn, "roleArn")
     version = version or versions.default_version(ctx.now)
     catalogue_entry = check_version(ctx, version)
     vpc_config = _vpc_config(ctx, resources_vpc_config)
     network_config = _network_config(ctx, kubernetes_network_config)
-    check_auto_mode(ctx, others.get("compute_config"), others.get("storage_config"), kubernetes_network_config)
+    check_auto_mode(
+        ctx, others.get("compute_config"), others.get("storage_config"), kubernetes_network_config
+    )
     _check_log_types(ctx, logging)
     tags = check_tags(ctx, tags)
     access = {
@@ -299,12 +327,21 @@ def describe_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
 
 @operation("ListClusters")
 def list_clusters(
-    ctx: Any, *, max_results: int | None = None, next_token: str | None = None, include: list[str] | None = None
+    ctx: Any,
+    *,
+    max_results: int | None = None,
+    next_token: str | None = None,
+    include: list[str] | None = None,
 ) -> dict[str, Any]:
     with_registered = bool(include) and "all" in include
     predicate = None if with_registered else (lambda c: c.connector_config is None)
     page, token = paginate(
-        ctx, ctx.store.clusters, max_results, next_token, scope="all" if with_registered else "", predicate=predicate
+        ctx,
+        ctx.store.clusters,
+        max_results,
+        next_token,
+        scope="all" if with_registered else "",
+        predicate=predicate,
     )
     return {"clusters": [c.name for c in page], "nextToken": token}
 
@@ -323,9 +360,7 @@ def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
         )
     for family, description in BLOCKS_CLUSTER_DELETE:
         if len(cluster.children.get(family) or ()):
-            raise ctx.error(
-                "ResourceInUseException", f"Cluster has {description} attached", clusterName=name
-            )
+            raise ctx.error("ResourceInUseException", f"Cluster has {description} attached", clusterName=name)
     if cluster.status == "DELETING":
         return {"cluster": cluster}
     cluster.status = "DELETING"

@@ -25,7 +25,9 @@ def require_active(ctx: Any, cluster: Any) -> None:
         )
 
 
-def check_tags(ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] | None = None) -> dict[str, str]:
+def check_tags(
+    ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] | None = None
+) -> dict[str, str]:
     """Tags after merging into ``existing``: at most 50, and no key in the reserved ``aws:`` prefix."""
     merged = dict(existing or {})
     for key, value in (tags or {}).items():
@@ -33,7 +35,9 @@ def check_tags(ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] |
             raise ctx.invalid_parameter(f"Tag key '{key}' uses the reserved prefix 'aws:'.")
         merged[key] = value
     if len(merged) > 50:
-        raise ctx.invalid_parameter(f"A resource can have at most 50 tags; this request would give it {len(merged)}.")
+        raise ctx.invalid_parameter(
+            f"A resource can have at most 50 tags; this request would give it {len(merged)}."
+        )
     return merged
 
 

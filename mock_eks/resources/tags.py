@@ -18,7 +18,11 @@ def _tagged(ctx: Any, resource_arn: str) -> Any:
     if finder is None:
         raise ctx.error("BadRequestException", f"Resources of type {path[0]} cannot be tagged.")
     record = None
-    if parts["account"] == ctx.account and parts["region"] == ctx.region and parts["partition"] == ctx.partition:
+    if (
+        parts["account"] == ctx.account
+        and parts["region"] == ctx.region
+        and parts["partition"] == ctx.partition
+    ):
         record = finder(ctx.store, path)
     if record is None:
         raise ctx.error("NotFoundException", f"Resource {resource_arn} was not found.")

@@ -85,9 +85,18 @@ def start_update(
     return update
 
 
-def _scope(ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str | None, capability_name: str | None):
-    given = [(m, v) for m, v in (("nodegroupName", nodegroup_name), ("addonName", addon_name),
-                                  ("capabilityName", capability_name)) if v is not None]
+def _scope(
+    ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str | None, capability_name: str | None
+):
+    given = [
+        (m, v)
+        for m, v in (
+            ("nodegroupName", nodegroup_name),
+            ("addonName", addon_name),
+            ("capabilityName", capability_name),
+        )
+        if v is not None
+    ]
     if len(given) > 1:
         raise ctx.invalid_parameter("Specify at most one of nodegroupName, addonName and capabilityName.")
     if not given:
@@ -96,7 +105,10 @@ def _scope(ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str |
     if value not in cluster.child(SCOPES[member]):
         noun = {"nodegroupName": "nodegroup", "addonName": "addon", "capabilityName": "capability"}[member]
         raise ctx.error(
-            "ResourceNotFoundException", f"No {noun} found for name: {value}.", clusterName=cluster.name, **{member: value}
+            "ResourceNotFoundException",
+            f"No {noun} found for name: {value}.",
+            clusterName=cluster.name,
+            **{member: value},
         )
     return given[0]
 
@@ -115,7 +127,9 @@ def describe_update(
     scope = _scope(ctx, cluster, nodegroup_name, addon_name, capability_name)
     update = cluster.child("updates").get(update_id)
     if update is None or update.scope != scope:
-        raise ctx.error("ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name)
+        raise ctx.error(
+            "ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name
+        )
     return {"update": update}
 
 
@@ -148,14 +162,19 @@ CANCELLABLE = frozenset({"VersionRollback"})
 
 
 @operation("CancelUpdate")
-def cancel_update(ctx: Any, *, name: str, update_id: str, client_request_token: str | None = None) -> dict[str, Any]:
+def cancel_update(
+    ctx: Any, *, name: str, update_id: str, client_request_token: str | None = None
+) -> dict[str, Any]:
     cluster = find_cluster(ctx, name)
     update = cluster.child("updates").get(update_id)
     if update is None:
-        raise ctx.error("ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name)
+        raise ctx.error(
+            "ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name
+        )
     if update.status != "InProgress":
         raise ctx.error(
-            "InvalidStateException", f"Update {update_id} is {update.status} and can no longer be cancelled.",
+            "InvalidStateException",
+            f"Update {update_id} is {update.status} and can no longer be cancelled.",
             clusterName=name,
         )
     if update.type not in CANCELLABLE:
