@@ -108,8 +108,15 @@ def _default_username(entry_type: str, principal_arn: str) -> str:
     return principal_arn
 
 
-def _new_entry(ctx: Any, cluster: Any, principal_arn: str, entry_type: str, username: str | None,
-               groups: list[str] | None, tags: dict[str, str]) -> AccessEntry:
+def _new_entry(
+    ctx: Any,
+    cluster: Any,
+    principal_arn: str,
+    entry_type: str,
+    username: str | None,
+    groups: list[str] | None,
+    tags: dict[str, str],
+) -> AccessEntry:
     _, account, kind, name = _principal_parts(principal_arn)
     entry = AccessEntry(
         cluster_name=cluster.name,
@@ -148,7 +155,9 @@ def _materialise_creator(ctx: Any, cluster: Any) -> None:
 def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None:
     if not (cluster.access_config or {}).get("bootstrapClusterCreatorAdminPermissions"):
         return
-    cluster.child("access_bootstrap").add("creator", creator_principal_arn(ctx.partition, ctx.account, ctx.access_key))
+    cluster.child("access_bootstrap").add(
+        "creator", creator_principal_arn(ctx.partition, ctx.account, ctx.access_key)
+    )
     _materialise_creator(ctx, cluster)
 
 
@@ -216,7 +225,8 @@ def create_access_entry(
     entry_type = type or "STANDARD"
     if entry_type not in TYPES:
         raise ctx.invalid_parameter(
-            f"The type '{entry_type}' is not valid. Valid types are {', '.join(TYPES)}.", clusterName=cluster_name
+            f"The type '{entry_type}' is not valid. Valid types are {', '.join(TYPES)}.",
+            clusterName=cluster_name,
         )
     if STS_SESSION.match(principal_arn):
         raise ctx.invalid_parameter(
@@ -226,7 +236,8 @@ def create_access_entry(
         )
     if not arns.IAM_PRINCIPAL.match(principal_arn):
         raise ctx.invalid_parameter(
-            f"The principalArn '{principal_arn}' is not a valid IAM role or user ARN.", clusterName=cluster_name
+            f"The principalArn '{principal_arn}' is not a valid IAM role or user ARN.",
+            clusterName=cluster_name,
         )
     if entry_type != "STANDARD":
         if ":role/" not in principal_arn:
@@ -352,7 +363,9 @@ def associate_access_policy(
     scope_type = access_scope.get("type")
     namespaces = list(access_scope.get("namespaces") or [])
     if scope_type is None:
-        raise ctx.invalid_parameter("accessScope.type is required: cluster or namespace.", clusterName=cluster_name)
+        raise ctx.invalid_parameter(
+            "accessScope.type is required: cluster or namespace.", clusterName=cluster_name
+        )
     if scope_type == "namespace":
         if not namespaces:
             raise ctx.invalid_parameter(

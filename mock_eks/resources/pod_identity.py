@@ -1,0 +1,364 @@
+"""EKS Pod Identity: the association operations (EKS) and AssumeRoleForPodIdentity (EKS Auth).
+
+CreatePodIdentityAssociation, DescribePodIdentityAssociation, ListPodIdentityAssociations,
+UpdatePodIdentityAssociation, DeletePodIdentityAssociation; EKS Auth's AssumeRoleForPodIdentity takes a
+service account token (see ``mock_eks.tokens``) and returns temporary credentials for the role of the
+association of the token's namespace and service account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import string
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from mock_eks import arns, tokens
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import check_role_arn, check_tags, find_cluster
+
+# Kubernetes names: a namespace is a DNS-1123 label, a service account a DNS-1123 subdomain
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+SUBJECT = re.compile(r"^system:serviceaccount:([^:]+):([^:]+)$")
+CREDENTIAL_SECONDS = 6 * 3600  # EKS Pod Identity credentials last six hours
+CLOCK_SKEW = 60
+_ALNUM = string.ascii_lowercase + string.digits
+
+
+@dataclass(slots=True, eq=False)
+class PodIdentityAssociation:
+    cluster_name: str
+    namespace: str
+    service_account: str
+    role_arn: str
+    association_arn: str
+    association_id: str
+    created_at: float
+    modified_at: float
+    tags: dict[str, str] = field(default_factory=dict)
+    owner_arn: str | None = None
+    disable_session_tags: bool = False
+    target_role_arn: str | None = None
+    external_id: str | None = None
+    policy: str | None = None
+
+
+@arns.taggable("podidentityassociation")
+def _tagged_association(store: Any, parts: list[str]) -> PodIdentityAssociation | None:
+    cluster = store.clusters.get(parts[1]) if len(parts) == 3 else None
+    return cluster.child("pod_identity_associations").get(parts[2]) if cluster is not None else None
+
+
+def _association_id() -> str:
+    return "a-" + "".join(secrets.choice(_ALNUM) for _ in range(17))
+
+
+def _check_policy(ctx: Any, policy: str | None) -> None:
+    if policy is None or policy == "":
+        return
+    try:
+        document = json.loads(policy)
+    except ValueError:
+        raise ctx.invalid_parameter("policy must be a JSON IAM session policy document.") from None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise ctx.invalid_parameter("policy must be an IAM policy document with a Statement.")
+
+
+def _find(ctx: Any, cluster: Any, association_id: str) -> PodIdentityAssociation:
+    association = cluster.child("pod_identity_associations").get(association_id)
+    if association is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"No pod identity association found for id {association_id} in cluster {cluster.name}.",
+            clusterName=cluster.name,
+        )
+    return association
+
+
+def create_association(
+    ctx: Any,
+    cluster: Any,
+    *,
+    namespace: str,
+    service_account: str,
+    role_arn: str,
+    tags: dict[str, str] | None = None,
+    disable_session_tags: bool | None = None,
+    target_role_arn: str | None = None,
+    policy: str | None = None,
+    owner_arn: str | None = None,
+) -> PodIdentityAssociation:
+    """Validate and store an association (also for add-ons that own theirs: pass ``owner_arn``)."""
+    if len(namespace) > 63 or not DNS_LABEL.match(namespace):
+        raise ctx.invalid_parameter(
+            f"namespace '{namespace}' is not a valid Kubernetes namespace name.", clusterName=cluster.name
+        )
+    if len(service_account) > 253 or not DNS_SUBDOMAIN.match(service_account):
+        raise ctx.invalid_parameter(
+            f"serviceAccount '{service_account}' is not a valid Kubernetes service account name.",
+            clusterName=cluster.name,
+        )
+    check_role_arn(ctx, role_arn, "roleArn")
+    check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
+    _check_policy(ctx, policy)
+    tags = check_tags(ctx, tags)
+    children = cluster.child("pod_identity_associations")
+    for other in children:
+        if other.namespace == namespace and other.service_account == service_account:
+            raise ctx.error(
+                "ResourceInUseException",
+                f"Association already exists: {other.association_id} for namespace {namespace} and service "
+                f"account {service_account}.",
+                clusterName=cluster.name,
+            )
+    association_id = _association_id()
+    association = PodIdentityAssociation(
+        cluster_name=cluster.name,
+        namespace=namespace,
+        service_account=service_account,
+        role_arn=role_arn,
+        association_arn=ctx.arn(f"podidentityassociation/{cluster.name}/{association_id}"),
+        association_id=association_id,
+        created_at=ctx.now,
+        modified_at=ctx.now,
+        tags=tags,
+        owner_arn=owner_arn,
+        disable_session_tags=bool(disable_session_tags),
+        target_role_arn=target_role_arn or None,
+        external_id=str(uuid.uuid4()) if target_role_arn else None,
+        policy=policy or None,
+    )
+    children.add(association_id, association)
+    return association
+
+
+@operation("CreatePodIdentityAssociation")
+def create_pod_identity_association(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    namespace: str,
+    service_account: str,
+    role_arn: str,
+    client_request_token: str | None = None,
+    tags: dict[str, str] | None = None,
+    disable_session_tags: bool | None = None,
+    target_role_arn: str | None = None,
+    policy: str | None = None,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    if cluster.status not in ("ACTIVE", "UPDATING"):
+        raise ctx.invalid_request(
+            f"Cluster '{cluster_name}' is not in ACTIVE status (current status: {cluster.status}).",
+            clusterName=cluster_name,
+        )
+    association = create_association(
+        ctx,
+        cluster,
+        namespace=namespace,
+        service_account=service_account,
+        role_arn=role_arn,
+        tags=tags,
+        disable_session_tags=disable_session_tags,
+        target_role_arn=target_role_arn,
+        policy=policy,
+    )
+    return {"association": association}
+
+
+@operation("DescribePodIdentityAssociation")
+def describe_pod_identity_association(ctx: Any, *, cluster_name: str, association_id: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    return {"association": _find(ctx, cluster, association_id)}
+
+
+@operation("ListPodIdentityAssociations")
+def list_pod_identity_associations(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    namespace: str | None = None,
+    service_account: str | None = None,
+    max_results: int | None = None,
+    next_token: str | None = None,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+
+    def wanted(association: PodIdentityAssociation) -> bool:
+        return (namespace is None or association.namespace == namespace) and (
+            service_account is None or association.service_account == service_account
+        )
+
+    page, token = paginate(
+        ctx,
+        cluster.child("pod_identity_associations"),
+        max_results,
+        next_token,
+        scope=f"{cluster_name}:{namespace}:{service_account}",
+        predicate=wanted if namespace is not None or service_account is not None else None,
+    )
+    return {"associations": page, "nextToken": token}
+
+
+@operation("UpdatePodIdentityAssociation")
+def update_pod_identity_association(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    association_id: str,
+    role_arn: str | None = None,
+    client_request_token: str | None = None,
+    disable_session_tags: bool | None = None,
+    target_role_arn: str | None = None,
+    policy: str | None = None,
+) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    association = _find(ctx, cluster, association_id)
+    check_role_arn(ctx, role_arn, "roleArn")
+    check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
+    _check_policy(ctx, policy)
+    if role_arn is not None:
+        association.role_arn = role_arn
+    if disable_session_tags is not None:
+        association.disable_session_tags = disable_session_tags
+    if target_role_arn is not None:
+        # an empty string removes the target role (and with it the external id)
+        if not target_role_arn:
+            association.target_role_arn = association.external_id = None
+        else:
+            if association.target_role_arn is None:
+                association.external_id = str(uuid.uuid4())
+            association.target_role_arn = target_role_arn
+    if policy is not None:
+        association.policy = policy or None
+    association.modified_at = ctx.now
+    return {"association": association}
+
+
+@operation("DeletePodIdentityAssociation")
+def delete_pod_identity_association(ctx: Any, *, cluster_name: str, association_id: str) -> dict[str, Any]:
+    cluster = find_cluster(ctx, cluster_name)
+    association = _find(ctx, cluster, association_id)
+    cluster.child("pod_identity_associations").remove(association_id)
+    return {"association": association}
+
+
+# -- EKS Auth ------------------------------------------------------------------------------------------
+
+
+def _role_id(role_arn: str) -> str:
+    """A stable IAM role id (AROA + 17 characters) for a role ARN."""
+    digest = hashlib.sha256(role_arn.encode()).hexdigest().upper()
+    return "AROA" + "".join(c if c.isalpha() else "ABCDEFGHIJ"[int(c)] for c in digest)[:17]
+
+
+def _session_name(cluster_name: str, pod_name: str) -> str:
+    """eks-<cluster>-<pod>-<uuid>, cut to STS's 64 characters by shortening the cluster and pod names."""
+    suffix = str(uuid.uuid4())
+    room = 64 - len("eks---") - len(suffix)
+    cluster_part = cluster_name[: max(room // 2, room - len(pod_name))]
+    pod_part = pod_name[: room - len(cluster_part)]
+    return f"eks-{cluster_part}-{pod_part}-{suffix}"
+
+
+def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, str]:
+    """The verified claims of a service account token for ``cluster``, with its namespace and account."""
+    try:
+        claims = tokens.decode(token)
+    except tokens.TokenError as problem:
+        raise ctx.error(
+            "InvalidTokenException", f"The service account token is invalid: {problem}."
+        ) from None
+    if claims.get("iss") != cluster.oidc_issuer:
+        raise ctx.error(
+            "InvalidTokenException",
+            f"The service account token was not issued by cluster {cluster.name} (issuer {claims.get('iss')}).",
+        )
+    audience = claims.get("aud")
+    audiences = [audience] if isinstance(audience, str) else list(audience or [])
+    if tokens.AUDIENCE not in audiences:
+        raise ctx.error(
+            "InvalidTokenException", f"The service account token's audience must include {tokens.AUDIENCE}."
+        )
+    exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat"))
+    if not isinstance(exp, (int, float)):
+        raise ctx.error("InvalidTokenException", "The service account token has no exp claim.")
+    if exp <= ctx.now:
+        raise ctx.error("ExpiredTokenException", "The service account token has expired.")
+    if isinstance(nbf, (int, float)) and nbf > ctx.now + CLOCK_SKEW:
+        raise ctx.error("InvalidTokenException", "The service account token is not valid yet (nbf).")
+    match = SUBJECT.match(str(claims.get("sub", "")))
+    kube = claims.get("kubernetes.io")
+    if match is None or not isinstance(kube, dict):
+        raise ctx.error("InvalidTokenException", "The token is not a Kubernetes service account token.")
+    namespace, service_account = match.groups()
+    if (
+        kube.get("namespace") != namespace
+        or (kube.get("serviceaccount") or {}).get("name") != service_account
+    ):
+        raise ctx.error("InvalidTokenException", "The token's kubernetes.io claims do not match its subject.")
+    return claims, namespace, service_account
+
+
+@operation("AssumeRoleForPodIdentity", service="eks-auth")
+def assume_role_for_pod_identity(
+    ctx: Any,
+    *,
+    cluster_name: str,
+    token: str,
+    eks_node_name: str | None = None,
+    instance_id: str | None = None,
+    zone: str | None = None,
+) -> dict[str, Any]:
+    cluster = ctx.store.clusters.get(cluster_name)
+    if cluster is None or cluster.connector_config is not None:
+        raise ctx.error("ResourceNotFoundException", f"No cluster found for name: {cluster_name}.")
+    if not cluster.provisioned or cluster.status in ("DELETING", "FAILED"):
+        raise ctx.invalid_request(
+            f"Cluster {cluster_name} is {cluster.status} and cannot serve pod identities."
+        )
+    claims, namespace, service_account = _claims(ctx, cluster, token)
+    association = next(
+        (
+            a
+            for a in cluster.child("pod_identity_associations")
+            if a.namespace == namespace and a.service_account == service_account
+        ),
+        None,
+    )
+    if association is None:
+        raise ctx.error(
+            "ResourceNotFoundException",
+            f"No Pod Identity Association found for namespace {namespace} and service account "
+            f"{service_account} in cluster {cluster_name}.",
+        )
+    role_arn = association.target_role_arn or association.role_arn
+    role_partition, role_account = role_arn.split(":")[1], role_arn.split(":")[4]
+    role_name = role_arn.rsplit("/", 1)[-1]
+    pod_name = str(((claims.get("kubernetes.io") or {}).get("pod") or {}).get("name") or "pod")
+    session = _session_name(cluster_name, pod_name)
+    return {
+        "subject": {"namespace": namespace, "serviceAccount": service_account},
+        "audience": tokens.AUDIENCE,
+        "podIdentityAssociation": {
+            "associationArn": association.association_arn,
+            "associationId": association.association_id,
+        },
+        "assumedRoleUser": {
+            "arn": f"arn:{role_partition}:sts::{role_account}:assumed-role/{role_name}/{session}",
+            "assumeRoleId": f"{_role_id(role_arn)}:{session}",
+        },
+        "credentials": {
+            "accessKeyId": "ASIA"
+            + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(16)),
+            "secretAccessKey": secrets.token_urlsafe(30)[:40],
+            "sessionToken": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(180),
+            "expiration": ctx.now + CREDENTIAL_SECONDS,
+        },
+    }
