@@ -59,17 +59,22 @@ class Demo:
         start = time.monotonic()
         spinner = "|/-\\"
         tick = 0
+        interactive = hasattr(self.out, "isatty") and self.out.isatty()
         current = status()
         while not done(current):
             if time.monotonic() - start > timeout:
                 raise RuntimeError(f"{description}: still {current} after {timeout}s")
             elapsed = time.monotonic() - start
-            self.out.write(f"\r    {spinner[tick % 4]} {description}: {current} ({elapsed:4.1f}s)")
-            self.out.flush()
+            if interactive:
+                self.out.write(f"\r    {spinner[tick % 4]} {description}: {current} ({elapsed:4.1f}s)")
+                self.out.flush()
+            elif tick == 0:
+                self.out.write(f"    ... {description}: {current}\n")
             tick += 1
             time.sleep(0.1)
             current = status()
-        self.out.write(f"\r    ✓ {description}: {current} ({time.monotonic() - start:4.1f}s)\n")
+        prefix = "\r" if interactive else ""
+        self.out.write(f"{prefix}    ✓ {description}: {current} ({time.monotonic() - start:4.1f}s)\n")
         return current
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from mock_eks import versions
 
 TITLE = "Clusters: create, wait for ACTIVE, upgrade the Kubernetes version"
 
@@ -12,12 +15,13 @@ def _status(demo: Any) -> str:
 
 
 def run(demo: Any) -> None:
+    version = versions.default_version(time.time())
     demo.call(
         demo.eks,
         "create_cluster",
         show=lambda r: {k: r["cluster"].get(k) for k in ("name", "status", "version", "platformVersion")},
         name=demo.cluster,
-        version="1.35",
+        version=version,
         roleArn="arn:aws:iam::123456789012:role/eks-cluster-role",
         resourcesVpcConfig={"subnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]},
         tags={"team": "platform"},
@@ -33,12 +37,15 @@ def run(demo: Any) -> None:
         },
         name=demo.cluster,
     )
+    target = versions.next_minor(version)
+    if target is None or not versions.available(target, time.time()):
+        return
     update = demo.call(
         demo.eks,
         "update_cluster_version",
         show=lambda r: {k: r["update"][k] for k in ("id", "type", "status")},
         name=demo.cluster,
-        version="1.36",
+        version=target,
     )["update"]
     demo.wait(
         "version update",
