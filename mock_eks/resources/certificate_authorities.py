@@ -1,0 +1,271 @@
+"""Cluster certificate authority rotation: Create/Describe/List/Activate/DeleteCertificateAuthority.
+
+A cluster has at most two CAs: the one signing (IN_USE) and one successor (NOT_USED). The cluster's
+initial CA (createdBy EKS) is the one DescribeCluster's certificateAuthority.data shows; it appears in
+the list once the cluster is provisioned. A successor is distributed (IN_PROGRESS -> COMPLETE), can be
+activated only when COMPLETE (ACTIVATING -> IN_USE, the outgoing CA becomes NOT_USED and the
+cluster's certificateAuthority.data becomes the successor's), and the signing CA cannot be deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from mock_eks.certificates import cluster_ca_data
+from mock_eks.dispatch import operation
+from mock_eks.pagination import paginate
+from mock_eks.resources.common import find_cluster
+from mock_eks.resources.updates import in_progress, param, start_update
+
+VALIDITY_SECONDS = 3650 * 86400
+FIRST_AUTO_ACTIVATION_BEFORE_EXPIRY = 180 * 86400
+FINAL_AUTO_ACTIVATION_BEFORE_EXPIRY = 30 * 86400
+ROLLBACK_WINDOW = 7 * 86400
+MAX_CAS = 2
+
+
+@dataclass(slots=True, eq=False)
+class CertificateAuthority:
+    id: str
+    created_at: float
+    created_by: str
+    signing_status: str
+    distribution_status: str
+    data: str
+    not_before: float
+    not_after: float
+    activated_at: float | None = None
+    activated_by: str | None = None
+    # set while the successor is being promoted: the CA it replaces
+    outgoing: CertificateAuthority | None = None
+
+    @property
+    def validity(self) -> dict[str, float]:
+        return {"notBefore": self.not_before, "notAfter": self.not_after}
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "createdAt": self.created_at,
+            "createdBy": self.created_by,
+            "activatedAt": self.activated_at,
+            "activatedBy": self.activated_by,
+            "signingStatus": self.signing_status,
+            "distributionStatus": self.distribution_status,
+        }
+
+
+def authorities(cluster: Any) -> Any:
+    """The cluster's CA collection, with its initial (EKS-created, signing) CA once it is provisioned."""
+    collection = cluster.child("certificate_authorities")
+    if not len(collection) and cluster.provisioned and cluster.connector_config is None:
+        ca = cluster.certificate_authority
+        if ca is not None:
+            initial = CertificateAuthority(
+                id=str(uuid.uuid4()),
+                created_at=cluster.created_at,
+                created_by="EKS",
+                signing_status="IN_USE",
+                distribution_status="COMPLETE",
+                data=ca["data"],
+                not_before=cluster.created_at,
+                not_after=cluster.created_at + VALIDITY_SECONDS,
+                activated_at=cluster.created_at,
+                activated_by="EKS",
+            )
+            collection.add(initial.id, initial)
+    return collection
+
+
+def _signing(cluster: Any) -> CertificateAuthority | None:
+    return next((ca for ca in authorities(cluster) if ca.signing_status == "IN_USE"), None)
+
+
+def _find(ctx: Any, cluster: Any, ca_id: str) -> CertificateAuthority:
+    record = authorities(cluster).get(ca_id)
+    if record is None:
+        raise ctx.error(
+            "ResourceNotFoundException", f"No certificate authority found for ID: {ca_id}.", clusterName=cluster.name
+        )
+    return record
+
+
+def _cluster(ctx: Any, name: str) -> Any:
+    return find_cluster(ctx, name, include_registered=False)
+
+
+@operation("CreateCertificateAuthority")
+def create_certificate_authority(ctx: Any, *, cluster_name: str, client_request_token: str | None = None) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    if cluster.status != "ACTIVE":
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Cluster {cluster_name} is {cluster.status}; a certificate authority can be appended only when ACTIVE.",
+            clusterName=cluster_name,
+        )
+    collection = authorities(cluster)
+    if len(collection) >= MAX_CAS:
+        raise ctx.error(
+            "ResourceLimitExceededException",
+            f"Cluster {cluster_name} already has {MAX_CAS} certificate authorities; delete the successor or "
+            "activate it and delete the outgoing one first.",
+            clusterName=cluster_name,
+        )
+    record = CertificateAuthority(
+        id=str(uuid.uuid4()),
+        created_at=ctx.now,
+        created_by="CUSTOMER",
+        signing_status="NOT_USED",
+        distribution_status="IN_PROGRESS",
+        data=cluster_ca_data(ctx.now),
+        not_before=ctx.now,
+        not_after=ctx.now + VALIDITY_SECONDS,
+    )
+
+    def distributed(_: float) -> None:
+        if record.distribution_status == "IN_PROGRESS":
+            record.distribution_status = "COMPLETE"
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type="CertificateAuthorityUpdate",
+        params=[param("CertificateAuthorityId", record.id), param("TrustedCertificateAuthorities", [
+            ca.id for ca in collection] + [record.id])],
+        kind="certificate_authority.create",
+        apply=distributed,
+    )
+    collection.add(record.id, record)
+    return {"update": update, "certificateAuthority": record.summary()}
+
+
+@operation("DescribeCertificateAuthority")
+def describe_certificate_authority(ctx: Any, *, cluster_name: str, certificate_authority_id: str) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    record = _find(ctx, cluster, certificate_authority_id)
+    described = record.summary()
+    described["validity"] = record.validity
+    described["data"] = record.data
+    described["rollbackAvailable"] = bool(
+        record.signing_status == "IN_USE"
+        and record.created_by == "CUSTOMER"
+        and record.activated_at is not None
+        and ctx.now < record.activated_at + ROLLBACK_WINDOW
+    )
+    signer = _signing(cluster)
+    if record.signing_status == "NOT_USED" and record.activated_at is None and signer is not None:
+        described["scheduledEvents"] = {
+            "firstAutoActivation": signer.not_after - FIRST_AUTO_ACTIVATION_BEFORE_EXPIRY,
+            "finalAutoActivation": signer.not_after - FINAL_AUTO_ACTIVATION_BEFORE_EXPIRY,
+        }
+    return {"certificateAuthority": described}
+
+
+@operation("ListCertificateAuthorities")
+def list_certificate_authorities(
+    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    page, token = paginate(ctx, authorities(cluster), max_results, next_token, scope=cluster_name)
+    return {"certificateAuthorities": [ca.summary() for ca in page], "nextToken": token}
+
+
+@operation("ActivateCertificateAuthority")
+def activate_certificate_authority(
+    ctx: Any, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
+) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    record = _find(ctx, cluster, certificate_authority_id)
+    if record.signing_status != "NOT_USED":
+        raise ctx.invalid_parameter(
+            f"Certificate authority {certificate_authority_id} is {record.signing_status}; only a NOT_USED successor "
+            "can be activated.",
+            clusterName=cluster_name,
+        )
+    if record.distribution_status != "COMPLETE":
+        raise ctx.invalid_parameter(
+            f"Certificate authority {certificate_authority_id} has distributionStatus "
+            f"{record.distribution_status}; it can be activated only when COMPLETE.",
+            clusterName=cluster_name,
+        )
+    if cluster.status != "ACTIVE":
+        raise ctx.invalid_parameter(
+            f"Cluster {cluster_name} is {cluster.status}; it must be ACTIVE.", clusterName=cluster_name
+        )
+    running = in_progress(cluster, None)
+    if running is not None:
+        # ActivateCertificateAuthority's error list has no ResourceInUseException
+        raise ctx.invalid_parameter(
+            f"Update {running.id} of type {running.type} is in progress for cluster {cluster_name}; try again later.",
+            clusterName=cluster_name,
+        )
+    outgoing = _signing(cluster)
+
+    def promote(due: float) -> None:
+        if record.signing_status != "ACTIVATING":
+            return
+        if outgoing is not None and outgoing.signing_status == "IN_USE":
+            outgoing.signing_status = "NOT_USED"
+        record.signing_status = "IN_USE"
+        record.activated_at = due
+        record.activated_by = "CUSTOMER"
+        cluster.ca_data = record.data
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type="CertificateAuthorityUpdate",
+        params=[param("ActiveCertificateAuthority", record.id), param("SigningStatus", "IN_USE")],
+        kind="certificate_authority.activate",
+        apply=promote,
+    )
+    record.signing_status = "ACTIVATING"
+    record.outgoing = outgoing
+    return {"update": update, "certificateAuthority": record.summary()}
+
+
+@operation("DeleteCertificateAuthority")
+def delete_certificate_authority(
+    ctx: Any, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
+) -> dict:
+    cluster = _cluster(ctx, cluster_name)
+    collection = authorities(cluster)
+    record = _find(ctx, cluster, certificate_authority_id)
+    if record.signing_status in ("IN_USE", "ACTIVATING"):
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Certificate authority {certificate_authority_id} is {record.signing_status}: the signing certificate "
+            "authority can't be deleted; activate the successor first.",
+            clusterName=cluster_name,
+        )
+    if record.distribution_status == "DELETING":
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Certificate authority {certificate_authority_id} is already being deleted.",
+            clusterName=cluster_name,
+        )
+    if record.created_by == "EKS" and record.activated_at is None and len(collection) <= MAX_CAS:
+        raise ctx.error(
+            "ResourceInUseException",
+            f"Certificate authority {certificate_authority_id} was appended by Amazon EKS and is the only "
+            "successor on the cluster; it can't be deleted.",
+            clusterName=cluster_name,
+        )
+
+    def remove(_: float) -> None:
+        if collection.get(record.id) is record:
+            collection.remove(record.id)
+
+    update = start_update(
+        ctx,
+        cluster,
+        update_type="CertificateAuthorityUpdate",
+        params=[param("CertificateAuthorityId", record.id), param("TrustedCertificateAuthorities", [
+            ca.id for ca in collection if ca is not record])],
+        kind="certificate_authority.delete",
+        apply=remove,
+    )
+    record.distribution_status = "DELETING"
+    return {"update": update, "certificateAuthority": record.summary()}
