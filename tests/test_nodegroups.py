@@ -1,0 +1,567 @@
+"""Managed node groups against the API Reference: CreateNodegroup, DescribeNodegroup, ListNodegroups,
+DeleteNodegroup, UpdateNodegroupConfig, UpdateNodegroupVersion, tags, waiters and the version rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import datetime
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from mock_eks import mock_eks, versions
+from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
+
+FROZEN = "2026-11-21 12:00:00"
+
+
+def _frozen_epoch() -> float:
+    return datetime.fromisoformat(FROZEN + "+00:00").timestamp()
+
+
+def _upgradable_version() -> tuple[str, str]:
+    """A version available at FROZEN whose next minor is available too."""
+    now = _frozen_epoch()
+    for version in versions.available_versions(now):
+        following = versions.next_minor(version)
+        if following and versions.available(following, now):
+            return version, following
+    raise AssertionError("catalogue has no upgradable pair")
+
+
+def _create(client, cluster="c1", name="ng1", **overrides):
+    params = {"clusterName": cluster, "nodegroupName": name, "subnets": list(SUBNETS), "nodeRole": NODE_ROLE}
+    params.update(overrides)
+    return client.create_nodegroup(**params)["nodegroup"]
+
+
+@pytest.fixture
+def cluster(eks_client):
+    return create_cluster(eks_client, "c1")
+
+
+# ---- create, defaults, echo
+
+
+def test_create_defaults_follow_the_reference(eks_client, cluster):
+    group = _create(eks_client)
+    assert group["status"] == "CREATING"
+    assert re.fullmatch(
+        r"arn:aws:eks:us-east-1:123456789012:nodegroup/c1/ng1/[0-9a-f-]{36}", group["nodegroupArn"]
+    )
+    assert group["clusterName"] == "c1"
+    assert group["version"] == cluster["version"]
+    assert group["instanceTypes"] == ["t3.medium"]
+    assert group["diskSize"] == 20
+    assert group["capacityType"] == "ON_DEMAND"
+    assert group["scalingConfig"] == {"minSize": 1, "maxSize": 2, "desiredSize": 2}
+    assert group["health"] == {"issues": []}
+    expected_ami = (
+        "AL2023_x86_64_STANDARD" if versions.get(cluster["version"]).minor >= (1, 30) else "AL2_x86_64"
+    )
+    assert group["amiType"] == expected_ami
+    # releaseVersion defaults to an AMI release of the cluster's Kubernetes version
+    assert group["releaseVersion"].startswith(versions.get(cluster["version"]).patch + "-")
+    uuid_part = group["nodegroupArn"].rsplit("/", 1)[1]
+    assert group["resources"] == {"autoScalingGroups": [{"name": f"eks-ng1-{uuid_part}"}]}
+    assert "remoteAccessSecurityGroup" not in group["resources"]
+    assert "launchTemplate" not in group
+    described = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+    assert described["status"] == "ACTIVE"
+
+
+def test_every_input_member_is_stored_and_echoed(eks_client, cluster):
+    params = {
+        "scalingConfig": {"minSize": 0, "maxSize": 5, "desiredSize": 3},
+        "instanceTypes": ["m6g.large", "m7g.large"],
+        "amiType": "BOTTLEROCKET_ARM_64",
+        "diskSize": 40,
+        "remoteAccess": {"ec2SshKey": "my-key", "sourceSecurityGroups": ["sg-0123456789abcdef0"]},
+        "labels": {"team": "a"},
+        "taints": [{"key": "dedicated", "value": "gpu", "effect": "NO_SCHEDULE"}],
+        "tags": {"env": "test"},
+        "updateConfig": {"maxUnavailablePercentage": 25, "updateStrategy": "MINIMAL"},
+        "nodeRepairConfig": {"enabled": True, "maxParallelNodesRepairedCount": 2},
+        "capacityType": "SPOT",
+        "version": cluster["version"],
+        "warmPoolConfig": {"enabled": True, "minSize": 1},
+    }
+    _create(eks_client, **params)
+    group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+    for member, value in params.items():
+        assert group[member] == value, member
+    assert group["resources"]["remoteAccessSecurityGroup"].startswith("sg-")
+
+
+def test_windows_ami_types_default_to_a_50_gib_disk(eks_client, cluster):
+    group = _create(eks_client, amiType="WINDOWS_CORE_2022_x86_64")
+    assert group["diskSize"] == 50
+
+
+def test_windows_ami_types_are_refused_outside_commercial_regions():
+    with mock_eks():
+        client = boto3.client("eks", region_name="cn-north-1")
+        create_cluster(client, "c1")
+        with pytest.raises(ClientError) as excinfo:
+            _create(client, amiType="WINDOWS_FULL_2019_x86_64")
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        assert _create(client, amiType="AL2023_x86_64_STANDARD")["nodegroupArn"].startswith("arn:aws-cn:eks:")
+
+
+def test_arm_instance_types_choose_the_arm_ami_type(eks_client, cluster):
+    group = _create(eks_client, instanceTypes=["t4g.medium"])
+    assert group["amiType"] in ("AL2023_ARM_64_STANDARD", "AL2_ARM_64")
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, name="ng2", instanceTypes=["t4g.medium"], amiType="AL2023_x86_64_STANDARD")
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_launch_template_node_group_has_no_disk_size_or_default_instance_types(eks_client, cluster):
+    group = _create(eks_client, launchTemplate={"name": "my-lt", "version": "1"})
+    assert group["launchTemplate"] == {"name": "my-lt", "version": "1"}
+    assert "diskSize" not in group and "instanceTypes" not in group
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"diskSize": 30},
+        {"remoteAccess": {"ec2SshKey": "k"}},
+    ],
+)
+def test_launch_template_refuses_disk_size_and_remote_access(eks_client, cluster, extra):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, launchTemplate={"id": "lt-0123456789abcdef0"}, **extra)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+@pytest.mark.parametrize("template", [{"id": "lt-0123456789abcdef0", "name": "x"}, {"version": "2"}])
+def test_launch_template_needs_id_or_name_not_both(eks_client, cluster, template):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, launchTemplate=template)
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400)
+    assert "not both" in message
+
+
+def test_launch_template_allows_up_to_twenty_instance_types(eks_client, cluster):
+    types = [f"m5.{n}xlarge" for n in range(2, 23)]
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, launchTemplate={"name": "lt"}, instanceTypes=types)
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+    assert (
+        _create(eks_client, launchTemplate={"name": "lt"}, instanceTypes=types[:20])["instanceTypes"]
+        == types[:20]
+    )
+
+
+# ---- create errors
+
+
+def test_cluster_must_exist(eks_client):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, cluster="missing")
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_cluster_must_be_active():
+    with mock_eks(timing="realistic"), freeze_time(FROZEN) as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1")
+        with pytest.raises(ClientError) as excinfo:
+            _create(client)
+        code, status, message = error_of(excinfo)
+        assert (code, status) == ("InvalidRequestException", 400)
+        assert "c1" in message
+        assert excinfo.value.response["clusterName"] == "c1"
+        clock.tick(601)
+        assert _create(client)["status"] == "CREATING"
+
+
+def test_name_is_unique_per_cluster(eks_client, cluster):
+    _create(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client)
+    assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
+    create_cluster(eks_client, "c2")
+    assert _create(eks_client, cluster="c2")["nodegroupName"] == "ng1"
+
+
+@pytest.mark.parametrize("name", ["-lead", "has space", "x" * 101, "dot.ted"])
+def test_name_pattern_and_length_as_for_clusters(eks_client, cluster, name):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, name=name)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_name_of_100_characters_is_accepted(eks_client, cluster):
+    assert _create(eks_client, name="n" * 100)["nodegroupName"] == "n" * 100
+
+
+def test_version_must_equal_the_clusters(eks_client, cluster):
+    other = next(v for v in versions.available_versions(time.time()) if v != cluster["version"])
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, version=other)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_node_role_must_be_an_iam_role_arn(eks_client, cluster):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, nodeRole="not-an-arn")
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+@pytest.mark.parametrize(
+    "scaling",
+    [
+        {"minSize": 3, "maxSize": 2, "desiredSize": 2},
+        {"minSize": 1, "maxSize": 2, "desiredSize": 3},
+        {"minSize": 2, "maxSize": 4, "desiredSize": 1},
+        {"minSize": 1, "maxSize": 2},
+        {"minSize": -1, "maxSize": 2, "desiredSize": 1},
+        {"minSize": 0, "maxSize": 0, "desiredSize": 0},
+    ],
+)
+def test_scaling_config_bounds(eks_client, cluster, scaling):
+    client = unvalidated_client()
+    with pytest.raises(ClientError) as excinfo:
+        _create(client, scalingConfig=scaling)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_taints_limit_and_effect_enum(eks_client, cluster):
+    taints = [{"key": f"k{n}", "value": "v", "effect": "NO_EXECUTE"} for n in range(51)]
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, taints=taints)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with pytest.raises(ClientError) as excinfo:
+        _create(unvalidated_client(), taints=[{"key": "k", "effect": "NoSchedule"}])
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    assert len(_create(eks_client, taints=taints[:50])["taints"]) == 50
+
+
+def test_label_key_length(eks_client, cluster):
+    with pytest.raises(ClientError) as excinfo:
+        _create(unvalidated_client(), labels={"k" * 64: "v"})
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_update_config_max_unavailable_xor_percentage(eks_client, cluster):
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, updateConfig={"maxUnavailable": 1, "maxUnavailablePercentage": 10})
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with pytest.raises(ClientError) as excinfo:
+        _create(eks_client, updateConfig={"maxUnavailable": 101})
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_node_repair_count_xor_percentage(eks_client, cluster):
+    with pytest.raises(ClientError) as excinfo:
+        _create(
+            eks_client,
+            nodeRepairConfig={
+                "enabled": True,
+                "maxParallelNodesRepairedCount": 1,
+                "maxParallelNodesRepairedPercentage": 5,
+            },
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+# ---- describe, list, delete
+
+
+def test_describe_unknown_node_group(eks_client, cluster):
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_nodegroup(clusterName="c1", nodegroupName="nope")
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    assert excinfo.value.response["nodegroupName"] == "nope"
+
+
+def test_list_paginates(eks_client, cluster):
+    for n in range(5):
+        _create(eks_client, name=f"ng{n}")
+    first = eks_client.list_nodegroups(clusterName="c1", maxResults=2)
+    assert first["nodegroups"] == ["ng0", "ng1"]
+    pages = eks_client.get_paginator("list_nodegroups").paginate(
+        clusterName="c1", PaginationConfig={"PageSize": 2}
+    )
+    assert [n for page in pages for n in page["nodegroups"]] == [f"ng{n}" for n in range(5)]
+
+
+def test_delete_goes_deleting_then_gone_and_cluster_delete_is_refused_meanwhile():
+    with mock_eks(timing="realistic"), freeze_time(FROZEN) as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1")
+        clock.tick(601)
+        _create(client)
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_cluster(name="c1")
+        assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
+        clock.tick(181)
+        assert (
+            client.delete_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]["status"]
+            == "DELETING"
+        )
+        assert (
+            client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]["status"]
+            == "DELETING"
+        )
+        with pytest.raises(ClientError):
+            client.delete_cluster(name="c1")
+        clock.tick(241)
+        assert client.list_nodegroups(clusterName="c1")["nodegroups"] == []
+        assert client.delete_cluster(name="c1")["cluster"]["status"] == "DELETING"
+
+
+def test_waiters_under_realistic_timing():
+    with mock_eks(timing="realistic"), freeze_time(FROZEN, auto_tick_seconds=15):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1")
+        client.get_waiter("cluster_active").wait(name="c1", WaiterConfig={"Delay": 0, "MaxAttempts": 200})
+        _create(client)
+        client.get_waiter("nodegroup_active").wait(
+            clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0, "MaxAttempts": 200}
+        )
+        assert (
+            client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]["status"]
+            == "ACTIVE"
+        )
+        client.delete_nodegroup(clusterName="c1", nodegroupName="ng1")
+        client.get_waiter("nodegroup_deleted").wait(
+            clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0, "MaxAttempts": 200}
+        )
+        assert client.list_nodegroups(clusterName="c1")["nodegroups"] == []
+
+
+def test_waiters_under_instant_timing(eks_client, cluster):
+    _create(eks_client)
+    eks_client.get_waiter("nodegroup_active").wait(
+        clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0}
+    )
+    eks_client.delete_nodegroup(clusterName="c1", nodegroupName="ng1")
+    eks_client.get_waiter("nodegroup_deleted").wait(
+        clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0}
+    )
+
+
+# ---- tags
+
+
+def test_tags_at_create_are_listed_and_the_arn_is_taggable(eks_client, cluster):
+    arn = _create(eks_client, tags={"a": "1"})["nodegroupArn"]
+    assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"a": "1"}
+    eks_client.tag_resource(resourceArn=arn, tags={"b": "2"})
+    eks_client.untag_resource(resourceArn=arn, tagKeys=["a"])
+    assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"b": "2"}
+    assert eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]["tags"] == {
+        "b": "2"
+    }
+    wrong = arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.list_tags_for_resource(resourceArn=wrong)
+    assert error_of(excinfo)[:2] == ("NotFoundException", 404)
+
+
+# ---- UpdateNodegroupConfig
+
+
+def test_update_config_applies_labels_taints_scaling_and_is_tracked(eks_client, cluster):
+    _create(
+        eks_client,
+        labels={"keep": "1", "drop": "2"},
+        taints=[{"key": "old", "value": "x", "effect": "NO_SCHEDULE"}],
+    )
+    update = eks_client.update_nodegroup_config(
+        clusterName="c1",
+        nodegroupName="ng1",
+        labels={"addOrUpdateLabels": {"new": "3"}, "removeLabels": ["drop"]},
+        taints={
+            "addOrUpdateTaints": [{"key": "t", "value": "v", "effect": "NO_EXECUTE"}],
+            "removeTaints": [{"key": "old"}],
+        },
+        scalingConfig={"maxSize": 6, "desiredSize": 4},
+        updateConfig={"maxUnavailable": 2},
+        nodeRepairConfig={"enabled": True},
+    )["update"]
+    assert update["type"] == "ConfigUpdate" and update["status"] == "InProgress"
+    params = {p["type"]: p["value"] for p in update["params"]}
+    assert json.loads(params["LabelsToAdd"]) == {"new": "3"}
+    assert json.loads(params["LabelsToRemove"]) == ["drop"]
+    assert params["MaxSize"] == "6" and params["DesiredSize"] == "4" and params["MaxUnavailable"] == "2"
+    assert params["NodeRepairEnabled"] == "true"
+    described = eks_client.describe_update(name="c1", updateId=update["id"], nodegroupName="ng1")["update"]
+    assert described["status"] == "Successful"
+    assert eks_client.list_updates(name="c1", nodegroupName="ng1")["updateIds"] == [update["id"]]
+    assert eks_client.list_updates(name="c1")["updateIds"] == []
+    group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+    assert group["labels"] == {"keep": "1", "new": "3"}
+    assert group["taints"] == [{"key": "t", "value": "v", "effect": "NO_EXECUTE"}]
+    assert group["scalingConfig"] == {"minSize": 1, "maxSize": 6, "desiredSize": 4}
+    assert group["updateConfig"] == {"maxUnavailable": 2}
+    assert group["nodeRepairConfig"] == {"enabled": True}
+    assert group["status"] == "ACTIVE"
+
+
+def test_update_config_checks_merged_scaling_and_needs_a_change(eks_client, cluster):
+    _create(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_config(
+            clusterName="c1", nodegroupName="ng1", scalingConfig={"desiredSize": 5}
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_config(clusterName="c1", nodegroupName="ng1")
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_config(
+            clusterName="c1",
+            nodegroupName="ng1",
+            labels={"addOrUpdateLabels": {"a": "b"}, "removeLabels": ["a"]},
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_config(
+            clusterName="c9", nodegroupName="ng1", scalingConfig={"desiredSize": 1}
+        )
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_one_update_at_a_time_updating_status_and_delete_refused_meanwhile():
+    with mock_eks(timing="realistic"), freeze_time(FROZEN) as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1")
+        clock.tick(601)
+        _create(client)
+        clock.tick(181)
+        first = client.update_nodegroup_config(
+            clusterName="c1", nodegroupName="ng1", scalingConfig={"desiredSize": 1}
+        )
+        group = client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+        assert group["status"] == "UPDATING" and group["scalingConfig"]["desiredSize"] == 2
+        with pytest.raises(ClientError) as excinfo:
+            client.update_nodegroup_config(
+                clusterName="c1", nodegroupName="ng1", scalingConfig={"desiredSize": 2}
+            )
+        assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_nodegroup(clusterName="c1", nodegroupName="ng1")
+        assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
+        clock.tick(601)
+        group = client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+        assert group["status"] == "ACTIVE" and group["scalingConfig"]["desiredSize"] == 1
+        update = client.describe_update(name="c1", updateId=first["update"]["id"], nodegroupName="ng1")[
+            "update"
+        ]
+        assert update["status"] == "Successful"
+
+
+# ---- UpdateNodegroupVersion and the cluster version rule
+
+
+def test_version_rules_between_cluster_and_node_groups():
+    old, new = _upgradable_version()
+    with mock_eks(), freeze_time(FROZEN):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version=old)
+        _create(client)
+        # not above the cluster's version
+        with pytest.raises(ClientError) as excinfo:
+            client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1", version=new)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        # node group at the cluster's version: the cluster may move on
+        client.update_cluster_version(name="c1", version=new)
+        assert client.describe_cluster(name="c1")["cluster"]["version"] == new
+        # a newer node group can't be created at the old version any more
+        with pytest.raises(ClientError) as excinfo:
+            _create(client, name="ng2", version=old)
+        assert error_of(excinfo)[0] == "InvalidParameterException"
+        # the next cluster update is refused while ng1 lags behind, naming it
+        following = versions.next_minor(new)
+        if following is not None and versions.available(following, _frozen_epoch()):
+            with pytest.raises(ClientError) as excinfo:
+                client.update_cluster_version(name="c1", version=following)
+            code, _, message = error_of(excinfo)
+            assert code == "InvalidRequestException" and "ng1" in message
+        # no version: the node group moves to the cluster's version with its latest AMI
+        update = client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1")["update"]
+        assert update["type"] == "VersionUpdate"
+        params = {p["type"]: p["value"] for p in update["params"]}
+        assert params["Version"] == new
+        assert params["ReleaseVersion"].startswith(versions.get(new).patch + "-")
+        group = client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+        assert group["version"] == new and group["releaseVersion"] == params["ReleaseVersion"]
+        assert client.list_updates(name="c1", nodegroupName="ng1")["updateIds"] == [update["id"]]
+        # no roll-back
+        with pytest.raises(ClientError) as excinfo:
+            client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1", version=old)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        # already current: nothing to do
+        with pytest.raises(ClientError) as excinfo:
+            client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1")
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_cluster_version_update_refused_while_a_node_group_lags():
+    old, new = _upgradable_version()
+    with mock_eks(), freeze_time(FROZEN):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version=old)
+        _create(client)
+        client.update_cluster_version(name="c1", version=new)
+        following = versions.next_minor(new)
+        if following is None:
+            pytest.skip("catalogue has no third version")
+        with pytest.raises(ClientError) as excinfo:
+            client.update_cluster_version(name="c1", version=following)
+        code, status, message = error_of(excinfo)
+        assert (code, status) == ("InvalidRequestException", 400)
+        assert "ng1" in message
+
+
+def test_release_version_no_roll_back_to_an_older_ami():
+    old, _ = _upgradable_version()
+    with mock_eks(), freeze_time("2026-04-01"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version=old)
+        earlier = _create(client)["releaseVersion"]
+    with mock_eks(), freeze_time(FROZEN):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version=old)
+        latest = _create(client)["releaseVersion"]
+        assert latest != earlier
+        with pytest.raises(ClientError) as excinfo:
+            client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1", releaseVersion=earlier)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        with pytest.raises(ClientError) as excinfo:
+            _create(client, name="ng2", releaseVersion="9.99.9-20990101")
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        group = _create(client, name="ng3", releaseVersion=earlier)
+        assert group["releaseVersion"] == earlier
+        update = client.update_nodegroup_version(clusterName="c1", nodegroupName="ng3", releaseVersion=latest)
+        assert {"type": "ReleaseVersion", "value": latest} in update["update"]["params"]
+
+
+def test_launch_template_updates_must_name_the_same_template(eks_client, cluster):
+    _create(eks_client, launchTemplate={"name": "lt-a", "version": "1"})
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_version(
+            clusterName="c1", nodegroupName="ng1", launchTemplate={"name": "lt-b", "version": "2"}
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    update = eks_client.update_nodegroup_version(
+        clusterName="c1", nodegroupName="ng1", launchTemplate={"name": "lt-a", "version": "2"}
+    )["update"]
+    assert {"type": "LaunchTemplateVersion", "value": "2"} in update["params"]
+    group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
+    assert group["launchTemplate"] == {"name": "lt-a", "version": "2"}
+    _create(eks_client, name="plain")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_version(
+            clusterName="c1", nodegroupName="plain", launchTemplate={"name": "lt-a"}
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
