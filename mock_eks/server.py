@@ -110,6 +110,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         try:
             response = self._respond()
+        except TimeoutError:
+            self.close_connection = True
+            response = error_response(408, "The request was not received in time.")
+        except ConnectionError:  # the client went away mid-request: nobody to answer
+            self.close_connection = True
+            return
         except _HTTPError as refused:
             if refused.close:
                 self.close_connection = True
@@ -376,8 +382,9 @@ def serve_forever(host: str, port: int, timing: str) -> int:
         stop.set()
 
     previous = {}
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        previous[signum] = signal.signal(signum, on_signal)
+    if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, on_signal)
     server.start()
     print(f"mock_eks serving EKS and EKS Auth on {server.url} (timing: {server.timing.profile})", flush=True)
     print(f"  aws eks list-clusters --endpoint-url {server.url}", flush=True)

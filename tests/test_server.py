@@ -201,9 +201,20 @@ def test_unknown_path_and_method(server: MockEKSServer) -> None:
 
 
 def test_oversized_body_is_refused_with_413(server: MockEKSServer) -> None:
-    status, code, message = aws_error(*request(server, "POST", "/clusters", b" " * (MAX_BODY + 1)))
-    assert (status, code) == (413, "RequestEntityTooLargeException")
-    assert str(MAX_BODY) in message
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request("POST", "/clusters", body=b" " * (MAX_BODY + 1))
+        response = connection.getresponse()
+        status, code, message = aws_error(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        )
+        assert (status, code) == (413, "RequestEntityTooLargeException")
+        assert str(MAX_BODY) in message
+        # the body was read and dropped: the same connection carries the next request
+        connection.request("GET", "/_mock_eks/health")
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
     # a declared length far beyond the limit is refused without reading it
     head = b"POST /clusters HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n"
     assert aws_error(*raw(server, head))[:2] == (413, "RequestEntityTooLargeException")
