@@ -64,13 +64,22 @@ def test_capability_lifecycle_realistic():
         create_cluster(client)
         clock.tick(601)
         create(client)
-        assert client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]["status"] == "CREATING"
+        assert (
+            client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]["status"]
+            == "CREATING"
+        )
         with pytest.raises(ClientError) as excinfo:
             client.delete_capability(clusterName="demo", capabilityName="argo")
         assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
         clock.tick(301)
-        assert client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]["status"] == "ACTIVE"
-        assert client.delete_capability(clusterName="demo", capabilityName="argo")["capability"]["status"] == "DELETING"
+        assert (
+            client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]["status"]
+            == "ACTIVE"
+        )
+        assert (
+            client.delete_capability(clusterName="demo", capabilityName="argo")["capability"]["status"]
+            == "DELETING"
+        )
         clock.tick(181)
         assert client.list_capabilities(clusterName="demo")["capabilities"] == []
 
@@ -161,8 +170,12 @@ def test_update_role_and_role_mappings_records_update(eks_client):
         configuration={
             "argoCd": {
                 "rbacRoleMappings": {
-                    "addOrUpdateRoleMappings": [{"role": "VIEWER", "identities": [{"id": "g-1", "type": "SSO_GROUP"}]}],
-                    "removeRoleMappings": [{"role": "ADMIN", "identities": [{"id": "u-1", "type": "SSO_USER"}]}],
+                    "addOrUpdateRoleMappings": [
+                        {"role": "VIEWER", "identities": [{"id": "g-1", "type": "SSO_GROUP"}]}
+                    ],
+                    "removeRoleMappings": [
+                        {"role": "ADMIN", "identities": [{"id": "u-1", "type": "SSO_USER"}]}
+                    ],
                 },
                 "networkAccess": {"vpceIds": ["vpce-0123456789abcdef0"]},
             }
@@ -176,7 +189,9 @@ def test_update_role_and_role_mappings_records_update(eks_client):
         "RoleMappingsToRemove",
         "NetworkAccess",
     }
-    described = eks_client.describe_update(name="demo", updateId=update["id"], capabilityName="argo")["update"]
+    described = eks_client.describe_update(name="demo", updateId=update["id"], capabilityName="argo")[
+        "update"
+    ]
     assert described["status"] == "Successful"
     assert update["id"] in eks_client.list_updates(name="demo", capabilityName="argo")["updateIds"]
     cap = eks_client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]
@@ -224,7 +239,10 @@ def test_update_while_updating_is_in_use():
             client.update_capability(clusterName="demo", capabilityName="ack", roleArn=CAP_ROLE)
         assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
         clock.tick(121)
-        assert client.describe_capability(clusterName="demo", capabilityName="ack")["capability"]["status"] == "ACTIVE"
+        assert (
+            client.describe_capability(clusterName="demo", capabilityName="ack")["capability"]["status"]
+            == "ACTIVE"
+        )
 
 
 def test_list_capabilities_paginates(eks_client):
@@ -234,7 +252,9 @@ def test_list_capabilities_paginates(eks_client):
     create(eks_client, "g", "ARGOCD")
     first = eks_client.list_capabilities(clusterName="demo", maxResults=2)
     assert [c["capabilityName"] for c in first["capabilities"]] == ["a", "k"]
-    assert {"capabilityName", "arn", "type", "status", "version", "createdAt"} <= set(first["capabilities"][0])
+    assert {"capabilityName", "arn", "type", "status", "version", "createdAt"} <= set(
+        first["capabilities"][0]
+    )
     second = eks_client.list_capabilities(clusterName="demo", maxResults=2, nextToken=first["nextToken"])
     assert [c["capabilityName"] for c in second["capabilities"]] == ["g"]
     assert "nextToken" not in second

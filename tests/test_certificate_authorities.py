@@ -24,7 +24,9 @@ def test_initial_ca_is_eks_created_signing_and_matches_describe_cluster(eks_clie
     assert initial["createdBy"] == "EKS"
     assert initial["signingStatus"] == "IN_USE"
     assert initial["distributionStatus"] == "COMPLETE"
-    described = eks_client.describe_certificate_authority(clusterName="demo", certificateAuthorityId=initial["id"])
+    described = eks_client.describe_certificate_authority(
+        clusterName="demo", certificateAuthorityId=initial["id"]
+    )
     ca = described["certificateAuthority"]
     cluster_data = eks_client.describe_cluster(name="demo")["cluster"]["certificateAuthority"]["data"]
     assert ca["data"] == cluster_data
@@ -43,15 +45,22 @@ def test_rotation_end_to_end(eks_client):
     assert successor["distributionStatus"] == "IN_PROGRESS"
     assert created["update"]["type"] == "CertificateAuthorityUpdate"
     assert {"type": "CertificateAuthorityId", "value": successor["id"]} in created["update"]["params"]
-    assert eks_client.describe_update(name="demo", updateId=created["update"]["id"])["update"]["status"] == "Successful"
-    detail = eks_client.describe_certificate_authority(clusterName="demo", certificateAuthorityId=successor["id"])
+    assert (
+        eks_client.describe_update(name="demo", updateId=created["update"]["id"])["update"]["status"]
+        == "Successful"
+    )
+    detail = eks_client.describe_certificate_authority(
+        clusterName="demo", certificateAuthorityId=successor["id"]
+    )
     detail = detail["certificateAuthority"]
     assert detail["distributionStatus"] == "COMPLETE"
     events = detail["scheduledEvents"]
     assert events["firstAutoActivation"] < events["finalAutoActivation"]
     assert [c["id"] for c in cas(eks_client)] == [outgoing["id"], successor["id"]]
 
-    activated = eks_client.activate_certificate_authority(clusterName="demo", certificateAuthorityId=successor["id"])
+    activated = eks_client.activate_certificate_authority(
+        clusterName="demo", certificateAuthorityId=successor["id"]
+    )
     assert activated["certificateAuthority"]["signingStatus"] == "ACTIVATING"
     by_id = {c["id"]: c for c in cas(eks_client)}
     assert by_id[successor["id"]]["signingStatus"] == "IN_USE"
@@ -60,10 +69,14 @@ def test_rotation_end_to_end(eks_client):
     assert by_id[outgoing["id"]]["signingStatus"] == "NOT_USED"
     cluster_data = eks_client.describe_cluster(name="demo")["cluster"]["certificateAuthority"]["data"]
     assert cluster_data == detail["data"]
-    new_detail = eks_client.describe_certificate_authority(clusterName="demo", certificateAuthorityId=successor["id"])
+    new_detail = eks_client.describe_certificate_authority(
+        clusterName="demo", certificateAuthorityId=successor["id"]
+    )
     assert new_detail["certificateAuthority"]["rollbackAvailable"] is True
 
-    deleted = eks_client.delete_certificate_authority(clusterName="demo", certificateAuthorityId=outgoing["id"])
+    deleted = eks_client.delete_certificate_authority(
+        clusterName="demo", certificateAuthorityId=outgoing["id"]
+    )
     assert deleted["certificateAuthority"]["distributionStatus"] == "DELETING"
     assert deleted["update"]["type"] == "CertificateAuthorityUpdate"
     assert [c["id"] for c in cas(eks_client)] == [successor["id"]]
@@ -105,7 +118,9 @@ def test_activation_needs_complete_distribution():
             client.activate_certificate_authority(clusterName="demo", certificateAuthorityId=successor["id"])
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
         clock.tick(301)
-        activated = client.activate_certificate_authority(clusterName="demo", certificateAuthorityId=successor["id"])
+        activated = client.activate_certificate_authority(
+            clusterName="demo", certificateAuthorityId=successor["id"]
+        )
         assert activated["update"]["status"] == "InProgress"
         by_id = {c["id"]: c for c in cas(client)}
         assert by_id[successor["id"]]["signingStatus"] == "ACTIVATING"
@@ -146,7 +161,9 @@ def test_list_paginates(eks_client):
     eks_client.create_certificate_authority(clusterName="demo")
     first = eks_client.list_certificate_authorities(clusterName="demo", maxResults=1)
     assert len(first["certificateAuthorities"]) == 1
-    second = eks_client.list_certificate_authorities(clusterName="demo", maxResults=1, nextToken=first["nextToken"])
+    second = eks_client.list_certificate_authorities(
+        clusterName="demo", maxResults=1, nextToken=first["nextToken"]
+    )
     assert len(second["certificateAuthorities"]) == 1
     assert "nextToken" not in second
     assert first["certificateAuthorities"][0]["id"] != second["certificateAuthorities"][0]["id"]

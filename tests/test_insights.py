@@ -37,7 +37,11 @@ def test_upgrade_readiness_insights_for_the_next_version(frozen):
     client, _ = frozen
     create_cluster(client, version="1.35")
     insights = by_name(client)
-    assert set(insights) == {"Amazon EKS add-on version compatibility", "Kubelet version skew", "Cluster health issues"}
+    assert set(insights) == {
+        "Amazon EKS add-on version compatibility",
+        "Kubelet version skew",
+        "Cluster health issues",
+    }
     for insight in insights.values():
         assert insight["category"] == "UPGRADE_READINESS"
         assert insight["kubernetesVersion"] == "1.36"
@@ -66,7 +70,9 @@ def test_incompatible_addon_turns_the_insight_to_error_after_refresh(frozen):
     assert "v1.36.0-eksbuild.2" in details["kube-proxy"]["compatibleVersions"]
     statuses = {r["kubernetesResourceUri"]: r["insightStatus"]["status"] for r in insight["resources"]}
     assert statuses == {"/addons/kube-proxy": "ERROR", "/addons/coredns": "PASSING"}
-    assert all(r["arn"].startswith("arn:aws:eks:us-east-1:123456789012:addon/demo/") for r in insight["resources"])
+    assert all(
+        r["arn"].startswith("arn:aws:eks:us-east-1:123456789012:addon/demo/") for r in insight["resources"]
+    )
 
 
 def test_node_group_behind_the_control_plane_is_a_warning(frozen):
@@ -102,7 +108,10 @@ def test_filters_and_pagination(frozen):
     errors = by_name(client, filter={"statuses": ["ERROR"]})
     assert set(errors) == {"Amazon EKS add-on version compatibility"}
     assert by_name(client, filter={"kubernetesVersions": ["1.30"]}) == {}
-    assert len(by_name(client, filter={"categories": ["UPGRADE_READINESS"], "kubernetesVersions": ["1.36"]})) == 3
+    assert (
+        len(by_name(client, filter={"categories": ["UPGRADE_READINESS"], "kubernetesVersions": ["1.36"]}))
+        == 3
+    )
     assert by_name(client, filter={"categories": ["MISCONFIGURATION"]}) == {}
     first = client.list_insights(clusterName="demo", maxResults=2)
     second = client.list_insights(clusterName="demo", maxResults=2, nextToken=first["nextToken"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
@@ -30,8 +30,8 @@ def test_create_subscription_fields(eks_client):
     assert sub["licenseQuantity"] == 3
     assert sub["licenseType"] == "Cluster"
     assert sub["autoRenew"] is True
-    assert sub["effectiveDate"] == datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
-    assert sub["expirationDate"] == datetime(2027, 11, 21, 12, tzinfo=timezone.utc)
+    assert sub["effectiveDate"] == datetime(2026, 11, 21, 12, tzinfo=UTC)
+    assert sub["expirationDate"] == datetime(2027, 11, 21, 12, tzinfo=UTC)
     assert len(sub["licenseArns"]) == 3
     assert all(arn.startswith("arn:aws:license-manager:") for arn in sub["licenseArns"])
     assert len(sub["licenses"]) == 3 and all(lic["id"] and lic["token"] for lic in sub["licenses"])
@@ -45,7 +45,7 @@ def test_defaults_and_36_month_term(eks_client):
         sub = create(eks_client, term={"duration": 36, "unit": "MONTHS"})
     assert sub["licenseQuantity"] == 1
     assert sub["autoRenew"] is False
-    assert sub["expirationDate"] == datetime(2029, 1, 31, tzinfo=timezone.utc)
+    assert sub["expirationDate"] == datetime(2029, 1, 31, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -119,8 +119,8 @@ def test_auto_renew_starts_a_new_term():
         clock.move_to("2027-12-01 12:00:00")
         sub = client.describe_eks_anywhere_subscription(id=sub_id)["subscription"]
         assert sub["status"] == "ACTIVE"
-        assert sub["effectiveDate"] == datetime(2027, 11, 21, 12, tzinfo=timezone.utc)
-        assert sub["expirationDate"] == datetime(2028, 11, 21, 12, tzinfo=timezone.utc)
+        assert sub["effectiveDate"] == datetime(2027, 11, 21, 12, tzinfo=UTC)
+        assert sub["expirationDate"] == datetime(2028, 11, 21, 12, tzinfo=UTC)
 
 
 def test_list_filters_by_status_and_paginates():

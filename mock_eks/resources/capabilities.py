@@ -111,13 +111,16 @@ def _check_role_mappings(ctx: Any, mappings: list[dict[str, Any]], cluster: Any)
             )
 
 
-def _configuration(ctx: Any, kind: str, request: dict[str, Any] | None, cluster: Any) -> dict[str, Any] | None:
+def _configuration(
+    ctx: Any, kind: str, request: dict[str, Any] | None, cluster: Any
+) -> dict[str, Any] | None:
     """The stored (response-form) configuration; each type accepts only its own member."""
     request = request or {}
     for member, owner in CONFIG_MEMBERS.items():
         if request.get(member) is not None and owner != kind:
             raise ctx.invalid_parameter(
-                f"configuration.{member} applies only to {owner} capabilities, not {kind}.", clusterName=cluster.name
+                f"configuration.{member} applies only to {owner} capabilities, not {kind}.",
+                clusterName=cluster.name,
             )
     if kind == "ARGOCD":
         if request.get("argoCd") is None:
@@ -259,7 +262,8 @@ def update_capability(
     configuration = {k: v for k, v in (configuration or {}).items() if v}
     if role_arn is None and not configuration and delete_propagation_policy is None:
         raise ctx.invalid_parameter(
-            "Specify at least one of roleArn, configuration and deletePropagationPolicy.", clusterName=cluster_name
+            "Specify at least one of roleArn, configuration and deletePropagationPolicy.",
+            clusterName=cluster_name,
         )
     for member, owner in CONFIG_MEMBERS.items():
         if member in configuration and owner != record.type:

@@ -87,7 +87,9 @@ def _find(ctx: Any, cluster: Any, ca_id: str) -> CertificateAuthority:
     record = authorities(cluster).get(ca_id)
     if record is None:
         raise ctx.error(
-            "ResourceNotFoundException", f"No certificate authority found for ID: {ca_id}.", clusterName=cluster.name
+            "ResourceNotFoundException",
+            f"No certificate authority found for ID: {ca_id}.",
+            clusterName=cluster.name,
         )
     return record
 
@@ -97,7 +99,9 @@ def _cluster(ctx: Any, name: str) -> Any:
 
 
 @operation("CreateCertificateAuthority")
-def create_certificate_authority(ctx: Any, *, cluster_name: str, client_request_token: str | None = None) -> dict:
+def create_certificate_authority(
+    ctx: Any, *, cluster_name: str, client_request_token: str | None = None
+) -> dict:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
         raise ctx.error(
@@ -132,8 +136,10 @@ def create_certificate_authority(ctx: Any, *, cluster_name: str, client_request_
         ctx,
         cluster,
         update_type="CertificateAuthorityUpdate",
-        params=[param("CertificateAuthorityId", record.id), param("TrustedCertificateAuthorities", [
-            ca.id for ca in collection] + [record.id])],
+        params=[
+            param("CertificateAuthorityId", record.id),
+            param("TrustedCertificateAuthorities", [ca.id for ca in collection] + [record.id]),
+        ],
         kind="certificate_authority.create",
         apply=distributed,
     )
@@ -262,8 +268,10 @@ def delete_certificate_authority(
         ctx,
         cluster,
         update_type="CertificateAuthorityUpdate",
-        params=[param("CertificateAuthorityId", record.id), param("TrustedCertificateAuthorities", [
-            ca.id for ca in collection if ca is not record])],
+        params=[
+            param("CertificateAuthorityId", record.id),
+            param("TrustedCertificateAuthorities", [ca.id for ca in collection if ca is not record]),
+        ],
         kind="certificate_authority.delete",
         apply=remove,
     )

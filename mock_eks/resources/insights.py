@@ -86,7 +86,11 @@ def _check_addon_compatibility(cluster: Any, target: str) -> tuple[str, str, lis
         )
         details.append({"name": name, "compatibleVersions": compatible})
     status = _worst([r["insightStatus"]["status"] for r in resources_])
-    failing = [r["kubernetesResourceUri"].rsplit("/", 1)[1] for r in resources_ if r["insightStatus"]["status"] == "ERROR"]
+    failing = [
+        r["kubernetesResourceUri"].rsplit("/", 1)[1]
+        for r in resources_
+        if r["insightStatus"]["status"] == "ERROR"
+    ]
     if status == "ERROR":
         reason = f"Add-on versions not compatible with Kubernetes {target}: {', '.join(failing)}."
     elif status == "UNKNOWN":
@@ -112,7 +116,9 @@ def _check_kubelet_skew(cluster: Any, target: str) -> tuple[str, str, list, dict
             reason = f"Node group {name} runs kubelet {version}: more than {MAX_SKEW} minor versions behind {target}."
         elif cluster_minor is not None and node_minor < cluster_minor:
             status = "WARNING"
-            reason = f"Node group {name} runs kubelet {version}, behind the control plane ({cluster.version})."
+            reason = (
+                f"Node group {name} runs kubelet {version}, behind the control plane ({cluster.version})."
+            )
         else:
             status, reason = "PASSING", f"Node group {name} runs kubelet {version}."
         resources_.append(
@@ -264,7 +270,10 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     state = _state(cluster)
     current = state.get("latest")
     if current is not None and current.status == "IN_PROGRESS":
-        return {"message": "An insights refresh is already in progress for this cluster.", "status": "IN_PROGRESS"}
+        return {
+            "message": "An insights refresh is already in progress for this cluster.",
+            "status": "IN_PROGRESS",
+        }
     refresh = Refresh(status="IN_PROGRESS", started_at=ctx.now, message="Insights refresh is in progress.")
     state.add("latest", refresh)
 

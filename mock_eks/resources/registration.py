@@ -29,7 +29,9 @@ def register_cluster(
     **others: Any,
 ) -> dict[str, Any]:
     if name in ctx.store.clusters:
-        raise ctx.error("ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name)
+        raise ctx.error(
+            "ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name
+        )
     role_arn = connector_config["roleArn"]
     check_role_arn(ctx, role_arn, "connectorConfig.roleArn")
     tags = check_tags(ctx, tags)

@@ -13,7 +13,7 @@ import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mock_eks import arns
@@ -27,7 +27,7 @@ EXPIRING_WINDOW = 30 * 86400
 
 def add_months(epoch: float, months: int) -> float:
     """``epoch`` moved ``months`` calendar months on (the day clamped to the month's length)."""
-    start = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    start = datetime.fromtimestamp(epoch, tz=UTC)
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
@@ -90,7 +90,13 @@ def _license_token(subscription_id: str, license_id: str, now: float, expiry: fl
 
     header = part({"alg": "ES256", "typ": "JWT"})
     claims = part(
-        {"sub": subscription_id, "lic": license_id, "iat": int(now), "exp": int(expiry), "iss": "eks-anywhere"}
+        {
+            "sub": subscription_id,
+            "lic": license_id,
+            "iat": int(now),
+            "exp": int(expiry),
+            "iss": "eks-anywhere",
+        }
     )
     return f"{header}.{claims}.{secrets.token_urlsafe(32)}"
 
@@ -110,9 +116,7 @@ def create_subscription(
 ) -> dict[str, Any]:
     duration, unit = term.get("duration"), term.get("unit") or "MONTHS"
     if duration not in TERM_MONTHS or unit != "MONTHS":
-        raise ctx.invalid_parameter(
-            f"term must be 12 or 36 MONTHS; got duration={duration}, unit={unit}."
-        )
+        raise ctx.invalid_parameter(f"term must be 12 or 36 MONTHS; got duration={duration}, unit={unit}.")
     quantity = 1 if license_quantity is None else license_quantity
     if not 1 <= quantity <= 100:
         raise ctx.invalid_parameter(f"licenseQuantity must be between 1 and 100; got {quantity}.")
@@ -122,7 +126,9 @@ def create_subscription(
     subscription_id = str(uuid.uuid4())
     expiry = add_months(ctx.now, duration)
     license_ids = [f"l-{secrets.token_hex(16)}" for _ in range(quantity)]
-    license_arns = [f"arn:{ctx.partition}:license-manager::{ctx.account}:license:{lid}" for lid in license_ids]
+    license_arns = [
+        f"arn:{ctx.partition}:license-manager::{ctx.account}:license:{lid}" for lid in license_ids
+    ]
     record = Subscription(
         id=subscription_id,
         arn=ctx.arn(f"eks-anywhere-subscription/{subscription_id}"),
@@ -135,7 +141,9 @@ def create_subscription(
         term={"duration": duration, "unit": unit},
         auto_renew=bool(auto_renew),
         license_arns=license_arns,
-        licenses=[{"id": lid, "token": _license_token(subscription_id, lid, ctx.now, expiry)} for lid in license_ids],
+        licenses=[
+            {"id": lid, "token": _license_token(subscription_id, lid, ctx.now, expiry)} for lid in license_ids
+        ],
         tags=tags,
         extra=ctx.member_names(others),
     )
@@ -187,7 +195,9 @@ def update_subscription(
 ) -> dict[str, Any]:
     record = _find(ctx, id)
     if record.status not in ("ACTIVE", "EXPIRING"):
-        raise ctx.invalid_request(f"Subscription {id} is {record.status}; only an active subscription can be updated.")
+        raise ctx.invalid_request(
+            f"Subscription {id} is {record.status}; only an active subscription can be updated."
+        )
     record.auto_renew = bool(auto_renew)
     _advance(record, ctx.now)
     return {"subscription": record}
