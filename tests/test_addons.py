@@ -510,3 +510,13 @@ def test_waiters_realistic(realistic, monkeypatch):
     client.delete_addon(clusterName="c1", addonName="coredns")
     client.get_waiter("addon_deleted").wait(clusterName="c1", addonName="coredns")
     assert client.list_addons(clusterName="c1")["addons"] == []
+
+
+def test_marketplace_addon_carries_its_marketplace_information(frozen):
+    client, _ = frozen
+    info = client.describe_addon_versions(owners=["aws-marketplace"], kubernetesVersion="1.32")["addons"][0]
+    addon = client.create_addon(clusterName="c1", addonName=info["addonName"])["addon"]
+    assert addon["owner"] == "aws-marketplace" and addon["publisher"] == info["publisher"]
+    assert addon["marketplaceInformation"] == info["marketplaceInformation"]
+    core = client.create_addon(clusterName="c1", addonName="coredns")["addon"]
+    assert "marketplaceInformation" not in core
