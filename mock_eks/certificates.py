@@ -50,3 +50,8 @@ def cluster_ca_data(created_at: float) -> str:
         .sign(key, hashes.SHA256())
     )
     return base64.b64encode(certificate.public_bytes(serialization.Encoding.PEM)).decode()
+
+
+# cryptography's Rust core caches the ``datetime.datetime`` type on first use; if that first use happened
+# under freezegun it would cache FakeDatetime and refuse real datetimes ever after. Use it once now.
+cluster_ca_data(0.0)
