@@ -51,7 +51,7 @@ NODE_USERNAMES = {
 POLICIES_BY_TYPE = {"EC2": ("AmazonEKSAutoNodePolicy",)}
 RESERVED_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
 STS_SESSION = re.compile(r"^arn:aws[a-z-]*:sts::\d{12}:")
-NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\*?$|^[a-z0-9]*\*$")
+NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9][-a-z0-9]*\*$")  # "team-*" wildcards too
 
 
 @dataclass(slots=True, eq=False)

@@ -1,0 +1,296 @@
+"""Pod identity associations and EKS Auth's AssumeRoleForPodIdentity."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from mock_eks.tokens import make_service_account_token
+from tests.helpers import create_cluster, error_of
+
+ROLE = "arn:aws:iam::123456789012:role/pod-role"
+TARGET = "arn:aws:iam::210987654321:role/target-role"
+
+
+def associate(client, cluster="c1", namespace="default", service_account="app", **extra):
+    return client.create_pod_identity_association(
+        clusterName=cluster,
+        namespace=namespace,
+        serviceAccount=service_account,
+        roleArn=extra.pop("roleArn", ROLE),
+        **extra,
+    )["association"]
+
+
+# -- associations ----------------------------------------------------------------------------------
+
+
+def test_create_association_fields(eks_client):
+    create_cluster(eks_client, "c1")
+    association = associate(eks_client, tags={"team": "x"})
+    assert re.fullmatch(r"a-[a-z0-9]{17}", association["associationId"])
+    assert association["associationArn"] == (
+        f"arn:aws:eks:us-east-1:123456789012:podidentityassociation/c1/{association['associationId']}"
+    )
+    assert association["clusterName"] == "c1"
+    assert (association["namespace"], association["serviceAccount"]) == ("default", "app")
+    assert association["roleArn"] == ROLE
+    assert association["disableSessionTags"] is False
+    assert association["tags"] == {"team": "x"}
+    assert "targetRoleArn" not in association and "externalId" not in association
+    described = eks_client.describe_pod_identity_association(
+        clusterName="c1", associationId=association["associationId"]
+    )
+    assert described["association"] == association
+
+
+def test_target_role_gets_external_id(eks_client):
+    create_cluster(eks_client, "c1")
+    association = associate(eks_client, targetRoleArn=TARGET, disableSessionTags=True)
+    assert association["targetRoleArn"] == TARGET
+    assert re.fullmatch(r"[0-9a-f-]{36}", association["externalId"])
+    assert association["disableSessionTags"] is True
+
+
+def test_one_association_per_service_account(eks_client):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        associate(eks_client, roleArn="arn:aws:iam::123456789012:role/other")
+    assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
+    associate(eks_client, namespace="other")  # another namespace is another service account
+    associate(eks_client, service_account="app2")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"roleArn": "arn:aws:iam::123456789012:user/alice"},
+        {"roleArn": "not-a-role"},
+        {"namespace": "Bad_Namespace"},
+        {"service_account": "UPPER"},
+        {"targetRoleArn": "arn:aws:s3:::bucket"},
+        {"policy": "{not json"},
+        {"tags": {f"k{i}": "v" for i in range(51)}},
+    ],
+)
+def test_create_refuses_invalid_input(eks_client, params):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        associate(eks_client, **params)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_unknown_cluster_and_association(eks_client):
+    with pytest.raises(ClientError) as excinfo:
+        associate(eks_client, cluster="nope")
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    create_cluster(eks_client, "c1")
+    for call in (
+        eks_client.describe_pod_identity_association,
+        eks_client.delete_pod_identity_association,
+        eks_client.update_pod_identity_association,
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            call(clusterName="c1", associationId="a-abcdefghijklmnop1")
+        assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_list_filters_and_pagination(eks_client):
+    create_cluster(eks_client, "c1")
+    made = [
+        associate(eks_client, namespace=ns, service_account=sa) for ns in ("a", "b") for sa in ("x", "y", "z")
+    ]
+    listed = eks_client.list_pod_identity_associations(clusterName="c1")["associations"]
+    assert [a["associationId"] for a in listed] == [a["associationId"] for a in made]
+    assert set(listed[0]) == {"clusterName", "namespace", "serviceAccount", "associationArn", "associationId"}
+    in_a = eks_client.list_pod_identity_associations(clusterName="c1", namespace="a")["associations"]
+    assert [a["serviceAccount"] for a in in_a] == ["x", "y", "z"]
+    named_y = eks_client.list_pod_identity_associations(clusterName="c1", serviceAccount="y")["associations"]
+    assert [a["namespace"] for a in named_y] == ["a", "b"]
+    both = eks_client.list_pod_identity_associations(clusterName="c1", namespace="b", serviceAccount="z")
+    assert [a["associationId"] for a in both["associations"]] == [made[5]["associationId"]]
+    page = eks_client.list_pod_identity_associations(clusterName="c1", namespace="b", maxResults=2)
+    assert len(page["associations"]) == 2
+    rest = eks_client.list_pod_identity_associations(
+        clusterName="c1", namespace="b", nextToken=page["nextToken"]
+    )
+    assert [a["serviceAccount"] for a in page["associations"] + rest["associations"]] == ["x", "y", "z"]
+    assert "nextToken" not in rest
+
+
+def test_update_association(eks_client):
+    with freeze_time("2026-11-21 12:00:00") as clock:
+        create_cluster(eks_client, "c1")
+        created = associate(eks_client)
+        clock.tick(10)
+        updated = eks_client.update_pod_identity_association(
+            clusterName="c1",
+            associationId=created["associationId"],
+            roleArn="arn:aws:iam::123456789012:role/new-role",
+            targetRoleArn=TARGET,
+            disableSessionTags=True,
+        )["association"]
+    assert updated["roleArn"] == "arn:aws:iam::123456789012:role/new-role"
+    assert updated["targetRoleArn"] == TARGET and updated["externalId"]
+    assert updated["disableSessionTags"] is True
+    assert (updated["modifiedAt"] - updated["createdAt"]).total_seconds() == 10
+    cleared = eks_client.update_pod_identity_association(
+        clusterName="c1", associationId=created["associationId"], targetRoleArn=""
+    )["association"]
+    assert "targetRoleArn" not in cleared and "externalId" not in cleared
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_pod_identity_association(
+            clusterName="c1",
+            associationId=created["associationId"],
+            roleArn="arn:aws:iam::123456789012:user/u",
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_delete_association_returns_it(eks_client):
+    create_cluster(eks_client, "c1")
+    association = associate(eks_client)
+    deleted = eks_client.delete_pod_identity_association(
+        clusterName="c1", associationId=association["associationId"]
+    )
+    assert deleted["association"]["associationId"] == association["associationId"]
+    assert eks_client.list_pod_identity_associations(clusterName="c1")["associations"] == []
+    associate(eks_client)  # the service account is free again
+
+
+def test_association_arn_is_taggable(eks_client):
+    create_cluster(eks_client, "c1")
+    arn = associate(eks_client)["associationArn"]
+    eks_client.tag_resource(resourceArn=arn, tags={"env": "test"})
+    assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"env": "test"}
+
+
+# -- EKS Auth --------------------------------------------------------------------------------------
+
+
+def test_end_to_end_pod_identity(eks_client, eks_auth_client):
+    with freeze_time("2026-11-21 12:00:00"):
+        create_cluster(eks_client, "c1")
+        association = associate(eks_client, namespace="shop", service_account="checkout")
+        token = make_service_account_token("c1", "shop", "checkout", pod_name="checkout-7d9f")
+        result = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert result["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert result["subject"] == {"namespace": "shop", "serviceAccount": "checkout"}
+    assert result["audience"] == "pods.eks.amazonaws.com"
+    assert result["podIdentityAssociation"] == {
+        "associationArn": association["associationArn"],
+        "associationId": association["associationId"],
+    }
+    session = result["assumedRoleUser"]["arn"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"eks-c1-checkout-7d9f-[0-9a-f-]{36}", session)
+    assert result["assumedRoleUser"]["arn"] == f"arn:aws:sts::123456789012:assumed-role/pod-role/{session}"
+    assert re.fullmatch(r"AROA[A-Z0-9]{17}:" + re.escape(session), result["assumedRoleUser"]["assumeRoleId"])
+    credentials = result["credentials"]
+    assert re.fullmatch(r"ASIA[A-Z0-9]{16}", credentials["accessKeyId"])
+    assert credentials["secretAccessKey"] and credentials["sessionToken"]
+    assert (
+        credentials["expiration"].timestamp() == 1795262400 + 6 * 3600
+    )  # frozen now (2026-11-21 12:00 UTC) + 6h
+
+
+def test_target_role_credentials_name_the_target(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    associate(eks_client, targetRoleArn=TARGET)
+    result = eks_auth_client.assume_role_for_pod_identity(
+        clusterName="c1", token=make_service_account_token("c1", "default", "app")
+    )
+    assert result["assumedRoleUser"]["arn"].startswith(
+        "arn:aws:sts::210987654321:assumed-role/target-role/eks-c1-"
+    )
+
+
+def test_expired_token(eks_client, eks_auth_client):
+    with freeze_time("2026-11-21 12:00:00") as clock:
+        create_cluster(eks_client, "c1")
+        associate(eks_client)
+        token = make_service_account_token("c1", "default", "app", expires_in=600)
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+        clock.tick(601)
+        with pytest.raises(ClientError) as excinfo:
+            eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert error_of(excinfo)[:2] == ("ExpiredTokenException", 400)
+
+
+def test_token_of_another_cluster_is_invalid(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    create_cluster(eks_client, "c2")
+    associate(eks_client, cluster="c1")
+    associate(eks_client, cluster="c2")
+    foreign = make_service_account_token("c2", "default", "app")
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=foreign)
+    assert error_of(excinfo)[:2] == ("InvalidTokenException", 400)
+
+
+def _tamper(token: str, **changes) -> str:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims.update(changes)
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{header}.{payload}.{signature}"
+
+
+def test_bad_tokens_are_invalid(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    good = make_service_account_token("c1", "default", "app")
+    issuer = eks_client.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
+    bad_tokens = [
+        _tamper(good, sub="system:serviceaccount:kube-system:admin"),  # signature no longer matches
+        "aaaa.bbbb.cccc",  # not JSON
+        make_service_account_token("c1", "default", "app", audience="sts.amazonaws.com"),
+        make_service_account_token("c1", "default", "app", issuer="https://oidc.example.com/id/X"),
+        make_service_account_token(
+            "c1", "default", "app", issuer=issuer, issued_at=9999999999
+        ),  # not yet valid
+    ]
+    for token in bad_tokens:
+        with pytest.raises(ClientError) as excinfo:
+            eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+        assert error_of(excinfo)[:2] == ("InvalidTokenException", 400), token
+
+
+def test_token_must_have_three_parts(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token="only.two")
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_no_association_and_unknown_cluster(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    token = make_service_account_token("c1", "default", "unassociated")
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="ghost", token=token)
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_deleted_association_stops_the_exchange(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    association = associate(eks_client)
+    token = make_service_account_token("c1", "default", "app")
+    eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    eks_client.delete_pod_identity_association(clusterName="c1", associationId=association["associationId"])
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_auth_error_classes_come_from_the_eks_auth_model(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(eks_auth_client.exceptions.InvalidTokenException):
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token="aaaa.bbbb.cccc")
