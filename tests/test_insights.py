@@ -5,6 +5,8 @@ Times are frozen so the Kubernetes versions used here stay in the catalogue's su
 
 from __future__ import annotations
 
+import time
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -171,3 +173,13 @@ def test_unknown_cluster_and_insight(eks_client):
         with pytest.raises(ClientError) as excinfo:
             call()
         assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+
+
+def test_cluster_on_the_newest_version_is_checked_against_it(frozen):
+    client, _ = frozen
+    from mock_eks import versions
+
+    newest = versions.available_versions(time.time())[-1]
+    create_cluster(client, version=newest)
+    insights = by_name(client)
+    assert insights and {i["kubernetesVersion"] for i in insights.values()} == {newest}

@@ -2,7 +2,7 @@
 
 Insights are not canned: each definition in data/insights.json is a check evaluated against the
 cluster's state (its version, health, add-ons and node groups) for an upgrade to the next
-Kubernetes minor version. As in EKS, the analysis is a snapshot: it is taken when a cluster's
+Kubernetes minor version (or, on the newest available version, against that version). As in EKS, the analysis is a snapshot: it is taken when a cluster's
 insights are first read while the cluster is ACTIVE, again once the refresh interval (a day) has
 passed, and when an on-demand refresh (StartInsightsRefresh) completes.
 """
@@ -164,7 +164,9 @@ def _state(cluster: Any) -> Any:
 def evaluate(cluster: Any, now: float) -> None:
     """Take a new snapshot of the cluster's insights at ``now`` (transition times move only on change)."""
     collection = cluster.child("insights")
-    target = versions.next_minor(cluster.version) if cluster.version else None
+    # the next minor version; a cluster already on the newest available version is checked against its own
+    following = versions.next_minor(cluster.version) if cluster.version else None
+    target = following if following and versions.available(following, now) else cluster.version
     live: set[str] = set()
     if target is not None:
         for definition in DATA["definitions"]:
