@@ -16,8 +16,6 @@ NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
 MAX_SELECTORS = 5
 MAX_LABELS_PER_SELECTOR = 5
-# service quota (Amazon EKS User Guide, "Amazon EKS service quotas")
-MAX_PROFILES_PER_CLUSTER = 10
 
 
 @dataclass(slots=True, eq=False)
@@ -129,12 +127,6 @@ def create_fargate_profile(
         raise ctx.invalid_request(
             f"Fargate Profile {deleting.fargate_profile_name} is in DELETING status; wait for it to finish deleting "
             "before creating another Fargate profile in this cluster.",
-            clusterName=cluster_name,
-        )
-    if len(profiles) >= MAX_PROFILES_PER_CLUSTER:
-        raise ctx.error(
-            "ResourceLimitExceededException",
-            f"Cluster {cluster_name} already has the maximum of {MAX_PROFILES_PER_CLUSTER} Fargate profiles.",
             clusterName=cluster_name,
         )
     check_role_arn(ctx, pod_execution_role_arn, "podExecutionRoleArn")

@@ -19,8 +19,7 @@ from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_c
 from mock_eks.resources.updates import param, start_update
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
-# service quotas (Amazon EKS User Guide, "Amazon EKS service quotas")
-MAX_NODEGROUPS_PER_CLUSTER = 30
+# fixed limits (Amazon EKS User Guide); adjustable quotas such as node groups per cluster are not enforced
 MAX_NODES_PER_NODEGROUP = 450
 MAX_TAINTS = 50
 MAX_INSTANCE_TYPES = 20
@@ -269,13 +268,6 @@ def create_nodegroup(
         raise ctx.error(
             "ResourceInUseException",
             f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
-            clusterName=cluster_name,
-            nodegroupName=name,
-        )
-    if len(groups) >= MAX_NODEGROUPS_PER_CLUSTER:
-        raise ctx.error(
-            "ResourceLimitExceededException",
-            f"Cluster {cluster_name} already has the maximum of {MAX_NODEGROUPS_PER_CLUSTER} managed node groups.",
             clusterName=cluster_name,
             nodegroupName=name,
         )
