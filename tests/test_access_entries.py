@@ -431,3 +431,19 @@ def test_access_entries_are_per_cluster(eks_client):
     eks_client.create_access_entry(clusterName="a", principalArn=ROLE)
     assert eks_client.list_access_entries(clusterName="b")["accessEntries"] == []
     eks_client.create_access_entry(clusterName="b", principalArn=ROLE)  # same principal, other cluster: fine
+
+
+def test_access_policy_arns_follow_the_partition():
+    import boto3
+
+    with mock_eks():
+        client = boto3.client("eks", region_name="cn-north-1")
+        policies = client.list_access_policies()["accessPolicies"]
+        assert policies[0]["arn"].startswith("arn:aws-cn:eks::aws:cluster-access-policy/")
+        api_cluster(client, "cn", bootstrap=True)
+        creator = client.list_access_entries(clusterName="cn")["accessEntries"][0]
+        assert creator.startswith("arn:aws-cn:iam::")
+        associated = client.list_associated_access_policies(clusterName="cn", principalArn=creator)
+        assert associated["associatedAccessPolicies"][0]["policyArn"] == (
+            "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        )

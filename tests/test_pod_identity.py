@@ -294,3 +294,22 @@ def test_auth_error_classes_come_from_the_eks_auth_model(eks_client, eks_auth_cl
     create_cluster(eks_client, "c1")
     with pytest.raises(eks_auth_client.exceptions.InvalidTokenException):
         eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token="aaaa.bbbb.cccc")
+
+
+def test_token_helper_claims(eks_client):
+    with freeze_time("2026-11-21 12:00:00"):
+        create_cluster(eks_client, "c1")
+        token = make_service_account_token("c1", "shop", "checkout", pod_name="web-0", expires_in=3600)
+    issuer = eks_client.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["iss"] == issuer
+    assert claims["aud"] == ["pods.eks.amazonaws.com"]
+    assert claims["sub"] == "system:serviceaccount:shop:checkout"
+    assert (claims["iat"], claims["nbf"], claims["exp"]) == (1795262400, 1795262400, 1795262400 + 3600)
+    kube = claims["kubernetes.io"]
+    assert kube["namespace"] == "shop"
+    assert kube["pod"]["name"] == "web-0" and kube["pod"]["uid"]
+    assert kube["serviceaccount"]["name"] == "checkout" and kube["serviceaccount"]["uid"]
+    with pytest.raises(LookupError):
+        make_service_account_token("no-such-cluster")
