@@ -521,6 +521,10 @@ def test_cluster_version_update_refused_while_a_node_group_lags():
         code, status, message = error_of(excinfo)
         assert (code, status) == ("InvalidRequestException", 400)
         assert "ng1" in message
+        # force overrides upgrade-readiness checks, not the node group version rule
+        with pytest.raises(ClientError) as excinfo:
+            client.update_cluster_version(name="c1", version=following, force=True)
+        assert error_of(excinfo)[0] == "InvalidRequestException"
 
 
 def test_release_version_no_roll_back_to_an_older_ami():

@@ -18,6 +18,8 @@ from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
 
 # Checks other families add before a version update: fn(ctx, cluster, target_version) raises to refuse.
+# REQUIREMENTS always apply; CHECKS are upgrade-readiness checks that `force=True` overrides.
+VERSION_UPDATE_REQUIREMENTS: list[Callable[[Any, Any, str], None]] = []
 VERSION_UPDATE_CHECKS: list[Callable[[Any, Any, str], None]] = []
 
 # authenticationMode may only move forward along this order
@@ -266,6 +268,8 @@ def update_cluster_version(
     if not force:
         for check in VERSION_UPDATE_CHECKS:
             check(ctx, cluster, version)
+    for check in VERSION_UPDATE_REQUIREMENTS:
+        check(ctx, cluster, version)
     platform = target.default_platform_version
 
     def finish(_: float) -> None:

@@ -672,5 +672,4 @@ def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> No
         )
 
 
-_register = getattr(cluster_updates, "VERSION_UPDATE_REQUIREMENTS", cluster_updates.VERSION_UPDATE_CHECKS)
-_register.append(_nodegroups_match_cluster)
+cluster_updates.VERSION_UPDATE_REQUIREMENTS.append(_nodegroups_match_cluster)
