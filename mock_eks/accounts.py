@@ -9,7 +9,6 @@ DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ENV = "MOCK_EKS_ACCOUNT_ID"
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([a-z0-9-]+)/([a-z0-9-]+)/aws4_request")
 # eks.<region>.amazonaws.com, eks-fips..., eks.<region>.api.aws (dual stack), eks-auth.<region>.api.aws,
 # and the China partition's amazonaws.com.cn / amazonwebservices.com.cn hosts.
 HOST = re.compile(
@@ -32,10 +31,13 @@ def credential_scope(authorization: str | bytes | None) -> tuple[str | None, str
         return None, None, None
     if isinstance(authorization, bytes):  # botocore keeps signed headers as bytes
         authorization = authorization.decode("latin-1")
-    match = _CREDENTIAL.search(authorization)
-    if match is None:
+    start = authorization.find("Credential=")
+    if start < 0:
         return None, None, None
-    return match.group(1), match.group(2), match.group(3)
+    scope = authorization[start + 11 :].split(",", 1)[0].strip().split("/")
+    if len(scope) != 5 or scope[4] != "aws4_request":
+        return None, None, None
+    return scope[0], scope[2], scope[3]
 
 
 def account_for(access_key: str | None) -> str:

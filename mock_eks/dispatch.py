@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from random import getrandbits
 from typing import Any
 
 from mock_eks import accounts, errors
@@ -101,6 +102,21 @@ def _error_response(error: errors.ServiceError, request_id: str) -> Response:
     return Response(error.status, headers, json.dumps(error.body()).encode())
 
 
+_HOSTS: dict[str, tuple[str, str] | None] = {}
+_ROUTES: dict[tuple[str | None, str, str], tuple[Operation, dict[str, str]] | errors.ServiceError] = {}
+_CACHE_LIMIT = 4096
+
+
+def _host(host: str) -> tuple[str, str] | None:
+    """(service, region) of an AWS EKS host name, or None for any other host."""
+    if host not in _HOSTS:
+        if len(_HOSTS) >= _CACHE_LIMIT:
+            _HOSTS.clear()
+        match = accounts.HOST.match(host)
+        _HOSTS[host] = (match.group("service"), match.group("region")) if match else None
+    return _HOSTS[host]
+
+
 def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, str, str | None, str]:
     """(service, region, access key, path with query) of a request."""
     url = request.url
@@ -109,9 +125,9 @@ def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, st
     slash = rest.find("/")
     host, path = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
     access_key, scope_region, scope_service = accounts.credential_scope(request.headers.get("Authorization"))
-    match = accounts.HOST.match(host)
-    if match is not None:
-        return match.group("service"), match.group("region"), access_key, path
+    known = _host(host)
+    if known is not None:
+        return known[0], known[1], access_key, path
     service = service_hint or (scope_service if scope_service in OPERATIONS else None)
     return service, scope_region or accounts.DEFAULT_REGION, access_key, path
 
@@ -131,9 +147,14 @@ def _route(
     return errors.UnknownOperationError(f"No operation matches {method} {path}")
 
 
+def _request_id() -> str:
+    text = f"{getrandbits(128):032x}"
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{text[16:20]}-{text[20:]}"
+
+
 def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: str | None = None) -> Response:
     """Serve one HTTP request against ``backend``."""
-    request_id = str(uuid.uuid4())
+    request_id = _request_id()
     service, region, access_key, target = _resolve(request, service_hint)
     path, _, query = target.partition("?")
     routed = _route(service, request.method.upper(), path)

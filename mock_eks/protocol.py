@@ -21,7 +21,6 @@ from botocore.model import Shape
 from mock_eks.spec import Operation
 
 Serializer = Callable[[Any], Any]
-_MISSING = object()
 
 
 class ParseError(Exception):
@@ -100,28 +99,46 @@ def compile_serializer(shape: Shape) -> Serializer | None:
 
     if type_name == "structure":
         fields: list[tuple[str, str, Serializer | None]] = []
+        by_name: dict[str, Serializer | None] = {}
+        # per record class: members read as attributes, and members read from ``extra``
+        plans: dict[
+            type, tuple[list[tuple[str, str, Serializer | None]], list[tuple[str, Serializer | None]]]
+        ] = {}
+
+        def plan_for(cls: type) -> tuple[list, list]:
+            declared = getattr(cls, "__dataclass_fields__", {})
+            attributes = [(n, a, c) for n, a, c in fields if hasattr(cls, a) or a in declared]
+            from_extra = [(n, c) for n, a, c in fields if not (hasattr(cls, a) or a in declared)]
+            plans[cls] = (attributes, from_extra)
+            return plans[cls]
 
         def serialize_structure(value: Any) -> Any:
             out = {}
             if isinstance(value, dict):
-                for name, _attr, child in fields:
-                    item = value.get(name)
-                    if item is not None:
+                for name, item in value.items():
+                    if item is not None and name in by_name:
+                        child = by_name[name]
                         out[name] = child(item) if child is not None else item
                 return out
-            extra = getattr(value, "extra", None) or {}
-            for name, attr, child in fields:
-                item = getattr(value, attr, _MISSING)
-                if item is _MISSING:
-                    item = extra.get(name)
+            attributes, from_extra = plans.get(type(value)) or plan_for(type(value))
+            for name, attr, child in attributes:
+                item = getattr(value, attr, None)
                 if item is not None:
                     out[name] = child(item) if child is not None else item
+            if from_extra:
+                extra = getattr(value, "extra", None)
+                if extra:
+                    for name, child in from_extra:
+                        item = extra.get(name)
+                        if item is not None:
+                            out[name] = child(item) if child is not None else item
             return out
 
         _serializers[key] = serialize_structure
         fields.extend(
             (name, xform_name(name), compile_serializer(member)) for name, member in shape.members.items()
         )
+        by_name.update((name, child) for name, _, child in fields)
         return serialize_structure
 
     if type_name == "list":
