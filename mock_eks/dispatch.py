@@ -83,6 +83,31 @@ class Context:
         self.backend.lifecycle.schedule(due, transition)
         return due
 
+    def settle_later(
+        self, kind: str, record: Any, *, source: str = "CREATING", target: str = "ACTIVE", stamp: str | None = None
+    ) -> float:
+        """At the due time, move ``record.status`` from ``source`` to ``target`` if it is still ``source``.
+
+        ``stamp`` names an attribute (such as ``modified_at``) set to the due time when that happens.
+        """
+
+        def settle(due: float) -> None:
+            if record.status == source:
+                record.status = target
+                if stamp is not None:
+                    setattr(record, stamp, due)
+
+        return self.schedule(kind, settle)
+
+    def remove_later(self, kind: str, collection: Any, key: str, record: Any) -> float:
+        """At the due time, take ``record`` out of ``collection`` (unless ``key`` names another record by then)."""
+
+        def remove(_: float) -> None:
+            if collection.get(key) is record:
+                collection.remove(key)
+
+        return self.schedule(kind, remove)
+
     def invalid_parameter(self, message: str, **fields: Any) -> errors.ServiceError:
         """The operation's own invalid-input error (usually InvalidParameterException)."""
         return errors.parameter_error(self.op.service, self.op.error_codes)(message, **fields)

@@ -243,12 +243,7 @@ def create_addon(
     )
     cluster.child("addons").add(addon_name, addon)
 
-    def activate(due: float) -> None:
-        if addon.status == "CREATING":
-            addon.status = "ACTIVE"
-            addon.modified_at = due
-
-    ctx.schedule("addon.create", activate)
+    ctx.settle_later("addon.create", addon, stamp="modified_at")
     return {"addon": addon}
 
 
@@ -357,11 +352,7 @@ def delete_addon(
     addon.extra["preserve"] = bool(preserve)
     addons = cluster.child("addons")
 
-    def remove(_: float) -> None:
-        if addons.get(addon_name) is addon:
-            addons.remove(addon_name)
-
-    ctx.schedule("addon.delete", remove)
+    ctx.remove_later("addon.delete", addons, addon_name, addon)
     return {"addon": addon}
 
 

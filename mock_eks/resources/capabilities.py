@@ -194,12 +194,7 @@ def create_capability(
     )
     capabilities.add(capability_name, record)
 
-    def activate(due: float) -> None:
-        if record.status == "CREATING":
-            record.status = "ACTIVE"
-            record.modified_at = due
-
-    ctx.schedule("capability.create", activate)
+    ctx.settle_later("capability.create", record, stamp="modified_at")
     return {"capability": record}
 
 
@@ -351,9 +346,5 @@ def delete_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> d
     record.modified_at = ctx.now
     capabilities = cluster.child("capabilities")
 
-    def remove(_: float) -> None:
-        if capabilities.get(capability_name) is record:
-            capabilities.remove(capability_name)
-
-    ctx.schedule("capability.delete", remove)
+    ctx.remove_later("capability.delete", capabilities, capability_name, record)
     return {"capability": record}

@@ -312,11 +312,7 @@ def create_cluster(
     for hook in ON_CLUSTER_CREATED:
         hook(ctx, cluster, request)
 
-    def activate(_: float) -> None:
-        if cluster.status == "CREATING":
-            cluster.status = "ACTIVE"
-
-    ctx.schedule("cluster.create", activate)
+    ctx.settle_later("cluster.create", cluster)
     return {"cluster": cluster}
 
 
@@ -365,9 +361,5 @@ def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
         return {"cluster": cluster}
     cluster.status = "DELETING"
 
-    def remove(_: float) -> None:
-        if ctx.store.clusters.get(name) is cluster:
-            ctx.store.clusters.remove(name)
-
-    ctx.schedule("cluster.delete", remove)
+    ctx.remove_later("cluster.delete", ctx.store.clusters, name, cluster)
     return {"cluster": cluster}

@@ -152,11 +152,7 @@ def create_fargate_profile(
     )
     profiles.add(name, record)
 
-    def activate(_: float) -> None:
-        if record.status == "CREATING":
-            record.status = "ACTIVE"
-
-    ctx.schedule("fargate.create", activate)
+    ctx.settle_later("fargate.create", record)
     return {"fargateProfile": record}
 
 
@@ -195,9 +191,5 @@ def delete_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name:
         )
     record.status = "DELETING"
 
-    def remove(_: float) -> None:
-        if profiles.get(fargate_profile_name) is record:
-            profiles.remove(fargate_profile_name)
-
-    ctx.schedule("fargate.delete", remove)
+    ctx.remove_later("fargate.delete", profiles, fargate_profile_name, record)
     return {"fargateProfile": record}

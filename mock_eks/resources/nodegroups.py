@@ -377,12 +377,7 @@ def create_nodegroup(
     )
     groups.add(name, record)
 
-    def activate(due: float) -> None:
-        if record.status == "CREATING":
-            record.status = "ACTIVE"
-            record.modified_at = due
-
-    ctx.schedule("nodegroup.create", activate)
+    ctx.settle_later("nodegroup.create", record, stamp="modified_at")
     return {"nodegroup": record}
 
 
@@ -418,11 +413,7 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     record.status = "DELETING"
     record.modified_at = ctx.now
 
-    def remove(_: float) -> None:
-        if groups.get(nodegroup_name) is record:
-            groups.remove(nodegroup_name)
-
-    ctx.schedule("nodegroup.delete", remove)
+    ctx.remove_later("nodegroup.delete", groups, nodegroup_name, record)
     return {"nodegroup": record}
 
 

@@ -77,9 +77,5 @@ def deregister_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
         return {"cluster": cluster}
     cluster.status = "DELETING"
 
-    def remove(_: float) -> None:
-        if ctx.store.clusters.get(name) is cluster:
-            ctx.store.clusters.remove(name)
-
-    ctx.schedule("registration.delete", remove)
+    ctx.remove_later("registration.delete", ctx.store.clusters, name, cluster)
     return {"cluster": cluster}

@@ -215,9 +215,5 @@ def delete_subscription(ctx: Any, *, id: str) -> dict[str, Any]:  # noqa: A002 -
         )
     record.status = "DELETING"
 
-    def remove(_: float) -> None:
-        if ctx.store.subscriptions.get(id) is record:
-            ctx.store.subscriptions.remove(id)
-
-    ctx.schedule("subscription.delete", remove)
+    ctx.remove_later("subscription.delete", ctx.store.subscriptions, id, record)
     return {"subscription": record}
