@@ -25,6 +25,21 @@ def taggable(resource_type: str) -> Callable[[Finder], Finder]:
     return register
 
 
+def taggable_cluster_child(resource_type: str, family: str, arn_attribute: str) -> None:
+    """Register ``<resource_type>/<cluster>/<name>/<uuid>`` ARNs of records in ``cluster.child(family)``."""
+
+    def find(store: Any, parts: list[str]) -> Any:
+        if len(parts) != 4:
+            return None
+        cluster = store.clusters.get(parts[1])
+        record = cluster.child(family).get(parts[2]) if cluster is not None else None
+        return (
+            record if record is not None and getattr(record, arn_attribute).endswith("/" + parts[3]) else None
+        )
+
+    TAGGABLE[resource_type] = find
+
+
 def build(partition: str, region: str, account: str, resource: str) -> str:
     return f"arn:{partition}:eks:{region}:{account}:{resource}"
 

@@ -84,7 +84,13 @@ class Context:
         return due
 
     def settle_later(
-        self, kind: str, record: Any, *, source: str = "CREATING", target: str = "ACTIVE", stamp: str | None = None
+        self,
+        kind: str,
+        record: Any,
+        *,
+        source: str = "CREATING",
+        target: str = "ACTIVE",
+        stamp: str | None = None,
     ) -> float:
         """At the due time, move ``record.status`` from ``source`` to ``target`` if it is still ``source``.
 

@@ -55,13 +55,7 @@ class Addon:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@arns.taggable("addon")
-def _tagged_addon(store: Any, parts: list[str]) -> Addon | None:
-    if len(parts) != 4:
-        return None
-    cluster = store.clusters.get(parts[1])
-    addon = cluster.child("addons").get(parts[2]) if cluster is not None else None
-    return addon if addon is not None and addon.addon_arn.endswith("/" + parts[3]) else None
+arns.taggable_cluster_child("addon", "addons", "addon_arn")
 
 
 def _not_found(ctx: Any, cluster_name: str, addon_name: str) -> Exception:

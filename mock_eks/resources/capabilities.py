@@ -43,14 +43,7 @@ class Capability:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@arns.taggable("capability")
-def _tagged_capability(store: Any, parts: list[str]) -> Capability | None:
-    # capability/<cluster>/<capability name>/<uuid>
-    if len(parts) != 4:
-        return None
-    cluster = store.clusters.get(parts[1])
-    record = cluster.child("capabilities").get(parts[2]) if cluster is not None else None
-    return record if record is not None and record.arn.endswith("/" + parts[3]) else None
+arns.taggable_cluster_child("capability", "capabilities", "arn")
 
 
 def _cluster(ctx: Any, name: str) -> Any:

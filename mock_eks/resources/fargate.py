@@ -33,13 +33,7 @@ class FargateProfile:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@arns.taggable("fargateprofile")
-def _tagged_profile(store: Any, parts: list[str]) -> FargateProfile | None:
-    if len(parts) != 4:
-        return None
-    cluster = store.clusters.get(parts[1])
-    record = cluster.child("fargate_profiles").get(parts[2]) if cluster is not None else None
-    return record if record is not None and record.fargate_profile_arn.endswith("/" + parts[3]) else None
+arns.taggable_cluster_child("fargateprofile", "fargate_profiles", "fargate_profile_arn")
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:

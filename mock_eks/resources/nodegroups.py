@@ -113,13 +113,7 @@ class Nodegroup:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@arns.taggable("nodegroup")
-def _tagged_nodegroup(store: Any, parts: list[str]) -> Nodegroup | None:
-    if len(parts) != 4:
-        return None
-    cluster = store.clusters.get(parts[1])
-    record = cluster.child("nodegroups").get(parts[2]) if cluster is not None else None
-    return record if record is not None and record.nodegroup_arn.endswith("/" + parts[3]) else None
+arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
 
 
 def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
