@@ -87,12 +87,13 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def run(out: TextIO = sys.stdout) -> int:
-    """Run every available section in order; returns a process exit code."""
+def run(out: TextIO = sys.stdout, *, instant: bool = False) -> int:
+    """Run every available section in order; returns a process exit code. ``instant`` skips the waits."""
     out.write(
         "mock_eks demo: Amazon EKS, offline. Every call below is a real boto3 call served by mock_eks.\n"
     )
-    with MockEKS(timing="realistic", durations=DEMO_SECONDS):
+    mock = MockEKS() if instant else MockEKS(timing="realistic", durations=DEMO_SECONDS)
+    with mock:
         demo = Demo(out)
         sections = []
         for name in SECTIONS:
