@@ -16,7 +16,7 @@ from mock_eks import addon_catalogue, arns
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
-from mock_eks.resources.updates import param, start_update
+from mock_eks.resources.updates import param, start_child_update
 
 # AddonInfo members DescribeAddonVersions returns (the catalogue holds more)
 ADDON_INFO_MEMBERS = (
@@ -303,7 +303,7 @@ def update_addon(
         )
         params.append(param("PodIdentityAssociations", [s["associationArn"] for s in specs]))
 
-    def finish(due: float) -> None:
+    def apply() -> None:
         addon.addon_version = target
         if service_account_role_arn is not None:
             addon.service_account_role_arn = service_account_role_arn
@@ -314,21 +314,17 @@ def update_addon(
         if specs is not None:
             addon.pod_identity_specs = specs
             addon.pod_identity_associations = [s["associationArn"] for s in specs]
-        addon.modified_at = due
-        if addon.status == "UPDATING":
-            addon.status = "ACTIVE"
 
-    update = start_update(
+    update = start_child_update(
         ctx,
         cluster,
+        addon,
         update_type="AddonUpdate",
         params=params,
         kind="addon.update",
-        apply=finish,
+        apply=apply,
         scope=("addonName", addon_name),
     )
-    addon.status = "UPDATING"
-    addon.modified_at = ctx.now
     return {"update": update}
 
 

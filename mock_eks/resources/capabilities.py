@@ -13,8 +13,15 @@ from typing import Any
 from mock_eks import arns
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
-from mock_eks.resources.updates import param, start_update
+from mock_eks.resources.common import (
+    check_role_arn,
+    check_tags,
+    find_child,
+    find_cluster,
+    hex_id,
+    require_active,
+)
+from mock_eks.resources.updates import param, start_child_update
 
 # per type: the capability version EKS runs, and which configuration member belongs to it
 CATALOGUE: dict[str, dict[str, Any]] = json.loads(
@@ -57,14 +64,7 @@ def _cluster(ctx: Any, name: str) -> Any:
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> Capability:
-    record = cluster.child("capabilities").get(name)
-    if record is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No capability found for name: {name}.",
-            clusterName=cluster.name,
-        )
-    return record
+    return find_child(ctx, cluster, "capabilities", name, f"No capability found for name: {name}.")
 
 
 def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str, Any]:
@@ -302,24 +302,20 @@ def update_capability(
     if delete_propagation_policy is not None:
         changes.append(lambda: setattr(record, "delete_propagation_policy", delete_propagation_policy))
 
-    def finish(due: float) -> None:
+    def apply() -> None:
         for change in changes:
             change()
-        record.modified_at = due
-        if record.status == "UPDATING":
-            record.status = "ACTIVE"
 
-    update = start_update(
+    update = start_child_update(
         ctx,
         cluster,
+        record,
         update_type="CapabilityUpdate",
         params=params,
         kind="capability.update",
-        apply=finish,
+        apply=apply,
         scope=("capabilityName", capability_name),
     )
-    record.status = "UPDATING"
-    record.modified_at = ctx.now
     return {"update": update}
 
 

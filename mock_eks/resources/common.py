@@ -16,6 +16,14 @@ def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any
     return cluster
 
 
+def find_child(ctx: Any, cluster: Any, family: str, key: str, message: str, **fields: Any) -> Any:
+    """The record ``key`` in ``cluster.child(family)``, or ResourceNotFoundException with ``message``."""
+    record = cluster.child(family).get(key)
+    if record is None:
+        raise ctx.error("ResourceNotFoundException", message, clusterName=cluster.name, **fields)
+    return record
+
+
 def require_active(ctx: Any, cluster: Any) -> None:
     """Children can be created only on an ACTIVE cluster (InvalidRequestException otherwise)."""
     if cluster.status != "ACTIVE":

@@ -10,7 +10,7 @@ from typing import Any
 from mock_eks import arns
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, require_active
+from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster, require_active
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
@@ -37,15 +37,8 @@ arns.taggable_cluster_child("fargateprofile", "fargate_profiles", "fargate_profi
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:
-    record = cluster.child("fargate_profiles").get(name)
-    if record is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No Fargate Profile found with name: {name}.",
-            clusterName=cluster.name,
-            fargateProfileName=name,
-        )
-    return record
+    message = f"No Fargate Profile found with name: {name}."
+    return find_child(ctx, cluster, "fargate_profiles", name, message, fargateProfileName=name)
 
 
 def _deleting(cluster: Any) -> FargateProfile | None:

@@ -15,8 +15,15 @@ from mock_eks import arns, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources import cluster_updates
-from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, require_active
-from mock_eks.resources.updates import param, start_update
+from mock_eks.resources.common import (
+    aws_id,
+    check_role_arn,
+    check_tags,
+    find_child,
+    find_cluster,
+    require_active,
+)
+from mock_eks.resources.updates import param, start_child_update
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 # fixed limits (Amazon EKS User Guide); adjustable quotas such as node groups per cluster are not enforced
@@ -117,15 +124,8 @@ arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
 
 
 def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
-    record = cluster.child("nodegroups").get(name)
-    if record is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No node group found for name: {name}.",
-            clusterName=cluster.name,
-            nodegroupName=name,
-        )
-    return record
+    message = f"No node group found for name: {name}."
+    return find_child(ctx, cluster, "nodegroups", name, message, nodegroupName=name)
 
 
 # ---- checks shared by create and update
@@ -424,24 +424,16 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
 
 
 def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, apply: Any) -> Any:
-    def finish(due: float) -> None:
-        apply()
-        record.modified_at = due
-        if record.status == "UPDATING":
-            record.status = "ACTIVE"
-
-    update = start_update(
+    return start_child_update(
         ctx,
         cluster,
+        record,
         update_type=update_type,
         params=params,
         kind="nodegroup.update",
-        apply=finish,
+        apply=apply,
         scope=("nodegroupName", record.nodegroup_name),
     )
-    record.status = "UPDATING"
-    record.modified_at = ctx.now
-    return update
 
 
 @operation("UpdateNodegroupConfig")

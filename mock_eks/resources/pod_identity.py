@@ -20,7 +20,7 @@ from typing import Any
 from mock_eks import arns, tokens
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources.common import check_role_arn, check_tags, find_cluster
+from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster
 
 # Kubernetes names: a namespace is a DNS-1123 label, a service account a DNS-1123 subdomain
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -71,14 +71,8 @@ def _check_policy(ctx: Any, policy: str | None) -> None:
 
 
 def _find(ctx: Any, cluster: Any, association_id: str) -> PodIdentityAssociation:
-    association = cluster.child("pod_identity_associations").get(association_id)
-    if association is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No pod identity association found for id {association_id} in cluster {cluster.name}.",
-            clusterName=cluster.name,
-        )
-    return association
+    message = f"No pod identity association found for id {association_id} in cluster {cluster.name}."
+    return find_child(ctx, cluster, "pod_identity_associations", association_id, message)
 
 
 def create_association(

@@ -85,6 +85,34 @@ def start_update(
     return update
 
 
+def start_child_update(
+    ctx: Any,
+    cluster: Any,
+    record: Any,
+    *,
+    update_type: str,
+    params: list[dict[str, str]],
+    kind: str,
+    apply: Callable[[], None],
+    scope: tuple[str, str],
+) -> Update:
+    """``start_update`` for a cluster's child (node group, add-on, capability): the child is UPDATING
+    (``modified_at`` now) until the update completes, then ``apply()`` runs and it is ACTIVE again."""
+
+    def finish(due: float) -> None:
+        apply()
+        record.modified_at = due
+        if record.status == "UPDATING":
+            record.status = "ACTIVE"
+
+    update = start_update(
+        ctx, cluster, update_type=update_type, params=params, kind=kind, apply=finish, scope=scope
+    )
+    record.status = "UPDATING"
+    record.modified_at = ctx.now
+    return update
+
+
 def _scope(
     ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str | None, capability_name: str | None
 ):
