@@ -11,7 +11,7 @@ Anything that is not a well-formed request (bad request line, unsupported
 method, oversized or unframed body, a failure in the server itself) gets an
 AWS-style JSON error with ``x-amzn-ErrorType``: never HTML, never a traceback.
 
-Control endpoints: ``GET /_mock_eks/health`` and ``POST /_mock_eks/reset``.
+Control endpoints (``/_mock_eks/...``: health, reset, and what features register) live in ``control.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from mock_eks import control
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
@@ -39,7 +40,6 @@ MAX_BODY = 10 * 1024 * 1024  # larger bodies get 413; no EKS request comes near 
 _DRAIN_LIMIT = (
     64 * 1024 * 1024
 )  # up to this much of an oversized body is read and dropped, so the client sees the 413
-CONTROL_PREFIX = "/_mock_eks/"
 _HOST_HEADER = re.compile(r"^[A-Za-z0-9._\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
 
 # the error code an HTTP-level status is reported under
@@ -90,11 +90,6 @@ def error_response(status: int, message: str, code: str | None = None) -> Respon
     return Response(status, headers, body)
 
 
-def _json_response(status: int, document: dict[str, Any]) -> Response:
-    headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
-    return Response(status, headers, json.dumps(document).encode())
-
-
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: every response carries Content-Length
@@ -130,8 +125,9 @@ class _Handler(BaseHTTPRequestHandler):
         target = self._target()
         body = self._read_body()
         path = target.partition("?")[0]
-        if path.startswith(CONTROL_PREFIX):
-            return self._control(path)
+        if path.startswith(control.PREFIX):
+            request = Request(self.command, target, self.headers, body)  # type: ignore[arg-type]
+            return control.handle(self.server, request, path)
         host = self.headers.get("Host", "")
         if not _HOST_HEADER.match(host):
             host = self.server.authority
@@ -213,29 +209,6 @@ class _Handler(BaseHTTPRequestHandler):
             if len(chunk) < size or self.rfile.readline(1024) not in (b"\r\n", b"\n"):
                 raise _HTTPError(400, "Malformed chunked request body.", close=True)
             parts.append(chunk)
-
-    # -- control endpoints -------------------------------------------------------------------------------
-
-    def _control(self, path: str) -> Response:
-        server = self.server
-        if path == CONTROL_PREFIX + "health":
-            if self.command not in ("GET", "HEAD"):
-                return error_response(405, f"Method {self.command} is not allowed for {path}")
-            return _json_response(
-                200,
-                {
-                    "status": "ok",
-                    "service": "mock_eks",
-                    "version": _version(),
-                    "timing": server.timing.profile,
-                },
-            )
-        if path == CONTROL_PREFIX + "reset":
-            if self.command != "POST":
-                return error_response(405, f"Method {self.command} is not allowed for {path}")
-            server.reset()
-            return _json_response(200, {"status": "reset"})
-        return error_response(404, f"No mock_eks control endpoint at {path}")
 
     # -- output ------------------------------------------------------------------------------------------
 
