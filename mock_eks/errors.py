@@ -10,6 +10,8 @@ EKS Auth's live on ``errors.auth`` (``errors.auth.InvalidTokenException``).
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
@@ -76,6 +78,39 @@ AUTH_ERRORS = _error_classes("eks-auth")
 globals().update(EKS_ERRORS)
 auth = SimpleNamespace(**AUTH_ERRORS)
 BY_SERVICE = {"eks": EKS_ERRORS, "eks-auth": AUTH_ERRORS}
+
+
+def _common_error_classes() -> dict[str, type[ServiceError]]:
+    """The Reference's "Common Errors" (any action may return them), from data/common_errors.json."""
+    table = json.loads(resources.files("mock_eks.data").joinpath("common_errors.json").read_text())
+    return {
+        code: type(
+            code,
+            (ServiceError,),
+            {
+                "code": code,
+                "status": entry["status"],
+                "__module__": __name__,
+                "__qualname__": f"common.{code}",
+            },
+        )
+        for code, entry in table["errors"].items()
+    }
+
+
+COMMON_ERRORS = _common_error_classes()
+common = SimpleNamespace(**COMMON_ERRORS)
+
+
+def error_class(service: str, code: str) -> type[ServiceError] | None:
+    """The class for ``code``: the service model's error shape if it has one, else the Reference's common error."""
+    return BY_SERVICE[service].get(code) or COMMON_ERRORS.get(code)
+
+
+def allowed_codes(service: str, error_codes: frozenset[str]) -> frozenset[str]:
+    """Every code an operation may answer with: its own modelled errors plus the common errors."""
+    return error_codes | frozenset(COMMON_ERRORS)
+
 
 # The error the mock raises for input that breaks the model, by preference.
 _PARAMETER_ERRORS = (
