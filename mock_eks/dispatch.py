@@ -13,7 +13,14 @@ from typing import Any
 
 from mock_eks import accounts, errors
 from mock_eks.lifecycle import Timing
-from mock_eks.protocol import JSON_HEADERS, ParseError, error_headers, parse_request, serialize_output
+from mock_eks.protocol import (
+    JSON_HEADERS,
+    MAX_BODY_BYTES,
+    ParseError,
+    error_headers,
+    parse_request,
+    serialize_output,
+)
 from mock_eks.spec import OPERATIONS, ROUTES, Operation
 from mock_eks.store import Backend, RegionStore
 from mock_eks.validation import compile_shape, validation_message
@@ -167,14 +174,11 @@ def _route(
     service: str | None, method: str, path: str
 ) -> tuple[Operation, dict[str, str]] | errors.ServiceError:
     services = (service,) if service else tuple(ROUTES)
-    wrong_method = False
     for name in services:
         found = ROUTES[name].match(method, path)
         if found:
             return found
-        wrong_method = wrong_method or found is False
-    if wrong_method:
-        return errors.MethodNotAllowedError(f"Method {method} is not allowed for {path}")
+    # A path another method serves is still no operation: the common 404, as no model has a 405.
     return errors.UnknownOperationError(f"No operation matches {method} {path}")
 
 
@@ -193,15 +197,7 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         return _error_response(routed, request_id)
     op, labels = routed
     try:
-        body = request.body or b""
-        params = parse_request(op, labels, query, body if isinstance(body, bytes) else body.encode())
-        problems: list[str] = []
-        if op.model.input_shape is not None:
-            compile_shape(op.model.input_shape)(params, "", problems)
-        if problems:
-            raise errors.parameter_error(op.service, op.error_codes)(validation_message(problems))
-    except ParseError as error:
-        return _error_response(errors.parameter_error(op.service, op.error_codes)(str(error)), request_id)
+        params = _parse(op, labels, query, request.body)
     except errors.ServiceError as error:
         return _error_response(error, request_id)
 
@@ -226,12 +222,48 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
             return _error_response(error, request_id)
         except Exception:  # noqa: BLE001 - the client gets a ServerException, the log gets the traceback
             log.exception("mock_eks handler for %s failed", op.name)
-            server_error = (
-                errors.BY_SERVICE[op.service].get("ServerException")
-                or errors.BY_SERVICE[op.service]["InternalServerException"]
+            return _error_response(
+                _server_error(op)(f"Internal failure while serving {op.name}."), request_id
             )
-            return _error_response(server_error(f"Internal failure while serving {op.name}."), request_id)
     return Response(op.status, {**JSON_HEADERS, "x-amzn-RequestId": request_id}, payload)
+
+
+def _parse(op: Operation, labels: dict[str, str], query: str, body: bytes | str | None) -> dict[str, Any]:
+    """The validated input members of a request, or the operation's invalid-parameter error."""
+    invalid = errors.parameter_error(op.service, op.error_codes)
+    for name, value in labels.items():
+        if not value:  # a URI label is never empty (the path would name another resource or operation)
+            raise invalid(
+                f"1 validation error detected: Value '' at '{name}' failed to satisfy constraint: "
+                "Member must have length greater than or equal to 1"
+            )
+    try:
+        raw = body or b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise errors.COMMON_ERRORS["RequestEntityTooLargeException"](
+                f"The request body is larger than {MAX_BODY_BYTES} bytes."
+            )
+        params = parse_request(op, labels, query, raw if isinstance(raw, bytes) else raw.encode())
+        problems: list[str] = []
+        if op.model.input_shape is not None:
+            compile_shape(op.model.input_shape)(params, "", problems)
+    except ParseError as error:
+        raise invalid(str(error)) from None
+    except (RecursionError, MemoryError, ValueError, TypeError, UnicodeError):
+        # input the parser or validator could not take apart: the caller's fault, never a 500
+        log.debug("mock_eks could not read a %s request", op.name, exc_info=True)
+        raise invalid(f"The request for {op.name} could not be read.") from None
+    if problems:
+        raise invalid(validation_message(problems))
+    return params
+
+
+def _server_error(op: Operation) -> type[errors.ServiceError]:
+    """The operation's own 500 if it models one, else the Reference's common InternalFailure."""
+    for code in ("ServerException", "InternalServerException"):
+        if code in op.error_codes:
+            return errors.BY_SERVICE[op.service][code]
+    return errors.COMMON_ERRORS["InternalFailure"]
 
 
 def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:

@@ -40,20 +40,6 @@ class ServiceError(Exception):
         return body
 
 
-class UnknownOperationError(ServiceError):
-    """No operation of either model answers this method and path."""
-
-    code = "UnknownOperationException"
-    status = 404
-
-
-class MethodNotAllowedError(ServiceError):
-    """The path belongs to an operation, but not with this HTTP method."""
-
-    code = "MethodNotAllowedException"
-    status = 405
-
-
 def _error_classes(service: str) -> dict[str, type[ServiceError]]:
     classes: dict[str, type[ServiceError]] = {}
     for shape in MODELS[service].error_shapes:
@@ -100,6 +86,8 @@ def _common_error_classes() -> dict[str, type[ServiceError]]:
 
 COMMON_ERRORS = _common_error_classes()
 common = SimpleNamespace(**COMMON_ERRORS)
+# No operation of either model answers this method and path (a wrong method included): the common error.
+UnknownOperationError = COMMON_ERRORS["UnknownOperationException"]
 
 
 def error_class(service: str, code: str) -> type[ServiceError] | None:
@@ -122,16 +110,23 @@ _PARAMETER_ERRORS = (
 
 
 def parameter_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
-    """The class for 'this input is invalid', as the operation's own error list names it."""
+    """The class for 'this input is invalid', as the operation's own error list names it.
+
+    An operation that models none of them (ListAccessPolicies models only ServerException) answers the
+    Reference's common ``ValidationError`` (400), never a code its model does not list.
+    """
     classes = BY_SERVICE[service]
     for code in _PARAMETER_ERRORS:
         if code in error_codes and code in classes:
             return classes[code]
-    return classes["InvalidParameterException"]
+    return COMMON_ERRORS["ValidationError"]
 
 
 def request_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
-    """The class for 'this request cannot be served now' (state conflicts, unimplemented)."""
+    """The class for 'this request cannot be served now' (state conflicts, unimplemented).
+
+    Falls back to the common ``ValidationError`` like ``parameter_error``.
+    """
     classes = BY_SERVICE[service]
     for code in (
         "InvalidRequestException",
@@ -141,7 +136,7 @@ def request_error(service: str, error_codes: frozenset[str]) -> type[ServiceErro
     ):
         if code in error_codes and code in classes:
             return classes[code]
-    return classes["InvalidRequestException"]
+    return COMMON_ERRORS["ValidationError"]
 
 
 def __getattr__(name: str) -> type[ServiceError]:  # pragma: no cover - typing aid only

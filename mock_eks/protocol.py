@@ -27,6 +27,40 @@ class ParseError(Exception):
     """The request body or query string cannot be read as the model says."""
 
 
+# No EKS input shape nests deeper than a handful of levels, nor comes near 10 MiB; beyond these limits a
+# body is refused before anything walks it, so no parser, validator or handler can recurse without bound.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(document: Any, limit: int) -> bool:
+    """Whether ``document`` nests lists/objects more than ``limit`` levels (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values() if isinstance(item, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+    return False
+
+
+def load_json_body(body: bytes) -> Any:
+    """The JSON document of a request body, within MAX_JSON_DEPTH; ParseError otherwise."""
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        raise ParseError(f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as error:
+        raise ParseError(f"Could not parse request body into json: {error}") from None
+    # fewer opening brackets than the limit cannot nest past it: skip the walk for ordinary bodies
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _too_deep(document, MAX_JSON_DEPTH):
+        raise ParseError(f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
+    return document
+
+
 # -- request ---------------------------------------------------------------------------------------
 
 _QUERY_SCALARS: dict[str, Callable[[str], Any]] = {
@@ -60,10 +94,7 @@ def parse_request(op: Operation, labels: dict[str, str], query: str, body: bytes
                 # left as text, so the validator reports the type error for this member
                 params[member.name] = text
     if body and op.body_members:
-        try:
-            document = json.loads(body)
-        except ValueError as error:
-            raise ParseError(f"Could not parse request body into json: {error}") from None
+        document = load_json_body(body)
         if not isinstance(document, dict):
             raise ParseError("Request body must be a JSON object")
         for key, value in document.items():

@@ -113,7 +113,10 @@ class RouteTable:
 
     def match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None | bool:
         """The operation and its unquoted labels; False when the path exists for another method."""
-        parts = raw_path.strip("/").split("/") if raw_path.strip("/") else []
+        # a trailing slash is an empty last segment: describe_cluster(name="") is GET /clusters/, which
+        # must reach DescribeCluster (and fail its validation), not ListClusters
+        trimmed = raw_path[1:] if raw_path.startswith("/") else raw_path
+        parts = trimmed.split("/") if trimmed else []
         candidates = self._by_shape.get((method, len(parts)))
         if candidates:
             found = self._first(candidates, parts)
@@ -129,9 +132,8 @@ class RouteTable:
         for op in candidates:
             segments = op.segments
             for index, segment in enumerate(segments):
+                # an empty label still matches: the dispatcher refuses it as that operation's invalid input
                 if segment != "{}" and segment != parts[index]:
-                    break
-                if segment == "{}" and not parts[index]:
                     break
             else:
                 return op, {name: unquote(parts[index]) for index, name in op.labels}

@@ -60,8 +60,10 @@ def test_unknown_route_and_wrong_method_are_clean_json_errors(eks_mock):
     assert response.status_code == 404
     assert response.headers["x-amzn-ErrorType"] == "UnknownOperationException"
     assert "message" in response.json()
+    # a path another method serves is no operation either: no model has a 405 (Reference common error)
     response = requests.put("https://eks.us-east-1.amazonaws.com/clusters")
-    assert response.status_code == 405
+    assert response.status_code == 404
+    assert response.headers["x-amzn-ErrorType"] == "UnknownOperationException"
     assert response.json()["message"]
 
 

@@ -194,7 +194,7 @@ def test_malformed_json_is_an_invalid_parameter_error(
 
 def test_unknown_path_and_method(server: MockEKSServer) -> None:
     assert aws_error(*request(server, "GET", "/no/such/thing"))[:2] == (404, "UnknownOperationException")
-    assert aws_error(*request(server, "PATCH", "/clusters"))[:2] == (405, "MethodNotAllowedException")
+    assert aws_error(*request(server, "PATCH", "/clusters"))[:2] == (404, "UnknownOperationException")
     assert aws_error(*request(server, "BREW", "/clusters"))[:2] == (501, "NotImplementedException")
     status, code, _ = aws_error(*raw(server, b"THIS IS NOT HTTP\r\n\r\n"))
     assert (status, code) == (400, "BadRequestException")
