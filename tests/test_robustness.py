@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from mock_eks import errors
 from mock_eks.spec import OPERATIONS
-from tests.helpers import ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
+from tests.helpers import ROLE, create_cluster, error_of, unvalidated_client
 
 EKS = "https://eks.us-east-1.amazonaws.com"
 
