@@ -127,7 +127,12 @@ def test_name_rules(eks_client, cluster):
     _create(eks_client)
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client)
-    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    # real EKS: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API)
+    assert error_of(excinfo) == (
+        "ResourceInUseException",
+        409,
+        "A Fargate Profile already exists with this name in this cluster.",
+    )
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client, name="_bad")
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from mock_eks import addon_catalogue, arns
+from mock_eks import addon_catalogue, arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
@@ -196,12 +196,7 @@ def create_addon(
         )
     require_active(ctx, cluster)
     if addon_name in cluster.child("addons"):
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Addon already exists: {addon_name} in cluster {cluster_name}.",
-            clusterName=cluster_name,
-            addonName=addon_name,
-        )
+        raise messages.error(ctx, "addon.exists", clusterName=cluster_name, addonName=addon_name)
     entry = addon_catalogue.get(addon_name)
     if entry is None:
         raise ctx.invalid_parameter(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, versions
+from mock_eks import arns, messages, versions
 from mock_eks.certificates import cluster_ca_data
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
@@ -18,7 +18,8 @@ from mock_eks.store import Collection
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
-# Families that refuse a cluster's deletion while they hold something: (child name, description)
+# Families that refuse a cluster's deletion while they hold something: (child name, description);
+# "Cluster has nodegroups attached" is the real wording (getmoto/moto, moto/eks/models.py CLUSTER_IN_USE_MSG)
 BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
     ("nodegroups", "nodegroups"),
     ("fargate_profiles", "Fargate profiles"),
@@ -263,9 +264,7 @@ def create_cluster(
     **others: Any,
 ) -> dict[str, Any]:
     if name in ctx.store.clusters:
-        raise ctx.error(
-            "ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name
-        )
+        raise messages.error(ctx, "cluster.exists", clusterName=name)
     check_role_arn(ctx, role_arn, "roleArn")
     version = version or versions.default_version(ctx.now)
     catalogue_entry = check_version(ctx, version)

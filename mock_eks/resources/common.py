@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, messages
 
 
 def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any:
     """The cluster named ``name`` in the caller's account and region, or ResourceNotFoundException."""
     cluster = ctx.store.clusters.get(name)
     if cluster is None or (not include_registered and cluster.connector_config is not None):
-        raise ctx.error("ResourceNotFoundException", f"No cluster found for name: {name}.", clusterName=name)
+        raise messages.error(ctx, "cluster.not_found", clusterName=name)
     return cluster
 
 
@@ -27,10 +27,7 @@ def find_child(ctx: Any, cluster: Any, family: str, key: str, message: str, **fi
 def require_active(ctx: Any, cluster: Any) -> None:
     """Children can be created only on an ACTIVE cluster (InvalidRequestException otherwise)."""
     if cluster.status != "ACTIVE":
-        raise ctx.invalid_request(
-            f"Cluster '{cluster.name}' is not in ACTIVE status (current status: {cluster.status}).",
-            clusterName=cluster.name,
-        )
+        raise messages.error(ctx, "cluster.not_active", clusterName=cluster.name)
 
 
 def check_tags(

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster, require_active
@@ -37,7 +37,7 @@ arns.taggable_cluster_child("fargateprofile", "fargate_profiles", "fargate_profi
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:
-    message = f"No Fargate Profile found with name: {name}."
+    message = messages.text("fargate.not_found", fargateProfileName=name)
     return find_child(ctx, cluster, "fargate_profiles", name, message, fargateProfileName=name)
 
 
@@ -51,27 +51,19 @@ def _deleting(cluster: Any) -> FargateProfile | None:
 def _check_selectors(ctx: Any, selectors: list[dict[str, Any]] | None, name: str) -> list[dict[str, Any]]:
     selectors = list(selectors or [])
     if not selectors:
-        raise ctx.invalid_parameter(
-            "A Fargate profile must have at least one selector.", fargateProfileName=name
-        )
+        raise messages.error(ctx, "fargate.needs_selector", fargateProfileName=name)
     if len(selectors) > MAX_SELECTORS:
         raise ctx.invalid_parameter(
             f"A Fargate profile can have at most {MAX_SELECTORS} selectors; {len(selectors)} were given.",
             fargateProfileName=name,
         )
     out = []
-    for index, selector in enumerate(selectors):
+    for selector in selectors:
         if not selector.get("namespace"):
-            raise ctx.invalid_parameter(
-                f"selectors[{index}]: each selector must have a namespace.", fargateProfileName=name
-            )
+            raise messages.error(ctx, "fargate.selector_needs_namespace", fargateProfileName=name)
         labels = selector.get("labels") or {}
         if len(labels) > MAX_LABELS_PER_SELECTOR:
-            raise ctx.invalid_parameter(
-                f"selectors[{index}]: a selector can have at most {MAX_LABELS_PER_SELECTOR} labels; "
-                f"{len(labels)} were given.",
-                fargateProfileName=name,
-            )
+            raise messages.error(ctx, "fargate.too_many_labels", fargateProfileName=name)
         entry: dict[str, Any] = {"namespace": selector["namespace"]}
         if "labels" in selector:
             entry["labels"] = dict(labels)
@@ -104,11 +96,7 @@ def create_fargate_profile(
     require_active(ctx, cluster)
     profiles = cluster.child("fargate_profiles")
     if name in profiles:
-        raise ctx.invalid_parameter(
-            f"A Fargate Profile already exists with this name ({name}) in cluster {cluster_name}.",
-            clusterName=cluster_name,
-            fargateProfileName=name,
-        )
+        raise messages.error(ctx, "fargate.exists", clusterName=cluster_name, fargateProfileName=name)
     deleting = _deleting(cluster)
     if deleting is not None:
         raise ctx.invalid_request(

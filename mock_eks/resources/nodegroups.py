@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns, versions
+from mock_eks import arns, messages, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources import cluster_updates
@@ -124,7 +124,7 @@ arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
 
 
 def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
-    message = f"No node group found for name: {name}."
+    message = messages.text("nodegroup.not_found", nodegroupName=name)
     return find_child(ctx, cluster, "nodegroups", name, message, nodegroupName=name)
 
 
@@ -259,12 +259,7 @@ def create_nodegroup(
     require_active(ctx, cluster)
     groups = cluster.child("nodegroups")
     if name in groups:
-        raise ctx.error(
-            "ResourceInUseException",
-            f"NodeGroup already exists with name {name} and cluster name {cluster_name}",
-            clusterName=cluster_name,
-            nodegroupName=name,
-        )
+        raise messages.error(ctx, "nodegroup.exists", clusterName=cluster_name, nodegroupName=name)
     check_role_arn(ctx, node_role, "nodeRole")
     if version is not None and version != cluster.version:
         raise ctx.invalid_parameter(
@@ -288,12 +283,13 @@ def create_nodegroup(
     _check_scaling(ctx, scaling, name)
     if launch_template is not None:
         _check_launch_template(ctx, launch_template, name)
-        for member, value in (("diskSize", disk_size), ("remoteAccess", remote_access)):
+        # the order EKS checks them in (moto/eks/models.py validate_launch_template_combination)
+        for key, value in (
+            ("launch_template.disk_size", disk_size),
+            ("launch_template.remote_access", remote_access),
+        ):
             if value is not None:
-                raise ctx.invalid_parameter(
-                    f"{member} can't be specified with a launch template; set it in the launch template.",
-                    nodegroupName=name,
-                )
+                raise messages.error(ctx, key, clusterName=cluster_name, nodegroupName=name)
     if instance_types is not None and len(instance_types) > MAX_INSTANCE_TYPES:
         raise ctx.invalid_parameter(
             f"You can specify at most {MAX_INSTANCE_TYPES} instance types.", nodegroupName=name

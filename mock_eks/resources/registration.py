@@ -11,6 +11,7 @@ import secrets
 import uuid
 from typing import Any
 
+from mock_eks import messages
 from mock_eks.dispatch import operation
 from mock_eks.resources.clusters import Cluster
 from mock_eks.resources.common import check_role_arn, check_tags
@@ -29,9 +30,7 @@ def register_cluster(
     **others: Any,
 ) -> dict[str, Any]:
     if name in ctx.store.clusters:
-        raise ctx.error(
-            "ResourceInUseException", f"Cluster already exists with name: {name}", clusterName=name
-        )
+        raise messages.error(ctx, "cluster.exists", clusterName=name)
     role_arn = connector_config["roleArn"]
     check_role_arn(ctx, role_arn, "connectorConfig.roleArn")
     tags = check_tags(ctx, tags)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_eks import messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import find_cluster
@@ -155,9 +156,7 @@ def describe_update(
     scope = _scope(ctx, cluster, nodegroup_name, addon_name, capability_name)
     update = cluster.child("updates").get(update_id)
     if update is None or update.scope != scope:
-        raise ctx.error(
-            "ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name
-        )
+        raise messages.error(ctx, "update.not_found", updateId=update_id, clusterName=name)
     return {"update": update}
 
 
@@ -196,9 +195,7 @@ def cancel_update(
     cluster = find_cluster(ctx, name)
     update = cluster.child("updates").get(update_id)
     if update is None:
-        raise ctx.error(
-            "ResourceNotFoundException", f"No update found for ID: {update_id}.", clusterName=name
-        )
+        raise messages.error(ctx, "update.not_found", updateId=update_id, clusterName=name)
     if update.status != "InProgress":
         raise ctx.error(
             "InvalidStateException",

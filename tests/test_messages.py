@@ -1,0 +1,156 @@
+"""Error codes and messages as real EKS words them (issue 13), each with the public source quoting it."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from mock_eks import messages
+from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of
+
+
+def _fargate(client, **overrides):
+    params = {
+        "fargateProfileName": "fp",
+        "clusterName": "demo",
+        "podExecutionRoleArn": "arn:aws:iam::123456789012:role/pod-exec",
+        "subnets": ["subnet-0a1b2c3d4e5f60001"],
+        "selectors": [{"namespace": "default"}],
+    }
+    params.update(overrides)
+    return client.create_fargate_profile(**params)
+
+
+def _nodegroup(client, **overrides):
+    params = {
+        "clusterName": "demo",
+        "nodegroupName": "ng",
+        "nodeRole": NODE_ROLE,
+        "subnets": list(SUBNETS),
+    }
+    params.update(overrides)
+    return client.create_nodegroup(**params)
+
+
+def test_every_message_names_a_source_and_a_modelled_code():
+    from mock_eks import errors
+
+    for key, entry in messages.table().items():
+        assert entry["source"], key
+        assert errors.error_class("eks", entry["code"]) is not None, key
+
+
+def test_cluster_messages(eks_client):
+    # getmoto/moto, moto/eks/models.py CLUSTER_EXISTS_MSG / CLUSTER_NOT_FOUND_MSG (captured with curl);
+    # upbound/configuration-aws-eks PR #9 (2023-12-14) pastes the same not-found sentence from a real account
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        create_cluster(eks_client, "demo")
+    assert error_of(excinfo) == ("ResourceInUseException", 409, "Cluster already exists with name: demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_cluster(name="nope")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No cluster found for name: nope.")
+
+
+def test_cluster_not_active_message():
+    # getmoto/moto, moto/eks/models.py CLUSTER_NOT_READY_MSG
+    import boto3
+
+    from mock_eks import mock_eks
+
+    with mock_eks(timing="realistic"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "demo")
+        with pytest.raises(ClientError) as excinfo:
+            _nodegroup(client)
+    assert error_of(excinfo) == ("InvalidRequestException", 400, "Cluster 'demo' is not in ACTIVE status")
+
+
+def test_cluster_with_nodegroups_cannot_be_deleted(eks_client):
+    # getmoto/moto, moto/eks/models.py CLUSTER_IN_USE_MSG
+    create_cluster(eks_client, "demo")
+    _nodegroup(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.delete_cluster(name="demo")
+    assert error_of(excinfo) == ("ResourceInUseException", 409, "Cluster has nodegroups attached")
+
+
+def test_nodegroup_messages(eks_client):
+    # getmoto/moto, moto/eks/models.py NODEGROUP_EXISTS_MSG / NODEGROUP_NOT_FOUND_MSG
+    create_cluster(eks_client, "demo")
+    _nodegroup(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        _nodegroup(eks_client)
+    assert error_of(excinfo) == (
+        "ResourceInUseException",
+        409,
+        "NodeGroup already exists with name ng and cluster name demo",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_nodegroup(clusterName="demo", nodegroupName="other")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No node group found for name: other.")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"diskSize": 50}, "Disk size must be specified within the launch template."),
+        (
+            {"remoteAccess": {"ec2SshKey": "key"}},
+            "Remote access configuration cannot be specified with a launch template.",
+        ),
+    ],
+)
+def test_launch_template_conflicts(eks_client, extra, message):
+    # getmoto/moto, moto/eks/models.py LAUNCH_TEMPLATE_WITH_DISK_SIZE_MSG / ..._REMOTE_ACCESS_MSG
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        _nodegroup(eks_client, launchTemplate={"name": "lt"}, **extra)
+    assert error_of(excinfo) == ("InvalidParameterException", 400, message)
+
+
+@pytest.mark.parametrize(
+    ("selectors", "message"),
+    [
+        ([], "Fargate Profile requires at least one selector."),
+        (
+            [{"labels": {"a": "b"}}],
+            "Fargate Profile must have at least one selector with at least one namespace value.",
+        ),
+        (
+            [{"namespace": "default", "labels": {f"k{n}": "v" for n in range(6)}}],
+            "Request contains Selector with more than 5 Label pairs",
+        ),
+    ],
+)
+def test_fargate_selector_messages(eks_client, selectors, message):
+    # getmoto/moto, moto/eks/models.py FARGATE_PROFILE_NEEDS_SELECTOR_MSG, ..._SELECTOR_NEEDS_NAMESPACE,
+    # FARGATE_PROFILE_TOO_MANY_LABELS
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        _fargate(eks_client, selectors=selectors)
+    assert error_of(excinfo) == ("InvalidParameterException", 400, message)
+
+
+def test_fargate_profile_messages(eks_client):
+    # getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG / FARGATE_PROFILE_NOT_FOUND_MSG
+    create_cluster(eks_client, "demo")
+    _fargate(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        _fargate(eks_client)
+    assert error_of(excinfo) == (
+        "ResourceInUseException",
+        409,
+        "A Fargate Profile already exists with this name in this cluster.",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_fargate_profile(clusterName="demo", fargateProfileName="x")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No Fargate Profile found with name: x.")
+
+
+def test_update_not_found_message(eks_client):
+    # aws/aws-cli issue #10252 (2026-04-24): "No update found for ID: someupdateid", no final period
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_update(name="demo", updateId="someupdateid")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No update found for ID: someupdateid")
