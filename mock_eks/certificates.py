@@ -1,28 +1,70 @@
-"""Certificate authority data for clusters: a real, parseable self-signed X.509 certificate."""
+"""Certificate authority data for clusters: a real, parseable self-signed X.509 certificate.
+
+cryptography is imported on the first certificate, not with mock_eks: most test
+runs that have mock_eks installed never create a cluster.
+"""
 
 from __future__ import annotations
 
 import base64
 import datetime
-import functools
+import sys
+import threading
+from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
-_NAME = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")])
+_state: dict[str, Any] = {}
+_lock = threading.Lock()
 
 
-@functools.cache
-def _key() -> ec.EllipticCurvePrivateKey:
-    # one key per process: generating a key per cluster would dominate create's cost
-    return ec.generate_private_key(ec.SECP256R1())
+def _setup() -> dict[str, Any]:
+    """cryptography's modules, one key per process, and the datetime warm-up, once."""
+    with _lock:
+        if not _state:
+            from cryptography import x509
+            from cryptography.hazmat.primitives import hashes, serialization
+            from cryptography.hazmat.primitives.asymmetric import ec
+            from cryptography.x509.oid import NameOID
+
+            _state.update(
+                x509=x509,
+                hashes=hashes,
+                serialization=serialization,
+                name=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")]),
+                # one key per process: generating a key per cluster would dominate create's cost
+                key=ec.generate_private_key(ec.SECP256R1()),
+            )
+            _warm_up()
+    return _state
+
+
+def _warm_up() -> None:
+    """Make cryptography's first datetime use see the real ``datetime.datetime``.
+
+    cryptography's Rust core looks ``datetime.datetime`` up once and caches it. Under freezegun
+    that attribute is FakeDatetime, and the cache would then refuse real datetimes for the rest
+    of the process. The first certificate may well be made under a frozen clock, so put the
+    real class back for this one call.
+    """
+    real = getattr(sys.modules.get("freezegun.api"), "real_datetime", datetime.datetime)
+    current = datetime.datetime
+    datetime.datetime = real  # type: ignore[misc]
+    try:
+        _certificate(0.0)
+    finally:
+        datetime.datetime = current  # type: ignore[misc]
 
 
 def cluster_ca_data(created_at: float) -> str:
     """base64 of a PEM CA certificate (CN=kubernetes, ten years from ``created_at``), unique per call."""
-    key = _key()
+    _setup()
+    return _certificate(created_at)
+
+
+def _certificate(created_at: float) -> str:
+    state = _state
+    x509, hashes, serialization = state["x509"], state["hashes"], state["serialization"]
+    key = state["key"]
+    _NAME = state["name"]  # noqa: N806 - the same name for issuer and subject
     start = datetime.datetime.fromtimestamp(created_at, tz=datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -50,8 +92,3 @@ def cluster_ca_data(created_at: float) -> str:
         .sign(key, hashes.SHA256())
     )
     return base64.b64encode(certificate.public_bytes(serialization.Encoding.PEM)).decode()
-
-
-# cryptography's Rust core caches the ``datetime.datetime`` type on first use; if that first use happened
-# under freezegun it would cache FakeDatetime and refuse real datetimes ever after. Use it once now.
-cluster_ca_data(0.0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from random import getrandbits
 from typing import Any
@@ -27,17 +28,65 @@ from mock_eks.validation import compile_shape, validation_message
 
 log = logging.getLogger("mock_eks")
 Handler = Callable[..., Any]
-HANDLERS: dict[tuple[str, str], Handler] = {}
+_REGISTERED: dict[tuple[str, str], Handler] = {}  # every @operation seen, modelled or not
+
+
+class _Handlers(MutableMapping[tuple[str, str], Handler]):
+    """``HANDLERS``: (service, operation) -> handler, for the operations the installed models have.
+
+    Filled on first use: the resource modules are imported then (they register their handlers),
+    and handlers for operations the installed botocore lacks are left out, so a newer or older
+    botocore never fails an import and nothing loads a model at import time.
+    """
+
+    def __init__(self) -> None:
+        self._table: dict[tuple[str, str], Handler] | None = None
+        self._lock = threading.RLock()
+
+    def table(self) -> dict[tuple[str, str], Handler]:
+        table = self._table
+        if table is None:
+            with self._lock:
+                if self._table is None:
+                    import mock_eks.resources  # noqa: F401 - handlers register themselves on import
+
+                    self._table = {key: h for key, h in _REGISTERED.items() if _modelled(*key)}
+                table = self._table
+        return table
+
+    def register(self, key: tuple[str, str], handler: Handler) -> None:
+        _REGISTERED[key] = handler
+        if self._table is not None and _modelled(*key):
+            self._table[key] = handler
+
+    def __getitem__(self, key: tuple[str, str]) -> Handler:
+        return self.table()[key]
+
+    def __setitem__(self, key: tuple[str, str], handler: Handler) -> None:
+        self.table()[key] = handler
+
+    def __delitem__(self, key: tuple[str, str]) -> None:
+        del self.table()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.table())
+
+    def __len__(self) -> int:
+        return len(self.table())
+
+
+def _modelled(service: str, name: str) -> bool:
+    return service in OPERATIONS and name in OPERATIONS[service]
+
+
+HANDLERS = _Handlers()
 
 
 def operation(name: str, service: str = "eks") -> Callable[[Handler], Handler]:
-    """Register the handler of one modelled operation."""
-    if name not in OPERATIONS[service]:
-        # a newer botocore may drop an operation: register nothing rather than fail at import
-        return lambda handler: handler
+    """Register the handler of one operation (ignored when the installed model lacks it)."""
 
     def register(handler: Handler) -> Handler:
-        HANDLERS[(service, name)] = handler
+        HANDLERS.register((service, name), handler)
         return handler
 
     return register
@@ -201,7 +250,7 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     except errors.ServiceError as error:
         return _error_response(error, request_id)
 
-    handler = HANDLERS.get((op.service, op.name))
+    handler = HANDLERS.table().get((op.service, op.name))
     if handler is None:
         error = errors.request_error(op.service, op.error_codes)(
             f"mock_eks does not implement {op.name} yet ({op.service})."

@@ -6,6 +6,8 @@ is 400 without anyone writing either number down.
 
 EKS classes are attributes of this module (``errors.ResourceNotFoundException``);
 EKS Auth's live on ``errors.auth`` (``errors.auth.InvalidTokenException``).
+They are made the first time any of them is asked for (module ``__getattr__``
+and lazy mappings), so importing this module loads no model.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
-from mock_eks.spec import MODELS
+from mock_eks.spec import MODELS, SERVICE_NAMES, LazyMapping
 
 
 class ServiceError(Exception):
@@ -59,11 +61,26 @@ def _error_classes(service: str) -> dict[str, type[ServiceError]]:
     return classes
 
 
-EKS_ERRORS = _error_classes("eks")
-AUTH_ERRORS = _error_classes("eks-auth")
-globals().update(EKS_ERRORS)
-auth = SimpleNamespace(**AUTH_ERRORS)
-BY_SERVICE = {"eks": EKS_ERRORS, "eks-auth": AUTH_ERRORS}
+BY_SERVICE: LazyMapping[dict[str, type[ServiceError]]] = LazyMapping(lambda: SERVICE_NAMES, _error_classes)
+
+
+class _ServiceErrors:
+    """``errors.auth``: one service's error classes as attributes, made on first access."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> type[ServiceError]:
+        try:
+            return BY_SERVICE[self._service][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __dir__(self) -> list[str]:
+        return list(BY_SERVICE[self._service])
+
+
+auth = _ServiceErrors("eks-auth")
 
 
 def _common_error_classes() -> dict[str, type[ServiceError]]:
@@ -139,5 +156,15 @@ def request_error(service: str, error_codes: frozenset[str]) -> type[ServiceErro
     return COMMON_ERRORS["ValidationError"]
 
 
-def __getattr__(name: str) -> type[ServiceError]:  # pragma: no cover - typing aid only
-    raise AttributeError(name)
+def __getattr__(name: str) -> Any:
+    """``errors.ResourceNotFoundException`` and friends (EKS's model), ``EKS_ERRORS``, ``AUTH_ERRORS``."""
+    if name == "EKS_ERRORS":
+        return BY_SERVICE["eks"]
+    if name == "AUTH_ERRORS":
+        return BY_SERVICE["eks-auth"]
+    if name.startswith("__"):
+        raise AttributeError(name)
+    try:
+        return BY_SERVICE["eks"][name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

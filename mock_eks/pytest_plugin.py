@@ -3,20 +3,26 @@
 - ``eks_mock``: an active mock_eks (instant timing), empty at the start of each test.
 - ``eks_client``: a boto3 EKS client in us-east-1 inside it.
 - ``eks_auth_client``: a boto3 EKS Auth client in us-east-1 inside it.
+
+pytest loads this plugin in every run wherever mock_eks is installed, so it
+imports nothing of the mock (nor boto3) until a fixture is used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mock_eks.mock import MockEKS
+if TYPE_CHECKING:
+    from mock_eks.mock import MockEKS
 
 
 @pytest.fixture
 def eks_mock() -> Iterator[MockEKS]:
+    from mock_eks.mock import MockEKS
+
     mock = MockEKS()
     with mock:
         yield mock

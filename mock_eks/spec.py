@@ -1,29 +1,105 @@
-"""botocore's service models, and everything derived from them once at import.
+"""botocore's service models, and everything derived from them, built on first use.
 
 The models are the contract: routes, member locations, error shapes and output
 shapes all come from here, so a newer botocore changes the mock by itself.
+
+Nothing here touches a model at import: ``import mock_eks`` and the pytest
+plugin stay cheap for test runs that never use EKS. ``MODELS``, ``OPERATIONS``
+and ``ROUTES`` are read-only mappings that load a service's model, build an
+``Operation`` or compile a route table the first time someone asks for it.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
-import botocore.session
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel, Shape
 
-_session = botocore.session.get_session()
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAMES = ("eks", "eks-auth")
-MODELS: dict[str, ServiceModel] = {name: _session.get_service_model(name) for name in SERVICE_NAMES}
+V = TypeVar("V")
+
+# one lock for every lazy build: builds nest (a route table asks for its models), hence re-entrant
+_BUILD_LOCK = threading.RLock()
+
+
+class LazyMapping(Mapping[str, V]):
+    """A read-only mapping whose keys are known up front (or on first need) and whose values are built on first access."""
+
+    def __init__(self, keys: Callable[[], Iterable[str]], build: Callable[[str], V]) -> None:
+        self._keys_source = keys
+        self._keys: tuple[str, ...] | None = None
+        self._key_set: frozenset[str] = frozenset()
+        self._build = build
+        self._built: dict[str, V] = {}
+
+    def _names(self) -> tuple[str, ...]:
+        if self._keys is None:
+            with _BUILD_LOCK:
+                if self._keys is None:
+                    keys = tuple(self._keys_source())
+                    self._key_set = frozenset(keys)
+                    self._keys = keys
+        return self._keys
+
+    def __getitem__(self, key: str) -> V:
+        try:
+            return self._built[key]
+        except KeyError:
+            pass
+        if key not in self:
+            raise KeyError(key)
+        with _BUILD_LOCK:
+            if key not in self._built:
+                self._built[key] = self._build(key)
+            return self._built[key]
+
+    def __contains__(self, key: object) -> bool:
+        self._names()
+        return key in self._key_set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {list(self._names())}>"
+
+
+_sessions: list[Any] = []
+
+
+def _session() -> Any:
+    """One botocore session for the models (imported here: botocore.session is the expensive import)."""
+    if not _sessions:
+        with _BUILD_LOCK:
+            if not _sessions:
+                import botocore.session
+
+                _sessions.append(botocore.session.get_session())
+    return _sessions[0]
+
+
+def _load_model(service: str) -> ServiceModel:
+    return _session().get_service_model(service)
+
+
+MODELS: Mapping[str, ServiceModel] = LazyMapping(lambda: SERVICE_NAMES, _load_model)
 
 
 def load_paginators(service: str) -> dict:
     """The paginator definitions botocore ships for ``service`` (empty if none)."""
     try:
-        return _session.get_paginator_model(service)._paginator_config
+        return _session().get_paginator_model(service)._paginator_config
     except Exception:  # noqa: BLE001 - a service without paginators is fine
         return {}
 
@@ -58,24 +134,14 @@ class Operation:
 
 
 def _build_operation(service: str, op_model: OperationModel) -> Operation:
-    uri = op_model.http["requestUri"]
-    path = uri.split("?", 1)[0]
-    raw_segments = tuple(s for s in path.split("/") if s)
-    segments: list[str] = []
-    label_members: dict[str, int] = {}
-    for index, segment in enumerate(raw_segments):
-        match = re.fullmatch(r"\{([^}+]+)\+?\}", segment)
-        if match:
-            label_members[match.group(1)] = index
-            segments.append("{}")
-        else:
-            segments.append(segment)
+    method, segments, uri_labels = _route_of(op_model)
+    label_index = {wire_name: index for index, wire_name in uri_labels}
     op = Operation(
         service=service,
         name=op_model.name,
         model=op_model,
-        method=op_model.http["method"],
-        segments=tuple(segments),
+        method=method,
+        segments=segments,
         labels=(),
         status=op_model.http.get("responseCode") or 200,
         error_codes=frozenset(shape.name for shape in op_model.error_shapes),
@@ -90,7 +156,7 @@ def _build_operation(service: str, op_model: OperationModel) -> Operation:
             op.members[name] = member
             op.names_by_arg[member.arg] = name
             if location == "uri":
-                labels.append((label_members[wire_name], name))
+                labels.append((label_index[wire_name], name))
             elif location == "querystring":
                 op.query_members[wire_name] = member
             elif location is None:
@@ -99,17 +165,37 @@ def _build_operation(service: str, op_model: OperationModel) -> Operation:
     return op
 
 
-class RouteTable:
-    """Matches (method, raw path) to an operation, one path segment at a time."""
+def _route_of(op_model: OperationModel) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """(method, segments with "{}" for labels, (segment index, label wire name)) of an operation's URI."""
+    path = op_model.http["requestUri"].split("?", 1)[0]
+    segments: list[str] = []
+    labels: list[tuple[int, str]] = []
+    for index, segment in enumerate(s for s in path.split("/") if s):
+        match = re.fullmatch(r"\{([^}+]+)\+?\}", segment)
+        if match:
+            labels.append((index, match.group(1)))
+            segments.append("{}")
+        else:
+            segments.append(segment)
+    return op_model.http["method"], tuple(segments), tuple(labels)
 
-    def __init__(self, operations: list[Operation]) -> None:
-        self._by_shape: dict[tuple[str, int], list[Operation]] = {}
-        for op in operations:
-            self._by_shape.setdefault((op.method, len(op.segments)), []).append(op)
+
+class RouteTable:
+    """Matches (method, raw path) to an operation, one path segment at a time.
+
+    Built from the URIs alone; the matched ``Operation`` (members, shapes) is built on first match.
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        model = MODELS[service]
+        self._by_shape: dict[tuple[str, int], list[tuple[str, tuple[str, ...]]]] = {}
+        for name in model.operation_names:
+            method, segments, _ = _route_of(model.operation_model(name))
+            self._by_shape.setdefault((method, len(segments)), []).append((name, segments))
         # literal-heavy routes first, so /clusters/x/updates beats a label
-        for ops in self._by_shape.values():
-            ops.sort(key=lambda o: -sum(1 for s in o.segments if s != "{}"))
-        self._paths = {(len(op.segments)) for op in operations}
+        for routes in self._by_shape.values():
+            routes.sort(key=lambda route: -sum(1 for s in route[1] if s != "{}"))
 
     def match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None | bool:
         """The operation and its unquoted labels; False when the path exists for another method."""
@@ -119,34 +205,36 @@ class RouteTable:
         parts = trimmed.split("/") if trimmed else []
         candidates = self._by_shape.get((method, len(parts)))
         if candidates:
-            found = self._first(candidates, parts)
-            if found is not None:
-                return found
-        for (other_method, count), ops in self._by_shape.items():
-            if count == len(parts) and other_method != method and self._first(ops, parts) is not None:
+            name = self._first(candidates, parts)
+            if name is not None:
+                op = OPERATIONS[self.service][name]
+                return op, {member: unquote(parts[index]) for index, member in op.labels}
+        for (other_method, count), routes in self._by_shape.items():
+            if count == len(parts) and other_method != method and self._first(routes, parts) is not None:
                 return False
         return None
 
     @staticmethod
-    def _first(candidates: list[Operation], parts: list[str]) -> tuple[Operation, dict[str, str]] | None:
-        for op in candidates:
-            segments = op.segments
+    def _first(candidates: list[tuple[str, tuple[str, ...]]], parts: list[str]) -> str | None:
+        for name, segments in candidates:
             for index, segment in enumerate(segments):
                 # an empty label still matches: the dispatcher refuses it as that operation's invalid input
                 if segment != "{}" and segment != parts[index]:
                     break
             else:
-                return op, {name: unquote(parts[index]) for index, name in op.labels}
+                return name
         return None
 
 
-OPERATIONS: dict[str, dict[str, Operation]] = {
-    service: {name: _build_operation(service, model.operation_model(name)) for name in model.operation_names}
-    for service, model in MODELS.items()
-}
-ROUTES: dict[str, RouteTable] = {
-    service: RouteTable(list(ops.values())) for service, ops in OPERATIONS.items()
-}
+def _operations(service: str) -> LazyMapping[Operation]:
+    return LazyMapping(
+        lambda: MODELS[service].operation_names,
+        lambda name: _build_operation(service, MODELS[service].operation_model(name)),
+    )
+
+
+OPERATIONS: Mapping[str, Mapping[str, Operation]] = LazyMapping(lambda: SERVICE_NAMES, _operations)
+ROUTES: Mapping[str, RouteTable] = LazyMapping(lambda: SERVICE_NAMES, RouteTable)
 
 
 def all_operations() -> list[tuple[str, str]]:

@@ -9,9 +9,6 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
-import yaml
-
 from mock_eks import addon_catalogue, arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
@@ -106,6 +103,10 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
 
 def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> Any:
     """configurationValues (JSON or YAML text) checked against the add-on's JSON Schema."""
+    # imported on first use: jsonschema and yaml cost more to import than the rest of mock_eks
+    import jsonschema
+    import yaml
+
     if not text.strip():
         return {}
     try:
