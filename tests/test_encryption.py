@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -97,3 +99,62 @@ def test_creating_cluster_refused():
         with pytest.raises(ClientError) as excinfo:
             client.associate_encryption_config(clusterName="c1", encryptionConfig=CONFIG)
         assert error_of(excinfo)[:2] == ("InvalidRequestException", 400)
+
+
+def test_alias_resolves_to_a_key_arn(eks_client):
+    # issue 13 item 10: AssociateEncryptionConfig takes a KMS alias (alias/eks or an alias ARN); the update
+    # param and the cluster show the key ARN it resolves to (aws/aws-cli awscli/examples/eks/
+    # associate-encryption-config.rst shows the param as [{"resources":["secrets"],"provider":{"keyArn":...}}])
+    create_cluster(eks_client, "demo")
+    update = eks_client.associate_encryption_config(
+        clusterName="demo", encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "alias/eks"}}]
+    )["update"]
+    value = json.loads(update["params"][0]["value"])
+    key_arn = value[0]["provider"]["keyArn"]
+    assert key_arn.startswith("arn:aws:kms:us-east-1:123456789012:key/")
+    cluster = eks_client.describe_cluster(name="demo")["cluster"]
+    assert cluster["encryptionConfig"][0]["provider"]["keyArn"] == key_arn
+    alias_arn = "arn:aws:kms:us-east-1:123456789012:alias/eks"
+    created = create_cluster(
+        eks_client, "other", encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": alias_arn}}]
+    )
+    assert created["encryptionConfig"][0]["provider"]["keyArn"] == key_arn  # same alias, same key
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        # a bare key id: InvalidParameterException "The keyArn for encryptionConfig is invalid." (a Terraform
+        # user's `terraform apply` output against a real account; see data/messages.json "tf-keyarn")
+        ("1234abcd-12ab-34cd-56ef-1234567890ab", "The keyArn for encryptionConfig is invalid."),
+        # aws-controllers-k8s/community issue #1175 (2022-02-11): "InvalidParameterException: KeyArn is required"
+        ("", "KeyArn is required"),
+    ],
+)
+def test_key_that_names_no_key(eks_client, key, message):
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.associate_encryption_config(
+            clusterName="demo", encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": key}}]
+        )
+    assert error_of(excinfo) == ("InvalidParameterException", 400, message)
+
+
+def test_kms_resolver_seam_decides_first(eks_client):
+    # the moto link plugs into this seam; a resolver answering None means "no such key or alias"
+    from mock_eks.resources import encryption
+
+    def only_known(ctx, value):
+        return "arn:aws:kms:us-east-1:123456789012:key/known" if value == "alias/known" else None
+
+    encryption.KMS_KEY_RESOLVERS.append(only_known)
+    try:
+        create_cluster(eks_client, "demo")
+        with pytest.raises(ClientError) as excinfo:
+            eks_client.associate_encryption_config(
+                clusterName="demo",
+                encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "alias/unknown"}}],
+            )
+        assert error_of(excinfo)[2] == "The keyArn for encryptionConfig is invalid."
+    finally:
+        encryption.KMS_KEY_RESOLVERS.remove(only_known)

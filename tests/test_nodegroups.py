@@ -122,7 +122,9 @@ def test_arm_instance_types_choose_the_arm_ami_type(eks_client, cluster):
 
 def test_launch_template_node_group_has_no_disk_size_or_default_instance_types(eks_client, cluster):
     group = _create(eks_client, launchTemplate={"name": "my-lt", "version": "1"})
-    assert group["launchTemplate"] == {"name": "my-lt", "version": "1"}
+    # EKS adds the template's id to a template given by name (issue 13 item 11)
+    assert group["launchTemplate"]["name"] == "my-lt" and group["launchTemplate"]["version"] == "1"
+    assert group["launchTemplate"]["id"].startswith("lt-")
     assert "diskSize" not in group and "instanceTypes" not in group
 
 
@@ -562,10 +564,34 @@ def test_launch_template_updates_must_name_the_same_template(eks_client, cluster
     )["update"]
     assert {"type": "LaunchTemplateVersion", "value": "2"} in update["params"]
     group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
-    assert group["launchTemplate"] == {"name": "lt-a", "version": "2"}
+    assert {k: group["launchTemplate"][k] for k in ("name", "version")} == {"name": "lt-a", "version": "2"}
     _create(eks_client, name="plain")
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_version(
             clusterName="c1", nodegroupName="plain", launchTemplate={"name": "lt-a"}
         )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_launch_template_by_name_gets_its_id_and_back(eks_client, cluster):
+    # issue 13 item 11: real EKS returns a template given by name with its id (lt-...), and the other way
+    # round; moto's EKS backend (getmoto/moto moto/eks/models.py, Nodegroup.__init__) fills both the same way.
+    by_name = _create(eks_client, name="a", launchTemplate={"name": "web", "version": "3"})["launchTemplate"]
+    assert by_name["id"].startswith("lt-") and len(by_name["id"]) == 20
+    by_id = _create(eks_client, name="b", launchTemplate={"id": by_name["id"]})["launchTemplate"]
+    assert by_id == {"name": "web", "id": by_name["id"]}
+    unseen = _create(eks_client, name="c", launchTemplate={"id": "lt-0123456789abcdef0"})["launchTemplate"]
+    assert unseen["id"] == "lt-0123456789abcdef0" and unseen["name"]
+
+
+def test_version_update_with_a_launch_template_lists_its_name_and_version(eks_client, cluster):
+    # issue 13 item 9: with a launch template the update's params are LaunchTemplateName/LaunchTemplateVersion,
+    # not Version (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
+    template = _create(eks_client, launchTemplate={"name": "web", "version": "1"})["launchTemplate"]
+    update = eks_client.update_nodegroup_version(
+        clusterName="c1", nodegroupName="ng1", launchTemplate={"id": template["id"], "version": "2"}
+    )["update"]
+    types = [p["type"] for p in update["params"]]
+    assert "Version" not in types
+    assert {"type": "LaunchTemplateName", "value": "web"} in update["params"]
+    assert {"type": "LaunchTemplateVersion", "value": "2"} in update["params"]

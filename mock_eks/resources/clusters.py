@@ -13,6 +13,7 @@ from mock_eks.certificates import cluster_ca_data
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
+from mock_eks.resources.encryption import check_encryption_config
 from mock_eks.store import Collection
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -221,16 +222,6 @@ def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
     return entry
 
 
-def _encryption_config(ctx: Any, config: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
-    for entry in config or []:
-        key_arn = (entry.get("provider") or {}).get("keyArn")
-        if not key_arn or not key_arn.startswith("arn:"):
-            raise ctx.invalid_parameter("encryptionConfig.provider.keyArn must be the ARN of a KMS key.")
-        if list(entry.get("resources") or []) != ["secrets"]:
-            raise ctx.invalid_parameter("encryptionConfig.resources must be ['secrets'].")
-    return config
-
-
 def endpoint_for(ctx: Any, cluster_id: str) -> str:
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
     return f"https://{cluster_id}.gr7.{ctx.region}.eks.{suffix}"
@@ -300,7 +291,7 @@ def create_cluster(
         tags=tags,
         health={"issues": []},
         client_request_token=client_request_token,
-        encryption_config=_encryption_config(ctx, encryption_config),
+        encryption_config=check_encryption_config(ctx, encryption_config) if encryption_config else None,
         deletion_protection=bool(deletion_protection),
         extra=extra,
         endpoint_url=endpoint_for(ctx, cluster_id),

@@ -1,5 +1,7 @@
-"""AssociateEncryptionConfig: envelope encryption of Kubernetes secrets with a KMS key, added to a cluster.
+"""Envelope encryption of Kubernetes secrets with a KMS key: the one key resolver, and AssociateEncryptionConfig.
 
+``encryptionConfig`` (on CreateCluster and AssociateEncryptionConfig) names a KMS key by key ARN, alias name
+(``alias/eks``) or alias ARN; EKS stores and returns the key ARN the alias points to (issue 13, item 10).
 Only a cluster without an encryption config can get one; the AssociateEncryptionConfig update carries it,
 and the cluster shows it (``encryptionConfig``) once the update is Successful.
 """
@@ -8,13 +10,69 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
+from collections.abc import Callable
 from typing import Any
 
+from mock_eks import messages
 from mock_eks.dispatch import operation
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
 
-KMS_KEY = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[\w/-]+)$")
+KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+ALIAS_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<alias>alias/[\w/-]+)$"
+)
+ALIAS_NAME = re.compile(r"^alias/[\w/-]+$")
+
+# Resolvers that know real keys (the moto link adds one): ``hook(ctx, key_or_alias)`` returns the key ARN,
+# None for a key or alias it knows does not exist, or NotImplemented to leave the decision to the next one.
+KMS_KEY_RESOLVERS: list[Callable[[Any, str], Any]] = []
+
+
+def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
+    """The key ARN ``key_or_alias`` names, or None when it names no key.
+
+    Without a resolver that knows real keys, the rule is deterministic: a key ARN is itself; an alias
+    (``alias/eks`` in the caller's account and Region, or an alias ARN) stands for a stable key ARN derived
+    from its partition, Region, account and name, so the same alias always gives the same key. Anything
+    else (a bare key id, for one) names no key: real EKS answers "The keyArn for encryptionConfig is
+    invalid." to a key id (a Terraform user's `terraform apply` output, see data/messages.json).
+    """
+    for hook in KMS_KEY_RESOLVERS:
+        result = hook(ctx, key_or_alias)
+        if result is not NotImplemented:
+            return result
+    if KEY_ARN.match(key_or_alias):
+        return key_or_alias
+    match = ALIAS_ARN.match(key_or_alias)
+    if match:
+        partition, region, account, alias = match.group("partition", "region", "account", "alias")
+    elif ALIAS_NAME.match(key_or_alias):
+        partition, region, account, alias = ctx.partition, ctx.region, ctx.account, key_or_alias
+    else:
+        return None
+    key_id = uuid.uuid5(uuid.NAMESPACE_URL, f"kms:{partition}:{region}:{account}:{alias}")
+    return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
+
+
+def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: Any) -> list[dict[str, Any]]:
+    """``encryptionConfig`` as EKS stores it: one entry for ``secrets``, its key resolved to a key ARN."""
+    if len(config) != 1:
+        raise ctx.invalid_parameter("encryptionConfig must contain exactly one configuration.", **fields)
+    entry = config[0]
+    key = (entry.get("provider") or {}).get("keyArn")
+    if not key:
+        raise messages.error(ctx, "encryption.key_required", **fields)
+    key_arn = resolve_kms_key(ctx, key)
+    if key_arn is None:
+        raise messages.error(ctx, "encryption.key_invalid", **fields)
+    if list(entry.get("resources") or []) != ["secrets"]:
+        raise ctx.invalid_parameter(
+            "encryptionConfig.resources must be ['secrets']: only Kubernetes secrets can be encrypted.",
+            **fields,
+        )
+    return [{"resources": ["secrets"], "provider": {"keyArn": key_arn}}]
 
 
 @operation("AssociateEncryptionConfig")
@@ -40,25 +98,7 @@ def associate_encryption_config(
             f"Cluster {cluster_name} already has an encryption config; it can't be changed or replaced.",
             clusterName=cluster_name,
         )
-    if len(encryption_config) != 1:
-        raise ctx.invalid_parameter(
-            "encryptionConfig must contain exactly one configuration.", clusterName=cluster_name
-        )
-    entry = encryption_config[0]
-    key_arn = (entry.get("provider") or {}).get("keyArn")
-    if not key_arn:
-        raise ctx.invalid_parameter("encryptionConfig.provider.keyArn is required.", clusterName=cluster_name)
-    if not KMS_KEY.match(key_arn):
-        raise ctx.invalid_parameter(
-            f"encryptionConfig.provider.keyArn '{key_arn}' is not the ARN of a KMS key or alias.",
-            clusterName=cluster_name,
-        )
-    if list(entry.get("resources") or []) != ["secrets"]:
-        raise ctx.invalid_parameter(
-            "encryptionConfig.resources must be ['secrets']: only Kubernetes secrets can be encrypted.",
-            clusterName=cluster_name,
-        )
-    config = [{"resources": ["secrets"], "provider": {"keyArn": key_arn}}]
+    config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)
 
     def apply(_: float) -> None:
         if not cluster.encryption_config:

@@ -23,6 +23,7 @@ from mock_eks.resources.common import (
     find_cluster,
     require_active,
 )
+from mock_eks.resources.launch_templates import resolve_launch_template
 from mock_eks.resources.updates import param, start_child_update
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
@@ -215,6 +216,15 @@ def _check_launch_template(ctx: Any, template: dict[str, str], name: str) -> Non
         )
 
 
+def _resolved_template(ctx: Any, template: dict[str, str], **fields: Any) -> dict[str, str]:
+    resolved = resolve_launch_template(ctx, template)
+    if resolved is None:
+        raise messages.error(
+            ctx, "launch_template.not_found", template=template.get("id") or template.get("name"), **fields
+        )
+    return resolved
+
+
 def _taint_key(taint: dict[str, str]) -> tuple[str, str | None]:
     return taint["key"], taint.get("effect")
 
@@ -361,7 +371,11 @@ def create_nodegroup(
         health={"issues": []},
         update_config=update_config if update_config is not None else {"maxUnavailable": 1},
         node_repair_config=node_repair_config if node_repair_config is not None else {"enabled": False},
-        launch_template=dict(launch_template) if launch_template is not None else None,
+        launch_template=(
+            _resolved_template(ctx, launch_template, clusterName=cluster_name, nodegroupName=name)
+            if launch_template is not None
+            else None
+        ),
         tags=tags,
         extra=ctx.member_names(others),
     )
@@ -572,7 +586,9 @@ def update_nodegroup_version(
             "a node group can't be rolled back to an earlier Kubernetes version.",
             **fields,
         )
-    params = [param("Version", target)]
+    # with a launch template the update lists the template's name and version instead of Version
+    # (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
+    params = [] if launch_template is not None else [param("Version", target)]
     template = None
     if launch_template is not None:
         if record.launch_template is None:
@@ -581,16 +597,16 @@ def update_nodegroup_version(
                 **fields,
             )
         _check_launch_template(ctx, launch_template, name)
-        for key in ("id", "name"):
-            if launch_template.get(key) and launch_template[key] != record.launch_template.get(key):
-                raise ctx.invalid_parameter(
-                    f"The launch template {key} must match the one used to create node group {name} "
-                    f"({record.launch_template.get(key) or 'not given'}).",
-                    **fields,
-                )
-        template = {**record.launch_template, **launch_template}
-        if launch_template.get("name"):
-            params.append(param("LaunchTemplateName", launch_template["name"]))
+        requested = _resolved_template(ctx, launch_template, **fields)
+        if requested["id"] != record.launch_template.get("id"):
+            key = "id" if launch_template.get("id") else "name"
+            raise ctx.invalid_parameter(
+                f"The launch template {key} must match the one used to create node group {name} "
+                f"({record.launch_template.get(key)}).",
+                **fields,
+            )
+        template = {**record.launch_template, **requested}
+        params.append(param("LaunchTemplateName", template["name"]))
         if launch_template.get("version"):
             params.append(param("LaunchTemplateVersion", launch_template["version"]))
     releases = release_versions(record.ami_type, target, ctx.now) if record.ami_type != "CUSTOM" else []

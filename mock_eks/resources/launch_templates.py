@@ -1,0 +1,47 @@
+"""The one launch-template resolver: a node group's ``launchTemplate`` given by name or id gets both.
+
+EKS answers with the template's id and name whichever one the request gave (issue 13, item 11; the
+moto EKS backend does the same look-up against its EC2 backend, getmoto/moto moto/eks/models.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+# Resolvers that know real launch templates (the moto link adds one): ``hook(ctx, spec)`` returns the
+# spec with both ``id`` and ``name``, None for a template it knows does not exist, or NotImplemented to
+# leave the decision to the next one.
+LAUNCH_TEMPLATE_RESOLVERS: list[Callable[[Any, dict[str, str]], Any]] = []
+
+_FAMILY = "launch_templates"  # RegionStore.extras key: id -> name of templates seen by name
+
+
+def _template_id(ctx: Any, name: str) -> str:
+    digest = hashlib.sha256(f"{ctx.partition}:{ctx.account}:{ctx.region}:{name}".encode()).hexdigest()
+    return "lt-" + digest[:17]
+
+
+def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> dict[str, str] | None:
+    """``spec`` with both ``id`` and ``name`` (``version`` kept as given), or None for an unknown template.
+
+    Without a resolver that knows real templates, the rule is deterministic: a name stands for the
+    id ``lt-`` + 17 hex digits derived from the partition, account, Region and name (the same name
+    always gives the same id, and that id then maps back to the name in this account and Region); an id
+    the mock has not seen by name gets the name ``eks-<id>``. The mock cannot know a template does not
+    exist, so it never answers None on its own.
+    """
+    for hook in LAUNCH_TEMPLATE_RESOLVERS:
+        result = hook(ctx, spec)
+        if result is not NotImplemented:
+            return result
+    known: dict[str, str] = ctx.store.extras.setdefault(_FAMILY, {})
+    out = dict(spec)
+    if spec.get("name"):
+        out["id"] = _template_id(ctx, spec["name"])
+        known[out["id"]] = spec["name"]
+    elif spec.get("id"):
+        out["name"] = known.get(spec["id"], f"eks-{spec['id']}")
+    # the order EKS writes the members in: name, version, id
+    return {key: out[key] for key in ("name", "version", "id") if out.get(key)}
