@@ -1,46 +1,51 @@
 """One pagination scheme for every List/Describe operation that takes nextToken.
 
-Tokens are opaque and signed: they name the operation, the scope (for example
-the cluster) and a position; anything else, or a token altered on the way,
-is rejected as the operation's invalid-parameter error.
+Tokens are opaque and signed with a key of the Backend (one per activation or server): they name the
+operation, the account, the region, the scope (for example the cluster) and a position. A token from
+another operation, scope, account, region or activation, a token altered on the way, or one that is not
+even ASCII is the operation's invalid-token error (its invalid-parameter error, else ValidationError).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
-import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from mock_eks.store import Collection
 
 T = TypeVar("T")
-_SECRET = os.urandom(16)
 
 
-def _sign(payload: bytes) -> str:
-    return hmac.new(_SECRET, payload, hashlib.sha256).hexdigest()[:16]
+def _sign(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()[:16]
 
 
-def encode_token(scope: str, position: int) -> str:
+def encode_token(key: bytes, scope: str, position: int) -> str:
     payload = json.dumps([scope, position], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(payload)
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(key, payload)
 
 
-def decode_token(token: str, scope: str) -> int | None:
-    """The position a token resumes from, or None if it is not a token for this scope."""
+def decode_token(key: bytes, token: str, scope: str) -> int | None:
+    """The position a token resumes from, or None if it is not a token for this scope and key."""
+    if not token.isascii() or "." not in token:
+        return None
+    body, signature = token.rsplit(".", 1)
     try:
-        body, signature = token.rsplit(".", 1)
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-    except ValueError:
+    except (ValueError, binascii.Error):
         return None
-    if not hmac.compare_digest(signature, _sign(payload)):
+    if not hmac.compare_digest(signature, _sign(key, payload)):
         return None
-    token_scope, position = json.loads(payload)
-    return position if token_scope == scope and isinstance(position, int) else None
+    try:
+        token_scope, position = json.loads(payload)
+    except (ValueError, TypeError):
+        return None
+    return position if token_scope == scope and type(position) is int else None
 
 
 def max_results_of(ctx: Any, max_results: int | None) -> int:
@@ -62,17 +67,18 @@ def paginate(
 ) -> tuple[list[T], str | None]:
     """One page of ``items`` and the token for the next page (None on the last page)."""
     limit = max_results_of(ctx, max_results)
-    scope = f"{ctx.op.name}:{scope}"
+    scope = f"{ctx.op.name}:{ctx.account}:{ctx.region}:{scope}"
+    key = ctx.backend.token_key
     position = None
     if next_token:
-        position = decode_token(next_token, scope)
+        position = decode_token(key, next_token, scope)
         if position is None:
             raise ctx.invalid_parameter("The nextToken provided is not valid.")
     if isinstance(items, Collection):
         page, last = items.page(position, limit, predicate)
-        return page, (encode_token(scope, last) if last is not None else None)
+        return page, (encode_token(key, scope, last) if last is not None else None)
     selected = [item for item in items if predicate is None or predicate(item)] if predicate else items
     start = position or 0
     end = start + limit
     page = list(selected[start:end])
-    return page, (encode_token(scope, end) if end < len(selected) else None)
+    return page, (encode_token(key, scope, end) if end < len(selected) else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -117,6 +118,8 @@ class Backend:
         self.lock = threading.RLock()
         self.regions: dict[tuple[str, str], RegionStore] = {}
         self.lifecycle = Lifecycle()
+        # signs pagination tokens: a token is valid only in the activation (or server) that issued it
+        self.token_key = secrets.token_bytes(16)
 
     def region(self, account: str, region: str, partition: str) -> RegionStore:
         store = self.regions.get((account, region))

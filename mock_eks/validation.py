@@ -9,6 +9,7 @@ Validators are compiled once per shape.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -30,6 +31,12 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "structure": (dict,),
     "blob": (str, bytes),
     "timestamp": (int, float, str),
+}
+# botocore's Integer is a 32-bit and Long a 64-bit signed number (Smithy's int and long): Go and Java
+# clients cannot read a larger value back, so the model's type is a range as well as a kind.
+_RANGES: dict[str, tuple[int, int]] = {
+    "integer": (-(2**31), 2**31 - 1),
+    "long": (-(2**63), 2**63 - 1),
 }
 _compiled: dict[int, Check] = {}
 
@@ -53,6 +60,7 @@ def compile_shape(shape: Shape) -> Check:
     metadata = shape.metadata
     low = metadata.get("min")
     high = metadata.get("max")
+    type_low, type_high = _RANGES.get(type_name, (None, None))
     enum = frozenset(shape.enum) if getattr(shape, "enum", None) else None
     pattern = None
     if metadata.get("pattern"):
@@ -86,6 +94,12 @@ def compile_shape(shape: Shape) -> Check:
                     value[name] = child(item, f"{path}.{name}" if path else name, errors)
             return value
         if type_name in ("integer", "long", "double", "float"):
+            if type_low is not None and not type_low <= value <= type_high:
+                _constraint(errors, value, path, f"be a {type_name} between {type_low} and {type_high}")
+                return value
+            if type_low is None and not math.isfinite(value):
+                _constraint(errors, value, path, "be a finite number")
+                return value
             if low is not None and value < low:
                 _constraint(errors, value, path, f"have value greater than or equal to {low}")
             if high is not None and value > high:
@@ -113,10 +127,17 @@ def compile_shape(shape: Shape) -> Check:
                 _constraint(errors, value, path, f"satisfy regular expression pattern: {pattern.pattern}")
         elif type_name == "list" and item_check is not None:
             for index, item in enumerate(value):
+                # JSON null inside a list is no value of the member's type (sparse lists are not modelled)
+                if item is None:
+                    _constraint(errors, "null", f"{path}.{index + 1}", "not be null")
+                    continue
                 value[index] = item_check(item, f"{path}.{index + 1}", errors)
         elif type_name == "map" and value_check is not None:
             for map_key, item in value.items():
                 key_check(map_key, f"{path}.key", errors)
+                if item is None:
+                    _constraint(errors, "null", f"{path}.{map_key}", "not be null")
+                    continue
                 value[map_key] = value_check(item, f"{path}.{map_key}", errors)
         return value
 

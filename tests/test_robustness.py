@@ -96,3 +96,153 @@ def test_wrong_method_is_the_common_unknown_operation_error(eks_mock):
     response = requests.patch(f"{EKS}/clusters")
     assert (response.status_code, response.headers["x-amzn-ErrorType"]) == (404, "UnknownOperationException")
     assert "UnknownOperationException" in errors.COMMON_ERRORS
+
+
+# -- 3 and 9. pagination tokens ---------------------------------------------------------------------
+
+PAGINATED = sorted(
+    name for name, op in OPERATIONS["eks"].items() if "nextToken" in op.members and not op.labels
+)
+
+
+@pytest.mark.parametrize("token", ["e30.é", "é", "", "..", "x" * 300, "e30"])
+def test_non_ascii_or_garbled_tokens_are_the_invalid_token_error(eks_mock, token):
+    raw = unvalidated_client()
+    for name in PAGINATED:
+        if not token:
+            continue
+        with pytest.raises(ClientError) as excinfo:
+            getattr(raw, OPERATIONS["eks"][name].handler_name)(nextToken=token)
+        code, status, _ = error_of(excinfo)
+        assert code in allowed(name) and status == 400, (name, code, status)
+
+
+def test_a_token_is_bound_to_account_region_operation_and_activation(monkeypatch):
+    import boto3
+
+    from mock_eks import mock_eks
+
+    with mock_eks():
+        east = boto3.client("eks", region_name="us-east-1")
+        west = boto3.client("eks", region_name="us-west-2")
+        for index in range(3):
+            create_cluster(east, f"c{index}")
+            create_cluster(west, f"c{index}")
+        token = east.list_clusters(maxResults=1)["nextToken"]
+        assert east.list_clusters(nextToken=token)["clusters"] == ["c1", "c2"]
+        with pytest.raises(ClientError) as excinfo:
+            west.list_clusters(nextToken=token)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        with pytest.raises(ClientError):
+            east.list_addons(clusterName="c0", nextToken=token)  # another operation
+        other = boto3.client(
+            "eks", region_name="us-east-1", aws_access_key_id="210987654321", aws_secret_access_key="x"
+        )
+        for index in range(3):
+            create_cluster(other, f"c{index}")
+        with pytest.raises(ClientError) as excinfo:
+            other.list_clusters(nextToken=token)  # another account (12-digit access key id)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    with mock_eks():
+        east = boto3.client("eks", region_name="us-east-1")
+        for index in range(3):
+            create_cluster(east, f"c{index}")
+        with pytest.raises(ClientError) as excinfo:
+            east.list_clusters(nextToken=token)  # another activation
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+# -- 10. ListAssociatedAccessPolicies is stable under deletes ---------------------------------------
+
+
+def test_associated_access_policies_pages_survive_a_disassociation(eks_client):
+    create_cluster(eks_client, "c1", accessConfig={"authenticationMode": "API"})
+    principal = "arn:aws:iam::123456789012:role/dev"
+    eks_client.create_access_entry(clusterName="c1", principalArn=principal)
+    arns = [p["arn"] for p in eks_client.list_access_policies()["accessPolicies"]][:4]
+    for arn in arns:
+        eks_client.associate_access_policy(
+            clusterName="c1", principalArn=principal, policyArn=arn, accessScope={"type": "cluster"}
+        )
+    first = eks_client.list_associated_access_policies(clusterName="c1", principalArn=principal, maxResults=2)
+    seen = [p["policyArn"] for p in first["associatedAccessPolicies"]]
+    assert seen == arns[:2]
+    eks_client.disassociate_access_policy(clusterName="c1", principalArn=principal, policyArn=arns[0])
+    rest = eks_client.list_associated_access_policies(
+        clusterName="c1", principalArn=principal, maxResults=2, nextToken=first["nextToken"]
+    )
+    assert [p["policyArn"] for p in rest["associatedAccessPolicies"]] == arns[2:]
+
+
+# -- 5. JSON null inside lists and maps -------------------------------------------------------------
+
+
+def test_nulls_inside_lists_and_maps_are_refused_not_echoed(eks_client):
+    cluster = create_cluster(eks_client, "c1", accessConfig={"authenticationMode": "API"})
+    raw = unvalidated_client()
+    principal = "arn:aws:iam::123456789012:role/dev"
+    eks_client.create_access_entry(clusterName="c1", principalArn=principal)
+    attempts = [
+        lambda: raw.update_access_entry(clusterName="c1", principalArn=principal, kubernetesGroups=[None]),
+        lambda: _raise_for(
+            requests.post(
+                f"{EKS}/clusters/c1/fargate-profiles",
+                json={"fargateProfileName": "fp", "podExecutionRoleArn": ROLE, "selectors": [None]},
+            )
+        ),
+        lambda: raw.list_insights(clusterName="c1", filter={"statuses": [None]}),
+        lambda: _raise_for(
+            requests.post(f"{EKS}/clusters/c1/update-config", json={"logging": {"clusterLogging": [None]}})
+        ),
+        lambda: raw.tag_resource(resourceArn=cluster["arn"], tags={"k": None}),
+        lambda: raw.create_cluster(
+            name="c2", roleArn=ROLE, resourcesVpcConfig={"subnetIds": ["subnet-1", None]}
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ClientError) as excinfo:
+            attempt()
+        code, status, message = error_of(excinfo)
+        # TagResource's invalid-input error is BadRequestException, the others' InvalidParameterException
+        assert code in ("InvalidParameterException", "BadRequestException") and status == 400, message
+        assert "null" in message
+    assert "k" not in eks_client.describe_cluster(name="c1")["cluster"].get("tags", {})
+
+
+# -- 11. integers outside the model's 32-bit / 64-bit range ----------------------------------------
+
+
+def test_integers_outside_int32_are_refused(eks_client):
+    create_cluster(eks_client, "c1")
+    raw = unvalidated_client()
+    for value in (2**31, -(2**31) - 1, 10**30):
+        with pytest.raises(ClientError) as excinfo:
+            raw.create_nodegroup(
+                clusterName="c1",
+                nodegroupName="ng",
+                nodeRole=ROLE,
+                subnets=["subnet-1"],
+                diskSize=value,
+            )
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    nodegroup = raw.create_nodegroup(
+        clusterName="c1", nodegroupName="ng", nodeRole=ROLE, subnets=["subnet-1"], diskSize=2**31 - 1
+    )["nodegroup"]
+    assert nodegroup["diskSize"] == 2**31 - 1
+
+
+def test_out_of_range_integer_in_the_query_string(eks_mock):
+    response = requests.get(f"{EKS}/clusters?maxResults=99999999999")
+    assert (response.status_code, response.headers["x-amzn-ErrorType"]) == (400, "InvalidParameterException")
+
+
+def test_non_finite_doubles_are_refused(eks_mock):
+    # no EKS input is a double today; the rule is the validator's, exercised through raw JSON numbers
+    response = requests.post(f"{EKS}/clusters", data=b'{"name": NaN}')
+    assert response.status_code == 400
+
+
+def _raise_for(response: requests.Response) -> None:
+    """A raw HTTP error answer as the ClientError botocore would raise for it."""
+    error = {"Code": response.headers["x-amzn-ErrorType"], "Message": response.json()["message"]}
+    raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": response.status_code}}, "raw")

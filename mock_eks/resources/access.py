@@ -30,6 +30,7 @@ from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources import clusters
 from mock_eks.resources.common import check_tags, find_cluster
+from mock_eks.store import Collection
 
 ACCESS_POLICIES: list[dict[str, str]] = json.loads(
     resources.files("mock_eks.data").joinpath("access_policies.json").read_text()
@@ -65,8 +66,8 @@ class AccessEntry:
     username: str
     kubernetes_groups: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
-    # policyArn -> AssociatedAccessPolicy (member names)
-    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # policyArn -> AssociatedAccessPolicy (member names); a Collection so pages are stable under deletes
+    policies: Collection[dict[str, Any]] = field(default_factory=Collection)
 
 
 @arns.taggable("access-entry")
@@ -144,12 +145,15 @@ def _materialise_creator(ctx: Any, cluster: Any) -> None:
         return
     entry = _new_entry(ctx, cluster, principal, "STANDARD", None, None, {})
     admin = policy_arn(ctx.partition, CLUSTER_ADMIN_POLICY)
-    entry.policies[admin] = {
-        "policyArn": admin,
-        "accessScope": {"type": "cluster", "namespaces": []},
-        "associatedAt": ctx.now,
-        "modifiedAt": ctx.now,
-    }
+    entry.policies.add(
+        admin,
+        {
+            "policyArn": admin,
+            "accessScope": {"type": "cluster", "namespaces": []},
+            "associatedAt": ctx.now,
+            "modifiedAt": ctx.now,
+        },
+    )
 
 
 def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None:
@@ -323,7 +327,7 @@ def update_access_entry(
 def delete_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
-    entry.policies.clear()  # its policy associations go with it
+    entry.policies = Collection()  # its policy associations go with it
     cluster.child("access_entries").remove(principal_arn)
     return {}
 
@@ -390,7 +394,10 @@ def associate_access_policy(
         "associatedAt": existing["associatedAt"] if existing else ctx.now,
         "modifiedAt": ctx.now,
     }
-    entry.policies[policy_arn] = associated
+    if existing is not None:  # updated in place: it keeps its position in ListAssociatedAccessPolicies
+        existing.update(associated)
+    else:
+        entry.policies.add(policy_arn, associated)
     entry.modified_at = ctx.now
     return {"clusterName": cluster_name, "principalArn": principal_arn, "associatedAccessPolicy": associated}
 
@@ -405,7 +412,7 @@ def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: st
             f"The access policy {policy_arn} is not associated with the access entry {principal_arn}.",
             clusterName=cluster_name,
         )
-    del entry.policies[policy_arn]
+    entry.policies.remove(policy_arn)
     entry.modified_at = ctx.now
     return {}
 
@@ -422,7 +429,7 @@ def list_associated_access_policies(
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
     page, token = paginate(
-        ctx, list(entry.policies.values()), max_results, next_token, scope=f"{cluster_name}:{principal_arn}"
+        ctx, entry.policies, max_results, next_token, scope=f"{cluster_name}:{principal_arn}"
     )
     return {
         "clusterName": cluster_name,
