@@ -65,7 +65,7 @@ def test_create_defaults_follow_the_reference(eks_client, cluster):
     )
     assert group["amiType"] == expected_ami
     # releaseVersion defaults to an AMI release of the cluster's Kubernetes version
-    assert group["releaseVersion"].startswith(versions.get(cluster["version"]).patch + "-")
+    assert group["releaseVersion"].startswith(cluster["version"] + ".")
     uuid_part = group["nodegroupArn"].rsplit("/", 1)[1]
     assert group["resources"] == {"autoScalingGroups": [{"name": f"eks-ng1-{uuid_part}"}]}
     assert "remoteAccessSecurityGroup" not in group["resources"]
@@ -494,7 +494,7 @@ def test_version_rules_between_cluster_and_node_groups():
         assert update["type"] == "VersionUpdate"
         params = {p["type"]: p["value"] for p in update["params"]}
         assert params["Version"] == new
-        assert params["ReleaseVersion"].startswith(versions.get(new).patch + "-")
+        assert params["ReleaseVersion"].startswith(new + ".")
         group = client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
         assert group["version"] == new and group["releaseVersion"] == params["ReleaseVersion"]
         assert client.list_updates(name="c1", nodegroupName="ng1")["updateIds"] == [update["id"]]

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from importlib import resources
 from typing import Any
 
-from mock_eks import arns, messages, versions
+from mock_eks import ami_catalogue, arns, messages, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources import cluster_updates
@@ -32,64 +29,21 @@ MAX_NODES_PER_NODEGROUP = 450
 MAX_TAINTS = 50
 MAX_INSTANCE_TYPES = 20
 
-_CATALOGUE = json.loads(resources.files("mock_eks.data").joinpath("ami_releases.json").read_text())
-
-
-def _epoch(day: str) -> float:
-    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC).timestamp()
-
 
 def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-FAMILY_OF: dict[str, str] = {t: name for name, fam in _CATALOGUE["families"].items() for t in fam["amiTypes"]}
-BUILDS: dict[str, list[tuple[float, str]]] = {
-    name: [(_epoch(b["date"]), b["build"]) for b in fam["builds"]]
-    for name, fam in _CATALOGUE["families"].items()
-}
-ARM_AMI_TYPES = frozenset(_CATALOGUE["armAmiTypes"])
-WINDOWS_AMI_TYPES = frozenset(_CATALOGUE["families"]["WINDOWS"]["amiTypes"])
 # Graviton families (m6g, c7gn, t4g, r8gd, a1...): the letter g right after the generation digit
 ARM_INSTANCE = re.compile(r"^(a1|[a-z]+\d+g(?!en)[a-z-]*)\.")
 GPU_INSTANCE = re.compile(r"^(g\d|p\d)[a-z]*\.")
 
 
-def _family_allows(family: str, version: str) -> bool:
-    entry = _CATALOGUE["families"][family]
-    last = entry.get("lastKubernetesVersion")
-    first = entry.get("firstKubernetesVersion")
-    if last and _minor(version) > _minor(last):
-        return False
-    return not (first and _minor(version) < _minor(first))
-
-
-def release_versions(ami_type: str, version: str, now: float) -> list[str]:
-    """The AMI release versions of ``ami_type`` for Kubernetes ``version`` published by ``now``, oldest first."""
-    family = FAMILY_OF.get(ami_type)
-    entry = versions.get(version)
-    if family is None or entry is None or not _family_allows(family, version):
-        return []
-    fmt = _CATALOGUE["families"][family]["format"]
-    out = [
-        fmt.format(patch=entry.patch, minor=version, build=build)
-        for when, build in BUILDS[family]
-        if when <= now
-    ]
-    if not out:  # a clock before the catalogue: the oldest build is still a release
-        out = [fmt.format(patch=entry.patch, minor=version, build=BUILDS[family][0][1])]
-    return out
-
-
 def default_ami_type(version: str, instance_types: list[str] | None) -> str:
-    defaults = _CATALOGUE["defaultAmiTypes"]
-    family = "AL2023" if _minor(version) >= _minor(defaults["al2023From"]) else "AL2"
-    first = (instance_types or [_CATALOGUE["defaultInstanceType"]])[0]
-    if ARM_INSTANCE.match(first):
-        return defaults[family]["arm64"]
-    if GPU_INSTANCE.match(first):
-        return defaults[family]["gpu"]
-    return defaults[family]["x86_64"]
+    first = (instance_types or [ami_catalogue.node_defaults()["instanceType"]])[0]
+    return ami_catalogue.default_ami_type(
+        version, instance_types, arm=bool(ARM_INSTANCE.match(first)), gpu=bool(GPU_INSTANCE.match(first))
+    )
 
 
 @dataclass(slots=True, eq=False)
@@ -289,7 +243,7 @@ def create_nodegroup(
             )
         scaling = dict(scaling_config)
     else:
-        scaling = dict(_CATALOGUE["defaultScalingConfig"])
+        scaling = dict(ami_catalogue.node_defaults()["scalingConfig"])
     _check_scaling(ctx, scaling, name)
     if launch_template is not None:
         _check_launch_template(ctx, launch_template, name)
@@ -309,27 +263,26 @@ def create_nodegroup(
             "The CUSTOM AMI type is only for node groups deployed with a launch template.", nodegroupName=name
         )
     ami = ami_type or default_ami_type(version, instance_types)
-    if ami in WINDOWS_AMI_TYPES and ctx.partition != "aws":
+    if ami_catalogue.is_windows(ami) and ctx.partition != "aws":
         raise ctx.invalid_parameter(
             f"Windows AMI types are only supported in commercial AWS Regions; {ami} is not available in {ctx.region}.",
             nodegroupName=name,
         )
     if ami != "CUSTOM":
-        family = FAMILY_OF[ami]
-        if not _family_allows(family, version):
+        if not ami_catalogue.supports(ami, version):
             raise ctx.invalid_parameter(
                 f"AMI type {ami} is not supported for Kubernetes version {version}.", nodegroupName=name
             )
-        arm = ami in ARM_AMI_TYPES
+        arm = ami_catalogue.is_arm(ami)
         for instance_type in instance_types or ():
             if bool(ARM_INSTANCE.match(instance_type)) != arm:
                 raise ctx.invalid_parameter(
                     f"[{instance_type}] is not a valid instance type for requested amiType {ami}",
                     nodegroupName=name,
                 )
-    releases = release_versions(ami, version, ctx.now) if ami != "CUSTOM" else []
+    releases = ami_catalogue.release_versions(ami, version, ctx.now) if ami != "CUSTOM" else []
     if release_version is not None:
-        if releases and release_version not in releases:
+        if ami != "CUSTOM" and not ami_catalogue.is_valid_release(ami, version, release_version, ctx.now):
             raise ctx.invalid_parameter(
                 f"Requested release version {release_version} is not valid for kubernetes version {version}.",
                 nodegroupName=name,
@@ -341,9 +294,11 @@ def create_nodegroup(
     _check_repair_config(ctx, node_repair_config, name)
     tags = check_tags(ctx, tags)
     if launch_template is None and not instance_types:
-        instance_types = [_CATALOGUE["defaultInstanceType"]]
+        instance_types = [ami_catalogue.node_defaults()["instanceType"]]
     if launch_template is None and disk_size is None:
-        disk_size = _CATALOGUE["defaultDiskSize"]["windows" if ami in WINDOWS_AMI_TYPES else "linux"]
+        disk_size = ami_catalogue.node_defaults()["diskSize"][
+            "windows" if ami_catalogue.is_windows(ami) else "linux"
+        ]
     resource_id = str(uuid.uuid4())
     group_resources: dict[str, Any] = {"autoScalingGroups": [{"name": f"eks-{name}-{resource_id}"}]}
     if remote_access is not None:
@@ -609,9 +564,12 @@ def update_nodegroup_version(
         params.append(param("LaunchTemplateName", template["name"]))
         if launch_template.get("version"):
             params.append(param("LaunchTemplateVersion", launch_template["version"]))
-    releases = release_versions(record.ami_type, target, ctx.now) if record.ami_type != "CUSTOM" else []
+    custom = record.ami_type == "CUSTOM"
+    releases = [] if custom else ami_catalogue.release_versions(record.ami_type, target, ctx.now)
     if release_version is not None:
-        if releases and release_version not in releases:
+        if not custom and not ami_catalogue.is_valid_release(
+            record.ami_type, target, release_version, ctx.now
+        ):
             raise ctx.invalid_parameter(
                 f"Requested release version {release_version} is not valid for kubernetes version {target}.",
                 **fields,
@@ -619,6 +577,7 @@ def update_nodegroup_version(
         if (
             target == record.version
             and record.release_version in releases
+            and release_version in releases
             and releases.index(release_version) < releases.index(record.release_version)
         ):
             raise ctx.invalid_parameter(

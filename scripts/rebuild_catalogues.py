@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Rebuild mock_eks/data catalogue files from public release data, so an update is mechanical.
+
+Each sub-command reads one public source (a git checkout or bare mirror of the project named below),
+extracts the facts the mock needs and rewrites only its part of the catalogue, recording the source's
+project, file, commit and commit date in the file's ``_provenance``. No source text is copied.
+
+  ami-linux   awslabs/amazon-eks-ami: CHANGELOG.md (release notes of every AL2 / AL2023 EKS AMI)
+  bottlerocket bottlerocket-os/bottlerocket: release tags and the aws-k8s-* variants in each
+  ami-windows awsdocs/amazon-eks-user-guide: latest/ug/nodes/eks-ami-versions-windows.adoc
+  platforms   awsdocs/amazon-eks-user-guide: latest/ug/clusters/platform-versions.adoc
+  addons      scripts/sources/addons/*.json (facts extracted from public DescribeAddonVersions recordings
+              and the EKS User Guide's add-on version tables) -> mock_eks/data/addons.json
+
+Usage: python scripts/rebuild_catalogues.py ami-linux /path/to/amazon-eks-ami [...]
+See HACKING.md ("Updating the catalogues").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "mock_eks" / "data"
+SOURCES = Path(__file__).resolve().parent / "sources"
+
+
+# ---- git helpers (a checkout or a bare mirror both work)
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def _provenance(repo: Path, project: str, file: str) -> dict[str, str]:
+    commit, when = _git(repo, "log", "-1", "--format=%H %cs", "HEAD").split()
+    return {
+        "project": project,
+        "file": file,
+        "commit": commit,
+        "commitDate": when,
+        "extracted": date.today().isoformat(),
+    }
+
+
+def _minor_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+# ---- AL2 / AL2023 from the amazon-eks-ami CHANGELOG
+
+_RELEASE_HEADING = re.compile(r"^#+\s+(\[Recalled\]\s+)?AMI Release (v\d{8})\s*$")
+_AMI_NAME = re.compile(r"amazon-eks-[a-z0-9_-]*?node-(?:[a-z0-9_-]+-)?(\d+\.\d+)-v\d{8}")
+_RELEASE_VERSION = re.compile(r"\b(\d+\.\d+)\.\d+-\d{8}\b")
+
+
+def _linux_family(ami_name: str) -> str:
+    return "AL2023" if "-al2023-" in ami_name else "AL2"
+
+
+def parse_eks_ami_changelog(text: str) -> dict[str, dict[str, set[str]]]:
+    """{family: {minor: {releaseVersion}}} for every release that was not recalled.
+
+    Old notes list AMI names and release versions separately (all AL2); newer ones pair them in
+    HTML tables, where a release version cell spans the rows of the AMI names it belongs to.
+    """
+    out: dict[str, dict[str, set[str]]] = {"AL2": {}, "AL2023": {}}
+    sections: list[tuple[bool, str, list[str]]] = []
+    for line in text.splitlines():
+        heading = _RELEASE_HEADING.match(line)
+        if heading:
+            sections.append((bool(heading.group(1)), heading.group(2), []))
+        elif sections:
+            sections[-1][2].append(line)
+    for recalled, stamp, lines in sections:
+        if recalled:
+            continue
+        if any("<td" in line for line in lines):
+            pending: list[str] = []
+            current: str | None = None
+            for line in lines:
+                if "<table" in line:
+                    current, pending = None, []
+                for name in _AMI_NAME.finditer(line):
+                    pending.append(name.group(0))
+                for release in _RELEASE_VERSION.finditer(line):
+                    if "<td" in line:
+                        current = release.group(0)
+                if "</tr>" in line or "</table>" in line:
+                    for name in pending:
+                        if (
+                            current
+                            and _AMI_NAME.match(name).group(1)
+                            == current.split(".")[0] + "." + current.split(".")[1]
+                        ):
+                            out[_linux_family(name)].setdefault(_AMI_NAME.match(name).group(1), set()).add(
+                                current
+                            )
+                    pending = []
+        else:  # list format: AMI names, then release versions; pair by Kubernetes minor
+            families_by_minor: dict[str, set[str]] = {}
+            for line in lines:
+                for name in _AMI_NAME.finditer(line):
+                    families_by_minor.setdefault(name.group(1), set()).add(_linux_family(name.group(0)))
+            found = [
+                release
+                for line in lines
+                if line.lstrip().startswith(("*", "-")) and "`" in line
+                for release in _RELEASE_VERSION.finditer(line)
+            ]
+            releases = [(r.group(1), r.group(0)) for r in found]
+            if (
+                not releases
+            ):  # the oldest notes give no release versions: the binaries' patch + the build date
+                releases = [
+                    (m.group(1), f"{m.group(1)}.{m.group(2)}-{stamp[1:]}")
+                    for line in lines
+                    for m in re.finditer(r"s3://amazon-eks/(\d+\.\d+)\.(\d+)/", line)
+                ]
+            for minor, release in releases:
+                for family in families_by_minor.get(minor, {"AL2"}):
+                    out[family].setdefault(minor, set()).add(release)
+    return out
+
+
+def _dated_linux(version: str) -> list[str]:
+    stamp = version.rsplit("-", 1)[1]
+    return [f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:]}", version]
+
+
+def cmd_ami_linux(repo: Path) -> None:
+    text = _git(repo, "show", "HEAD:CHANGELOG.md")
+    parsed = parse_eks_ami_changelog(text)
+    catalogue = _load("ami_releases.json")
+    for family, minors in parsed.items():
+        entry = catalogue["families"][family]
+        entry["releases"] = {
+            minor: sorted((_dated_linux(v) for v in versions), key=lambda dv: (dv[0], _patch_key(dv[1])))
+            for minor, versions in sorted(minors.items(), key=lambda kv: _minor_key(kv[0]))
+        }
+        entry["_provenance"] = _provenance(repo, "awslabs/amazon-eks-ami", "CHANGELOG.md")
+    _save("ami_releases.json", catalogue)
+
+
+def _patch_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", version))
+
+
+# ---- Bottlerocket from its release tags
+
+
+def cmd_bottlerocket(repo: Path) -> None:
+    refs = _git(
+        repo,
+        "for-each-ref",
+        "--format=%(refname:short) %(*objectname) %(objectname) %(creatordate:short)",
+        "refs/tags",
+    )
+    releases: dict[str, list[list[str]]] = {}
+    for line in refs.splitlines():
+        parts = line.split()
+        if len(parts) == 3:  # a lightweight tag: no peeled object
+            tag, commit, when = parts
+        else:
+            tag, commit, _, when = parts
+        match = re.fullmatch(r"v(\d+\.\d+\.\d+)", tag)
+        if not match:
+            continue
+        try:
+            variants = _git(repo, "ls-tree", "--name-only", f"{tag}:variants")
+        except subprocess.CalledProcessError:
+            continue
+        for variant in variants.split():
+            minor = re.fullmatch(r"aws-k8s-(\d+\.\d+)", variant)
+            if minor:
+                releases.setdefault(minor.group(1), []).append([when, f"{match.group(1)}-{commit[:8]}"])
+    catalogue = _load("ami_releases.json")
+    entry = catalogue["families"]["BOTTLEROCKET"]
+    entry["releases"] = {
+        minor: sorted(items, key=lambda dv: (dv[0], _patch_key(dv[1])))
+        for minor, items in sorted(releases.items(), key=lambda kv: _minor_key(kv[0]))
+    }
+    entry["_provenance"] = _provenance(
+        repo, "bottlerocket-os/bottlerocket", "release tags v*, variants/aws-k8s-*"
+    )
+    _save("ami_releases.json", catalogue)
+
+
+# ---- Windows from the EKS User Guide
+
+_WINDOWS_DOC = "latest/ug/nodes/eks-ami-versions-windows.adoc"
+
+
+def cmd_ami_windows(repo: Path) -> None:
+    text = _git(repo, "show", f"HEAD:{_WINDOWS_DOC}")
+    releases: dict[str, set[str]] = {}
+    for match in re.finditer(r"\|`(1\.\d+)-(\d{4})\.(\d{2})\.(\d{2})`", text):
+        minor = match.group(1)
+        releases.setdefault(minor, set()).add(match.group(0)[2:-1])
+    catalogue = _load("ami_releases.json")
+    entry = catalogue["families"]["WINDOWS"]
+    entry["releases"] = {
+        minor: sorted([v.split("-", 1)[1].replace(".", "-"), v] for v in versions)
+        for minor, versions in sorted(releases.items(), key=lambda kv: _minor_key(kv[0]))
+    }
+    entry["_provenance"] = _provenance(repo, "awsdocs/amazon-eks-user-guide", _WINDOWS_DOC)
+    _save("ami_releases.json", catalogue)
+
+
+# ---- EKS platform versions from the EKS User Guide
+
+_PLATFORM_DOC = "latest/ug/clusters/platform-versions.adoc"
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def cmd_platforms(repo: Path) -> None:
+    text = _git(repo, "show", f"HEAD:{_PLATFORM_DOC}")
+    rows = re.findall(
+        r"\|\s*`(\d+)\.(\d+)\.(\d+)`\s*\n\|\s*`(eks\.\d+)`\s*\n\|[^\n]*\n\|\s*([A-Z][a-z]+) (\d+), (\d{4})",
+        text,
+    )
+    catalogue = _load("kubernetes_versions.json")
+    by_version = {e["clusterVersion"]: e for e in catalogue["versions"]}
+    for major, minor, _patch, platform, month, day, year in rows:
+        entry = by_version.get(f"{major}.{minor}")
+        if entry is None:
+            continue
+        known = entry.setdefault("platformVersions", [])
+        if platform not in known:
+            known.append(platform)
+        known.sort(key=lambda p: int(p.split(".")[1]))
+        _ = date(int(year), _MONTHS[month], int(day))  # rows must carry a real date
+    catalogue["_provenance"]["platformVersions"] = _provenance(
+        repo, "awsdocs/amazon-eks-user-guide", _PLATFORM_DOC
+    )
+    _save("kubernetes_versions.json", catalogue)
+
+
+# ---- add-ons from our extracted facts
+
+
+def cmd_addons(_: Path | None = None) -> None:
+    from importlib import util
+
+    spec = util.spec_from_file_location("addon_facts", Path(__file__).with_name("addon_facts.py"))
+    module = util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    _save(
+        "addons.json",
+        module.build(SOURCES / "addons", _load("addons.json"), _load("kubernetes_versions.json")),
+    )
+
+
+# ---- files
+
+
+def _load(name: str) -> Any:
+    return json.loads((DATA / name).read_text())
+
+
+def _save(name: str, value: Any) -> None:
+    text = json.dumps(value, indent=1)
+    # innermost lists of scalars on one line: the files stay small and diffs stay readable
+    text = re.sub(
+        r"\[\s*((?:\"[^\"\n]*\"|true|false|[\d.]+)(?:,\s*(?:\"[^\"\n]*\"|true|false|[\d.]+))*)\s*\]",
+        lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]",
+        text,
+    )
+    (DATA / name).write_text(text + "\n")
+    print(f"wrote {DATA / name}", file=sys.stderr)
+
+
+COMMANDS = {
+    "ami-linux": cmd_ami_linux,
+    "bottlerocket": cmd_bottlerocket,
+    "ami-windows": cmd_ami_windows,
+    "platforms": cmd_platforms,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=[*COMMANDS, "addons"])
+    parser.add_argument("source", nargs="?", type=Path, help="git checkout or mirror of the source project")
+    args = parser.parse_args(argv)
+    if args.command == "addons":
+        cmd_addons()
+    else:
+        if args.source is None:
+            parser.error(f"{args.command} needs the path of the source repository")
+        COMMANDS[args.command](args.source)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
