@@ -151,10 +151,18 @@ class Context:
         """At the due time, move ``record.status`` from ``source`` to ``target`` if it is still ``source``.
 
         ``stamp`` names an attribute (such as ``modified_at``) set to the due time when that happens.
+        A pending lifecycle fault of ``kind`` (``backend.faults``) makes it the model's create-failure
+        status with a health issue instead.
         """
+
+        faults = self.backend.faults
 
         def settle(due: float) -> None:
             if record.status == source:
+                fault = faults.take(kind)  # m.faults.fail_next(kind, ...): the create fails instead
+                if fault is not None:
+                    fault.fail_create(record, due)
+                    return
                 record.status = target
                 if stamp is not None:
                     setattr(record, stamp, due)
@@ -162,10 +170,19 @@ class Context:
         return self.schedule(kind, settle)
 
     def remove_later(self, kind: str, collection: Any, key: str, record: Any) -> float:
-        """At the due time, take ``record`` out of ``collection`` (unless ``key`` names another record by then)."""
+        """At the due time, take ``record`` out of ``collection`` (unless ``key`` names another record by then).
 
-        def remove(_: float) -> None:
+        A pending lifecycle fault of ``kind`` leaves the record in place, DELETE_FAILED.
+        """
+
+        faults = self.backend.faults
+
+        def remove(due: float) -> None:
             if collection.get(key) is record:
+                fault = faults.take(kind)  # m.faults.fail_next(kind, ...): the record stays, DELETE_FAILED
+                if fault is not None:
+                    fault.fail_delete(record, due)
+                    return
                 collection.remove(key)
 
         return self.schedule(kind, remove)
@@ -245,6 +262,10 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     if isinstance(routed, errors.ServiceError):
         return _error_response(routed, request_id)
     op, labels = routed
+    # injected call faults (m.faults.fail_calls) answer before anything runs, so they change no state
+    failure = backend.faults.call_error(op.service, op.name, op.error_codes)
+    if failure is not None:
+        return _error_response(failure, request_id)
     try:
         params = _parse(op, labels, query, request.body)
     except errors.ServiceError as error:

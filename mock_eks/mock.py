@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from mock_eks import intercept
 from mock_eks.dispatch import Request, Response, dispatch
+from mock_eks.faults import Faults
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
 
@@ -96,6 +97,14 @@ class MockEKS:
     def backend(self) -> Backend | None:
         """The state of the active mock, for inspection in tests."""
         return ACTIVE.backend
+
+    @property
+    def faults(self) -> Faults:
+        """Fault injection on the active backend (``fail_calls``, ``fail_next``, ``degrade``, ``recover``, ``clear``)."""
+        backend = ACTIVE.backend
+        if backend is None:
+            raise RuntimeError("mock_eks is not active: start it before injecting faults")
+        return backend.faults
 
     def __enter__(self) -> MockEKS:
         return self.start()

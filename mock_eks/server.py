@@ -30,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from mock_eks import control
+from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend

@@ -113,6 +113,7 @@ class Backend:
     """The whole state of one outermost activation of the mock."""
 
     def __init__(self) -> None:
+        from mock_eks.faults import Faults
         from mock_eks.lifecycle import Lifecycle
 
         self.lock = threading.RLock()
@@ -120,6 +121,7 @@ class Backend:
         self.lifecycle = Lifecycle()
         # signs pagination tokens: a token is valid only in the activation (or server) that issued it
         self.token_key = secrets.token_bytes(16)
+        self.faults = Faults(self)
 
     def region(self, account: str, region: str, partition: str) -> RegionStore:
         store = self.regions.get((account, region))

@@ -170,10 +170,18 @@ def associate_identity_provider_config(
         params=[param("IdentityProviderConfig", [{"type": "oidc", "name": name}])],
         kind="identity_provider.associate",
         apply=activate,
+        revert=lambda _: _forget(configs, config, cluster),
     )
     configs.add(name, config)
     _set_updating(cluster)
     return {"update": update, "tags": tags or None}
+
+
+def _forget(configs: Any, config: Any, cluster: Any) -> None:
+    """The config is gone (disassociated, or its association failed); the cluster is ACTIVE again."""
+    if configs.get(config.identity_provider_config_name) is config:
+        configs.remove(config.identity_provider_config_name)
+    _set_active(cluster)
 
 
 @operation("DescribeIdentityProviderConfig")
@@ -213,8 +221,12 @@ def disassociate_identity_provider_config(
     configs = cluster.child("identity_provider_configs")
 
     def remove(_: float) -> None:
-        if configs.get(config.identity_provider_config_name) is config:
-            configs.remove(config.identity_provider_config_name)
+        _forget(configs, config, cluster)
+
+    def keep(_: float) -> None:
+        # a failed disassociation leaves the config associated
+        if config.status == "DELETING":
+            config.status = "ACTIVE"
         _set_active(cluster)
 
     update = start_update(
@@ -226,6 +238,7 @@ def disassociate_identity_provider_config(
         ],
         kind="identity_provider.disassociate",
         apply=remove,
+        revert=keep,
     )
     config.status = "DELETING"
     _set_updating(cluster)

@@ -10,8 +10,24 @@ from typing import Any
 
 from mock_eks import messages
 from mock_eks.dispatch import operation
+from mock_eks.faults import update_failed_status
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import find_cluster
+
+# Lifecycle kinds (data/durations.json) whose completion is an Update record started by start_update,
+# and whose failure (m.faults.fail_next) leaves the resource as it was: Update Failed with errors.
+UPDATE_KINDS = frozenset(
+    {
+        "cluster.update",
+        "cluster.version",
+        "encryption.associate",
+        "identity_provider.associate",
+        "identity_provider.disassociate",
+        "nodegroup.update",
+        "addon.update",
+        "capability.update",
+    }
+)
 
 # Update scopes: the input member that names the resource, and the cluster child family holding it.
 SCOPES = {"nodegroupName": "nodegroups", "addonName": "addons", "capabilityName": "capabilities"}
@@ -57,10 +73,14 @@ def start_update(
     kind: str,
     apply: Callable[[float], None],
     scope: tuple[str, str] | None = None,
+    revert: Callable[[float], None] | None = None,
 ) -> Update:
     """Record an InProgress update and schedule ``apply`` for its completion, after which it is Successful.
 
     One update runs at a time per resource: a second is ResourceInUseException.
+    A pending lifecycle fault of ``kind`` (``m.faults.fail_next``) makes the update Failed with
+    ``errors`` instead: ``apply`` does not run, ``revert(due)`` does (by default an UPDATING cluster,
+    for a cluster-level update, is ACTIVE again).
     """
     running = in_progress(cluster, scope)
     if running is not None:
@@ -76,8 +96,19 @@ def start_update(
     update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
     cluster.child("updates").add(update.id, update)
 
+    faults = ctx.backend.faults
+
     def complete(due: float) -> None:
         if update.status != "InProgress":
+            return
+        fault = faults.take(kind)
+        if fault is not None:
+            update.status = "Failed"
+            update.errors = fault.update_errors([scope[1] if scope else cluster.name])
+            if revert is not None:
+                revert(due)
+            elif scope is None and cluster.status == "UPDATING":
+                cluster.status = "ACTIVE"
             return
         apply(due)
         update.status = "Successful"
@@ -98,7 +129,9 @@ def start_child_update(
     scope: tuple[str, str],
 ) -> Update:
     """``start_update`` for a cluster's child (node group, add-on, capability): the child is UPDATING
-    (``modified_at`` now) until the update completes, then ``apply()`` runs and it is ACTIVE again."""
+    (``modified_at`` now) until the update completes, then ``apply()`` runs and it is ACTIVE again.
+    A failed update leaves the child unchanged, in its model's UPDATE_FAILED status if it has one
+    (add-ons), else ACTIVE."""
 
     def finish(due: float) -> None:
         apply()
@@ -106,8 +139,20 @@ def start_child_update(
         if record.status == "UPDATING":
             record.status = "ACTIVE"
 
+    def revert(due: float) -> None:
+        record.modified_at = due
+        if record.status == "UPDATING":
+            record.status = update_failed_status(record)
+
     update = start_update(
-        ctx, cluster, update_type=update_type, params=params, kind=kind, apply=finish, scope=scope
+        ctx,
+        cluster,
+        update_type=update_type,
+        params=params,
+        kind=kind,
+        apply=finish,
+        scope=scope,
+        revert=revert,
     )
     record.status = "UPDATING"
     record.modified_at = ctx.now

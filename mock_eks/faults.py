@@ -1,0 +1,417 @@
+"""Fault injection: make EKS say no, deterministically (``m.faults`` / ``/_mock_eks/faults*``).
+
+One ``Faults`` object hangs off each ``store.Backend``:
+
+- call faults (``fail_calls``) are consulted by ``dispatch.dispatch`` before a handler runs, so a
+  failed call changes no state, and the error goes out as a real AWS error response (botocore's
+  retry modes and exceptions see it as they would see EKS's);
+- lifecycle faults (``fail_next``) are taken by the shared lifecycle helpers (``Context.settle_later``,
+  ``Context.remove_later``, ``updates.start_update``) when a transition comes due: a pending fault of
+  that kind turns the success outcome into the model's failure state;
+- ``degrade`` / ``recover`` change an existing resource's health now.
+
+Codes, statuses and issue shapes come from the botocore model and the Reference's common errors
+(``errors.COMMON_ERRORS``), so nothing here names an enum value.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from mock_eks import arns, control, errors
+from mock_eks.lifecycle import REALISTIC_SECONDS
+from mock_eks.spec import MODELS, OPERATIONS
+
+_EKS = MODELS["eks"]
+
+# Lifecycle-kind prefix -> the model shape of the resource it creates or deletes (records are
+# dataclasses named after these shapes). Creates and deletes of these go through settle_later /
+# remove_later; the failure statuses and issue codes are read from each shape.
+RESOURCE_SHAPES = {
+    "cluster": "Cluster",
+    "nodegroup": "Nodegroup",
+    "fargate": "FargateProfile",
+    "addon": "Addon",
+    "capability": "Capability",
+}
+
+
+def _status_enum(shape_name: str) -> list[str]:
+    return list(_EKS.shape_for(shape_name).members["status"].enum)
+
+
+def _issue_shape(shape_name: str) -> Any:
+    """The shape of one entry of ``<resource>.health.issues``."""
+    return _EKS.shape_for(shape_name).members["health"].members["issues"].member
+
+
+def _issue_codes(shape_name: str) -> list[str]:
+    return list(_issue_shape(shape_name).members["code"].enum)
+
+
+def _update_error_codes() -> list[str]:
+    return list(_EKS.shape_for("ErrorDetail").members["errorCode"].enum)
+
+
+def _create_failure_status(shape_name: str) -> str:
+    statuses = _status_enum(shape_name)
+    return "CREATE_FAILED" if "CREATE_FAILED" in statuses else "FAILED"
+
+
+def _lifecycle_kinds() -> dict[str, tuple[str, str | None]]:
+    """Every kind ``fail_next`` accepts -> (outcome, resource shape or None for updates)."""
+    from mock_eks.resources.updates import UPDATE_KINDS
+
+    kinds: dict[str, tuple[str, str | None]] = {}
+    for kind in REALISTIC_SECONDS:
+        prefix, _, action = kind.partition(".")
+        shape = RESOURCE_SHAPES.get(prefix)
+        if kind in UPDATE_KINDS:
+            kinds[kind] = ("update", None)
+        elif shape and action == "create":
+            kinds[kind] = ("create", shape)
+        elif shape and action == "delete" and "DELETE_FAILED" in _status_enum(shape):
+            kinds[kind] = ("delete", shape)
+    return kinds
+
+
+def _default_message(code: str) -> str:
+    return f"{code} (fault injected by mock_eks)."
+
+
+def _name_of(record: Any) -> str | None:
+    for attribute in ("name", "nodegroup_name", "addon_name", "fargate_profile_name", "capability_name"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _issue(shape_name: str, record: Any, code: str, message: str) -> dict[str, Any]:
+    issue: dict[str, Any] = {"code": code, "message": message}
+    name = _name_of(record)
+    if "resourceIds" in _issue_shape(shape_name).members and name:
+        issue["resourceIds"] = [name]
+    return issue
+
+
+def _set_issues(record: Any, issues: list[dict[str, Any]]) -> None:
+    health = getattr(record, "health", None)
+    if health is None:
+        record.health = {"issues": issues}
+    else:
+        health["issues"] = issues
+
+
+@dataclass(slots=True)
+class Fault:
+    """A pending lifecycle failure: what the next transition of ``kind`` ends with."""
+
+    kind: str
+    code: str
+    message: str
+
+    def fail_create(self, record: Any, due: float) -> None:
+        """The record ends in its model's create-failure status, with the issue in ``health.issues``."""
+        shape = type(record).__name__
+        record.status = _create_failure_status(shape)
+        _set_issues(record, [_issue(shape, record, self.code, self.message)])
+        if hasattr(record, "modified_at"):
+            record.modified_at = due
+
+    def fail_delete(self, record: Any, due: float) -> None:
+        """The record stays, ``DELETE_FAILED``, with the issue in ``health.issues``."""
+        shape = type(record).__name__
+        record.status = "DELETE_FAILED"
+        _set_issues(record, [_issue(shape, record, self.code, self.message)])
+        if hasattr(record, "modified_at"):
+            record.modified_at = due
+
+    def update_errors(self, resource_ids: list[str]) -> list[dict[str, Any]]:
+        """The ``errors`` of a Failed update."""
+        error: dict[str, Any] = {"errorCode": self.code, "errorMessage": self.message}
+        if resource_ids:
+            error["resourceIds"] = resource_ids
+        return [error]
+
+
+@dataclass(slots=True)
+class _CallRule:
+    operation: str  # an operation name, or "*"
+    code: str
+    message: str | None
+    times: int | None
+    rate: float | None
+    random: random.Random | None
+
+    def matches(self, service: str, name: str, error_codes: frozenset[str]) -> bool:
+        if self.operation == "*":
+            return self.code in errors.allowed_codes(service, error_codes)
+        return self.operation == name
+
+    def fires(self) -> bool:
+        if self.rate is not None and self.random is not None and self.random.random() >= self.rate:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+
+def _find_operation(name: str) -> tuple[str, Any]:
+    for service, operations in OPERATIONS.items():
+        if name in operations:
+            return service, operations[name]
+    raise ValueError(f"unknown operation {name!r}: give an operation name such as 'CreateCluster', or '*'")
+
+
+def _check_message(message: Any) -> None:
+    if message is not None and not isinstance(message, str):
+        raise ValueError("message must be a string")
+
+
+def _check_times(times: Any, *, allow_none: bool) -> None:
+    if times is None and allow_none:
+        return
+    if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+        raise ValueError(f"times must be a positive integer, not {times!r}")
+
+
+@dataclass
+class Faults:
+    """The faults pending on one backend. Use it as ``m.faults`` (or through the control endpoints)."""
+
+    backend: Any
+    _calls: list[_CallRule] = field(default_factory=list)
+    _lifecycle: dict[str, deque[Fault]] = field(default_factory=dict)
+
+    # -- call faults -----------------------------------------------------------------------------
+
+    def fail_calls(
+        self,
+        operation: str,
+        code: str,
+        *,
+        times: int | None = None,
+        rate: float | None = None,
+        seed: int | str | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Calls of ``operation`` (or ``"*"``: every operation that may answer ``code``) fail with ``code``.
+
+        ``times=N``: the next N matching calls; ``rate=p``: each call with probability p (reproducible
+        with ``seed``); neither: every matching call until ``clear()``.
+        """
+        if not isinstance(operation, str):
+            raise ValueError("operation must be an operation name or '*'")
+        if not isinstance(code, str):
+            raise ValueError("code must be an error code string")
+        if operation == "*":
+            known = {c for service in errors.BY_SERVICE for c in errors.BY_SERVICE[service]}
+            if code not in errors.COMMON_ERRORS and code not in known:
+                raise ValueError(
+                    f"{code!r} is neither a common error ({', '.join(sorted(errors.COMMON_ERRORS))}) "
+                    "nor an error any operation models"
+                )
+        else:
+            service, op = _find_operation(operation)
+            allowed = errors.allowed_codes(service, op.error_codes)
+            if code not in allowed:
+                raise ValueError(
+                    f"{operation} cannot answer {code!r}; it may answer: {', '.join(sorted(allowed))}"
+                )
+        _check_times(times, allow_none=True)
+        if rate is not None and (
+            isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0
+        ):
+            raise ValueError(f"rate must be a probability between 0 and 1, not {rate!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+            raise ValueError(f"seed must be an integer or a string, not {seed!r}")
+        _check_message(message)
+        rng = random.Random(seed) if rate is not None else None
+        rule = _CallRule(operation, code, message, times, None if rate is None else float(rate), rng)
+        with self.backend.lock:
+            self._calls.append(rule)
+
+    def call_error(self, service: str, name: str, error_codes: frozenset[str]) -> errors.ServiceError | None:
+        """The error this call fails with, or None (the dispatcher asks before running the handler)."""
+        if not self._calls:
+            return None
+        with self.backend.lock:
+            for rule in self._calls:
+                if rule.matches(service, name, error_codes) and rule.fires():
+                    if rule.times == 0:
+                        self._calls.remove(rule)
+                    # the operation's own error shape if it models the code (EKS's ThrottlingException is
+                    # 429 where modelled), else the Reference's common error (ThrottlingException 400)
+                    modelled = rule.code in error_codes
+                    cls = errors.BY_SERVICE[service][rule.code] if modelled else errors.COMMON_ERRORS[rule.code]
+                    return cls(
+                        rule.message or _common_messages().get(rule.code) or _default_message(rule.code)
+                    )
+        return None
+
+    # -- lifecycle faults ------------------------------------------------------------------------
+
+    def fail_next(self, kind: str, code: str, *, message: str | None = None, times: int = 1) -> None:
+        """The next ``times`` transitions of ``kind`` (a data/durations.json kind) end in failure."""
+        kinds = _lifecycle_kinds()
+        if kind not in kinds:
+            raise ValueError(
+                f"no failure outcome for lifecycle kind {kind!r}; kinds: {', '.join(sorted(kinds))}"
+            )
+        outcome, shape = kinds[kind]
+        codes = _update_error_codes() if shape is None else _issue_codes(shape)
+        if code not in codes:
+            raise ValueError(f"{code!r} is not a code for {kind}; codes: {', '.join(codes)}")
+        _check_times(times, allow_none=False)
+        _check_message(message)
+        fault = Fault(kind, code, message or _default_message(code))
+        with self.backend.lock:
+            self._lifecycle.setdefault(kind, deque()).extend(fault for _ in range(times))
+
+    def take(self, kind: str) -> Fault | None:
+        """The pending fault for the transition of ``kind`` that is completing now, if any."""
+        pending = self._lifecycle.get(kind)
+        if not pending:
+            return None
+        fault = pending.popleft()
+        if not pending:
+            del self._lifecycle[kind]
+        return fault
+
+    # -- health ----------------------------------------------------------------------------------
+
+    def degrade(self, arn: str, code: str, *, message: str | None = None) -> None:
+        """An ACTIVE node group, add-on or capability becomes DEGRADED; a cluster or Fargate profile
+        gets a health issue. Either way the issue shows in ``health.issues``."""
+        _check_message(message)
+        with self.backend.lock:
+            record = self._find(arn)
+            shape = type(record).__name__
+            codes = _issue_codes(shape)
+            if code not in codes:
+                raise ValueError(f"{code!r} is not an issue code for a {shape}; codes: {', '.join(codes)}")
+            degradable = "DEGRADED" in _status_enum(shape)
+            allowed = ("ACTIVE", "DEGRADED") if degradable else ("ACTIVE",)
+            if record.status not in allowed:
+                raise ValueError(f"{arn} is {record.status}; only an ACTIVE resource can be degraded")
+            issues = [i for i in (record.health or {}).get("issues") or [] if i.get("code") != code]
+            _set_issues(record, [*issues, _issue(shape, record, code, message or _default_message(code))])
+            if degradable:
+                record.status = "DEGRADED"
+
+    def recover(self, arn: str) -> None:
+        """A degraded resource is ACTIVE again; its health issues are gone."""
+        with self.backend.lock:
+            record = self._find(arn)
+            if record.status not in ("ACTIVE", "DEGRADED"):
+                raise ValueError(f"{arn} is {record.status}; only an ACTIVE or DEGRADED resource can recover")
+            record.status = "ACTIVE"
+            _set_issues(record, [])
+
+    def _find(self, arn: str) -> Any:
+        if not isinstance(arn, str):
+            raise ValueError("arn must be a string")
+        parsed = arns.parse(arn)
+        if parsed is None:
+            raise ValueError(f"{arn!r} is not an EKS ARN")
+        # the resource's state as a request now would see it
+        self.backend.lifecycle.apply_due(time.time())
+        store = self.backend.regions.get((parsed["account"], parsed["region"]))
+        parts = parsed["resource"].split("/")
+        finder = arns.TAGGABLE.get(parts[0])
+        record = finder(store, parts) if store is not None and finder is not None else None
+        if record is None:
+            raise ValueError(f"no resource with ARN {arn}")
+        if type(record).__name__ not in RESOURCE_SHAPES.values():
+            raise ValueError(
+                f"{arn} has no health: degrade a cluster, node group, Fargate profile, add-on or capability"
+            )
+        return record
+
+    # -- all -------------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget every pending fault (resources already failed stay failed)."""
+        with self.backend.lock:
+            self._calls.clear()
+            self._lifecycle.clear()
+
+
+@functools.cache
+def _common_messages() -> dict[str, str]:
+    """The Reference's message for each common error (data/common_errors.json)."""
+    table = json.loads(resources.files("mock_eks.data").joinpath("common_errors.json").read_text())
+    return {code: entry["message"] for code, entry in table["errors"].items()}
+
+
+def update_failed_status(record: Any) -> str:
+    """The status a child resource shows after a failed update: UPDATE_FAILED where its model has it."""
+    return "UPDATE_FAILED" if "UPDATE_FAILED" in _status_enum(type(record).__name__) else "ACTIVE"
+
+
+# -- server mode: /_mock_eks/faults* (JSON bodies keyed by the Python parameter names) -----------------
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "fail_calls": ("operation", "code"),
+    "fail_next": ("kind", "code"),
+    "degrade": ("arn", "code"),
+    "recover": ("arn",),
+}
+_OPTIONAL: dict[str, tuple[str, ...]] = {
+    "fail_calls": ("times", "rate", "seed", "message"),
+    "fail_next": ("message", "times"),
+    "degrade": ("message",),
+    "recover": (),
+}
+
+
+def _invoke(target: control.Target, request: Any, method: str) -> Any:
+    """Call ``Faults.<method>`` with the body's keys as arguments; ValueError (-> 400) names bad input."""
+    body = control.json_body(request)
+    required, optional = _REQUIRED[method], _OPTIONAL[method]
+    unknown = sorted(set(body) - set(required) - set(optional))
+    if unknown:
+        raise ValueError(
+            f"unknown field(s) {', '.join(unknown)}; {method} takes {', '.join(required + optional)}"
+        )
+    missing = [name for name in required if name not in body]
+    if missing:
+        raise ValueError(f"missing required field(s) {', '.join(missing)}")
+    positional = [body[name] for name in required]
+    keywords = {name: body[name] for name in optional if name in body}
+    getattr(target.backend.faults, method)(*positional, **keywords)
+    return control.json_response(200, {"status": "ok"})
+
+
+@control.control("POST", "faults/calls")
+def _post_calls(target: control.Target, request: Any) -> Any:
+    return _invoke(target, request, "fail_calls")
+
+
+@control.control("POST", "faults/lifecycle")
+def _post_lifecycle(target: control.Target, request: Any) -> Any:
+    return _invoke(target, request, "fail_next")
+
+
+@control.control("POST", "faults/degrade")
+def _post_degrade(target: control.Target, request: Any) -> Any:
+    return _invoke(target, request, "degrade")
+
+
+@control.control("POST", "faults/recover")
+def _post_recover(target: control.Target, request: Any) -> Any:
+    return _invoke(target, request, "recover")
+
+
+@control.control("DELETE", "faults")
+def _delete_all(target: control.Target, request: Any) -> Any:
+    target.backend.faults.clear()
+    return control.json_response(200, {"status": "cleared"})
