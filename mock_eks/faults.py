@@ -251,7 +251,9 @@ class Faults:
                     # the operation's own error shape if it models the code (EKS's ThrottlingException is
                     # 429 where modelled), else the Reference's common error (ThrottlingException 400)
                     modelled = rule.code in error_codes
-                    cls = errors.BY_SERVICE[service][rule.code] if modelled else errors.COMMON_ERRORS[rule.code]
+                    cls = (
+                        errors.BY_SERVICE[service][rule.code] if modelled else errors.COMMON_ERRORS[rule.code]
+                    )
                     return cls(
                         rule.message or _common_messages().get(rule.code) or _default_message(rule.code)
                     )
