@@ -29,8 +29,6 @@ from mock_eks import arns, control, errors
 from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.spec import MODELS, OPERATIONS
 
-_EKS = MODELS["eks"]
-
 # Lifecycle-kind prefix -> the model shape of the resource it creates or deletes (records are
 # dataclasses named after these shapes). Creates and deletes of these go through settle_later /
 # remove_later; the failure statuses and issue codes are read from each shape.
@@ -43,13 +41,18 @@ RESOURCE_SHAPES = {
 }
 
 
+def _shape(name: str) -> Any:
+    """A shape of EKS's model (looked up when a fault is used, so importing this module loads no model)."""
+    return MODELS["eks"].shape_for(name)
+
+
 def _status_enum(shape_name: str) -> list[str]:
-    return list(_EKS.shape_for(shape_name).members["status"].enum)
+    return list(_shape(shape_name).members["status"].enum)
 
 
 def _issue_shape(shape_name: str) -> Any:
     """The shape of one entry of ``<resource>.health.issues``."""
-    return _EKS.shape_for(shape_name).members["health"].members["issues"].member
+    return _shape(shape_name).members["health"].members["issues"].member
 
 
 def _issue_codes(shape_name: str) -> list[str]:
@@ -57,7 +60,7 @@ def _issue_codes(shape_name: str) -> list[str]:
 
 
 def _update_error_codes() -> list[str]:
-    return list(_EKS.shape_for("ErrorDetail").members["errorCode"].enum)
+    return list(_shape("ErrorDetail").members["errorCode"].enum)
 
 
 def _create_failure_status(shape_name: str) -> str:

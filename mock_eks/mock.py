@@ -13,13 +13,15 @@ import os
 import threading
 import unittest
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mock_eks import intercept
 from mock_eks.dispatch import Request, Response, dispatch
-from mock_eks.faults import Faults
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
+
+if TYPE_CHECKING:
+    from mock_eks.faults import Faults
 
 F = TypeVar("F", bound=Callable[..., Any])
 _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAMOCKEKSTESTING00", "AWS_SECRET_ACCESS_KEY": "mock-eks-secret"}
