@@ -1,7 +1,9 @@
 """`mock-eks demo`: an offline walk-through of the mock, printed step by step.
 
-The demo runs under ``timing="realistic"`` with every duration shortened to a
-second or two, so statuses visibly move (CREATING -> ACTIVE) while it waits.
+The demo runs under ``timing="realistic"`` with every duration shortened to
+``FAST_SECONDS``, so statuses visibly move (CREATING -> ACTIVE) and the whole
+walk takes a few seconds. ``pause`` (``mock-eks demo --pause SECONDS``) makes
+each transition take that long instead, for a presenter who talks over it.
 
 Sections live in ``mock_eks/demo_sections/<family>.py``; each defines
 ``TITLE`` and ``run(demo: Demo) -> None`` and uses only the Demo methods below.
@@ -21,7 +23,13 @@ from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.mock import MockEKS
 
 SECTIONS = ("clusters", "compute", "addons", "access", "more")
-DEMO_SECONDS = {kind: min(1.5, seconds) for kind, seconds in REALISTIC_SECONDS.items()}
+FAST_SECONDS = 0.05  # long enough to see CREATING, short enough for the whole demo to take ~2 s
+POLL_SECONDS = 0.02
+
+
+def demo_seconds(pause: float) -> dict[str, float]:
+    """Every lifecycle duration shortened to ``pause`` seconds (never longer than the realistic one)."""
+    return {kind: min(pause, seconds) for kind, seconds in REALISTIC_SECONDS.items()}
 
 
 class Demo:
@@ -71,7 +79,7 @@ class Demo:
             elif tick == 0:
                 self.out.write(f"    ... {description}: {current}\n")
             tick += 1
-            time.sleep(0.1)
+            time.sleep(POLL_SECONDS)
             current = status()
         prefix = "\r" if interactive else ""
         self.out.write(f"{prefix}    ✓ {description}: {current} ({time.monotonic() - start:4.1f}s)\n")
@@ -87,12 +95,16 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def run(out: TextIO = sys.stdout, *, instant: bool = False) -> int:
-    """Run every available section in order; returns a process exit code. ``instant`` skips the waits."""
+def run(out: TextIO = sys.stdout, *, instant: bool = False, pause: float | None = None) -> int:
+    """Run every available section in order; returns a process exit code.
+
+    ``instant`` skips the waits; ``pause`` is how long each status transition takes (seconds).
+    """
     out.write(
         "mock_eks demo: Amazon EKS, offline. Every call below is a real boto3 call served by mock_eks.\n"
     )
-    mock = MockEKS() if instant else MockEKS(timing="realistic", durations=DEMO_SECONDS)
+    seconds = demo_seconds(FAST_SECONDS if pause is None else pause)
+    mock = MockEKS() if instant else MockEKS(timing="realistic", durations=seconds)
     with mock:
         demo = Demo(out)
         sections = []

@@ -1,9 +1,12 @@
 """Server mode: EKS and EKS Auth over HTTP, through the same dispatcher boto3 uses in-process.
 
-``MockEKSServer`` is a standard-library ``ThreadingHTTPServer`` with its own
-``Backend``; every request goes to ``dispatch.dispatch`` with the URL built
-from the Host header and the *raw* request target, so percent-encoded ARNs
-reach the router as the client sent them. The service, region and account
+``MockEKSServer`` is a threading TCP server with its own ``Backend``; h11 (a
+well-kept HTTP/1.1 protocol library) reads each request off the socket, so
+framing, chunked bodies and malformed input are its rules, not ours. Every
+request goes to ``dispatch.dispatch`` with the URL built from the Host header
+and the *raw* request target (h11 hands it over as bytes, undecoded), so
+percent-encoded ARNs reach the router as the client sent them. Responses go
+out in one write with TCP_NODELAY, so keep-alive calls run at full speed. The service, region and account
 come from the SigV4 Authorization header (the dispatcher's rule), so EKS and
 EKS Auth share one port.
 
@@ -16,18 +19,23 @@ Control endpoints (``/_mock_eks/...``: health, reset, and what features register
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import json
 import logging
 import re
 import signal
 import socket
+import socketserver
 import sys
 import threading
+import time
 import uuid
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import h11
+from requests.structures import CaseInsensitiveDict
 
 from mock_eks import control
 from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
@@ -91,54 +99,92 @@ def error_response(status: int, message: str, code: str | None = None) -> Respon
     return Response(status, headers, body)
 
 
-class _Handler(BaseHTTPRequestHandler):
+_METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+_RESERVED_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "server", "date"})
+_MAX_HEAD = 64 * 1024  # request line plus headers; beyond it h11 refuses the request (431)
+
+
+class _Connection(socketserver.BaseRequestHandler):
+    """One client connection: HTTP/1.1 parsed by h11, requests answered in order over keep-alive."""
+
     server: _HTTPServer
-    protocol_version = "HTTP/1.1"  # keep-alive: every response carries Content-Length
     timeout = 120  # seconds a connection may sit idle or stall mid-request
 
-    # -- every method goes through one path; the dispatcher answers unknown paths and methods --------
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        # without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK on keep-alive: ~40 ms a call
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(self.timeout)
+        leftover = b""
+        while True:
+            # one h11 state machine per request: bytes of a pipelined next request carry over
+            conn = h11.Connection(h11.SERVER, max_incomplete_event_size=_MAX_HEAD)
+            if leftover:
+                conn.receive_data(_skip_blank_lines(leftover))
+            try:
+                keep_open = self._serve_one(sock, conn)
+            except (ConnectionError, OSError) as error:  # the client went away: nobody to answer
+                log.debug("connection from %s ended: %r", self.client_address, error)
+                return
+            if not keep_open:
+                return
+            leftover = conn.trailing_data[0]
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._serve()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
-
-    def _serve(self) -> None:
+    def _serve_one(self, sock: socket.socket, conn: h11.Connection) -> bool:
+        """Read one request and answer it; whether the connection carries another."""
+        state = _Exchange(sock, conn)
         try:
-            response = self._respond()
+            event = state.next_event(first=True)
+            if event is None:  # the client closed (or idled out) between requests
+                return False
+            response = self._respond(state, event)
         except TimeoutError:
-            self.close_connection = True
-            response = error_response(408, "The request was not received in time.")
-        except ConnectionError:  # the client went away mid-request: nobody to answer
-            self.close_connection = True
-            return
+            if not state.started:
+                return False  # idle keep-alive connection: close quietly
+            response, state.close = error_response(408, "The request was not received in time."), True
+        except h11.RemoteProtocolError as error:
+            status = error.error_status_hint if error.error_status_hint >= 400 else 400
+            message = f"Malformed HTTP request: {error}"
+            if status == 431:
+                message = f"Request line and headers exceed {_MAX_HEAD} bytes."
+            response, state.close = error_response(status, message), True
         except _HTTPError as refused:
-            if refused.close:
-                self.close_connection = True
+            state.close = state.close or refused.close
             response = error_response(refused.status, refused.message)
+        except (ConnectionError, OSError):
+            raise
         except Exception:  # noqa: BLE001 - the client gets a JSON 500, the log gets the traceback
-            log.exception("mock_eks server failed on %s %s", self.command, self.path)
-            self.close_connection = True
-            response = error_response(500, "Internal failure in the mock_eks server.")
-        self._write(response)
+            log.exception("mock_eks server failed on %s %s", state.method, state.target)
+            response, state.close = error_response(500, "Internal failure in the mock_eks server."), True
+        state.send(response)
+        log.info('%s "%s %s" %s', self.client_address[0], state.method, state.target, response.status)
+        return not state.close and conn.our_state is h11.DONE and conn.their_state is h11.DONE
 
-    def _respond(self) -> Response:
-        target = self._target()
-        body = self._read_body()
+    def _respond(self, state: _Exchange, event: h11.Request) -> Response:
+        method = event.method.decode("ascii", "replace").upper()
+        state.method = method
+        state.target = event.target.decode("latin-1")
+        headers = CaseInsensitiveDict(
+            (name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers
+        )
+        if method not in _METHODS:
+            state.close = True
+            raise _HTTPError(501, f"Unsupported method ({method[:20]!r})")
+        target = self._target(state.target)
+        body = self._read_body(state, headers)
         path = target.partition("?")[0]
         if path.startswith(control.PREFIX):
-            request = Request(self.command, target, self.headers, body)  # type: ignore[arg-type]
-            return control.handle(self.server, request, path)
-        host = self.headers.get("Host", "")
+            return control.handle(self.server, Request(method, target, headers, body), path)
+        host = headers.get("Host", "")
         if not _HOST_HEADER.match(host):
             host = self.server.authority
-        # http.client.HTTPMessage: a case-insensitive header mapping, as the dispatcher expects
-        request = Request(self.command, f"http://{host}{target}", self.headers, body)  # type: ignore[arg-type]
-        return dispatch(self.server.backend, self.server.timing, request)
+        return dispatch(
+            self.server.backend, self.server.timing, Request(method, f"http://{host}{target}", headers, body)
+        )
 
-    def _target(self) -> str:
+    @staticmethod
+    def _target(target: str) -> str:
         """The raw path and query (percent-encoding intact); absolute-form targets lose their authority."""
-        target = self.path
         if target.startswith(("http://", "https://")):
             rest = target.split("://", 1)[1]
             slash = rest.find("/")
@@ -147,110 +193,128 @@ class _Handler(BaseHTTPRequestHandler):
             raise _HTTPError(400, f"Request target must be an absolute path, not {target[:100]!r}")
         return target
 
-    def _read_body(self) -> bytes:
-        encoding = self.headers.get("Transfer-Encoding")
-        length_header = self.headers.get("Content-Length")
-        if encoding is not None:
-            if encoding.strip().lower() != "chunked":
-                raise _HTTPError(400, f"Unsupported Transfer-Encoding: {encoding}", close=True)
-            if length_header is not None:
-                raise _HTTPError(
-                    400, "A request must not carry both Content-Length and Transfer-Encoding.", close=True
-                )
-            return self._read_chunked()
-        if length_header is None:
+    @staticmethod
+    def _read_body(state: _Exchange, headers: CaseInsensitiveDict) -> bytes:
+        encoding = headers.get("Transfer-Encoding")
+        length_header = headers.get("Content-Length")
+        if encoding is not None and length_header is not None:
+            raise _HTTPError(
+                400, "A request must not carry both Content-Length and Transfer-Encoding.", close=True
+            )
+        if encoding is None and length_header is None and state.method in ("POST", "PUT", "PATCH"):
             # RFC 9112 6.3: no framing means no body. Bytes sent anyway cannot be told from the next
             # request, so this connection ends with this response.
-            if self.command in ("POST", "PUT", "PATCH"):
-                self.close_connection = True
-            return b""
-        try:
+            state.close = True
+        if length_header is not None and int(length_header) > MAX_BODY:  # h11 has checked it is a number
             length = int(length_header)
-            if length < 0 or not length_header.strip().isdigit():
-                raise ValueError
-        except ValueError:
-            raise _HTTPError(400, f"Invalid Content-Length: {length_header[:50]!r}", close=True) from None
-        if length > MAX_BODY:
-            if length <= _DRAIN_LIMIT:
-                self._discard(length)
-            else:
-                self.close_connection = True
+            if length > _DRAIN_LIMIT:
+                state.close = True
+            else:  # read and drop it, so the client sees the 413 and the connection carries on
+                state.drain()
             raise _HTTPError(413, f"Request body of {length} bytes exceeds the limit of {MAX_BODY} bytes.")
-        body = self.rfile.read(length)
-        if len(body) < length:
-            raise _HTTPError(400, "Request body is shorter than its Content-Length.", close=True)
-        return body
+        return state.body()
 
-    def _discard(self, length: int) -> None:
-        remaining = length
-        while remaining:
-            chunk = self.rfile.read(min(remaining, 1 << 20))
-            if not chunk:
-                self.close_connection = True
-                return
-            remaining -= len(chunk)
 
-    def _read_chunked(self) -> bytes:
+def _skip_blank_lines(data: bytes) -> bytes:
+    # RFC 9112 2.2: a server SHOULD ignore empty lines received before the request line
+    return data.lstrip(b"\r\n")
+
+
+class _Exchange:
+    """One request and its response on a connection: reading through h11, one write for the answer."""
+
+    def __init__(self, sock: socket.socket, conn: h11.Connection) -> None:
+        self.sock = sock
+        self.conn = conn
+        self.started = False  # any byte of this request seen
+        self.close = False
+        self.method = "GET"
+        self.target = ""
+
+    def next_event(self, first: bool = False) -> Any:
+        conn = self.conn
+        while True:
+            event = conn.next_event()
+            if event is not h11.NEED_DATA:
+                if isinstance(event, h11.ConnectionClosed):
+                    if first and not self.started:
+                        return None
+                    raise _HTTPError(
+                        400, "The connection closed before the request was complete.", close=True
+                    )
+                self.started = True
+                return event
+            if conn.they_are_waiting_for_100_continue:
+                self.sock.sendall(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
+            data = self.sock.recv(65536)
+            if data and first and not self.started and conn.their_state is h11.IDLE:
+                data = _skip_blank_lines(data)
+                if not data:
+                    continue
+            if data:
+                self.started = True
+            conn.receive_data(data)
+
+    def body(self) -> bytes:
         parts: list[bytes] = []
         total = 0
         while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _HTTPError(400, "Malformed chunked request body.", close=True) from None
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
+            event = self.next_event()
+            if isinstance(event, h11.EndOfMessage):
                 return b"".join(parts)
-            total += size
+            total += len(event.data)
             if total > MAX_BODY:
                 raise _HTTPError(413, f"Request body exceeds the limit of {MAX_BODY} bytes.", close=True)
-            chunk = self.rfile.read(size)
-            if len(chunk) < size or self.rfile.readline(1024) not in (b"\r\n", b"\n"):
-                raise _HTTPError(400, "Malformed chunked request body.", close=True)
-            parts.append(chunk)
+            parts.append(bytes(event.data))
 
-    # -- output ------------------------------------------------------------------------------------------
+    def drain(self) -> None:
+        while not isinstance(self.next_event(), h11.EndOfMessage):
+            pass
 
-    def _write(self, response: Response) -> None:
-        self._status = response.status
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            if name.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-        self.wfile.flush()
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Errors http.server raises itself (bad request line, unsupported method, ...) as JSON too."""
-        self.close_connection = True
-        try:
-            phrase = HTTPStatus(code).phrase
-        except ValueError:
-            phrase = "Error"
-        if not getattr(self, "command", None):
-            self.command = "GET"  # the request line could not be read: a body is still wanted
-        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
-            self.request_version = "HTTP/1.1"  # an unreadable request line: still answer with headers
-        self._write(error_response(code, message or phrase))
-
-    def version_string(self) -> str:
-        return f"mock_eks/{_version()}"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.info('%s "%s" %s', self.address_string(), getattr(self, "requestline", ""), code)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
-        log.debug("%s %s", self.address_string(), format % args)
+    def send(self, response: Response) -> None:
+        """Status line, headers and body in one write: no small segments for Nagle to hold back."""
+        conn = self.conn
+        if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            return
+        headers = [
+            (name, value) for name, value in response.headers.items() if name.lower() not in _RESERVED_HEADERS
+        ]
+        headers.append(("Content-Length", str(len(response.body))))
+        headers.append(("Server", f"mock_eks/{_version()}"))
+        headers.append(("Date", _date()))
+        if self.close or conn.their_state is not h11.DONE:  # an unread or broken request ends the connection
+            headers.append(("Connection", "close"))
+            self.close = True
+        status = response.status
+        data = conn.send(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
+        if self.method != "HEAD" and response.body:
+            data += conn.send(h11.Data(data=response.body))
+        data += conn.send(h11.EndOfMessage())
+        self.sock.sendall(data)
 
 
-class _HTTPServer(ThreadingHTTPServer):
+@functools.cache
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode()
+    except ValueError:
+        return b""
+
+
+_dates: list[tuple[int, str]] = [(0, "")]
+
+
+def _date() -> str:
+    """The Date header, formatted once a second."""
+    now = int(time.time())
+    cached = _dates[0]
+    if cached[0] != now:
+        cached = (now, email.utils.formatdate(now, usegmt=True))
+        _dates[0] = cached
+    return cached[1]
+
+
+class _HTTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
@@ -258,7 +322,7 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], timing: Timing) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
+        super().__init__(address, _Connection)
         self.timing = timing
         self.backend = Backend()
         self._reset_lock = threading.Lock()
@@ -341,12 +405,15 @@ class MockEKSServer:
         self.stop()
 
 
-def serve_forever(host: str, port: int, timing: str) -> int:
-    """``mock-eks serve``: serve until Ctrl-C or SIGTERM; the exit status."""
+def serve_forever(host: str, port: int, timing: str, **server_options: Any) -> int:
+    """``mock-eks serve``: serve until Ctrl-C or SIGTERM; the exit status.
+
+    ``server_options`` go to ``MockEKSServer`` as keyword arguments (a CLI flag becomes one).
+    """
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
-        server = MockEKSServer(host, port, timing)
+        server = MockEKSServer(host, port, timing, **server_options)
     except OSError as error:
         print(f"mock-eks: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1

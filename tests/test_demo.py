@@ -16,3 +16,23 @@ def test_demo_walks_every_section_and_cleans_up():
         assert any(title in header for header in headers), (title, headers)
     assert "create_cluster" in text and "ACTIVE" in text
     assert "delete_cluster" in text and "cluster deletion: deleted" in text
+
+
+def test_demo_command_takes_a_pause_flag(capsys):
+    from mock_eks.cli import main
+
+    assert main(["demo", "--pause", "0"]) == 0
+    text = capsys.readouterr().out
+    assert "cluster: ACTIVE" in text and "Done:" in text
+
+
+def test_demo_pause_must_be_seconds(capsys):
+    import pytest
+
+    from mock_eks.cli import main
+
+    for bad in ("soon", "-1"):
+        with pytest.raises(SystemExit) as excinfo:
+            main(["demo", "--pause", bad])
+        assert excinfo.value.code == 2
+    assert "seconds" in capsys.readouterr().err

@@ -327,3 +327,78 @@ def test_serve_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None
         taken.listen()
         assert serve_forever("127.0.0.1", taken.getsockname()[1], "instant") == 1
     assert "cannot listen" in capsys.readouterr().err
+
+
+# -- HTTP edge cases (issue 11) and keep-alive -----------------------------------------------------------
+
+
+def raw_exchange(server: MockEKSServer, data: bytes) -> bytes:
+    """Send bytes as they are and read until the server closes the connection."""
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(data)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+        return received
+
+
+def test_http_2_0_request_line_is_answered_as_http_1_1(server: MockEKSServer) -> None:
+    head = f"GET /clusters HTTP/2.0\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
+    status, _, body = raw(server, head)
+    assert (status, json.loads(body)) == (200, {"clusters": []})
+
+
+def test_request_line_without_version_gets_a_status_line(server: MockEKSServer) -> None:
+    answer = raw_exchange(server, b"GET /clusters\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"x-amzn-ErrorType: BadRequestException" in head
+    assert "request line" in json.loads(body)["message"]
+
+
+def test_blank_lines_before_the_request_line_are_ignored(server: MockEKSServer) -> None:
+    head = f"\r\n\r\nGET /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
+    status, _, body = raw(server, head)
+    assert (status, json.loads(body)) == (200, {"clusters": []})
+
+
+def test_pipelined_requests_are_answered_in_order(server: MockEKSServer) -> None:
+    one = f"GET /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n"
+    last = "GET /clusters/none HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answer = raw_exchange(server, (one + "\r\n" + last).encode())
+    assert answer.count(b"HTTP/1.1 ") == 2
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert b"HTTP/1.1 404 " in answer
+
+
+def test_concurrent_keep_alive_clients_reuse_their_connections(server: MockEKSServer) -> None:
+    create(client(server), "kept")
+    threads, calls = 4, 30
+    results: list[tuple[int, int]] = []
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+        try:
+            ok = 0
+            sockets = set()
+            for _ in range(calls):
+                connection.request("GET", "/clusters/kept", headers={"Authorization": AUTH_HEADER})
+                response = connection.getresponse()
+                body = json.loads(response.read())
+                ok += response.status == 200 and body["cluster"]["name"] == "kept"
+                sockets.add(id(connection.sock))
+            results.append((ok, len(sockets)))
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    # every call answered, each client on the one connection it opened
+    assert results == [(calls, 1)] * threads
