@@ -1,4 +1,4 @@
-"""The `mock-eks` command: `demo` (offline walk-through) and `serve` (HTTP server)."""
+"""The `mock-eks` command: `demo` (offline walk-through), `serve` (HTTP server), `token` (mint one)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5454)
     serve.add_argument("--timing", choices=("instant", "realistic"), default="instant")
+    token = commands.add_parser("token", help="print a service account token minted by a running server")
+    token.add_argument("--endpoint", required=True, help="the server's URL, e.g. http://127.0.0.1:5454")
+    token.add_argument("--cluster", required=True)
+    token.add_argument("--namespace", required=True)
+    token.add_argument("--service-account", required=True)
+    token.add_argument("--region", default=None, help="default: AWS_REGION, AWS_DEFAULT_REGION or us-east-1")
+    token.add_argument("--account", default=None, help="the cluster's account id (default: the server's)")
+    token.add_argument("--pod-name", default=None)
+    token.add_argument("--expires-in", type=int, default=None, help="seconds (default: 86400)")
     args = parser.parse_args(argv)
+    if args.command == "token":
+        from mock_eks.token_command import run as print_token
+
+        return print_token(args)
     if args.command == "demo":
         from mock_eks.demo import run
 

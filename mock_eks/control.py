@@ -9,6 +9,7 @@ and returns a ``Response`` (use ``json_response`` / ``control_error``).
 
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
 from collections.abc import Callable
@@ -32,10 +33,13 @@ class Target(Protocol):
 
 Endpoint = Callable[[Target, Request], Response]
 ENDPOINTS: dict[str, dict[str, Endpoint]] = {}  # path below PREFIX -> method -> endpoint
+# modules whose endpoints register on import; imported by the first control request (import stays cheap)
+FEATURE_MODULES = ["mock_eks.tokens", "mock_eks.issuer"]
 
 
 def control(method: str, path: str) -> Callable[[Endpoint], Endpoint]:
-    """Register ``endpoint`` for ``method`` on ``/_mock_eks/<path>``."""
+    """Register ``endpoint`` for ``method`` on ``/_mock_eks/<path>``; a path ending in ``/*`` takes every
+    path below it (the endpoint reads the rest from ``request.url``)."""
 
     def register(endpoint: Endpoint) -> Endpoint:
         ENDPOINTS.setdefault(path, {})[method] = endpoint
@@ -71,7 +75,12 @@ def json_body(request: Request) -> dict[str, Any]:
 
 def handle(target: Target, request: Request, path: str) -> Response:
     """Serve a control request for ``path`` (which starts with PREFIX)."""
-    methods = ENDPOINTS.get(path[len(PREFIX) :])
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)
+    below = path[len(PREFIX) :]
+    methods = ENDPOINTS.get(below) or next(
+        (found for key, found in ENDPOINTS.items() if key.endswith("/*") and below.startswith(key[:-1])), None
+    )
     if methods is None:
         return control_error(404, f"No mock_eks control endpoint at {path}", "UnknownOperationException")
     method = request.method.upper()

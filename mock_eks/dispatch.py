@@ -281,7 +281,7 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     account = accounts.account_for(access_key)
     partition = accounts.partition_for(region)
     with backend.lock:
-        now = time.time()
+        now = backend.now()
         backend.lifecycle.apply_due(now)
         store = backend.region(account, region, partition)
         ctx = Context(backend, store, op, account, region, partition, now, timing, access_key, request_id)

@@ -25,6 +25,9 @@ EKS_URL = re.compile(
     r"(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)(?::\d+)?(?:/|$)"
 )
 
+# a cluster's OIDC issuer (discovery document and JWKS, see issuer.py): answered for ``requests`` only
+OIDC_URL = re.compile(r"^https?://oidc\.eks\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
+
 Serve = Callable[[Request], Response]
 _serve: Serve | None = None
 
@@ -81,7 +84,8 @@ class RequestsInterceptor:
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"):
             self._mock.add_callback(method, EKS_URL, callback=self._callback)
-        self._mock.add_passthru(re.compile(r"^(?!https?://(?:eks-auth|eks)(?:-fips)?\.)"))
+            self._mock.add_callback(method, OIDC_URL, callback=self._callback)
+        self._mock.add_passthru(re.compile(r"^(?!https?://(?:eks-auth|eks|oidc\.eks)(?:-fips)?\.)"))
 
     @staticmethod
     def _callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:

@@ -42,6 +42,10 @@ class _Activations:
         stack = self.stack
         if backend is None or not stack:  # pragma: no cover - hooks are unset when inactive
             raise RuntimeError("mock_eks is not active")
+        if intercept.OIDC_URL.match(request.url):
+            from mock_eks import issuer
+
+            return issuer.answer(backend, request.method, request.url)
         return dispatch(backend, stack[-1].timing, request)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
@@ -122,6 +123,12 @@ class Backend:
         # signs pagination tokens: a token is valid only in the activation (or server) that issued it
         self.token_key = secrets.token_bytes(16)
         self.faults = Faults(self)
+        # seconds the mock's clock runs ahead of time.time() (m.advance); freezegun moves time.time() itself
+        self.clock_offset = 0.0
+
+    def now(self) -> float:
+        """The mock's clock: ``time.time()`` (which freezegun drives) plus what ``advance`` added."""
+        return time.time() + self.clock_offset
 
     def region(self, account: str, region: str, partition: str) -> RegionStore:
         store = self.regions.get((account, region))

@@ -1,96 +1,217 @@
 """Kubernetes service account tokens for EKS Pod Identity, as the mock mints and checks them.
 
-A real token is an RS256 JWT the cluster's service account issuer signs. The mock signs with HS256 under
-a key derived from the cluster's OIDC issuer URL, so a token made here for one cluster is valid for that
-cluster only, and any edit of it breaks the signature.
+As on EKS, each cluster's service account issuer has its own RSA key and signs RS256 JWTs whose header
+names the key (``kid``); the issuer publishes the public key as a JWKS (see ``mock_eks.issuer``). The
+key is made the first time a cluster mints a token or serves its key set (generating one costs tens of
+milliseconds, and most clusters never need one), and it is kept on the cluster, so snapshots carry it.
 
-In tests::
+JWT encoding, signing and signature checks are PyJWT's; this module only decides which key and which
+claims. In tests::
 
     token = make_service_account_token("my-cluster", "default", "my-sa", pod_name="web-0")
     eks_auth_client.assume_role_for_pod_identity(clusterName="my-cluster", token=token)
+
+Server mode: ``POST /_mock_eks/service-account-token`` or ``mock-eks token`` (see the README).
 """
 
 from __future__ import annotations
 
-import base64
+import functools
 import hashlib
-import hmac
-import json
 import os
+import threading
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mock_eks import accounts, control
+from mock_eks.dispatch import Request, Response
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+# PyJWT and cryptography are imported where used: `import mock_eks` stays cheap (see test_lazy_loading)
 
 AUDIENCE = "pods.eks.amazonaws.com"
+ALGORITHM = "RS256"
+HOW_TO_MINT = (
+    "Mint one with mock_eks.tokens.make_service_account_token(cluster_name, namespace, service_account), "
+    "POST /_mock_eks/service-account-token, or `mock-eks token`"
+)
 
 
 class TokenError(ValueError):
-    """A token that is not a well-formed, correctly signed mock service account token."""
+    """A token that is not a well-formed JWT signed by the cluster's issuer key."""
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+# -- keys -------------------------------------------------------------------------------------------------
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def _new_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
-def _key(issuer: str) -> bytes:
-    return hashlib.sha256(b"mock-eks service account issuer " + issuer.encode()).digest()
+@functools.lru_cache(maxsize=256)
+def _private_key(pem: str) -> RSAPrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):  # pragma: no cover - only this module writes the PEM
+        raise TokenError("the issuer key is not an RSA key")
+    return key
 
 
-def encode(claims: dict[str, Any], issuer: str) -> str:
-    """A JWT of ``claims`` signed for ``issuer``."""
-    header = _b64(
-        json.dumps({"alg": "HS256", "typ": "JWT", "kid": "mock-eks"}, separators=(",", ":")).encode()
-    )
-    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    signature = hmac.new(_key(issuer), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64(signature)}"
+@functools.lru_cache(maxsize=256)
+def key_id(pem: str) -> str:
+    """The ``kid`` of a key: the SHA-1 of its DER public key, as 40 hex digits (the form EKS key ids take)."""
+    from cryptography.hazmat.primitives import serialization
+
+    public = _private_key(pem).public_key()
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha1(der, usedforsecurity=False).hexdigest()
 
 
-def decode(token: str) -> dict[str, Any]:
-    """The claims of a token whose signature matches its own ``iss`` (TokenError otherwise)."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise TokenError("the token is not a JWT: it must have three base64url parts")
+def cluster_key(cluster: Any) -> str:
+    """The PEM of ``cluster``'s issuer key, made on first use (call under the backend lock)."""
+    if cluster.signing_key is None:
+        cluster.signing_key = _new_key_pem()
+    return cluster.signing_key
+
+
+_FOREIGN: list[str] = []
+_FOREIGN_LOCK = threading.Lock()
+
+
+def _foreign_key() -> str:
+    """A key no cluster has: tokens for an issuer the mock does not host are signed with it."""
+    with _FOREIGN_LOCK:
+        if not _FOREIGN:
+            _FOREIGN.append(_new_key_pem())
+        return _FOREIGN[0]
+
+
+def public_jwk(pem: str) -> dict[str, Any]:
+    """The public half of an issuer key as a JWK, with the members EKS publishes."""
+    from jwt.algorithms import RSAAlgorithm
+
+    jwk = RSAAlgorithm.to_jwk(_private_key(pem).public_key(), as_dict=True)
+    return {"kty": "RSA", "kid": key_id(pem), "use": "sig", "alg": ALGORITHM, "n": jwk["n"], "e": jwk["e"]}
+
+
+# -- encoding and verification ------------------------------------------------------------------------------
+
+
+def encode(claims: dict[str, Any], pem: str) -> str:
+    """``claims`` as an RS256 JWT signed with the key ``pem``, its ``kid`` in the header."""
+    import jwt
+
+    return jwt.encode(claims, _private_key(pem), algorithm=ALGORITHM, headers={"kid": key_id(pem)})
+
+
+def verify(token: str, pem: str | None) -> dict[str, Any]:
+    """The claims of ``token`` if the key ``pem`` signed it (TokenError otherwise).
+
+    Only the signature and the JWT's form are checked here; the caller checks the claims against the
+    mock's clock, which PyJWT does not know.
+    """
+    import jwt
+
     try:
-        header = json.loads(_unb64(parts[0]))
-        claims = json.loads(_unb64(parts[1]))
-        signature = _unb64(parts[2])
-    except ValueError:
-        raise TokenError("the token's parts are not base64url-encoded JSON") from None
-    if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise TokenError("the token's header and payload must be JSON objects")
-    if header.get("alg") != "HS256":
-        raise TokenError(f"unsupported signing algorithm {header.get('alg')!r}")
-    issuer = claims.get("iss")
-    if not isinstance(issuer, str) or not issuer:
-        raise TokenError("the token has no iss claim")
-    expected = hmac.new(_key(issuer), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
-    if not hmac.compare_digest(signature, expected):
-        raise TokenError("the token's signature is not valid")
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise TokenError(
+            "it is not a JWT (three base64url-encoded parts: header, payload, signature)"
+        ) from None
+    algorithm = header.get("alg")
+    if algorithm != ALGORITHM:
+        raise TokenError(f"it is signed with {algorithm!r}, not {ALGORITHM} by the cluster's issuer")
+    if pem is None:
+        raise TokenError("it was not signed by the cluster's service account issuer")
+    try:
+        claims = jwt.decode(
+            token,
+            _private_key(pem).public_key(),
+            algorithms=[ALGORITHM],
+            options={
+                "verify_signature": True,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
+        )
+    except jwt.InvalidSignatureError:
+        raise TokenError("its signature does not match the cluster's service account issuer key") from None
+    except jwt.PyJWTError as error:
+        raise TokenError(f"it cannot be decoded ({error})") from None
+    if not isinstance(claims, dict):  # pragma: no cover - PyJWT rejects non-object payloads
+        raise TokenError("its payload is not a JSON object")
     return claims
 
 
-def _issuer_of(cluster_name: str, region: str, account: str | None) -> str:
-    from mock_eks import accounts
-    from mock_eks.mock import ACTIVE
+# -- minting ------------------------------------------------------------------------------------------------
 
-    backend = ACTIVE.backend
-    if backend is None:
-        raise RuntimeError("mock_eks is not active: start it, or pass issuer= explicitly")
+
+def find_cluster(backend: Any, cluster_name: str, region: str, account: str | None) -> Any:
+    """The cluster ``cluster_name`` of ``account`` in ``region`` (LookupError if there is none)."""
     account = account or accounts.account_for(os.environ.get("AWS_ACCESS_KEY_ID"))
-    with backend.lock:
-        store = backend.regions.get((account, region))
-        cluster = store.clusters.get(cluster_name) if store is not None else None
-        issuer = cluster.oidc_issuer if cluster is not None else None
-    if issuer is None:
+    store = backend.regions.get((account, region))
+    cluster = store.clusters.get(cluster_name) if store is not None else None
+    if cluster is None or cluster.oidc_issuer is None:
         raise LookupError(
             f"no cluster {cluster_name!r} with an OIDC issuer in account {account}, region {region}"
         )
-    return issuer
+    return cluster
+
+
+def cluster_of_issuer(backend: Any, issuer: str) -> Any:
+    """The cluster whose OIDC issuer is ``issuer``, or None."""
+    for store in list(backend.regions.values()):
+        for cluster in store.clusters:
+            if cluster.oidc_issuer == issuer:
+                return cluster
+    return None
+
+
+def claims_for(
+    issuer: str,
+    namespace: str,
+    service_account: str,
+    *,
+    now: float,
+    expires_in: float,
+    pod_name: str | None = None,
+    node_name: str | None = None,
+    audience: str | list[str] = AUDIENCE,
+) -> dict[str, Any]:
+    """The claims of a projected service account token, as the kubelet requests them for EKS Pod Identity."""
+    issued = int(now)
+    return {
+        "aud": [audience] if isinstance(audience, str) else list(audience),
+        "exp": issued + int(expires_in),
+        "iat": issued,
+        "nbf": issued,
+        "iss": issuer,
+        "jti": str(uuid.uuid4()),
+        "kubernetes.io": {
+            "namespace": namespace,
+            "node": {"name": node_name or "ip-192-168-1-1.ec2.internal", "uid": str(uuid.uuid4())},
+            "pod": {
+                "name": pod_name or f"{service_account}-{uuid.uuid4().hex[:10]}",
+                "uid": str(uuid.uuid4()),
+            },
+            "serviceaccount": {"name": service_account, "uid": str(uuid.uuid4())},
+        },
+        "sub": f"system:serviceaccount:{namespace}:{service_account}",
+    }
 
 
 def make_service_account_token(
@@ -106,29 +227,90 @@ def make_service_account_token(
     audience: str | list[str] = AUDIENCE,
     expires_in: float = 86400,
     issued_at: float | None = None,
+    extra_claims: dict[str, Any] | None = None,
 ) -> str:
     """A service account token for ``namespace``/``service_account`` of the mocked cluster ``cluster_name``.
 
-    The issuer is the cluster's OIDC issuer, looked up in the active mock (account as the mock resolves
-    it from AWS_ACCESS_KEY_ID / MOCK_EKS_ACCOUNT_ID unless given); pass ``issuer=`` to skip the look-up.
-    ``expires_in`` may be negative to make an expired token. Times follow ``time.time()`` (freezegun).
+    The token is signed with the cluster's issuer key; its ``iss`` is the cluster's OIDC issuer, looked up
+    in the active mock (account as the mock resolves it from AWS_ACCESS_KEY_ID / MOCK_EKS_ACCOUNT_ID unless
+    given). ``issuer=`` names the issuer instead: the key is then that issuer's cluster's, or, for an
+    issuer no mocked cluster has, a key no cluster trusts. ``expires_in`` may be negative to make an
+    expired token. Times follow the mock's clock (``time.time()``, so freezegun, plus ``m.advance()``).
+    ``extra_claims`` adds or replaces claims (to test how odd tokens are treated); the token is still signed.
     """
-    issuer = issuer or _issuer_of(cluster_name, region, account)
-    now = int(issued_at if issued_at is not None else time.time())
-    pod_name = pod_name or f"{service_account}-{uuid.uuid4().hex[:10]}"
-    claims: dict[str, Any] = {
-        "aud": [audience] if isinstance(audience, str) else list(audience),
-        "exp": now + int(expires_in),
-        "iat": now,
-        "nbf": now,
-        "iss": issuer,
-        "jti": str(uuid.uuid4()),
-        "kubernetes.io": {
-            "namespace": namespace,
-            "node": {"name": node_name or "ip-192-168-1-1.ec2.internal", "uid": str(uuid.uuid4())},
-            "pod": {"name": pod_name, "uid": str(uuid.uuid4())},
-            "serviceaccount": {"name": service_account, "uid": str(uuid.uuid4())},
-        },
-        "sub": f"system:serviceaccount:{namespace}:{service_account}",
-    }
-    return encode(claims, issuer)
+    from mock_eks.mock import ACTIVE
+
+    backend = ACTIVE.backend
+    if backend is None:
+        if issuer is None:
+            raise RuntimeError("mock_eks is not active: start it, or pass issuer= explicitly")
+        pem, now = _foreign_key(), time.time()
+    else:
+        with backend.lock:
+            if issuer is None:
+                cluster = find_cluster(backend, cluster_name, region, account)
+                issuer = cluster.oidc_issuer
+            else:
+                cluster = cluster_of_issuer(backend, issuer)
+            pem = cluster_key(cluster) if cluster is not None else _foreign_key()
+            now = backend.now()
+    claims = claims_for(
+        issuer,
+        namespace,
+        service_account,
+        now=issued_at if issued_at is not None else now,
+        expires_in=expires_in,
+        pod_name=pod_name,
+        node_name=node_name,
+        audience=audience,
+    )
+    claims.update(extra_claims or {})
+    return encode(claims, pem)
+
+
+# -- server mode ---------------------------------------------------------------------------------------------
+
+
+def _text(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise ValueError(f"{name} is required")
+        return None
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
+@control.control("POST", "service-account-token")
+def mint_endpoint(target: control.Target, request: Request) -> Response:
+    """``POST /_mock_eks/service-account-token``: {"clusterName", "namespace", "serviceAccount", "region",
+    "accountId"?, "podName"?, "expiresIn"?} -> {"token": ...}."""
+    body = control.json_body(request)
+    cluster_name = _text(body, "clusterName", required=True)
+    namespace = _text(body, "namespace", required=True)
+    service_account = _text(body, "serviceAccount", required=True)
+    region = _text(body, "region", required=True)
+    account = _text(body, "accountId", required=False)
+    pod_name = _text(body, "podName", required=False)
+    expires_in = body.get("expiresIn", 86400)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+        raise ValueError("expiresIn must be a number of seconds")
+    backend = target.backend
+    with backend.lock:
+        try:
+            cluster = find_cluster(backend, cluster_name, region, account)  # type: ignore[arg-type]
+        except LookupError as error:
+            return control.control_error(
+                404, f"No cluster to mint a token for: {error}.", "ResourceNotFoundException"
+            )
+        pem = cluster_key(cluster)
+        claims = claims_for(
+            cluster.oidc_issuer,
+            namespace,  # type: ignore[arg-type]
+            service_account,  # type: ignore[arg-type]
+            now=backend.now(),
+            expires_in=expires_in,
+            pod_name=pod_name,
+        )
+    return control.json_response(200, {"token": encode(claims, pem)})

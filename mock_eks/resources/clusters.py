@@ -52,6 +52,8 @@ class Cluster:
     endpoint_url: str | None = None
     oidc_issuer: str | None = None
     ca_data: str | None = None
+    # PEM of the service account issuer's RSA key (mock_eks.tokens), made on first use
+    signing_key: str | None = None
     # child resources by family ("nodegroups", "addons", "updates", ...), created on first use
     children: dict[str, Collection[Any]] = field(default_factory=dict)
 

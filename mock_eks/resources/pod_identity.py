@@ -261,42 +261,52 @@ def _session_name(cluster_name: str, pod_name: str) -> str:
     return f"eks-{cluster_part}-{pod_part}-{suffix}"
 
 
+def _invalid(ctx: Any, reason: str) -> Exception:
+    return ctx.error(
+        "InvalidTokenException", f"The service account token is invalid: {reason}. {tokens.HOW_TO_MINT}."
+    )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, str]:
-    """The verified claims of a service account token for ``cluster``, with its namespace and account."""
+    """The verified claims of a service account token for ``cluster``, with its namespace and account.
+
+    Every claim is type-checked before use: a token with claims of the wrong type is an invalid token,
+    never a server error.
+    """
     try:
-        claims = tokens.decode(token)
+        claims = tokens.verify(token, cluster.signing_key)
     except tokens.TokenError as problem:
-        raise ctx.error(
-            "InvalidTokenException", f"The service account token is invalid: {problem}."
-        ) from None
+        raise _invalid(ctx, str(problem)) from None
     if claims.get("iss") != cluster.oidc_issuer:
-        raise ctx.error(
-            "InvalidTokenException",
-            f"The service account token was not issued by cluster {cluster.name} (issuer {claims.get('iss')}).",
-        )
+        raise _invalid(ctx, f"it was not issued by cluster {cluster.name} (issuer {claims.get('iss')!r})")
     audience = claims.get("aud")
-    audiences = [audience] if isinstance(audience, str) else list(audience or [])
+    audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
     if tokens.AUDIENCE not in audiences:
-        raise ctx.error(
-            "InvalidTokenException", f"The service account token's audience must include {tokens.AUDIENCE}."
-        )
+        raise _invalid(ctx, f"its audience (aud) must include {tokens.AUDIENCE}")
     exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat"))
-    if not isinstance(exp, (int, float)):
-        raise ctx.error("InvalidTokenException", "The service account token has no exp claim.")
+    if not _number(exp):
+        raise _invalid(ctx, "its exp claim must be a number of seconds since the epoch")
+    if nbf is not None and not _number(nbf):
+        raise _invalid(ctx, "its nbf and iat claims must be numbers of seconds since the epoch")
     if exp <= ctx.now:
         raise ctx.error("ExpiredTokenException", "The service account token has expired.")
-    if isinstance(nbf, (int, float)) and nbf > ctx.now + CLOCK_SKEW:
-        raise ctx.error("InvalidTokenException", "The service account token is not valid yet (nbf).")
-    match = SUBJECT.match(str(claims.get("sub", "")))
+    if nbf is not None and nbf > ctx.now + CLOCK_SKEW:
+        raise _invalid(ctx, "it is not valid yet (nbf)")
+    subject = claims.get("sub")
+    match = SUBJECT.match(subject) if isinstance(subject, str) else None
     kube = claims.get("kubernetes.io")
     if match is None or not isinstance(kube, dict):
-        raise ctx.error("InvalidTokenException", "The token is not a Kubernetes service account token.")
+        raise _invalid(ctx, "it is not a Kubernetes service account token (sub, kubernetes.io)")
     namespace, service_account = match.groups()
-    if (
-        kube.get("namespace") != namespace
-        or (kube.get("serviceaccount") or {}).get("name") != service_account
+    account_claim = kube.get("serviceaccount")
+    if kube.get("namespace") != namespace or not (
+        isinstance(account_claim, dict) and account_claim.get("name") == service_account
     ):
-        raise ctx.error("InvalidTokenException", "The token's kubernetes.io claims do not match its subject.")
+        raise _invalid(ctx, "its kubernetes.io claims do not match its subject")
     return claims, namespace, service_account
 
 
@@ -335,7 +345,9 @@ def assume_role_for_pod_identity(
     role_arn = association.target_role_arn or association.role_arn
     role_partition, role_account = role_arn.split(":")[1], role_arn.split(":")[4]
     role_name = role_arn.rsplit("/", 1)[-1]
-    pod_name = str(((claims.get("kubernetes.io") or {}).get("pod") or {}).get("name") or "pod")
+    pod = claims["kubernetes.io"].get("pod")
+    pod_name = pod.get("name") if isinstance(pod, dict) else None
+    pod_name = pod_name if isinstance(pod_name, str) and pod_name else "pod"
     session = _session_name(cluster_name, pod_name)
     return {
         "subject": {"namespace": namespace, "serviceAccount": service_account},

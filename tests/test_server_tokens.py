@@ -1,0 +1,143 @@
+"""Server mode: minting service account tokens over HTTP and with `mock-eks token`, and the issuer's
+discovery document and JWKS under /_mock_eks/oidc/."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from mock_eks.cli import main
+from mock_eks.server import MockEKSServer
+from tests.helpers import ROLE, SUBNETS, error_of
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockEKSServer]:
+    with MockEKSServer("127.0.0.1", 0) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _fresh(server: MockEKSServer) -> None:
+    server.reset()
+
+
+def client(server: MockEKSServer, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=server.url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def http(server: MockEKSServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{server.url}{path}", data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def cluster_with_association(server: MockEKSServer) -> str:
+    eks = client(server, "eks")
+    eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+    eks.create_pod_identity_association(
+        clusterName="c1", namespace="shop", serviceAccount="checkout", roleArn=ROLE
+    )
+    return eks.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
+
+
+def test_minted_token_is_exchanged_by_an_eks_auth_client(server: MockEKSServer) -> None:
+    cluster_with_association(server)
+    status, document = http(
+        server,
+        "POST",
+        "/_mock_eks/service-account-token",
+        {"clusterName": "c1", "namespace": "shop", "serviceAccount": "checkout", "region": "us-east-1"},
+    )
+    assert status == 200
+    result = client(server, "eks-auth").assume_role_for_pod_identity(
+        clusterName="c1", token=document["token"]
+    )
+    assert result["subject"] == {"namespace": "shop", "serviceAccount": "checkout"}
+
+
+def test_the_jwks_verifies_a_minted_token_with_cryptography(server: MockEKSServer) -> None:
+    issuer = cluster_with_association(server)
+    _, minted = http(
+        server,
+        "POST",
+        "/_mock_eks/service-account-token",
+        {"clusterName": "c1", "namespace": "shop", "serviceAccount": "checkout", "region": "us-east-1"},
+    )
+    token = minted["token"]
+    base = "/_mock_eks/oidc/" + issuer.removeprefix("https://")
+    status, discovery = http(server, "GET", f"{base}/.well-known/openid-configuration")
+    assert status == 200
+    assert discovery["issuer"] == issuer
+    assert discovery["jwks_uri"] == f"{server.url}{base}/keys"
+    with urllib.request.urlopen(discovery["jwks_uri"], timeout=10) as response:
+        keys = json.loads(response.read())["keys"]
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    header = json.loads(b64(header_b64))
+    jwk = next(k for k in keys if k["kid"] == header["kid"])
+    public_key = rsa.RSAPublicNumbers(
+        int.from_bytes(b64(jwk["e"]), "big"), int.from_bytes(b64(jwk["n"]), "big")
+    ).public_key()
+    # raises InvalidSignature if the published key did not sign the token
+    public_key.verify(
+        b64(signature_b64), f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
+    assert json.loads(b64(payload_b64))["iss"] == issuer
+
+
+def test_mint_endpoint_errors(server: MockEKSServer) -> None:
+    status, document = http(
+        server,
+        "POST",
+        "/_mock_eks/service-account-token",
+        {"clusterName": "ghost", "namespace": "a", "serviceAccount": "b", "region": "us-east-1"},
+    )
+    assert status == 404 and "ghost" in document["message"]
+    status, document = http(server, "POST", "/_mock_eks/service-account-token", {"clusterName": "c1"})
+    assert status == 400 and "namespace" in document["message"]
+    status, _ = http(server, "GET", "/_mock_eks/oidc/oidc.eks.us-east-1.amazonaws.com/id/NOPE/keys")
+    assert status == 404
+
+
+def test_mock_eks_token_prints_a_token_the_server_accepts(server: MockEKSServer, capsys) -> None:
+    cluster_with_association(server)
+    argv = ["token", "--endpoint", server.url, "--cluster", "c1", "--namespace", "shop"]
+    assert main([*argv, "--service-account", "checkout", "--region", "us-east-1"]) == 0
+    token = capsys.readouterr().out.strip()
+    result = client(server, "eks-auth").assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert result["subject"]["serviceAccount"] == "checkout"
+    # a token for a service account without an association is refused by the exchange, not the minting
+    assert main([*argv, "--service-account", "other"]) == 0
+    with pytest.raises(ClientError) as excinfo:
+        client(server, "eks-auth").assume_role_for_pod_identity(
+            clusterName="c1", token=capsys.readouterr().out.strip()
+        )
+    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    assert main([*argv, "--service-account", "checkout", "--cluster", "ghost"]) == 1
+    assert "ghost" in capsys.readouterr().err

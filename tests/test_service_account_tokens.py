@@ -1,0 +1,180 @@
+"""Service account tokens as EKS issues them: RS256 with a kid, per-cluster keys, the issuer's OIDC
+discovery document and JWKS, and how AssumeRoleForPodIdentity treats tokens that are not right."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import jwt
+import pytest
+import requests
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from mock_eks.tokens import make_service_account_token
+from tests.helpers import ROLE, create_cluster, error_of
+
+
+def associate(client, cluster="c1", namespace="default", service_account="app"):
+    client.create_pod_identity_association(
+        clusterName=cluster, namespace=namespace, serviceAccount=service_account, roleArn=ROLE
+    )
+
+
+def issuer_of(client, cluster="c1"):
+    return client.describe_cluster(name=cluster)["cluster"]["identity"]["oidc"]["issuer"]
+
+
+def part(token: str, index: int) -> dict:
+    text = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
+def test_tokens_are_rs256_with_the_kid_of_the_issuers_published_key(eks_client):
+    create_cluster(eks_client, "c1")
+    issuer = issuer_of(eks_client)
+    token = make_service_account_token("c1", "shop", "checkout")
+    header = part(token, 0)
+    assert header["alg"] == "RS256"
+
+    discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5)
+    assert discovery.status_code == 200
+    document = discovery.json()
+    assert document["issuer"] == issuer
+    assert document["jwks_uri"] == f"{issuer}/keys"
+    assert document["id_token_signing_alg_values_supported"] == ["RS256"]
+
+    keys = requests.get(document["jwks_uri"], timeout=5).json()["keys"]
+    assert [(k["kty"], k["use"], k["alg"], k["e"]) for k in keys] == [("RSA", "sig", "RS256", "AQAB")]
+    assert keys[0]["kid"] == header["kid"]
+    # any OIDC client can verify the token with the published key
+    public_key = jwt.PyJWK(keys[0]).key
+    claims = jwt.decode(
+        token, public_key, algorithms=["RS256"], audience="pods.eks.amazonaws.com", issuer=issuer
+    )
+    assert claims["sub"] == "system:serviceaccount:shop:checkout"
+
+
+def test_each_cluster_has_its_own_key(eks_client):
+    create_cluster(eks_client, "c1")
+    create_cluster(eks_client, "c2")
+    kid1 = part(make_service_account_token("c1", "default", "app"), 0)["kid"]
+    kid2 = part(make_service_account_token("c2", "default", "app"), 0)["kid"]
+    assert kid1 != kid2
+    # the same cluster keeps its key
+    assert part(make_service_account_token("c1", "default", "other"), 0)["kid"] == kid1
+    keys = requests.get(f"{issuer_of(eks_client, 'c2')}/keys", timeout=5).json()["keys"]
+    assert [k["kid"] for k in keys] == [kid2]
+
+
+def test_issuer_urls_of_no_cluster_are_not_found(eks_client):
+    create_cluster(eks_client, "c1")
+    issuer = issuer_of(eks_client)
+    unknown = issuer.rsplit("/", 1)[0] + "/0123456789ABCDEF0123456789ABCDEF"
+    assert requests.get(f"{unknown}/keys", timeout=5).status_code == 404
+    assert requests.get(f"{issuer}/elsewhere", timeout=5).status_code == 404
+    eks_client.delete_cluster(name="c1")
+    assert requests.get(f"{issuer}/keys", timeout=5).status_code == 404
+
+
+def test_the_exchange_accepts_a_minted_token(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    result = eks_auth_client.assume_role_for_pod_identity(
+        clusterName="c1", token=make_service_account_token("c1", "default", "app")
+    )
+    assert result["subject"] == {"namespace": "default", "serviceAccount": "app"}
+
+
+def _resign_hs256(token: str) -> str:
+    return jwt.encode(part(token, 1), "a shared secret of at least 32 bytes!!", algorithm="HS256")
+
+
+def _unsigned(token: str) -> str:
+    # alg "none" and a placeholder signature: the model's token pattern wants three non-empty parts
+    return jwt.encode(part(token, 1), None, algorithm="none") + "AAAA"
+
+
+def _other_key(token: str) -> str:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(part(token, 1), key, algorithm="RS256", headers={"kid": part(token, 0)["kid"]})
+
+
+def _tampered(token: str) -> str:
+    header, _, signature = token.split(".")
+    claims = part(token, 1) | {"sub": "system:serviceaccount:kube-system:admin"}
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{header}.{payload}.{signature}"
+
+
+@pytest.mark.parametrize("forge", [_resign_hs256, _unsigned, _other_key, _tampered])
+def test_tokens_not_signed_by_the_cluster_are_invalid_and_say_how_to_mint_one(
+    eks_client, eks_auth_client, forge
+):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    token = forge(make_service_account_token("c1", "default", "app"))
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidTokenException", 400)
+    assert "make_service_account_token" in message and "mock-eks token" in message
+
+
+def test_a_token_of_another_cluster_is_invalid(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    create_cluster(eks_client, "c2")
+    associate(eks_client)
+    make_service_account_token("c1", "default", "app")  # c1 has a key too
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(
+            clusterName="c1", token=make_service_account_token("c2", "default", "app")
+        )
+    assert error_of(excinfo)[:2] == ("InvalidTokenException", 400)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": "tomorrow"},
+        {"exp": True},
+        {"nbf": "now"},
+        {"aud": 5},
+        {"aud": {"pods.eks.amazonaws.com": 1}},
+        {"kubernetes.io": "default"},
+        {"sub": 42},
+        {"sub": None},
+        {"kubernetes.io": ["default"]},
+        {"kubernetes.io": {"namespace": "default", "serviceaccount": "app"}},
+        {"kubernetes.io": {"namespace": "default", "serviceaccount": {"name": 7}}},
+    ],
+)
+def test_claims_of_the_wrong_type_are_invalid_tokens_not_server_errors(eks_client, eks_auth_client, claims):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    token = make_service_account_token("c1", "default", "app", extra_claims=claims)
+    with pytest.raises(ClientError) as excinfo:
+        eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert error_of(excinfo)[:2] == ("InvalidTokenException", 400)
+
+
+def test_odd_pod_claims_still_exchange(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    associate(eks_client)
+    kube = {"namespace": "default", "serviceaccount": {"name": "app"}, "pod": "not-an-object"}
+    token = make_service_account_token("c1", "default", "app", extra_claims={"kubernetes.io": kube})
+    result = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert "/eks-c1-pod-" in result["assumedRoleUser"]["arn"]
+
+
+def test_an_expired_token(eks_client, eks_auth_client):
+    with freeze_time("2026-11-21 12:00:00"):
+        create_cluster(eks_client, "c1")
+        associate(eks_client)
+        token = make_service_account_token("c1", "default", "app", expires_in=-1)
+        with pytest.raises(ClientError) as excinfo:
+            eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert error_of(excinfo)[:2] == ("ExpiredTokenException", 400)
