@@ -12,9 +12,10 @@ def test_demo_walks_every_section_and_cleans_up():
     assert demo.run(out, instant=True) == 0
     text = out.getvalue()
     headers = [line for line in text.splitlines() if line.startswith("=== ")]
-    for title in ("Clusters", "Compute", "add-ons", "Access", "Insights"):
+    for title in ("Clusters", "Compute", "Failures", "add-ons", "Access", "Insights"):
         assert any(title in header for header in headers), (title, headers)
     assert "create_cluster" in text and "ACTIVE" in text
+    assert '"status": "CREATE_FAILED"' in text and "NodeCreationFailure" in text
     assert "delete_cluster" in text and "cluster deletion: deleted" in text
 
 

@@ -548,3 +548,44 @@ def test_server_mode_bad_input_is_a_400_naming_the_problem(server, path, body, r
     status, document = _post(server, path, body)
     assert status == 400
     assert reason in document["message"]
+
+
+# -- the README's examples -------------------------------------------------------------------------
+
+
+def test_the_readme_fault_examples_work_as_written(eks_client, eks_mock, no_sleep):
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Testing failures", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 2
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    namespace["test_node_group_that_fails_to_create"](eks_client, eks_mock)
+    eks_mock.stop()  # the retry example opens its own outermost activation
+    try:
+        namespace["test_retries_absorb_throttling"]()
+    finally:
+        eks_mock.start()
+    assert len(no_sleep) == 2
+
+
+def test_failed_capability_create_and_delete(eks_client, eks_mock):
+    create_cluster(eks_client, "c1")
+    eks_mock.faults.fail_next("capability.create", "AccessDenied")
+    params = {"clusterName": "c1", "type": "KRO", "roleArn": ROLE, "deletePropagationPolicy": "RETAIN"}
+    eks_client.create_capability(capabilityName="kro", **params)
+    failed = eks_client.describe_capability(clusterName="c1", capabilityName="kro")["capability"]
+    assert (failed["status"], failed["health"]["issues"]) == (
+        "CREATE_FAILED",
+        [{"code": "AccessDenied", "message": "AccessDenied (fault injected by mock_eks)."}],
+    )
+    eks_client.create_capability(capabilityName="kro2", **{**params, "type": "ACK"})
+    eks_mock.faults.fail_next("capability.delete", "ClusterUnreachable")
+    eks_client.delete_capability(clusterName="c1", capabilityName="kro2")
+    assert eks_client.describe_capability(clusterName="c1", capabilityName="kro2")["capability"][
+        "status"
+    ] == ("DELETE_FAILED")
