@@ -2,7 +2,7 @@
 
 The serializer writes exactly what an output or error shape allows: members
 outside the shape and None values are dropped, timestamps become epoch
-seconds. Records are dicts keyed by member name, or objects whose snake_case
+seconds with millisecond precision. Records are dicts keyed by member name, or objects whose snake_case
 attributes are named after the members (with an ``extra`` dict for members
 the mock stores without reasoning about them).
 """
@@ -110,8 +110,12 @@ _serializers: dict[int, Serializer | None] = {}
 
 
 def _timestamp(value: Any) -> Any:
+    # EKS writes epoch seconds with millisecond precision, everywhere (aws/aws-cli
+    # awscli/examples/eks/update-cluster-config.rst shows "createdAt": 1565806986.506)
     if isinstance(value, datetime):
-        return value.timestamp()
+        value = value.timestamp()
+    if isinstance(value, float):
+        return round(value, 3)
     return value
 
 

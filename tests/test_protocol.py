@@ -122,6 +122,21 @@ def test_responses_serialize_timestamps_as_epoch_seconds(eks_mock, eks_client):
     assert json.dumps(body)  # nothing outside JSON
 
 
+def test_timestamps_have_millisecond_precision_on_the_wire(eks_mock, eks_client):
+    # issue 13 item 2: real EKS writes epoch seconds with three decimals (aws/aws-cli
+    # awscli/examples/eks/update-cluster-config.rst: "createdAt": 1565806986.506)
+    from freezegun import freeze_time
+
+    with freeze_time("2024-03-14 15:31:44.348123"):
+        create_cluster(eks_client, "ms")
+        body = requests.get("https://eks.us-east-1.amazonaws.com/clusters/ms").json()
+        update = eks_client.update_cluster_config(
+            name="ms", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
+        )["update"]
+    assert body["cluster"]["createdAt"] == 1710430304.348
+    assert update["createdAt"].microsecond == 348000
+
+
 def test_moto_and_mock_eks_together():
     moto = pytest.importorskip("moto")
     with moto.mock_aws(), mock_eks:
