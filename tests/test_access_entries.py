@@ -66,10 +66,8 @@ def test_bootstrap_false_gives_no_creator_entry(eks_client):
     api_cluster(eks_client, "nob", mode="API_AND_CONFIG_MAP", bootstrap=False)
     assert eks_client.list_access_entries(clusterName="nob")["accessEntries"] == []
     cluster = eks_client.describe_cluster(name="nob")["cluster"]
-    assert cluster["accessConfig"] == {
-        "authenticationMode": "API_AND_CONFIG_MAP",
-        "bootstrapClusterCreatorAdminPermissions": False,
-    }
+    # bootstrapClusterCreatorAdminPermissions is input only (issue 13 item 6)
+    assert cluster["accessConfig"] == {"authenticationMode": "API_AND_CONFIG_MAP"}
 
 
 def test_auth_mode_moves_forward_and_creator_entry_appears(eks_client):

@@ -157,7 +157,7 @@ def _materialise_creator(ctx: Any, cluster: Any) -> None:
 
 
 def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None:
-    if not (cluster.access_config or {}).get("bootstrapClusterCreatorAdminPermissions"):
+    if not request.get("bootstrap_cluster_creator_admin_permissions", True):
         return
     cluster.child("access_bootstrap").add(
         "creator", creator_principal_arn(ctx.partition, ctx.account, ctx.access_key)

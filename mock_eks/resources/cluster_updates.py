@@ -13,6 +13,7 @@ from mock_eks.resources.clusters import (
     check_public_access_cidrs,
     check_version,
     normalise_logging,
+    public_access_cidrs,
 )
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
@@ -48,16 +49,22 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
     if wanted:
         check_public_access_cidrs(ctx, wanted.get("publicAccessCidrs"))
         merged = {**{k: current[k] for k in endpoint_keys}, **wanted}
+        merged["publicAccessCidrs"] = public_access_cidrs(
+            merged["endpointPublicAccess"], wanted.get("publicAccessCidrs") or current["publicAccessCidrs"]
+        )
         if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
             raise ctx.invalid_parameter(
                 "The cluster endpoint must have public access, private access, or both enabled."
             )
         if any(merged[k] != current[k] for k in endpoint_keys):
+            # the params list what was asked: PublicAccessCidrs only when given (issue 13 item 9;
+            # aws/aws-cli awscli/examples/eks/update-cluster-config.rst)
             params = [
                 param("EndpointPublicAccess", merged["endpointPublicAccess"]),
                 param("EndpointPrivateAccess", merged["endpointPrivateAccess"]),
-                param("PublicAccessCidrs", merged["publicAccessCidrs"]),
             ]
+            if "publicAccessCidrs" in wanted:
+                params.append(param("PublicAccessCidrs", merged["publicAccessCidrs"]))
             changes.append(("EndpointAccessUpdate", params, lambda: current.update(merged)))
     network = {k: request[k] for k in ("subnetIds", "securityGroupIds") if k in request}
     if network:

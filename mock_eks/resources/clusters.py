@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from collections.abc import Callable
@@ -42,8 +43,8 @@ class Cluster:
     upgrade_policy: dict[str, Any] | None = None
     platform_version: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # absent while the cluster is healthy; {"issues": [...]} once something is wrong
     health: dict[str, Any] | None = None
-    client_request_token: str | None = None
     encryption_config: list[dict[str, Any]] | None = None
     connector_config: dict[str, Any] | None = None
     deletion_protection: bool | None = None
@@ -163,8 +164,18 @@ def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
         "vpcId": vpc,
         "endpointPublicAccess": public,
         "endpointPrivateAccess": private,
-        "publicAccessCidrs": list(cidrs) if cidrs else ["0.0.0.0/0"],
+        "publicAccessCidrs": public_access_cidrs(public, cidrs),
     }
+
+
+def public_access_cidrs(public: bool, cidrs: list[str] | None) -> list[str]:
+    """What EKS shows: the CIDRs allowed to reach a public endpoint (everyone by default), [] without one.
+
+    issue 13 item 8: with endpointPublicAccess=false real EKS returns publicAccessCidrs [].
+    """
+    if not public:
+        return []
+    return list(cidrs) if cidrs else ["0.0.0.0/0"]
 
 
 def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
@@ -234,6 +245,13 @@ def oidc_issuer_for(ctx: Any, cluster_id: str) -> str:
     return f"https://oidc.eks.{ctx.region}.{suffix}/id/{cluster_id}"
 
 
+@functools.cache
+def _CLUSTER_MEMBERS() -> frozenset[str]:  # noqa: N802 - a constant, computed once on first use
+    from mock_eks.spec import MODELS
+
+    return frozenset(MODELS["eks"].shape_for("Cluster").members)
+
+
 # hooks run after a cluster is created (access entries for the creator, for example)
 ON_CLUSTER_CREATED: list[Callable[[Any, Cluster, dict[str, Any]], None]] = []
 
@@ -268,15 +286,15 @@ def create_cluster(
     )
     _check_log_types(ctx, logging)
     tags = check_tags(ctx, tags)
-    access = {
-        "authenticationMode": (access_config or {}).get("authenticationMode", "CONFIG_MAP"),
-        "bootstrapClusterCreatorAdminPermissions": (access_config or {}).get(
-            "bootstrapClusterCreatorAdminPermissions", True
-        ),
-    }
+    # on read accessConfig holds authenticationMode only (aws/aws-cli awscli/examples/eks/describe-cluster.rst,
+    # 2024): bootstrapClusterCreatorAdminPermissions is input only, handed to ON_CLUSTER_CREATED hooks
+    access = {"authenticationMode": (access_config or {}).get("authenticationMode", "CONFIG_MAP")}
     cluster_id = hex_id()
     extra = ctx.member_names(others)
     extra.pop("bootstrapSelfManagedAddons", None)  # input only: no output member
+    if "controlPlaneScalingConfig" in _CLUSTER_MEMBERS():
+        # issue 13 item 7: DescribeCluster shows the standard tier unless another was asked for
+        extra.setdefault("controlPlaneScalingConfig", {"tier": "standard"})
     cluster = Cluster(
         name=name,
         arn=ctx.arn(f"cluster/{name}"),
@@ -291,8 +309,6 @@ def create_cluster(
         upgrade_policy={"supportType": (upgrade_policy or {}).get("supportType", "EXTENDED")},
         platform_version=catalogue_entry.default_platform_version,
         tags=tags,
-        health={"issues": []},
-        client_request_token=client_request_token,
         encryption_config=check_encryption_config(ctx, encryption_config) if encryption_config else None,
         deletion_protection=bool(deletion_protection),
         extra=extra,
@@ -300,7 +316,12 @@ def create_cluster(
         oidc_issuer=oidc_issuer_for(ctx, cluster_id),
     )
     ctx.store.clusters.add(name, cluster)
-    request = {"bootstrap_self_managed_addons": others.get("bootstrap_self_managed_addons", True)}
+    request = {
+        "bootstrap_self_managed_addons": others.get("bootstrap_self_managed_addons", True),
+        "bootstrap_cluster_creator_admin_permissions": (access_config or {}).get(
+            "bootstrapClusterCreatorAdminPermissions", True
+        ),
+    }
     for hook in ON_CLUSTER_CREATED:
         hook(ctx, cluster, request)
 

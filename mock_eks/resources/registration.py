@@ -7,6 +7,7 @@ days after registration) it becomes FAILED and must be deregistered.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from typing import Any
@@ -43,10 +44,8 @@ def register_cluster(
         role_arn=None,
         status="PENDING",
         tags=tags,
-        client_request_token=client_request_token,
         connector_config={
             "activationId": str(uuid.uuid4()),
-            "activationCode": secrets.token_urlsafe(24),
             "activationExpiry": expiry,
             "provider": connector_config["provider"],
             "roleArn": role_arn,
@@ -62,7 +61,11 @@ def register_cluster(
 
     # the activation deadline is a date, not an operation's duration: it does not shrink with instant timing
     ctx.backend.lifecycle.schedule(expiry, expire)
-    return {"cluster": cluster}
+    # the activation code is in RegisterCluster's answer only, never stored for later reads (issue 13
+    # item 12; aws/aws-cli awscli/examples/eks/register-cluster.rst vs deregister-cluster.rst)
+    answer = dataclasses.replace(cluster)
+    answer.connector_config = {**cluster.connector_config, "activationCode": secrets.token_urlsafe(24)}
+    return {"cluster": answer}
 
 
 @operation("DeregisterCluster")

@@ -1,0 +1,110 @@
+"""Responses as real EKS gives them (issue 13, "Responses: what real EKS returns").
+
+Each test names the public recording it follows. "aws-cli examples" are aws/aws-cli
+awscli/examples/eks/*.rst (output of real calls), read at commit 07c4fe36 (2026-07-23).
+"""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from freezegun import freeze_time
+
+from mock_eks import mock_eks
+from tests.helpers import create_cluster
+
+ROLE = "arn:aws:iam::123456789012:role/connector"
+
+
+def test_cluster_never_returns_client_request_token(eks_client):
+    # item 4: none of the aws-cli examples (create-cluster.rst, describe-cluster.rst, delete-cluster.rst,
+    # register-cluster.rst, deregister-cluster.rst) carries clientRequestToken
+    created = create_cluster(eks_client, "tok", clientRequestToken="my-token")
+    assert "clientRequestToken" not in created
+    assert "clientRequestToken" not in eks_client.describe_cluster(name="tok")["cluster"]
+    assert "clientRequestToken" not in eks_client.delete_cluster(name="tok")["cluster"]
+    registered = eks_client.register_cluster(
+        name="reg", connectorConfig={"roleArn": ROLE, "provider": "OTHER"}, clientRequestToken="t2"
+    )["cluster"]
+    assert "clientRequestToken" not in registered
+    assert "clientRequestToken" not in eks_client.deregister_cluster(name="reg")["cluster"]
+
+
+def test_access_config_holds_authentication_mode_only(eks_client):
+    # item 6: aws-cli examples describe-cluster.rst (2024-03): "accessConfig": {"authenticationMode": ...}
+    created = create_cluster(
+        eks_client,
+        "acc",
+        accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False},
+    )
+    assert created["accessConfig"] == {"authenticationMode": "API"}
+    assert eks_client.describe_cluster(name="acc")["cluster"]["accessConfig"] == {"authenticationMode": "API"}
+
+
+def test_control_plane_scaling_tier_defaults_to_standard(eks_client):
+    # item 7: DescribeCluster shows controlPlaneScalingConfig {"tier": "standard"} where the model has it
+    from mock_eks.spec import MODELS
+
+    if "controlPlaneScalingConfig" not in MODELS["eks"].shape_for("Cluster").members:
+        pytest.skip("this botocore has no controlPlaneScalingConfig")
+    create_cluster(eks_client, "tier")
+    cluster = eks_client.describe_cluster(name="tier")["cluster"]
+    assert cluster["controlPlaneScalingConfig"] == {"tier": "standard"}
+
+
+def test_private_only_endpoint_has_no_public_access_cidrs(eks_client):
+    # item 8: with endpointPublicAccess=false, publicAccessCidrs is []
+    vpc = {
+        "subnetIds": ["subnet-1", "subnet-2"],
+        "endpointPublicAccess": False,
+        "endpointPrivateAccess": True,
+    }
+    created = create_cluster(eks_client, "priv", resourcesVpcConfig=vpc)
+    assert created["resourcesVpcConfig"]["publicAccessCidrs"] == []
+    create_cluster(eks_client, "pub")
+    eks_client.update_cluster_config(
+        name="pub", resourcesVpcConfig={"endpointPublicAccess": False, "endpointPrivateAccess": True}
+    )
+    described = eks_client.describe_cluster(name="pub")["cluster"]["resourcesVpcConfig"]
+    assert described["publicAccessCidrs"] == []
+
+
+def test_endpoint_update_lists_only_what_was_asked(eks_client):
+    # item 9: aws-cli examples update-cluster-config.rst: an EndpointAccessUpdate's params are
+    # EndpointPublicAccess and EndpointPrivateAccess, no PublicAccessCidrs nobody asked for
+    create_cluster(eks_client, "ep")
+    update = eks_client.update_cluster_config(
+        name="ep", resourcesVpcConfig={"endpointPublicAccess": False, "endpointPrivateAccess": True}
+    )["update"]
+    assert update["params"] == [
+        {"type": "EndpointPublicAccess", "value": "false"},
+        {"type": "EndpointPrivateAccess", "value": "true"},
+    ]
+
+
+def test_healthy_cluster_has_no_health_member(eks_client):
+    # item 3: health is absent on a healthy cluster (aws-cli examples create-cluster.rst and
+    # delete-cluster.rst carry no health member)
+    assert "health" not in create_cluster(eks_client, "ok")
+    assert "health" not in eks_client.describe_cluster(name="ok")["cluster"]
+
+
+def test_activation_code_only_in_register_cluster(eks_client):
+    # item 12: aws-cli examples register-cluster.rst has connectorConfig.activationCode,
+    # deregister-cluster.rst does not
+    registered = eks_client.register_cluster(
+        name="ext", connectorConfig={"roleArn": ROLE, "provider": "OTHER"}
+    )["cluster"]
+    assert registered["connectorConfig"]["activationCode"]
+    assert "activationCode" not in eks_client.describe_cluster(name="ext")["cluster"]["connectorConfig"]
+    gone = eks_client.deregister_cluster(name="ext")["cluster"]
+    assert "activationCode" not in gone["connectorConfig"]
+    assert gone["connectorConfig"]["activationId"] == registered["connectorConfig"]["activationId"]
+
+
+def test_timestamps_in_responses_are_whole_milliseconds():
+    # item 2: aws-cli examples (e.g. create-nodegroup.rst "2024-04-04T13:19:32.260000-04:00")
+    with mock_eks(), freeze_time("2024-04-04 17:19:32.260987"):
+        client = boto3.client("eks", region_name="us-east-1")
+        cluster = create_cluster(client, "ms")
+    assert cluster["createdAt"].microsecond % 1000 == 0
