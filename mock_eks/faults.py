@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import random
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from importlib import resources
@@ -328,7 +327,7 @@ class Faults:
         if parsed is None:
             raise ValueError(f"{arn!r} is not an EKS ARN")
         # the resource's state as a request now would see it
-        self.backend.lifecycle.apply_due(time.time())
+        self.backend.lifecycle.apply_due(self.backend.now())
         store = self.backend.regions.get((parsed["account"], parsed["region"]))
         parts = parsed["resource"].split("/")
         finder = arns.TAGGABLE.get(parts[0])

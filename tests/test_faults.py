@@ -44,8 +44,9 @@ def _client(mode: str = "standard", attempts: int = 3):
 # -- call faults -----------------------------------------------------------------------------------
 
 
-def test_standard_retry_mode_recovers_from_two_throttled_calls(eks_mock, no_sleep):
-    client = _client("standard", 3)
+@pytest.mark.parametrize("mode", ["standard", "legacy"])
+def test_retry_modes_recover_from_two_throttled_calls(eks_mock, no_sleep, mode):
+    client = _client(mode, 3)
     create_cluster(client, "c1")
     eks_mock.faults.fail_calls("DescribeCluster", "ThrottlingException", times=2)
     response = client.describe_cluster(name="c1")
@@ -86,6 +87,15 @@ def test_a_failed_call_changes_no_state_and_does_not_burn_its_token(eks_mock):
     # the same token with other parameters is a fresh request: the failed call recorded nothing
     other = {**params, "tags": {"team": "a"}}
     assert client.create_cluster(**other)["cluster"]["name"] == "c1"
+
+
+def test_eks_auth_calls_fail_too(eks_mock):
+    auth = boto3.client("eks-auth", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
+    eks_mock.faults.fail_calls("AssumeRoleForPodIdentity", "ThrottlingException", times=1)
+    with pytest.raises(ClientError) as caught:
+        auth.assume_role_for_pod_identity(clusterName="c1", token="x" * 40)
+    # EKS Auth models ThrottlingException for this operation: the model's status, 429
+    assert error_of(caught)[:2] == ("ThrottlingException", 429)
 
 
 def test_modelled_errors_keep_their_model_status(eks_mock):
