@@ -246,3 +246,40 @@ def _raise_for(response: requests.Response) -> None:
     """A raw HTTP error answer as the ClientError botocore would raise for it."""
     error = {"Code": response.headers["x-amzn-ErrorType"], "Message": response.json()["message"]}
     raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": response.status_code}}, "raw")
+
+
+# -- 2. members a handler does not reason about (rollbackConfig) ------------------------------------
+
+
+@pytest.mark.skipif(
+    "rollbackConfig" not in OPERATIONS["eks"]["UpdateClusterVersion"].members,
+    reason="the installed botocore model has no rollbackConfig",
+)
+def test_update_cluster_version_takes_rollback_config(eks_client):
+    from mock_eks import versions
+
+    cluster = create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_cluster_version(
+            name="c1", version=cluster["version"], rollbackConfig={"timeoutMinutes": 30}
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    following = versions.next_minor(cluster["version"])
+    if following is None:
+        pytest.skip("the default version has no next minor in the catalogue")
+    update = eks_client.update_cluster_version(
+        name="c1", version=following, rollbackConfig={"timeoutMinutes": 30}
+    )["update"]
+    assert update["type"] == "VersionUpdate"
+
+
+def test_every_handler_accepts_every_modelled_member(eks_mock):
+    """A request with every input member of every operation never fails for an unexpected keyword."""
+    raw = unvalidated_client()
+    for name, op in OPERATIONS["eks"].items():
+        kwargs = {member: _filler(m.shape) for member, m in op.members.items()}
+        try:
+            getattr(raw, op.handler_name)(**kwargs)
+        except ClientError as error:
+            code = error.response["Error"]["Code"]
+            assert code in allowed(name) and code not in ("ServerException", "InternalFailure"), (name, code)

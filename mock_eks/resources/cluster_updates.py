@@ -261,7 +261,13 @@ def update_cluster_config(
 
 @operation("UpdateClusterVersion")
 def update_cluster_version(
-    ctx: Any, *, name: str, version: str, client_request_token: str | None = None, force: bool | None = None
+    ctx: Any,
+    *,
+    name: str,
+    version: str,
+    client_request_token: str | None = None,
+    force: bool | None = None,
+    **others: Any,  # rollbackConfig (newer models): accepted; the mock's updates do not fail, so never roll back
 ) -> dict:
     cluster = find_cluster(ctx, name)
     _require_updatable(ctx, cluster)
