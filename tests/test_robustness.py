@@ -283,3 +283,73 @@ def test_every_handler_accepts_every_modelled_member(eks_mock):
         except ClientError as error:
             code = error.response["Error"]["Code"]
             assert code in allowed(name) and code not in ("ServerException", "InternalFailure"), (name, code)
+
+
+# -- 6. expensive documents: configurationValues and pod identity policy ----------------------------
+
+BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+"""
+DOCUMENTS = ["[" * 1000, "9" * 4400, BOMB, "{" * 40 + "}" * 40, '{"a": ' * 50 + "1" + "}" * 50, "x" * 70000]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=["brackets", "digits", "bomb", "braces", "deep", "huge"])
+def test_configuration_values_are_bounded(eks_client, document):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_addon(clusterName="c1", addonName="vpc-cni", configurationValues=document)
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400)
+    assert len(message) < 2000
+    eks_client.create_addon(clusterName="c1", addonName="vpc-cni")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_addon(clusterName="c1", addonName="vpc-cni", configurationValues=document)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=["brackets", "digits", "bomb", "braces", "deep", "huge"])
+def test_pod_identity_policy_is_bounded(eks_client, document):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_pod_identity_association(
+            clusterName="c1", namespace="default", serviceAccount="app", roleArn=ROLE, policy=document
+        )
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400)
+    assert len(message) < 2000
+
+
+def test_yaml_configuration_with_a_few_aliases_still_works(eks_client):
+    create_cluster(eks_client, "c1")
+    schema = json.loads(
+        eks_client.describe_addon_configuration(
+            addonName="coredns",
+            addonVersion=eks_client.describe_addon_versions(addonName="coredns")["addons"][0][
+                "addonVersions"
+            ][0]["addonVersion"],
+        )["configurationSchema"]
+    )
+    assert "replicaCount" in schema["properties"]
+    addon = eks_client.create_addon(
+        clusterName="c1", addonName="coredns", configurationValues="replicaCount: 3\n"
+    )
+    assert addon["addon"]["configurationValues"] == "replicaCount: 3\n"
+
+
+# -- 7. issuer URLs urllib cannot split ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["https://[abc", "https://[::1", "https://example.com:99999", "https://"])
+def test_unparseable_issuer_urls_are_invalid_parameters(eks_client, url):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.associate_identity_provider_config(
+            clusterName="c1",
+            oidc={"identityProviderConfigName": "idp", "issuerUrl": url, "clientId": "client"},
+        )
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)

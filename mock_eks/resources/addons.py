@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import addon_catalogue, arns, messages
+from mock_eks import addon_catalogue, arns, documents, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
@@ -103,30 +103,27 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
 
 def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> Any:
     """configurationValues (JSON or YAML text) checked against the add-on's JSON Schema."""
-    # imported on first use: jsonschema and yaml cost more to import than the rest of mock_eks
+    # imported on first use: jsonschema costs more to import than the rest of mock_eks
     import jsonschema
-    import yaml
 
     if not text.strip():
         return {}
     try:
-        values = json.loads(text)
-    except ValueError:
-        try:
-            values = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ctx.invalid_parameter(
-                f"ConfigurationValue provided in request is not supported: not valid JSON or YAML ({exc}).",
-                addonName=addon_name,
-                **fields,
-            ) from None
+        values = documents.load(text, yaml_allowed=True)
+    except documents.DocumentError as problem:
+        raise ctx.invalid_parameter(
+            f"ConfigurationValue provided in request is not supported: {problem}.",
+            addonName=addon_name,
+            **fields,
+        ) from None
     if values is None:
         values = {}
     validator_class = jsonschema.validators.validator_for(addon_catalogue.schema(addon_name))
     validator = validator_class(addon_catalogue.schema(addon_name))
     problems = sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path))
     if problems:
-        described = "; ".join(f"{e.json_path}: {e.message}" for e in problems[:5])
+        # each message cut short: jsonschema repeats the offending value, which the caller controls
+        described = "; ".join(f"{e.json_path[:200]}: {e.message[:200]}" for e in problems[:5])
         raise ctx.invalid_parameter(
             "ConfigurationValue provided in request is not supported: "
             f"Json schema validation failed with error: [{described}]",

@@ -63,8 +63,14 @@ def _require_updatable(ctx: Any, cluster: Any) -> None:
 
 def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:
     url = oidc["issuerUrl"]
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # reading it checks the port and an IPv6 literal such as https://[abc
+    except ValueError:
+        raise ctx.invalid_parameter(
+            f"issuerUrl '{url}' is not a valid URL.", clusterName=cluster_name
+        ) from None
+    if parts.scheme != "https" or not parts.hostname or port == 0:
         raise ctx.invalid_parameter(f"issuerUrl '{url}' must be an https:// URL.", clusterName=cluster_name)
     if parts.query or parts.fragment:
         raise ctx.invalid_parameter(

@@ -9,7 +9,6 @@ association of the token's namespace and service account.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 import string
@@ -17,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, tokens
+from mock_eks import arns, documents, tokens
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster
@@ -63,9 +62,11 @@ def _check_policy(ctx: Any, policy: str | None) -> None:
     if policy is None or policy == "":
         return
     try:
-        document = json.loads(policy)
-    except ValueError:
-        raise ctx.invalid_parameter("policy must be a JSON IAM session policy document.") from None
+        document = documents.load(policy)
+    except documents.DocumentError as problem:
+        raise ctx.invalid_parameter(
+            f"policy must be a JSON IAM session policy document: {problem}."
+        ) from None
     if not isinstance(document, dict) or "Statement" not in document:
         raise ctx.invalid_parameter("policy must be an IAM policy document with a Statement.")
 
