@@ -5,6 +5,8 @@ Every error must be one the operation models or one of the Reference's common er
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from botocore.exceptions import ClientError
