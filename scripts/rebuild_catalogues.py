@@ -262,6 +262,48 @@ def cmd_platforms(repo: Path) -> None:
     _save("kubernetes_versions.json", catalogue)
 
 
+# ---- add-on versions the EKS User Guide lists as latest per Kubernetes version (every revision)
+
+_ADDON_DOC = "latest/ug/networking/eks-networking-add-ons.adoc"
+_ADDON_ANCHORS = {
+    "vpc-cni-latest-available-version": "vpc-cni",
+    "coredns-versions": "coredns",
+    "kube-proxy-versions": "kube-proxy",
+}
+
+
+def parse_addon_tables(text: str) -> dict[str, dict[str, str]]:
+    """{addon: {kubernetesVersion: addonVersion}} from the guide's "latest version" tables."""
+    out: dict[str, dict[str, str]] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        anchor = re.match(r"^\[\[([a-z0-9-]+),", line)
+        if anchor:
+            current = _ADDON_ANCHORS.get(anchor.group(1))
+            continue
+        row = re.match(r"^\|\s*(1\.\d+)\s*\|\s*(v[0-9.]+-eksbuild\.\d+)\s*$", line)
+        if current and row:
+            out.setdefault(current, {})[row.group(1)] = row.group(2)
+    return out
+
+
+def cmd_addon_docs(repo: Path) -> None:
+    snapshots = []
+    for line in _git(repo, "log", "--format=%H %cs", "--", _ADDON_DOC).splitlines():
+        commit, when = line.split()
+        tables = parse_addon_tables(_git(repo, "show", f"{commit}:{_ADDON_DOC}"))
+        if tables and (not snapshots or snapshots[-1]["addons"] != tables):
+            snapshots.append({"commit": commit, "commitDate": when, "addons": tables})
+    facts = {
+        "_source": {**_provenance(repo, "awsdocs/amazon-eks-user-guide", _ADDON_DOC),
+                    "what": "latest EKS add-on version per Kubernetes version, one entry per revision of the tables"},
+        "snapshots": snapshots,
+    }
+    path = SOURCES / "addons" / "user-guide-latest-versions.json"
+    path.write_text(json.dumps(facts, indent=1) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
 # ---- add-ons from our extracted facts
 
 
@@ -302,6 +344,7 @@ COMMANDS = {
     "bottlerocket": cmd_bottlerocket,
     "ami-windows": cmd_ami_windows,
     "platforms": cmd_platforms,
+    "addon-docs": cmd_addon_docs,
 }
 
 
