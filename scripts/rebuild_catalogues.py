@@ -295,8 +295,10 @@ def cmd_addon_docs(repo: Path) -> None:
         if tables and (not snapshots or snapshots[-1]["addons"] != tables):
             snapshots.append({"commit": commit, "commitDate": when, "addons": tables})
     facts = {
-        "_source": {**_provenance(repo, "awsdocs/amazon-eks-user-guide", _ADDON_DOC),
-                    "what": "latest EKS add-on version per Kubernetes version, one entry per revision of the tables"},
+        "_source": {
+            **_provenance(repo, "awsdocs/amazon-eks-user-guide", _ADDON_DOC),
+            "what": "latest EKS add-on version per Kubernetes version, one entry per revision of the tables",
+        },
         "snapshots": snapshots,
     }
     path = SOURCES / "addons" / "user-guide-latest-versions.json"

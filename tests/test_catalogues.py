@@ -158,3 +158,98 @@ def test_platform_versions_from_the_user_guide():
 
     assert {"eks.4", "eks.6", "eks.12"} <= set(versions.get("1.31").platform_versions)
     assert datetime(2024, 9, 26, tzinfo=UTC).timestamp() == versions.get("1.31").release
+
+
+# ---- add-on builds
+
+
+@pytest.mark.parametrize(
+    ("kubernetes", "addon", "version"),
+    [
+        # the issue's examples: aws-cli examples (create-addon, describe-addon-configuration) use them
+        ("1.29", "vpc-cni", "v1.16.4-eksbuild.2"),
+        ("1.23", "coredns", "v1.8.7-eksbuild.4"),
+        # a public Terraform configuration pins these three together (EKS 1.27)
+        ("1.27", "kube-proxy", "v1.27.8-eksbuild.4"),
+        ("1.27", "coredns", "v1.10.1-eksbuild.7"),
+        ("1.27", "vpc-cni", "v1.16.4-eksbuild.2"),
+        # public Terraform defaults for EKS 1.29: kube-proxy, coredns, EBS CSI driver, pod identity agent
+        ("1.29", "kube-proxy", "v1.29.1-eksbuild.2"),
+        ("1.29", "coredns", "v1.11.1-eksbuild.4"),
+        ("1.29", "aws-ebs-csi-driver", "v1.28.0-eksbuild.1"),
+        ("1.29", "eks-pod-identity-agent", "v1.2.0-eksbuild.1"),
+        # EKS User Guide eks-networking-add-ons.adoc, latest-version tables (2024-12)
+        ("1.31", "vpc-cni", "v1.19.0-eksbuild.1"),
+        ("1.31", "kube-proxy", "v1.31.2-eksbuild.3"),
+        ("1.25", "coredns", "v1.9.3-eksbuild.19"),
+        # the 1.29 DescribeAddonVersions recording (scripts/sources/addons/recorded-k8s-1.29-2024-03.json)
+        ("1.29", "aws-mountpoint-s3-csi-driver", "v1.4.0-eksbuild.1"),
+        ("1.29", "aws-guardduty-agent", "v1.5.0-eksbuild.1"),
+    ],
+)
+def test_real_addon_versions_are_accepted(kubernetes, addon, version):
+    # a clock at which the Kubernetes version can still be created (1.23's extended support ends 2024-10-11)
+    with mock_eks(), freeze_time("2024-06-01" if kubernetes == "1.23" else "2024-12-20"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version=kubernetes)
+        created = client.create_addon(clusterName="c1", addonName=addon, addonVersion=version)["addon"]
+        assert created["addonVersion"] == version
+        listed = client.describe_addon_versions(kubernetesVersion=kubernetes, addonName=addon)["addons"]
+        assert version in [v["addonVersion"] for v in listed[0]["addonVersions"]]
+
+
+def test_unknown_addon_versions_are_still_refused():
+    with mock_eks(), freeze_time("2024-12-20"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version="1.29")
+        with pytest.raises(ClientError) as excinfo:
+            client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion="v1.16.4-eksbuild.99")
+        code, status, message = error_of(excinfo)
+        assert (code, status) == ("InvalidParameterException", 400)
+        assert (
+            message == "Addon version specified is not supported: vpc-cni has no version v1.16.4-eksbuild.99."
+        )
+        # a real build outside its Kubernetes range: the 1.29 recording lists coredns v1.8.7 as not compatible
+        with pytest.raises(ClientError) as excinfo:
+            client.create_addon(clusterName="c1", addonName="coredns", addonVersion="v1.8.7-eksbuild.4")
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_recorded_compatibility_and_default_for_1_29():
+    # recording: vpc-cni v1.15.3-eksbuild.1 has no 1.29 compatibility, v1.15.4-eksbuild.1 has one
+    with mock_eks(), freeze_time("2024-12-20"):
+        client = boto3.client("eks", region_name="us-east-1")
+        listed = client.describe_addon_versions(kubernetesVersion="1.29", addonName="vpc-cni")["addons"][0]
+        versions = {v["addonVersion"]: v for v in listed["addonVersions"]}
+        assert "v1.15.4-eksbuild.1" in versions and "v1.15.3-eksbuild.1" not in versions
+        for info in versions.values():
+            assert [c["clusterVersion"] for c in info["compatibilities"]] == ["1.29"]
+            assert info["compatibilities"][0]["platformVersions"] == ["*"]
+        assert sum(v["compatibilities"][0]["defaultVersion"] for v in versions.values()) == 1
+        # newest build first, as DescribeAddonVersions lists them
+        keys = [tuple(int(p) for p in v.split("-")[0][1:].split(".")) for v in versions]
+        assert keys == sorted(keys, reverse=True)
+
+
+def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
+    with mock_eks(), freeze_time("2024-12-20"):
+        client = boto3.client("eks", region_name="us-east-1")
+        everything = client.describe_addon_versions(maxResults=100)["addons"]
+        names = [a["addonName"] for a in everything]
+        assert {"vpc-cni", "coredns", "kube-proxy", "aws-mountpoint-s3-csi-driver"} <= set(names)
+        pages, token = [], None
+        while True:
+            kwargs = {"maxResults": 2, **({"nextToken": token} if token else {})}
+            answer = client.describe_addon_versions(kubernetesVersion="1.24", **kwargs)
+            pages.extend(a["addonName"] for a in answer["addons"])
+            token = answer.get("nextToken")
+            if not token:
+                break
+        one_call = client.describe_addon_versions(kubernetesVersion="1.24", maxResults=100)["addons"]
+        assert pages == [a["addonName"] for a in one_call]
+        assert "coredns" in pages  # the guide's table: v1.9.3-eksbuild.19 for 1.24
+        storage = client.describe_addon_versions(types=["storage"], kubernetesVersion="1.29")["addons"]
+        assert {a["addonName"] for a in storage} >= {"aws-ebs-csi-driver", "aws-mountpoint-s3-csi-driver"}
+        assert all(a["type"] == "storage" for a in storage)
+        marketplace = client.describe_addon_versions(owners=["aws-marketplace"])["addons"]
+        assert [a["addonName"] for a in marketplace] == ["kubecost_kubecost"]

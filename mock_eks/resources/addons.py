@@ -375,7 +375,7 @@ def describe_addon_versions(
     owners: list[str] | None = None,
 ) -> dict[str, Any]:
     selected = []
-    for entry in addon_catalogue.ADDONS.values():
+    for entry in addon_catalogue.entries().values():
         if _matches(entry, addon_name, types, publishers, owners):
             info = _addon_info(entry, kubernetes_version)
             if info is not None:

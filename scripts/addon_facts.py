@@ -1,0 +1,162 @@
+"""Build mock_eks/data/addons.json from the add-on facts in scripts/sources/addons/.
+
+Facts, strongest first, decide whether build B of an add-on is compatible with Kubernetes version K:
+1. a recording of DescribeAddonVersions for K lists B as compatible (or default) or as not compatible;
+2. the EKS User Guide lists B as the latest version for K;
+3. the earlier catalogue lists B as compatible with K;
+4. otherwise B's family (same add-on major.minor) decides: B is compatible with K when K lies between
+   the lowest K any build of this family or a newer family is known to run on and the highest K a build
+   of this family is known to run on. kube-proxy builds also run on their own Kubernetes minor.
+A version is the default for K when the newest source that names a default for K names it.
+The rule in 4 is an inference, recorded as such in the output's _provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-(?:minimal-)?eksbuild\.(\w+))?")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    match = _VERSION.match(version)
+    if not match:
+        return (0,)
+    build = match.group(4) or "0"
+    return (*(int(p) for p in match.groups()[:3]), int(build) if build.isdigit() else -1)
+
+
+def _family(version: str) -> tuple[int, int]:
+    key = version_key(version)
+    return (key[0], key[1]) if len(key) > 1 else (0, 0)
+
+
+def _kkey(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str, Any]:
+    k_versions = sorted((e["clusterVersion"] for e in kubernetes["versions"]), key=_kkey)
+    metadata = json.loads((sources / "addon-metadata.json").read_text())
+    earlier = json.loads((sources / "earlier-catalogue.json").read_text())
+    guide = json.loads((sources / "user-guide-latest-versions.json").read_text())
+    recordings = [json.loads(p.read_text()) for p in sorted(sources.glob("recorded-*.json"))]
+
+    # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
+    evidence: dict[str, dict[str, dict[str, bool]]] = {}
+    strong: dict[str, dict[str, set[str]]] = {}  # K values fixed by rules 1-3 (not inferred)
+    defaults: dict[str, dict[str, str]] = {}  # name -> K -> default build (later sources override)
+    extra: dict[str, dict[str, dict[str, Any]]] = {}  # per-build fields other than compatibility
+
+    def note(name: str, version: str, k: str, ok: bool, *, override: bool) -> None:
+        per = evidence.setdefault(name, {}).setdefault(version, {})
+        fixed = strong.setdefault(name, {}).setdefault(version, set())
+        if k not in fixed or override:
+            per[k] = ok
+            fixed.add(k)
+
+    for recording in recordings:  # rule 1
+        k = recording["clusterVersion"]
+        for name, facts in recording["addons"].items():
+            for version in facts["compatible"]:
+                note(name, version, k, True, override=True)
+            for version in facts["incompatible"]:
+                note(name, version, k, False, override=True)
+            for version in facts.get("amd64Only", ()):
+                extra.setdefault(name, {}).setdefault(version, {})["architecture"] = ["amd64"]
+            defaults.setdefault(name, {})[k] = facts["default"]
+    for snapshot in sorted(guide["snapshots"], key=lambda s: s["commitDate"]):  # rule 2
+        for name, table in snapshot["addons"].items():
+            for k, version in table.items():
+                if k not in strong.get(name, {}).get(version, set()):
+                    note(name, version, k, True, override=False)
+    for name, builds in earlier["addons"].items():  # rule 3 (newest source: its defaults win)
+        for entry in builds:
+            version = entry["addonVersion"]
+            evidence.setdefault(name, {}).setdefault(version, {})
+            for k in entry["compatible"]:
+                if k not in strong.get(name, {}).get(version, set()):
+                    note(name, version, k, True, override=False)
+            for k in entry.get("defaultFor", ()):
+                defaults.setdefault(name, {})[k] = version
+            fields = {f: entry[f] for f in entry if f not in ("addonVersion", "compatible", "defaultFor")}
+            extra.setdefault(name, {}).setdefault(version, {}).update(fields)
+
+    addons = []
+    for name, meta in metadata["addons"].items():
+        builds = evidence.get(name, {})
+        if not builds:
+            continue
+        families: dict[tuple[int, int], set[str]] = {}
+        for version, per in builds.items():
+            families.setdefault(_family(version), set()).update(k for k, ok in per.items() if ok)
+        ordered = sorted(families)
+        template = {**_template(name, extra, builds), **meta.get("_versionDefaults", {})}
+        out_versions = []
+        for version in sorted(builds, key=version_key, reverse=True):
+            per = builds[version]
+            family = _family(version)
+            known = families[family] | {k for f in ordered if f > family for k in families[f]}
+            compatible = {k for k, ok in per.items() if ok}
+            own_high = max(families[family], key=_kkey) if families[family] else None
+            if name == "kube-proxy":
+                own = f"{family[0]}.{family[1]}"
+                low, high = own, max([own, *families[family]], key=_kkey)
+            elif own_high is None:  # nothing known of this family: up to where newer families start
+                newer = [k for f in ordered if f > family for k in families[f]]
+                low = high = min(newer, key=_kkey) if newer else None
+            else:
+                low, high = min(known, key=_kkey), own_high
+            if low and high:
+                for k in k_versions:
+                    if _kkey(low) <= _kkey(k) <= _kkey(high) and k not in per:
+                        compatible.add(k)
+            record: dict[str, Any] = {"addonVersion": version}
+            record.update(
+                {f: v for f, v in extra.get(name, {}).get(version, {}).items() if v != template.get(f)}
+            )
+            record["clusterVersions"] = sorted(
+                (k for k in compatible if k in k_versions), key=_kkey, reverse=True
+            )
+            record["defaultFor"] = sorted(
+                (k for k, v in defaults.get(name, {}).items() if v == version and k in compatible), key=_kkey
+            )
+            if not record["defaultFor"]:
+                del record["defaultFor"]
+            out_versions.append(record)
+        entry = {k: v for k, v in meta.items() if not k.startswith("_")}
+        entry["versionDefaults"] = template
+        entry["versions"] = out_versions
+        addons.append(entry)
+    return {
+        "_provenance": {
+            "built": "scripts/rebuild_catalogues.py addons (scripts/addon_facts.py)",
+            "sources": {
+                "recordings": [r["_source"] for r in recordings],
+                "userGuide": guide["_source"],
+                "earlierCatalogue": earlier["_source"],
+                "metadata": metadata["_source"],
+            },
+            "rules": (__doc__ or "").strip(),
+        },
+        "addons": addons,
+    }
+
+
+def _template(name: str, extra: dict[str, Any], builds: dict[str, Any]) -> dict[str, Any]:
+    """Fields most builds of an add-on share (taken from its newest described build)."""
+    described = [v for v in sorted(builds, key=version_key, reverse=True) if extra.get(name, {}).get(v)]
+    base = {"architecture": ["amd64", "arm64"], "computeTypes": ["ec2"], "requiresConfiguration": False}
+    if described:
+        newest = extra[name][described[0]]
+        base.update(
+            {
+                f: newest[f]
+                for f in ("architecture", "computeTypes", "requiresConfiguration", "requiresIamPermissions")
+                if f in newest
+            }
+        )
+    return base
