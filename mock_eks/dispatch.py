@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from random import getrandbits
 from typing import Any
 
-from mock_eks import accounts, errors
+from mock_eks import accounts, errors, lifecycle
 from mock_eks.lifecycle import Timing
 from mock_eks.protocol import (
     JSON_HEADERS,
@@ -132,10 +132,10 @@ class Context:
     def due(self, kind: str) -> float:
         return self.now + self.timing.seconds(kind)
 
-    def schedule(self, kind: str, transition: Callable[[float], None]) -> float:
-        """Run ``transition(due)`` at the start of the first request at or after the due time."""
+    def schedule(self, kind: str, item: lifecycle.Step) -> float:
+        """Run ``item`` (a ``lifecycle.Step``) at the start of the first request at or after the due time."""
         due = self.due(kind)
-        self.backend.lifecycle.schedule(due, transition)
+        self.backend.lifecycle.schedule(due, item)
         return due
 
     def settle_later(
@@ -153,38 +153,16 @@ class Context:
         A pending lifecycle fault of ``kind`` (``backend.faults``) makes it the model's create-failure
         status with a health issue instead.
         """
-
-        faults = self.backend.faults
-
-        def settle(due: float) -> None:
-            if record.status == source:
-                fault = faults.take(kind)  # m.faults.fail_next(kind, ...): the create fails instead
-                if fault is not None:
-                    fault.fail_create(record, due)
-                    return
-                record.status = target
-                if stamp is not None:
-                    setattr(record, stamp, due)
-
-        return self.schedule(kind, settle)
+        item = lifecycle.step("settle", kind=kind, record=record, source=source, target=target, stamp=stamp)
+        return self.schedule(kind, item)
 
     def remove_later(self, kind: str, collection: Any, key: str, record: Any) -> float:
         """At the due time, take ``record`` out of ``collection`` (unless ``key`` names another record by then).
 
         A pending lifecycle fault of ``kind`` leaves the record in place, DELETE_FAILED.
         """
-
-        faults = self.backend.faults
-
-        def remove(due: float) -> None:
-            if collection.get(key) is record:
-                fault = faults.take(kind)  # m.faults.fail_next(kind, ...): the record stays, DELETE_FAILED
-                if fault is not None:
-                    fault.fail_delete(record, due)
-                    return
-                collection.remove(key)
-
-        return self.schedule(kind, remove)
+        item = lifecycle.step("remove", collection=collection, key=key, record=record, kind=kind)
+        return self.schedule(kind, item)
 
     def invalid_parameter(self, message: str, **fields: Any) -> errors.ServiceError:
         """The operation's own invalid-input error (usually InvalidParameterException)."""

@@ -119,7 +119,7 @@ class Backend:
 
         self.lock = threading.RLock()
         self.regions: dict[tuple[str, str], RegionStore] = {}
-        self.lifecycle = Lifecycle()
+        self.lifecycle = Lifecycle(self)
         # signs pagination tokens: a token is valid only in the activation (or server) that issued it
         self.token_key = secrets.token_bytes(16)
         self.faults = Faults(self)

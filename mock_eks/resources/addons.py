@@ -296,17 +296,16 @@ def update_addon(
         )
         params.append(param("PodIdentityAssociations", [s["associationArn"] for s in specs]))
 
-    def apply() -> None:
-        addon.addon_version = target
-        if service_account_role_arn is not None:
-            addon.service_account_role_arn = service_account_role_arn
-        if configuration_values is not None:
-            addon.configuration_values = configuration_values
-        if resolve_conflicts is not None:
-            addon.resolve_conflicts = resolve_conflicts
-        if specs is not None:
-            addon.pod_identity_specs = specs
-            addon.pod_identity_associations = [s["associationArn"] for s in specs]
+    changes: list[tuple[tuple[str, ...], Any]] = [(("addon_version",), target)]
+    if service_account_role_arn is not None:
+        changes.append((("service_account_role_arn",), service_account_role_arn))
+    if configuration_values is not None:
+        changes.append((("configuration_values",), configuration_values))
+    if resolve_conflicts is not None:
+        changes.append((("resolve_conflicts",), resolve_conflicts))
+    if specs is not None:
+        changes.append((("pod_identity_specs",), specs))
+        changes.append((("pod_identity_associations",), [s["associationArn"] for s in specs]))
 
     update = start_child_update(
         ctx,
@@ -315,7 +314,7 @@ def update_addon(
         update_type="AddonUpdate",
         params=params,
         kind="addon.update",
-        apply=apply,
+        changes=changes,
         scope=("addonName", addon_name),
     )
     return {"update": update}

@@ -267,10 +267,10 @@ def update_capability(
         )
     check_role_arn(ctx, role_arn, "roleArn")
     params = []
-    changes: list[Any] = []
+    changes: list[tuple[tuple[str, ...], Any]] = []
     if role_arn is not None:
         params.append(param("RoleArn", role_arn))
-        changes.append(lambda: setattr(record, "role_arn", role_arn))
+        changes.append((("role_arn",), role_arn))
     argo = configuration.get("argoCd") or {}
     mappings = argo.get("rbacRoleMappings") or {}
     add, remove = mappings.get("addOrUpdateRoleMappings") or [], mappings.get("removeRoleMappings") or []
@@ -280,31 +280,26 @@ def update_capability(
     if remove:
         params.append(param("RoleMappingsToRemove", remove))
     if add or remove:
-
-        def apply_mappings() -> None:
-            config = record.configuration["argoCd"]
-            config["rbacRoleMappings"] = _merge_mappings(config.get("rbacRoleMappings") or [], add, remove)
-
-        changes.append(apply_mappings)
+        # one update at a time per capability: the mappings it starts from are the ones it will change
+        current = record.configuration["argoCd"].get("rbacRoleMappings") or []
+        changes.append(
+            (("configuration", "argoCd", "rbacRoleMappings"), _merge_mappings(current, add, remove))
+        )
     if argo.get("networkAccess") is not None:
         vpce = list(argo["networkAccess"].get("vpceIds") or [])
         params.append(param("NetworkAccess", {"vpceIds": vpce}))
-        changes.append(lambda: record.configuration["argoCd"].__setitem__("networkAccess", {"vpceIds": vpce}))
+        changes.append((("configuration", "argoCd", "networkAccess"), {"vpceIds": vpce}))
     ack = configuration.get("ack") or {}
     if ack.get("enableCrossNamespace") is not None:
         flag = bool(ack["enableCrossNamespace"])
         params.append(param("EnableCrossNamespace", flag))
-        changes.append(lambda: record.configuration["ack"].__setitem__("enableCrossNamespace", flag))
+        changes.append((("configuration", "ack", "enableCrossNamespace"), flag))
     if ack.get("disabledServices") is not None:
         services = list(ack["disabledServices"])
         params.append(param("DisabledServices", services))
-        changes.append(lambda: record.configuration["ack"].__setitem__("disabledServices", services))
+        changes.append((("configuration", "ack", "disabledServices"), services))
     if delete_propagation_policy is not None:
-        changes.append(lambda: setattr(record, "delete_propagation_policy", delete_propagation_policy))
-
-    def apply() -> None:
-        for change in changes:
-            change()
+        changes.append((("delete_propagation_policy",), delete_propagation_policy))
 
     update = start_child_update(
         ctx,
@@ -313,7 +308,7 @@ def update_capability(
         update_type="CapabilityUpdate",
         params=params,
         kind="capability.update",
-        apply=apply,
+        changes=changes,
         scope=("capabilityName", capability_name),
     )
     return {"update": update}

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from mock_eks import lifecycle
 from mock_eks.certificates import cluster_ca_data
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
@@ -128,10 +129,9 @@ def create_certificate_authority(
         not_after=ctx.now + VALIDITY_SECONDS,
     )
 
-    def distributed(_: float) -> None:
-        if record.distribution_status == "IN_PROGRESS":
-            record.distribution_status = "COMPLETE"
-
+    distributed = lifecycle.assign(
+        record, [(("distribution_status",), "COMPLETE")], only_if=(("distribution_status",), "IN_PROGRESS")
+    )
     update = start_update(
         ctx,
         cluster,
@@ -209,16 +209,9 @@ def activate_certificate_authority(
         )
     outgoing = _signing(cluster)
 
-    def promote(due: float) -> None:
-        if record.signing_status != "ACTIVATING":
-            return
-        if outgoing is not None and outgoing.signing_status == "IN_USE":
-            outgoing.signing_status = "NOT_USED"
-        record.signing_status = "IN_USE"
-        record.activated_at = due
-        record.activated_by = "CUSTOMER"
-        cluster.ca_data = record.data
-
+    promote = lifecycle.step(
+        "certificate_authority.promote", record=record, outgoing=outgoing, cluster=cluster
+    )
     update = start_update(
         ctx,
         cluster,
@@ -230,6 +223,19 @@ def activate_certificate_authority(
     record.signing_status = "ACTIVATING"
     record.outgoing = outgoing
     return {"update": update, "certificateAuthority": record.summary()}
+
+
+@lifecycle.action("certificate_authority.promote")
+def _promote(backend: Any, due: float, *, record: Any, outgoing: Any, cluster: Any) -> None:
+    """ActivateCertificateAuthority completes: the successor signs, the outgoing authority no longer does."""
+    if record.signing_status != "ACTIVATING":
+        return
+    if outgoing is not None and outgoing.signing_status == "IN_USE":
+        outgoing.signing_status = "NOT_USED"
+    record.signing_status = "IN_USE"
+    record.activated_at = due
+    record.activated_by = "CUSTOMER"
+    cluster.ca_data = record.data
 
 
 @operation("DeleteCertificateAuthority")
@@ -260,10 +266,7 @@ def delete_certificate_authority(
             clusterName=cluster_name,
         )
 
-    def remove(_: float) -> None:
-        if collection.get(record.id) is record:
-            collection.remove(record.id)
-
+    remove = lifecycle.step("remove", collection=collection, key=record.id, record=record)
     update = start_update(
         ctx,
         cluster,

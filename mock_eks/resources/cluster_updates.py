@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import versions
+from mock_eks import lifecycle, versions
 from mock_eks.dispatch import operation
 from mock_eks.resources.clusters import (
     check_auto_mode,
@@ -41,7 +41,7 @@ def _require_updatable(ctx: Any, cluster: Any) -> None:
         )
 
 
-def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, Callable]]:
+def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
     current = cluster.resources_vpc_config
     changes = []
     endpoint_keys = ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
@@ -65,7 +65,13 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
             ]
             if "publicAccessCidrs" in wanted:
                 params.append(param("PublicAccessCidrs", merged["publicAccessCidrs"]))
-            changes.append(("EndpointAccessUpdate", params, lambda: current.update(merged)))
+            changes.append(
+                (
+                    "EndpointAccessUpdate",
+                    params,
+                    [(("resources_vpc_config", k), v) for k, v in merged.items()],
+                )
+            )
     network = {k: request[k] for k in ("subnetIds", "securityGroupIds") if k in request}
     if network:
         if "subnetIds" in network and len(set(network["subnetIds"])) < 2:
@@ -77,11 +83,13 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
                 param("Subnets", network.get("subnetIds", current["subnetIds"])),
                 param("SecurityGroups", network.get("securityGroupIds", current["securityGroupIds"])),
             ]
-            changes.append(("VpcConfigUpdate", params, lambda: current.update(network)))
+            changes.append(
+                ("VpcConfigUpdate", params, [(("resources_vpc_config", k), v) for k, v in network.items()])
+            )
     return changes
 
 
-def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, Callable]]:
+def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
     if "bootstrapClusterCreatorAdminPermissions" in request:
         raise ctx.invalid_parameter(
             "bootstrapClusterCreatorAdminPermissions can only be set when creating a cluster."
@@ -99,19 +107,16 @@ def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tupl
         (
             "AccessConfigUpdate",
             [param("AuthenticationMode", mode)],
-            lambda: cluster.access_config.update(authenticationMode=mode),
+            [(("access_config", "authenticationMode"), mode)],
         )
     ]
 
 
-def _replace(cluster: Any, attribute: str | None, member: str, value: Any) -> Callable[[], None]:
-    def apply() -> None:
-        if attribute is not None:
-            setattr(cluster, attribute, value)
-        else:
-            cluster.extra[member] = value
-
-    return apply
+def _replace(
+    cluster: Any, attribute: str | None, member: str, value: Any
+) -> list[tuple[tuple[str, ...], Any]]:
+    """The change that sets a cluster attribute (or, without one, its ``extra[member]``) to ``value``."""
+    return [((attribute,) if attribute is not None else ("extra", member), value)]
 
 
 def _current(cluster: Any, attribute: str | None, member: str) -> Any:
@@ -127,7 +132,7 @@ def update_cluster_config(
     request = ctx.member_names(changes)
     if not request:
         raise ctx.invalid_parameter("No changes were specified for cluster " + name + ".", clusterName=name)
-    found: list[tuple[str, list, Callable]] = []
+    found: list[tuple[str, list, list]] = []  # (update type, params, changes)
     if "resourcesVpcConfig" in request:
         found += _vpc_change(ctx, cluster, request.pop("resourcesVpcConfig"))
     if "logging" in request:
@@ -197,13 +202,13 @@ def update_cluster_config(
             }
             params = [param(kinds[k], v) for k, v in auto_mode.items()]
 
-            def apply_auto_mode() -> None:
-                for key in ("computeConfig", "storageConfig"):
-                    if key in auto_mode:
-                        cluster.extra[key] = auto_mode[key]
-                cluster.kubernetes_network_config = new_network
-
-            found.append(("AutoModeUpdate", params, apply_auto_mode))
+            auto_changes: list[tuple[tuple[str, ...], Any]] = [
+                (("extra", key), auto_mode[key])
+                for key in ("computeConfig", "storageConfig")
+                if key in auto_mode
+            ]
+            auto_changes.append((("kubernetes_network_config",), new_network))
+            found.append(("AutoModeUpdate", params, auto_changes))
     # the remaining members are stored as given; each has its own update type in the model
     simple = {
         "zonalShiftConfig": ("ZonalShiftConfigUpdate", "ZonalShiftConfig"),
@@ -242,15 +247,9 @@ def update_cluster_config(
         raise ctx.invalid_parameter("Only one type of update can be allowed.", clusterName=name)
     update_type = found[0][0]
     params = [p for _, change_params, _ in found for p in change_params]
-    appliers = [apply for _, _, apply in found]
+    changes = [change for _, _, found_changes in found for change in found_changes]
     previous_status = cluster.status
-
-    def finish(_: float) -> None:
-        for apply in appliers:
-            apply()
-        if cluster.status == "UPDATING":
-            cluster.status = "ACTIVE"
-
+    finish = lifecycle.assign(cluster, changes, status=("UPDATING", "ACTIVE"))
     update = start_update(
         ctx, cluster, update_type=update_type, params=params, kind="cluster.update", apply=finish
     )
@@ -285,12 +284,9 @@ def update_cluster_version(
         check(ctx, cluster, version)
     platform = target.default_platform_version
 
-    def finish(_: float) -> None:
-        cluster.version = version
-        cluster.platform_version = platform
-        if cluster.status == "UPDATING":
-            cluster.status = "ACTIVE"
-
+    finish = lifecycle.assign(
+        cluster, [(("version",), version), (("platform_version",), platform)], status=("UPDATING", "ACTIVE")
+    )
     update = start_update(
         ctx,
         cluster,

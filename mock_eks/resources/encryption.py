@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import messages
+from mock_eks import lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
@@ -100,12 +100,10 @@ def associate_encryption_config(
         )
     config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)
 
-    def apply(_: float) -> None:
-        if not cluster.encryption_config:
-            cluster.encryption_config = copy.deepcopy(config)
-        if cluster.status == "UPDATING":
-            cluster.status = "ACTIVE"
-
+    # one update at a time, and nothing else sets an encryption config: it is still unset when this completes
+    apply = lifecycle.assign(
+        cluster, [(("encryption_config",), copy.deepcopy(config))], status=("UPDATING", "ACTIVE")
+    )
     update = start_update(
         ctx,
         cluster,

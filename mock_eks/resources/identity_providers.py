@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from mock_eks import arns
+from mock_eks import arns, lifecycle
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_tags, find_cluster
@@ -115,11 +115,6 @@ def _set_updating(cluster: Any) -> None:
         cluster.status = "UPDATING"
 
 
-def _set_active(cluster: Any) -> None:
-    if cluster.status == "UPDATING":
-        cluster.status = "ACTIVE"
-
-
 @operation("AssociateIdentityProviderConfig")
 def associate_identity_provider_config(
     ctx: Any,
@@ -164,11 +159,10 @@ def associate_identity_provider_config(
         tags=tags,
     )
 
-    def activate(_: float) -> None:
-        if config.status == "CREATING":
-            config.status = "ACTIVE"
-        _set_active(cluster)
-
+    activate = lifecycle.sequence(
+        lifecycle.assign(config, status=("CREATING", "ACTIVE")),
+        lifecycle.assign(cluster, status=("UPDATING", "ACTIVE")),
+    )
     update = start_update(
         ctx,
         cluster,
@@ -176,18 +170,19 @@ def associate_identity_provider_config(
         params=[param("IdentityProviderConfig", [{"type": "oidc", "name": name}])],
         kind="identity_provider.associate",
         apply=activate,
-        revert=lambda _: _forget(configs, config, cluster),
+        revert=_forget(configs, config, cluster),
     )
     configs.add(name, config)
     _set_updating(cluster)
     return {"update": update, "tags": tags or None}
 
 
-def _forget(configs: Any, config: Any, cluster: Any) -> None:
+def _forget(configs: Any, config: Any, cluster: Any) -> lifecycle.Step:
     """The config is gone (disassociated, or its association failed); the cluster is ACTIVE again."""
-    if configs.get(config.identity_provider_config_name) is config:
-        configs.remove(config.identity_provider_config_name)
-    _set_active(cluster)
+    return lifecycle.sequence(
+        lifecycle.step("remove", collection=configs, key=config.identity_provider_config_name, record=config),
+        lifecycle.assign(cluster, status=("UPDATING", "ACTIVE")),
+    )
 
 
 @operation("DescribeIdentityProviderConfig")
@@ -226,14 +221,12 @@ def disassociate_identity_provider_config(
     # a config still CREATING or already DELETING has its update in progress: start_update refuses
     configs = cluster.child("identity_provider_configs")
 
-    def remove(_: float) -> None:
-        _forget(configs, config, cluster)
-
-    def keep(_: float) -> None:
-        # a failed disassociation leaves the config associated
-        if config.status == "DELETING":
-            config.status = "ACTIVE"
-        _set_active(cluster)
+    remove = _forget(configs, config, cluster)
+    # a failed disassociation leaves the config associated
+    keep = lifecycle.sequence(
+        lifecycle.assign(config, status=("DELETING", "ACTIVE")),
+        lifecycle.assign(cluster, status=("UPDATING", "ACTIVE")),
+    )
 
     update = start_update(
         ctx,

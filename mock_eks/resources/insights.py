@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import addon_catalogue, versions
+from mock_eks import addon_catalogue, lifecycle, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import find_cluster
@@ -279,16 +279,21 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     refresh = Refresh(status="IN_PROGRESS", started_at=ctx.now, message="Insights refresh is in progress.")
     state.add("latest", refresh)
 
-    def complete(due: float) -> None:
-        if ctx.store.clusters.get(cluster_name) is not cluster or refresh.status != "IN_PROGRESS":
-            return
-        evaluate(cluster, due)
-        refresh.status = "COMPLETED"
-        refresh.ended_at = due
-        refresh.message = "Insights refresh completed."
-
-    ctx.schedule("insights.refresh", complete)
+    ctx.schedule(
+        "insights.refresh",
+        lifecycle.step("insights.refresh", clusters=ctx.store.clusters, cluster=cluster, refresh=refresh),
+    )
     return {"message": "Insights refresh started.", "status": "IN_PROGRESS"}
+
+
+@lifecycle.action("insights.refresh")
+def _refreshed(backend: Any, due: float, *, clusters: Any, cluster: Any, refresh: Refresh) -> None:
+    if clusters.get(cluster.name) is not cluster or refresh.status != "IN_PROGRESS":
+        return
+    evaluate(cluster, due)
+    refresh.status = "COMPLETED"
+    refresh.ended_at = due
+    refresh.message = "Insights refresh completed."
 
 
 @operation("DescribeInsightsRefresh")

@@ -388,7 +388,7 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
     return cluster, record
 
 
-def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, apply: Any) -> Any:
+def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, changes: list) -> Any:
     return start_child_update(
         ctx,
         cluster,
@@ -396,7 +396,7 @@ def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: 
         update_type=update_type,
         params=params,
         kind="nodegroup.update",
-        apply=apply,
+        changes=changes,
         scope=("nodegroupName", record.nodegroup_name),
     )
 
@@ -503,14 +503,8 @@ def update_nodegroup_config(
         )
     new = copy.deepcopy(new)
 
-    def apply() -> None:
-        for key, value in new.items():
-            if key == "warmPoolConfig":
-                record.extra[key] = value
-            else:
-                setattr(record, key, value)
-
-    return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, apply)}
+    changes = [(("extra", key) if key == "warmPoolConfig" else (key,), value) for key, value in new.items()]
+    return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, changes)}
 
 
 @operation("UpdateNodegroupVersion")
@@ -600,13 +594,10 @@ def update_nodegroup_version(
             **fields,
         )
 
-    def apply() -> None:
-        record.version = target
-        record.release_version = new_release
-        if template is not None:
-            record.launch_template = template
-
-    return {"update": _start(ctx, cluster, record, "VersionUpdate", params, apply)}
+    changes = [(("version",), target), (("release_version",), new_release)]
+    if template is not None:
+        changes.append((("launch_template",), template))
+    return {"update": _start(ctx, cluster, record, "VersionUpdate", params, changes)}
 
 
 def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> None:

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from typing import Any
 
-from mock_eks import messages
+from mock_eks import lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.resources.clusters import Cluster
 from mock_eks.resources.common import check_role_arn, check_tags
@@ -55,12 +55,8 @@ def register_cluster(
     )
     ctx.store.clusters.add(name, cluster)
 
-    def expire(_: float) -> None:
-        if cluster.status == "PENDING" and ctx.store.clusters.get(name) is cluster:
-            cluster.status = "FAILED"
-
     # the activation deadline is a date, not an operation's duration: it does not shrink with instant timing
-    ctx.backend.lifecycle.schedule(expiry, expire)
+    ctx.backend.lifecycle.schedule(expiry, lifecycle.assign(cluster, status=("PENDING", "FAILED")))
     # the activation code is in RegisterCluster's answer only, never stored for later reads (issue 13
     # item 12; aws/aws-cli awscli/examples/eks/register-cluster.rst vs deregister-cluster.rst)
     answer = dataclasses.replace(cluster)

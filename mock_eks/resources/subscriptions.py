@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, lifecycle
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_tags
@@ -149,13 +149,15 @@ def create_subscription(
     )
     ctx.store.subscriptions.add(subscription_id, record)
 
-    def activate(due: float) -> None:
-        if record.status == "CREATING":
-            record.status = "ACTIVE"
-            _advance(record, due)
-
-    ctx.schedule("subscription.create", activate)
+    ctx.schedule("subscription.create", lifecycle.step("subscription.activate", record=record))
     return {"subscription": record}
+
+
+@lifecycle.action("subscription.activate")
+def _activate(backend: Any, due: float, *, record: Subscription) -> None:
+    if record.status == "CREATING":
+        record.status = "ACTIVE"
+        _advance(record, due)
 
 
 @operation("DescribeEksAnywhereSubscription")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import messages
+from mock_eks import lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.faults import update_failed_status
 from mock_eks.pagination import paginate
@@ -71,15 +70,16 @@ def start_update(
     update_type: str,
     params: list[dict[str, str]],
     kind: str,
-    apply: Callable[[float], None],
+    apply: lifecycle.Step,
     scope: tuple[str, str] | None = None,
-    revert: Callable[[float], None] | None = None,
+    revert: lifecycle.Step | None = None,
 ) -> Update:
-    """Record an InProgress update and schedule ``apply`` for its completion, after which it is Successful.
+    """Record an InProgress update and schedule ``apply`` (a ``lifecycle.Step``) for its completion,
+    after which it is Successful.
 
     One update runs at a time per resource: a second is ResourceInUseException.
     A pending lifecycle fault of ``kind`` (``m.faults.fail_next``) makes the update Failed with
-    ``errors`` instead: ``apply`` does not run, ``revert(due)`` does (by default an UPDATING cluster,
+    ``errors`` instead: ``apply`` does not run, ``revert`` does (by default an UPDATING cluster,
     for a cluster-level update, is ACTIVE again).
     """
     running = in_progress(cluster, scope)
@@ -95,26 +95,44 @@ def start_update(
         )
     update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
     cluster.child("updates").add(update.id, update)
-
-    faults = ctx.backend.faults
-
-    def complete(due: float) -> None:
-        if update.status != "InProgress":
-            return
-        fault = faults.take(kind)
-        if fault is not None:
-            update.status = "Failed"
-            update.errors = fault.update_errors([scope[1] if scope else cluster.name])
-            if revert is not None:
-                revert(due)
-            elif scope is None and cluster.status == "UPDATING":
-                cluster.status = "ACTIVE"
-            return
-        apply(due)
-        update.status = "Successful"
-
-    ctx.schedule(kind, complete)
+    if revert is None and scope is None:
+        revert = lifecycle.assign(cluster, status=("UPDATING", "ACTIVE"))
+    ctx.schedule(
+        kind,
+        lifecycle.step(
+            "update.complete",
+            update=update,
+            kind=kind,
+            apply=apply,
+            revert=revert,
+            resource=scope[1] if scope else cluster.name,
+        ),
+    )
     return update
+
+
+@lifecycle.action("update.complete")
+def _complete(
+    backend: Any,
+    due: float,
+    *,
+    update: Update,
+    kind: str,
+    apply: lifecycle.Step,
+    revert: lifecycle.Step | None,
+    resource: str,
+) -> None:
+    if update.status != "InProgress":
+        return
+    fault = backend.faults.take(kind)
+    if fault is not None:
+        update.status = "Failed"
+        update.errors = fault.update_errors([resource])
+        if revert is not None:
+            lifecycle.run(backend, revert, due)
+        return
+    lifecycle.run(backend, apply, due)
+    update.status = "Successful"
 
 
 def start_child_update(
@@ -125,38 +143,33 @@ def start_child_update(
     update_type: str,
     params: list[dict[str, str]],
     kind: str,
-    apply: Callable[[], None],
+    changes: list[tuple[lifecycle.Path, Any]],
     scope: tuple[str, str],
 ) -> Update:
     """``start_update`` for a cluster's child (node group, add-on, capability): the child is UPDATING
-    (``modified_at`` now) until the update completes, then ``apply()`` runs and it is ACTIVE again.
-    A failed update leaves the child unchanged, in its model's UPDATE_FAILED status if it has one
-    (add-ons), else ACTIVE."""
-
-    def finish(due: float) -> None:
-        apply()
-        record.modified_at = due
-        if record.status == "UPDATING":
-            record.status = "ACTIVE"
-
-    def revert(due: float) -> None:
-        record.modified_at = due
-        if record.status == "UPDATING":
-            record.status = update_failed_status(record)
-
+    (``modified_at`` now) until the update completes, then ``changes`` (attribute paths and their new
+    values) are made and it is ACTIVE again. A failed update leaves the child unchanged, in its model's
+    UPDATE_FAILED status if it has one (add-ons), else ACTIVE."""
     update = start_update(
         ctx,
         cluster,
         update_type=update_type,
         params=params,
         kind=kind,
-        apply=finish,
+        apply=lifecycle.assign(record, changes, stamp="modified_at", status=("UPDATING", "ACTIVE")),
         scope=scope,
-        revert=revert,
+        revert=lifecycle.step("update.child_failed", record=record),
     )
     record.status = "UPDATING"
     record.modified_at = ctx.now
     return update
+
+
+@lifecycle.action("update.child_failed")
+def _child_failed(backend: Any, due: float, *, record: Any) -> None:
+    record.modified_at = due
+    if record.status == "UPDATING":
+        record.status = update_failed_status(record)
 
 
 def _scope(
