@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from importlib import resources
@@ -84,7 +85,25 @@ def _lifecycle_kinds() -> dict[str, tuple[str, str | None]]:
     return kinds
 
 
-def _default_message(code: str) -> str:
+_DOCUMENTED = re.compile(r"<b>(\w+)</b>\s*:\s*(.*?)</p>", re.S)
+
+
+@functools.cache
+def _documented_messages(shape_name: str, member: str) -> dict[str, str]:
+    """The model's own description of each code of ``shape_name.member`` (where its documentation has one)."""
+    documentation = _shape(shape_name).members[member].documentation or ""
+    return {
+        code: " ".join(re.sub(r"<[^>]+>", "", text).split())
+        for code, text in _DOCUMENTED.findall(documentation)
+    }
+
+
+def _default_message(code: str, shape_name: str | None = None, member: str = "code") -> str:
+    """What a fault says when the test gives no message: the model's description of the code, if any."""
+    if shape_name is not None:
+        documented = _documented_messages(shape_name, member).get(code)
+        if documented:
+            return documented
     return f"{code} (fault injected by mock_eks)."
 
 
@@ -276,7 +295,10 @@ class Faults:
             raise ValueError(f"{code!r} is not a code for {kind}; codes: {', '.join(codes)}")
         _check_times(times, allow_none=False)
         _check_message(message)
-        fault = Fault(kind, code, message or _default_message(code))
+        if message is None:
+            issue = "ErrorDetail" if shape is None else _issue_shape(shape).name
+            message = _default_message(code, issue, "errorCode" if shape is None else "code")
+        fault = Fault(kind, code, message)
         with self.backend.lock:
             self._lifecycle.setdefault(kind, deque()).extend(fault for _ in range(times))
 
@@ -307,7 +329,13 @@ class Faults:
             if record.status not in allowed:
                 raise ValueError(f"{arn} is {record.status}; only an ACTIVE resource can be degraded")
             issues = [i for i in (record.health or {}).get("issues") or [] if i.get("code") != code]
-            _set_issues(record, [*issues, _issue(shape, record, code, message or _default_message(code))])
+            _set_issues(
+                record,
+                [
+                    *issues,
+                    _issue(shape, record, code, message or _default_message(code, _issue_shape(shape).name)),
+                ],
+            )
             if degradable:
                 record.status = "DEGRADED"
 

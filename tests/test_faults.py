@@ -599,3 +599,19 @@ def test_failed_capability_create_and_delete(eks_client, eks_mock):
     assert eks_client.describe_capability(clusterName="c1", capabilityName="kro2")["capability"][
         "status"
     ] == ("DELETE_FAILED")
+
+
+def test_default_messages_are_the_models_description_of_the_code(eks_client, eks_mock):
+    create_cluster(eks_client, "c1")
+    eks_mock.faults.fail_next("nodegroup.create", "NodeCreationFailure")
+    _nodegroup(eks_client)
+    [issue] = _describe_ng(eks_client)["health"]["issues"]
+    assert issue["message"].startswith(
+        "Your launched instances are unable to register with your Amazon EKS cluster."
+    )
+    eks_mock.faults.fail_next("cluster.update", "SubnetNotFound")
+    update = eks_client.update_cluster_config(
+        name="c1", logging={"clusterLogging": [{"types": ["audit"], "enabled": True}]}
+    )["update"]
+    [error] = eks_client.describe_update(name="c1", updateId=update["id"])["update"]["errors"]
+    assert error["errorMessage"] == "We couldn't find one of the subnets associated with the cluster."
