@@ -48,10 +48,12 @@ def decode_token(key: bytes, token: str, scope: str) -> int | None:
     return position if token_scope == scope and type(position) is int else None
 
 
-def max_results_of(ctx: Any, max_results: int | None) -> int:
-    """The page size: the caller's maxResults, else the model's maximum for it."""
+def max_results_of(ctx: Any, max_results: int | None, default: int | None = None) -> int:
+    """The page size: the caller's maxResults, else ``default`` (the Reference's), else the model's maximum."""
     if max_results is not None:
         return max_results
+    if default is not None:
+        return default
     member = ctx.op.members.get("maxResults")
     return int(member.shape.metadata.get("max", 100)) if member is not None else 100
 
@@ -64,9 +66,14 @@ def paginate(
     *,
     scope: str = "",
     predicate: Callable[[T], bool] | None = None,
+    default_page: int | None = None,
 ) -> tuple[list[T], str | None]:
-    """One page of ``items`` and the token for the next page (None on the last page)."""
-    limit = max_results_of(ctx, max_results)
+    """One page of ``items`` and the token for the next page (None on the last page).
+
+    Without maxResults a page holds ``default_page`` items where the Reference names a smaller default
+    than the model's maximum, else that maximum.
+    """
+    limit = max_results_of(ctx, max_results, default_page)
     scope = f"{ctx.op.name}:{ctx.account}:{ctx.region}:{scope}"
     key = ctx.backend.token_key
     position = None

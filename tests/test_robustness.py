@@ -355,3 +355,45 @@ def test_unparseable_issuer_urls_are_invalid_parameters(eks_client, url):
             oidc={"identityProviderConfigName": "idp", "issuerUrl": url, "clientId": "client"},
         )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+# -- 15. rules the API Reference states ------------------------------------------------------------
+
+
+def test_list_eks_anywhere_subscriptions_defaults_to_ten_results(eks_client):
+    for index in range(12):
+        eks_client.create_eks_anywhere_subscription(
+            name=f"sub-{index}", term={"duration": 12, "unit": "MONTHS"}
+        )
+    page = eks_client.list_eks_anywhere_subscriptions()
+    assert len(page["subscriptions"]) == 10 and page["nextToken"]
+    rest = eks_client.list_eks_anywhere_subscriptions(nextToken=page["nextToken"])
+    assert len(rest["subscriptions"]) == 2 and "nextToken" not in rest
+    assert len(eks_client.list_eks_anywhere_subscriptions(maxResults=100)["subscriptions"]) == 12
+
+
+def test_update_pod_identity_association_must_change_something(eks_client):
+    create_cluster(eks_client, "c1")
+    association = eks_client.create_pod_identity_association(
+        clusterName="c1", namespace="default", serviceAccount="app", roleArn=ROLE
+    )["association"]
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_pod_identity_association(
+            clusterName="c1", associationId=association["associationId"]
+        )
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400)
+    assert "at least one" in message
+    updated = eks_client.update_pod_identity_association(
+        clusterName="c1", associationId=association["associationId"], disableSessionTags=True
+    )["association"]
+    assert updated["disableSessionTags"] is True
+
+
+@pytest.mark.parametrize("include", [["ALL"], ["All"], ["everything"], ["all", "x"]])
+def test_list_clusters_include_accepts_only_lowercase_all(eks_client, include):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.list_clusters(include=include)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    assert eks_client.list_clusters(include=["all"])["clusters"] == ["c1"]

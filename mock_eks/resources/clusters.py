@@ -342,6 +342,10 @@ def list_clusters(
     next_token: str | None = None,
     include: list[str] | None = None,
 ) -> dict[str, Any]:
+    # the Reference: 'all' must be in lowercase otherwise an error occurs (blank means EKS clusters only)
+    unknown = [value for value in include or [] if value not in ("all", "")]
+    if unknown:
+        raise ctx.invalid_parameter(f"include accepts only 'all' (lowercase), not {unknown[0]!r}.")
     with_registered = bool(include) and "all" in include
     predicate = None if with_registered else (lambda c: c.connector_config is None)
     page, token = paginate(

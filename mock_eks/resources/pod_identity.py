@@ -215,6 +215,12 @@ def update_pod_identity_association(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     association = _find(ctx, cluster, association_id)
+    if role_arn is None and disable_session_tags is None and target_role_arn is None and policy is None:
+        # the Reference: "You must change at least one of these in an update"
+        raise ctx.invalid_parameter(
+            "You must change at least one of roleArn, targetRoleArn, disableSessionTags or policy.",
+            clusterName=cluster_name,
+        )
     check_role_arn(ctx, role_arn, "roleArn")
     check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
     _check_policy(ctx, policy)

@@ -183,6 +183,7 @@ def list_subscriptions(
         next_token,
         scope=",".join(sorted(wanted)),
         predicate=(lambda s: s.status in wanted) if wanted else None,
+        default_page=10,  # the Reference: without maxResults it "returns up to 10 results"
     )
     return {"subscriptions": page, "nextToken": token}
 
