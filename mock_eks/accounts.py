@@ -1,4 +1,11 @@
-"""Who is calling and where: account id, region and partition of a request."""
+"""Who is calling and where: account id, region and partition of a request.
+
+The account rule, the same in-process and in server mode: a 12-digit access key id is the account (so
+one process can act as several accounts), else ``MOCK_EKS_ACCOUNT_ID``, else ``123456789012``.
+``MOCK_EKS_ACCOUNT_ID`` must be 12 digits: activating the mock or starting the server with another value
+raises ``AccountError`` (a ValueError); if it is changed to a bad value while active, each request gets
+the common ``UnrecognizedClientException`` (403) naming the variable.
+"""
 
 from __future__ import annotations
 
@@ -40,11 +47,28 @@ def credential_scope(authorization: str | bytes | None) -> tuple[str | None, str
     return scope[0], scope[2], scope[3]
 
 
-def account_for(access_key: str | None) -> str:
-    """MOCK_EKS_ACCOUNT_ID, else a 12-digit access key id, else the default account."""
+class AccountError(ValueError):
+    """MOCK_EKS_ACCOUNT_ID is set to something that is not a 12-digit account id."""
+
+
+def _is_account(text: str) -> bool:
+    return len(text) == 12 and text.isascii() and text.isdigit()
+
+
+def configured_account() -> str:
+    """MOCK_EKS_ACCOUNT_ID if set (validated), else the default account."""
     configured = os.environ.get(ACCOUNT_ENV)
-    if configured:
-        return configured
-    if access_key and len(access_key) == 12 and access_key.isdigit():
+    if not configured:
+        return DEFAULT_ACCOUNT
+    if not _is_account(configured):
+        raise AccountError(
+            f"{ACCOUNT_ENV}={configured!r} is not an AWS account id (12 digits, such as 123456789012)"
+        )
+    return configured
+
+
+def account_for(access_key: str | None) -> str:
+    """A 12-digit access key id, else MOCK_EKS_ACCOUNT_ID, else the default account (AccountError if bad)."""
+    if access_key and _is_account(access_key):
         return access_key
-    return DEFAULT_ACCOUNT
+    return configured_account()

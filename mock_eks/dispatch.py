@@ -255,7 +255,10 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         )
         return _error_response(error, request_id)
 
-    account = accounts.account_for(access_key)
+    try:
+        account = accounts.account_for(access_key)
+    except accounts.AccountError as problem:
+        return _error_response(errors.COMMON_ERRORS["UnrecognizedClientException"](str(problem)), request_id)
     partition = accounts.partition_for(region)
     with backend.lock:
         now = backend.now()

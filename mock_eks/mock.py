@@ -15,7 +15,7 @@ import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mock_eks import intercept
+from mock_eks import accounts, intercept
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
@@ -63,6 +63,7 @@ class MockEKS:
     def start(self) -> MockEKS:
         with ACTIVE.lock:
             if not ACTIVE.stack:
+                accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails here, not in every request
                 ACTIVE.backend = Backend()
                 ACTIVE.env_added = [k for k in _FAKE_CREDENTIALS if k not in os.environ]
                 if "AWS_PROFILE" not in os.environ and "AWS_ACCESS_KEY_ID" not in os.environ:

@@ -37,7 +37,7 @@ from typing import Any
 import h11
 from requests.structures import CaseInsensitiveDict
 
-from mock_eks import control
+from mock_eks import accounts, control
 from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
@@ -354,6 +354,7 @@ class MockEKSServer:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, timing: str | Timing = "instant") -> None:
+        accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails at start, as in-process
         self.timing = timing if isinstance(timing, Timing) else Timing(timing)
         self._httpd = _HTTPServer((host, port), self.timing)
         self._thread: threading.Thread | None = None

@@ -397,3 +397,49 @@ def test_list_clusters_include_accepts_only_lowercase_all(eks_client, include):
         eks_client.list_clusters(include=include)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
     assert eks_client.list_clusters(include=["all"])["clusters"] == ["c1"]
+
+
+# -- 13. MOCK_EKS_ACCOUNT_ID: validated, one rule in-process and over HTTP --------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "12345678901", "1234567890123", "١٢٣٤٥٦٧٨٩٠١٢"])
+def test_a_bad_account_variable_fails_at_activation_and_server_start(monkeypatch, value):
+    from mock_eks import mock_eks
+    from mock_eks.server import MockEKSServer
+
+    monkeypatch.setenv("MOCK_EKS_ACCOUNT_ID", value)
+    with pytest.raises(ValueError, match="MOCK_EKS_ACCOUNT_ID"):
+        mock_eks().start()
+    with pytest.raises(ValueError, match="MOCK_EKS_ACCOUNT_ID"):
+        MockEKSServer("127.0.0.1", 0)
+
+
+def test_a_bad_account_variable_set_while_active_is_an_unrecognized_client(eks_client, monkeypatch):
+    monkeypatch.setenv("MOCK_EKS_ACCOUNT_ID", "abc")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.list_clusters()
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("UnrecognizedClientException", 403)
+    assert "MOCK_EKS_ACCOUNT_ID" in message
+
+
+def _account_of(client) -> str:
+    return create_cluster(client, "acct")["arn"].split(":")[4]
+
+
+def test_one_account_rule_in_process_and_over_http(monkeypatch):
+    import boto3
+
+    from mock_eks import mock_eks
+    from mock_eks.server import MockEKSServer
+
+    monkeypatch.setenv("MOCK_EKS_ACCOUNT_ID", "111122223333")
+    keys = {"aws_access_key_id": "444455556666", "aws_secret_access_key": "x"}
+    with mock_eks():
+        assert _account_of(boto3.client("eks", region_name="us-east-1")) == "111122223333"
+        assert _account_of(boto3.client("eks", region_name="us-east-1", **keys)) == "444455556666"
+    with MockEKSServer("127.0.0.1", 0) as server:
+        plain = boto3.client("eks", region_name="us-east-1", endpoint_url=server.url)
+        keyed = boto3.client("eks", region_name="us-east-1", endpoint_url=server.url, **keys)
+        assert _account_of(plain) == "111122223333"
+        assert _account_of(keyed) == "444455556666"
