@@ -1,5 +1,7 @@
 """Certificate authority data for clusters: a real, parseable self-signed X.509 certificate.
 
+Like every recorded EKS cluster CA: RSA-2048, CN=kubernetes, valid for ten years (issue 13 item 14).
+
 cryptography is imported on the first certificate, not with mock_eks: most test
 runs that have mock_eks installed never create a cluster.
 """
@@ -22,7 +24,7 @@ def _setup() -> dict[str, Any]:
         if not _state:
             from cryptography import x509
             from cryptography.hazmat.primitives import hashes, serialization
-            from cryptography.hazmat.primitives.asymmetric import ec
+            from cryptography.hazmat.primitives.asymmetric import rsa
             from cryptography.x509.oid import NameOID
 
             _state.update(
@@ -30,8 +32,9 @@ def _setup() -> dict[str, Any]:
                 hashes=hashes,
                 serialization=serialization,
                 name=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")]),
-                # one key per process: generating a key per cluster would dominate create's cost
-                key=ec.generate_private_key(ec.SECP256R1()),
+                # one key per process: an RSA-2048 key takes tens of milliseconds to generate, which
+                # per cluster would dominate create's cost; every cluster's certificate is still its own
+                key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
             )
             _warm_up()
     return _state

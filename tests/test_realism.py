@@ -108,3 +108,21 @@ def test_timestamps_in_responses_are_whole_milliseconds():
         client = boto3.client("eks", region_name="us-east-1")
         cluster = create_cluster(client, "ms")
     assert cluster["createdAt"].microsecond % 1000 == 0
+
+
+def test_cluster_ca_is_rsa_2048_cn_kubernetes_ten_years(eks_client):
+    # item 14: the certificateAuthority.data of recorded EKS clusters decodes to an RSA-2048 certificate,
+    # CN=kubernetes, valid for ten years (what kubeadm-style control planes issue)
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    create_cluster(eks_client, "ca")
+    data = eks_client.describe_cluster(name="ca")["cluster"]["certificateAuthority"]["data"]
+    certificate = x509.load_pem_x509_certificate(base64.b64decode(data))
+    key = certificate.public_key()
+    assert isinstance(key, rsa.RSAPublicKey) and key.key_size == 2048
+    assert certificate.subject.rfc4514_string() == "CN=kubernetes" == certificate.issuer.rfc4514_string()
+    lifetime = certificate.not_valid_after_utc - certificate.not_valid_before_utc
+    assert lifetime.days == 3650
