@@ -126,3 +126,45 @@ def test_cluster_ca_is_rsa_2048_cn_kubernetes_ten_years(eks_client):
     assert certificate.subject.rfc4514_string() == "CN=kubernetes" == certificate.issuer.rfc4514_string()
     lifetime = certificate.not_valid_after_utc - certificate.not_valid_before_utc
     assert lifetime.days == 3650
+
+
+def test_addon_made_pod_identity_associations_are_listed_and_go_with_the_addon(eks_client):
+    # item 15: the associations CreateAddon makes are listed by ListPodIdentityAssociations with ownerArn =
+    # the add-on's ARN, and are deleted with the add-on unless preserve is set
+    role = "arn:aws:iam::123456789012:role/ebs-csi"
+    create_cluster(eks_client, "pia")
+    addon = eks_client.create_addon(
+        clusterName="pia",
+        addonName="aws-ebs-csi-driver",
+        podIdentityAssociations=[{"serviceAccount": "ebs-csi-controller-sa", "roleArn": role}],
+    )["addon"]
+    (listed,) = eks_client.list_pod_identity_associations(clusterName="pia")["associations"]
+    assert listed["ownerArn"] == addon["addonArn"]
+    assert (listed["namespace"], listed["serviceAccount"]) == ("kube-system", "ebs-csi-controller-sa")
+    assert addon["podIdentityAssociations"] == [listed["associationArn"]]
+    described = eks_client.describe_pod_identity_association(
+        clusterName="pia", associationId=listed["associationId"]
+    )["association"]
+    assert described["roleArn"] == role and described["ownerArn"] == addon["addonArn"]
+
+    eks_client.delete_addon(clusterName="pia", addonName="aws-ebs-csi-driver")
+    eks_client.list_addons(clusterName="pia")  # the deletion completes (instant timing)
+    assert eks_client.list_pod_identity_associations(clusterName="pia")["associations"] == []
+
+    eks_client.create_addon(
+        clusterName="pia",
+        addonName="aws-ebs-csi-driver",
+        podIdentityAssociations=[{"serviceAccount": "ebs-csi-controller-sa", "roleArn": role}],
+    )
+    eks_client.delete_addon(clusterName="pia", addonName="aws-ebs-csi-driver", preserve=True)
+    eks_client.list_addons(clusterName="pia")
+    assert len(eks_client.list_pod_identity_associations(clusterName="pia")["associations"]) == 1
+
+
+def test_eks_addons_have_no_owner_marketplace_ones_do(eks_client):
+    # item 5: aws/aws-cli awscli/examples/eks/describe-addon.rst (vpc-cni, 2024-03): no owner, no publisher
+    create_cluster(eks_client, "own")
+    eks_client.create_addon(clusterName="own", addonName="vpc-cni")
+    described = eks_client.describe_addon(clusterName="own", addonName="vpc-cni")["addon"]
+    assert "owner" not in described and "publisher" not in described
+    assert described["namespaceConfig"] == {"namespace": "kube-system"}

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import addon_catalogue, arns, documents, messages
+from mock_eks import addon_catalogue, arns, documents, lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, hex_id, require_active
+from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, require_active
 from mock_eks.resources.updates import param, start_child_update
 
 # AddonInfo members DescribeAddonVersions returns (the catalogue holds more)
@@ -42,8 +42,9 @@ class Addon:
     configuration_values: str | None = None
     marketplace_information: dict[str, Any] | None = None
     namespace_config: dict[str, Any] | None = None
-    # ARNs of the EKS Pod Identity associations made for the add-on (the output form) ...
-    pod_identity_associations: list[str] = field(default_factory=list)
+    # ARNs of the EKS Pod Identity associations made for the add-on (the output form; absent when there
+    # are none, as in every recorded DescribeAddon: aws/aws-cli awscli/examples/eks/describe-addon.rst) ...
+    pod_identity_associations: list[str] | None = None
     # ... and what was asked for: [{"serviceAccount", "roleArn", "associationArn"}]
     pod_identity_specs: list[dict[str, str]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
@@ -156,19 +157,72 @@ def _pod_identity(
             raise ctx.invalid_parameter(f"Service account {account} appears more than once.", **fields)
         seen.add(account)
         check_role_arn(ctx, entry["roleArn"], "podIdentityAssociations.roleArn")
-        association = ctx.arn(f"podidentityassociation/{cluster.name}/a-{hex_id(17, upper=False)}")
-        specs.append({"serviceAccount": account, "roleArn": entry["roleArn"], "associationArn": association})
+        specs.append({"serviceAccount": account, "roleArn": entry["roleArn"]})
     return specs
 
 
-def _reuse_arns(previous: list[dict[str, str]], wanted: list[dict[str, str]]) -> list[dict[str, str]]:
-    """An association kept across an update keeps its ARN."""
-    by_account = {spec["serviceAccount"]: spec for spec in previous}
-    result = []
-    for spec in wanted:
-        old = by_account.get(spec["serviceAccount"])
-        result.append({**spec, "associationArn": old["associationArn"]} if old else spec)
-    return result
+def _addon_namespace(addon_name: str, namespace_config: dict[str, Any] | None) -> str:
+    entry = addon_catalogue.get(addon_name) or {}
+    return (namespace_config or {}).get("namespace") or entry.get("defaultNamespace") or "kube-system"
+
+
+def _owned(cluster: Any, addon: Addon) -> dict[str, Any]:
+    """The pod identity associations this add-on owns, by service account."""
+    return {
+        a.service_account: a
+        for a in cluster.child("pod_identity_associations")
+        if getattr(a, "owner_arn", None) == addon.addon_arn
+    }
+
+
+def _check_free(
+    ctx: Any, cluster: Any, namespace: str, specs: list[dict[str, str]], owner: str | None
+) -> None:
+    """No association of another owner may hold an add-on's namespace and service account."""
+    for other in cluster.child("pod_identity_associations"):
+        if other.owner_arn == owner and owner is not None:
+            continue
+        for spec in specs:
+            if other.namespace == namespace and other.service_account == spec["serviceAccount"]:
+                raise ctx.error(
+                    "ResourceInUseException",
+                    f"Association already exists: {other.association_id} for namespace {namespace} and "
+                    f"service account {spec['serviceAccount']}.",
+                    clusterName=cluster.name,
+                )
+
+
+def _sync_associations(ctx: Any, cluster: Any, addon: Addon, specs: list[dict[str, str]]) -> None:
+    """Make the add-on's own associations (ownerArn = the add-on) match ``specs``.
+
+    issue 13 item 15: associations CreateAddon/UpdateAddon make are real associations, listed by
+    ListPodIdentityAssociations with ``ownerArn`` the add-on's ARN.
+    """
+    from mock_eks.resources import pod_identity
+
+    owned = _owned(cluster, addon)
+    children = cluster.child("pod_identity_associations")
+    wanted = {spec["serviceAccount"] for spec in specs}
+    for account, association in owned.items():
+        if account not in wanted:
+            children.remove(association.association_id)
+    for spec in specs:
+        association = owned.get(spec["serviceAccount"])
+        if association is None:
+            association = pod_identity.create_association(
+                ctx,
+                cluster,
+                namespace=_addon_namespace(addon.addon_name, addon.namespace_config),
+                service_account=spec["serviceAccount"],
+                role_arn=spec["roleArn"],
+                owner_arn=addon.addon_arn,
+            )
+        elif association.role_arn != spec["roleArn"]:
+            association.role_arn = spec["roleArn"]
+            association.modified_at = ctx.now
+        spec["associationArn"] = association.association_arn
+    addon.pod_identity_specs = specs
+    addon.pod_identity_associations = [spec["associationArn"] for spec in specs] or None
 
 
 @operation("CreateAddon")
@@ -207,7 +261,11 @@ def create_addon(
     if configuration_values is not None:
         parse_configuration(ctx, addon_name, configuration_values, clusterName=cluster_name)
     specs = _pod_identity(ctx, cluster, addon_name, pod_identity_associations or [])
+    _check_free(ctx, cluster, _addon_namespace(addon_name, namespace_config), specs, None)
     tags = check_tags(ctx, tags)
+    # EKS-published add-ons carry no owner/publisher; marketplace and community ones do (issue 13 item 5;
+    # aws/aws-cli awscli/examples/eks/describe-addon.rst and create-addon.rst show neither for vpc-cni)
+    published_by_eks = entry.get("owner") == "aws"
     addon = Addon(
         addon_name=addon_name,
         cluster_name=cluster_name,
@@ -216,18 +274,18 @@ def create_addon(
         status="CREATING",
         created_at=ctx.now,
         modified_at=ctx.now,
-        publisher=entry.get("publisher"),
-        owner=entry.get("owner"),
+        publisher=None if published_by_eks else entry.get("publisher"),
+        owner=None if published_by_eks else entry.get("owner"),
         service_account_role_arn=service_account_role_arn,
         configuration_values=configuration_values,
         marketplace_information=copy.deepcopy(entry.get("marketplaceInformation")),
-        namespace_config=dict(namespace_config) if namespace_config else None,
-        pod_identity_associations=[s["associationArn"] for s in specs],
-        pod_identity_specs=specs,
+        # DescribeAddon shows the namespace the add-on runs in, its default one unless another was asked for
+        namespace_config={"namespace": _addon_namespace(addon_name, namespace_config)},
         tags=tags,
         resolve_conflicts=resolve_conflicts,
         extra=ctx.member_names(others),
     )
+    _sync_associations(ctx, cluster, addon, specs)
     cluster.child("addons").add(addon_name, addon)
 
     ctx.settle_later("addon.create", addon, stamp="modified_at")
@@ -291,10 +349,10 @@ def update_addon(
         params.append(param("ConfigurationValues", configuration_values))
     specs = None
     if pod_identity_associations is not None:
-        specs = _reuse_arns(
-            addon.pod_identity_specs, _pod_identity(ctx, cluster, addon_name, pod_identity_associations)
+        specs = _pod_identity(ctx, cluster, addon_name, pod_identity_associations)
+        _check_free(
+            ctx, cluster, _addon_namespace(addon_name, addon.namespace_config), specs, addon.addon_arn
         )
-        params.append(param("PodIdentityAssociations", [s["associationArn"] for s in specs]))
 
     changes: list[tuple[tuple[str, ...], Any]] = [(("addon_version",), target)]
     if service_account_role_arn is not None:
@@ -303,9 +361,6 @@ def update_addon(
         changes.append((("configuration_values",), configuration_values))
     if resolve_conflicts is not None:
         changes.append((("resolve_conflicts",), resolve_conflicts))
-    if specs is not None:
-        changes.append((("pod_identity_specs",), specs))
-        changes.append((("pod_identity_associations",), [s["associationArn"] for s in specs]))
 
     update = start_child_update(
         ctx,
@@ -317,6 +372,10 @@ def update_addon(
         changes=changes,
         scope=("addonName", addon_name),
     )
+    if specs is not None:
+        # the add-on's own associations follow the request as soon as the update is accepted
+        _sync_associations(ctx, cluster, addon, specs)
+        update.params.append(param("PodIdentityAssociations", list(addon.pod_identity_associations or [])))
     return {"update": update}
 
 
@@ -334,8 +393,21 @@ def delete_addon(
     addon.extra["preserve"] = bool(preserve)
     addons = cluster.child("addons")
 
-    ctx.remove_later("addon.delete", addons, addon_name, addon)
+    removal = lifecycle.step("remove", collection=addons, key=addon_name, record=addon, kind="addon.delete")
+    if not preserve:
+        # the add-on's pod identity associations go with it, unless preserve keeps what it installed
+        release = lifecycle.step("addon.release_associations", cluster=cluster, addon=addon)
+        removal = lifecycle.sequence(removal, release)
+    ctx.schedule("addon.delete", removal)
     return {"addon": addon}
+
+
+@lifecycle.action("addon.release_associations")
+def _release_associations(backend: Any, due: float, *, cluster: Any, addon: Addon) -> None:
+    if cluster.child("addons").get(addon.addon_name) is addon:
+        return  # the deletion failed (a fault): the add-on and its associations stay
+    for association in _owned(cluster, addon).values():
+        cluster.child("pod_identity_associations").remove(association.association_id)
 
 
 def _matches(entry: dict[str, Any], name: str | None, types: Any, publishers: Any, owners: Any) -> bool:
