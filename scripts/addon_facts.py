@@ -2,12 +2,16 @@
 
 Facts, strongest first, decide whether build B of an add-on is compatible with Kubernetes version K:
 1. a recording of DescribeAddonVersions for K lists B as compatible (or default) or as not compatible;
-2. the EKS User Guide lists B as the latest version for K;
+2. the EKS User Guide lists B as the latest version for K, or a public configuration pins B for K;
 3. the earlier catalogue lists B as compatible with K;
-4. otherwise B's family (same add-on major.minor) decides: B is compatible with K when K lies between
-   the lowest K any build of this family or a newer family is known to run on and the highest K a build
-   of this family is known to run on. kube-proxy builds also run on their own Kubernetes minor.
-A version is the default for K when the newest source that names a default for K names it.
+4. otherwise B's family (same add-on major.minor) decides. For add-ons tied to the Kubernetes minor
+   (kube-proxy, coredns) B is compatible with K between the lowest K this family or a newer one is
+   known to run on (kube-proxy: its own minor) and the highest K this family is known to run on. For
+   the others, whose builds serve every supported Kubernetes version, the window spans what this
+   family and the next older family with facts are known to run on. A family with no facts at all
+   gets the lowest K of the next newer family.
+A version is the default for K when the newest source that names a default for K names it; where no
+source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
 The rule in 4 is an inference, recorded as such in the output's _provenance.
 """
 
@@ -17,6 +21,9 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+# add-ons whose builds follow the Kubernetes minor (the User Guide's tables pair them minor by minor)
+KUBERNETES_TIED = frozenset({"kube-proxy", "coredns"})
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-(?:minimal-)?eksbuild\.(\w+))?")
 
@@ -44,6 +51,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
     earlier = json.loads((sources / "earlier-catalogue.json").read_text())
     guide = json.loads((sources / "user-guide-latest-versions.json").read_text())
     recordings = [json.loads(p.read_text()) for p in sorted(sources.glob("recorded-*.json"))]
+    observed = json.loads((sources / "observed-in-public-configurations.json").read_text())
 
     # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
     evidence: dict[str, dict[str, dict[str, bool]]] = {}
@@ -73,6 +81,17 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             for k, version in table.items():
                 if k not in strong.get(name, {}).get(version, set()):
                     note(name, version, k, True, override=False)
+    for observation in observed["observations"]:  # rule 2, second half
+        pins = {
+            name: dict.fromkeys(observation.get("clusterVersions", ()), version)
+            for name, version in observation.get("addons", {}).items()
+        }
+        for name, table in observation.get("perVersion", {}).items():
+            pins.setdefault(name, {}).update(table)
+        for name, table in pins.items():
+            for k, version in table.items():
+                if k not in strong.get(name, {}).get(version, set()):
+                    note(name, version, k, True, override=False)
     for name, builds in earlier["addons"].items():  # rule 3 (newest source: its defaults win)
         for entry in builds:
             version = entry["addonVersion"]
@@ -96,20 +115,25 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
         ordered = sorted(families)
         template = {**_template(name, extra, builds), **meta.get("_versionDefaults", {})}
         out_versions = []
+        chosen = dict(defaults.get(name, {}))
         for version in sorted(builds, key=version_key, reverse=True):
             per = builds[version]
             family = _family(version)
             known = families[family] | {k for f in ordered if f > family for k in families[f]}
             compatible = {k for k, ok in per.items() if ok}
             own_high = max(families[family], key=_kkey) if families[family] else None
+            older = [families[f] for f in ordered if f < family and families[f]]
             if name == "kube-proxy":
                 own = f"{family[0]}.{family[1]}"
                 low, high = own, max([own, *families[family]], key=_kkey)
             elif own_high is None:  # nothing known of this family: up to where newer families start
                 newer = [k for f in ordered if f > family for k in families[f]]
                 low = high = min(newer, key=_kkey) if newer else None
-            else:
+            elif name in KUBERNETES_TIED:
                 low, high = min(known, key=_kkey), own_high
+            else:
+                window = families[family] | (older[-1] if older else set())
+                low, high = min(window, key=_kkey), max(window, key=_kkey)
             if low and high:
                 for k in k_versions:
                     if _kkey(low) <= _kkey(k) <= _kkey(high) and k not in per:
@@ -121,12 +145,8 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             record["clusterVersions"] = sorted(
                 (k for k in compatible if k in k_versions), key=_kkey, reverse=True
             )
-            record["defaultFor"] = sorted(
-                (k for k, v in defaults.get(name, {}).items() if v == version and k in compatible), key=_kkey
-            )
-            if not record["defaultFor"]:
-                del record["defaultFor"]
             out_versions.append(record)
+        _settle_defaults(out_versions, chosen)
         entry = {k: v for k, v in meta.items() if not k.startswith("_")}
         entry["versionDefaults"] = template
         entry["versions"] = out_versions
@@ -137,6 +157,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             "sources": {
                 "recordings": [r["_source"] for r in recordings],
                 "userGuide": guide["_source"],
+                "publicConfigurations": [o["source"] for o in observed["observations"]],
                 "earlierCatalogue": earlier["_source"],
                 "metadata": metadata["_source"],
             },
@@ -146,10 +167,30 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
     }
 
 
+def _settle_defaults(records: list[dict[str, Any]], named: dict[str, str]) -> None:
+    """One default per Kubernetes version: the named one if it runs there, else the newest that does."""
+    by_k: dict[str, str] = {}
+    for record in records:  # newest first
+        for k in record["clusterVersions"]:
+            by_k.setdefault(k, record["addonVersion"])
+    for k, version in named.items():
+        if any(r["addonVersion"] == version and k in r["clusterVersions"] for r in records):
+            by_k[k] = version
+    for record in records:
+        flagged = sorted((k for k, v in by_k.items() if v == record["addonVersion"]), key=_kkey)
+        if flagged:
+            record["defaultFor"] = flagged
+
+
 def _template(name: str, extra: dict[str, Any], builds: dict[str, Any]) -> dict[str, Any]:
     """Fields most builds of an add-on share (taken from its newest described build)."""
     described = [v for v in sorted(builds, key=version_key, reverse=True) if extra.get(name, {}).get(v)]
-    base = {"architecture": ["amd64", "arm64"], "computeTypes": ["ec2"], "requiresConfiguration": False}
+    base = {
+        "architecture": ["amd64", "arm64"],
+        "computeTypes": ["ec2"],
+        "requiresConfiguration": False,
+        "requiresIamPermissions": False,
+    }
     if described:
         newest = extra[name][described[0]]
         base.update(

@@ -185,11 +185,18 @@ def test_platform_versions_from_the_user_guide():
         # the 1.29 DescribeAddonVersions recording (scripts/sources/addons/recorded-k8s-1.29-2024-03.json)
         ("1.29", "aws-mountpoint-s3-csi-driver", "v1.4.0-eksbuild.1"),
         ("1.29", "aws-guardduty-agent", "v1.5.0-eksbuild.1"),
+        # a public Terraform module pinning add-ons per version from describe-addon-versions (1.32 / 1.33)
+        ("1.32", "coredns", "v1.11.4-eksbuild.10"),
+        ("1.32", "kube-proxy", "v1.32.0-eksbuild.2"),
+        ("1.33", "eks-node-monitoring-agent", "v1.4.0-eksbuild.2"),
+        ("1.33", "aws-mountpoint-s3-csi-driver", "v2.0.0-eksbuild.1"),
+        ("1.33", "snapshot-controller", "v8.3.0-eksbuild.1"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
-    # a clock at which the Kubernetes version can still be created (1.23's extended support ends 2024-10-11)
-    with mock_eks(), freeze_time("2024-06-01" if kubernetes == "1.23" else "2024-12-20"):
+    # a clock at which the Kubernetes version can be created (1.23's extended support ends 2024-10-11)
+    clock = {"1.23": "2024-06-01", "1.32": "2025-08-01", "1.33": "2025-08-01"}.get(kubernetes, "2024-12-20")
+    with mock_eks(), freeze_time(clock):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=kubernetes)
         created = client.create_addon(clusterName="c1", addonName=addon, addonVersion=version)["addon"]
