@@ -216,10 +216,17 @@ def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, st
 def _route(
     service: str | None, method: str, path: str
 ) -> tuple[Operation, dict[str, str]] | errors.ServiceError:
+    key = (service, method, path)
+    cached = _ROUTES.get(key)
+    if cached is not None:
+        return cached  # (op, labels): callers copy the labels, never change them
     services = (service,) if service else tuple(ROUTES)
     for name in services:
         found = ROUTES[name].match(method, path)
         if found:
+            if len(_ROUTES) >= _CACHE_LIMIT:
+                _ROUTES.clear()
+            _ROUTES[key] = found
             return found
     # A path another method serves is still no operation: the common 404, as no model has a 405.
     return errors.UnknownOperationError(f"No operation matches {method} {path}")
