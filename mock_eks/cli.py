@@ -31,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5454)
     serve.add_argument("--timing", choices=("instant", "realistic"), default="instant")
+    serve.add_argument(
+        "--durations",
+        default="",
+        metavar="KIND=SECONDS,...",
+        help="per-kind transition durations, e.g. cluster.create=30,nodegroup.create=10 (kinds: data/durations.json)",
+    )
     token = commands.add_parser("token", help="print a service account token minted by a running server")
     token.add_argument("--endpoint", required=True, help="the server's URL, e.g. http://127.0.0.1:5454")
     token.add_argument("--cluster", required=True)
@@ -53,7 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         from mock_eks.server import serve_forever
     except ImportError:  # pragma: no cover - until server mode lands
         parser.error("server mode is not available in this build")
-    return serve_forever(args.host, args.port, args.timing)
+    from mock_eks.clock import parse_durations
+    from mock_eks.lifecycle import Timing
+
+    try:
+        timing = Timing(args.timing, parse_durations(args.durations))
+    except ValueError as error:
+        parser.error(f"--durations: {error}")
+    return serve_forever(args.host, args.port, timing)
 
 
 if __name__ == "__main__":  # pragma: no cover

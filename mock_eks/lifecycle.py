@@ -44,6 +44,10 @@ class Timing:
         if unknown:
             raise ValueError(f"unknown duration kinds {sorted(unknown)}; known: {sorted(REALISTIC_SECONDS)}")
 
+    def is_instant(self) -> bool:
+        """Every transition completes at once (so nothing ever needs to wait for one)."""
+        return self.profile == "instant" and not any(self.durations.values())
+
     def seconds(self, kind: str) -> float:
         if kind in self.durations:
             return float(self.durations[kind])

@@ -15,7 +15,7 @@ import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mock_eks import accounts, intercept
+from mock_eks import accounts, clock, intercept
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
@@ -74,6 +74,7 @@ class MockEKS:
                 ACTIVE.requests = intercept.RequestsInterceptor()
                 ACTIVE.requests.start()
                 intercept.set_server(ACTIVE.serve)
+                clock.install_waiter_clock()
             ACTIVE.stack.append(self)
         return self
 
@@ -85,6 +86,7 @@ class MockEKS:
             index = len(ACTIVE.stack) - 1 - ACTIVE.stack[::-1].index(self)
             del ACTIVE.stack[index]
             if not ACTIVE.stack:
+                clock.uninstall_waiter_clock()
                 intercept.set_server(None)
                 if ACTIVE.requests is not None:
                     ACTIVE.requests.stop()
@@ -104,6 +106,16 @@ class MockEKS:
     def backend(self) -> Backend | None:
         """The state of the active mock, for inspection in tests."""
         return ACTIVE.backend
+
+    def advance(self, seconds: float) -> float:
+        """Move the mock's clock ``seconds`` forward (composes with freezegun); the new mock time.
+
+        Transitions that come due run at the next request, as if that much time had passed.
+        """
+        backend = ACTIVE.backend
+        if backend is None:
+            raise RuntimeError("mock_eks is not active: start it before advancing its clock")
+        return clock.advance(backend, seconds)
 
     @property
     def faults(self) -> Faults:

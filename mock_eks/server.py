@@ -406,7 +406,7 @@ class MockEKSServer:
         self.stop()
 
 
-def serve_forever(host: str, port: int, timing: str, **server_options: Any) -> int:
+def serve_forever(host: str, port: int, timing: str | Timing, **server_options: Any) -> int:
     """``mock-eks serve``: serve until Ctrl-C or SIGTERM; the exit status.
 
     ``server_options`` go to ``MockEKSServer`` as keyword arguments (a CLI flag becomes one).

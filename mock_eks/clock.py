@@ -1,0 +1,169 @@
+"""The mock's clock: ``m.advance(seconds)``, waiters that never really sleep, and ``/_mock_eks/clock/advance``.
+
+The mock reads its time as ``time.time()`` (so freezegun drives it) plus an offset kept on the
+``Backend``; ``advance`` moves only the offset, so it composes with a frozen clock. Lifecycle
+transitions, timestamps and support status all read that clock (``Backend.now``).
+
+botocore's waiters sleep between polls with ``time.sleep`` (``botocore.waiter``). While a mock whose
+timing is not instant is active, a waiter that polls EKS sleeps in mock time instead: its sleep
+advances the mock's clock (or, under freezegun, ticks the frozen clock, which the mock follows), so
+it makes the same polls as against EKS and returns at once. Other services' waiters, and EKS waiters
+when no such mock is active, sleep as usual.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import sys
+import threading
+import time
+from typing import Any
+
+from mock_eks import control
+from mock_eks.dispatch import Request, Response
+
+
+def check_seconds(seconds: Any) -> float:
+    """``seconds`` as a finite, non-negative float (ValueError otherwise)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        raise ValueError(f"seconds must be a finite number, not {seconds!r}")
+    if seconds < 0:
+        raise ValueError(f"the mock's clock only moves forward: seconds must be >= 0, not {seconds!r}")
+    return float(seconds)
+
+
+def advance(backend: Any, seconds: Any) -> float:
+    """Move ``backend``'s clock ``seconds`` forward; the new mock time."""
+    seconds = check_seconds(seconds)
+    with backend.lock:
+        backend.clock_offset += seconds
+        return backend.now()
+
+
+def _freezegun_factory() -> Any:
+    """The innermost active freezegun clock, if freezegun is in use."""
+    api = sys.modules.get("freezegun.api")
+    factories = getattr(api, "freeze_factories", None) if api is not None else None
+    return factories[-1] if factories else None
+
+
+def pass_time(backend: Any, seconds: float) -> None:
+    """Let ``seconds`` of mock time pass: tick a frozen freezegun clock if there is one (the mock and the
+    code under test both see it), else move the mock's own clock."""
+    factory = _freezegun_factory()
+    if factory is not None:
+        with backend.lock:
+            factory.tick(datetime.timedelta(seconds=seconds))
+    else:
+        advance(backend, seconds)
+
+
+# -- waiters ---------------------------------------------------------------------------------------------
+
+_local = threading.local()
+_installed = 0
+_install_lock = threading.Lock()
+_originals: dict[str, Any] = {}
+
+
+def _service_of(waiter: Any) -> str | None:
+    try:
+        client = waiter._operation_method._client_method.__self__
+        return str(client.meta.service_model.service_name)
+    except AttributeError:
+        return None
+
+
+def _fast_forwarded() -> Any:
+    """The backend an EKS waiter in this thread should sleep in, or None for a real sleep."""
+    if not getattr(_local, "eks_waiters", 0):
+        return None
+    from mock_eks.mock import ACTIVE
+
+    backend, stack = ACTIVE.backend, ACTIVE.stack
+    if backend is None or not stack or stack[-1].timing.is_instant():
+        return None
+    return backend
+
+
+def _wait(waiter: Any, **kwargs: Any) -> Any:
+    if _service_of(waiter) != "eks":
+        return _originals["wait"](waiter, **kwargs)
+    _local.eks_waiters = getattr(_local, "eks_waiters", 0) + 1
+    try:
+        return _originals["wait"](waiter, **kwargs)
+    finally:
+        _local.eks_waiters -= 1
+
+
+class _WaiterTime:
+    """What ``botocore.waiter`` sees as its ``time`` module while mocks are active."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def sleep(self, seconds: float) -> None:
+        backend = _fast_forwarded()
+        if backend is None:
+            self._real.sleep(seconds)
+        else:
+            pass_time(backend, float(seconds))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def install_waiter_clock() -> None:
+    """Called by each outermost activation (counted): EKS waiters sleep in mock time."""
+    global _installed
+    import botocore.waiter
+
+    with _install_lock:
+        _installed += 1
+        if _installed == 1:
+            _originals["wait"] = botocore.waiter.Waiter.wait
+            _originals["time"] = botocore.waiter.time
+            botocore.waiter.Waiter.wait = _wait  # type: ignore[method-assign]
+            botocore.waiter.time = _WaiterTime(time)  # type: ignore[assignment]
+
+
+def uninstall_waiter_clock() -> None:
+    global _installed
+    import botocore.waiter
+
+    with _install_lock:
+        if _installed == 0:
+            return
+        _installed -= 1
+        if _installed == 0:
+            botocore.waiter.Waiter.wait = _originals.pop("wait")  # type: ignore[method-assign]
+            botocore.waiter.time = _originals.pop("time")
+
+
+# -- server mode -----------------------------------------------------------------------------------------
+
+
+@control.control("POST", "clock/advance")
+def advance_endpoint(target: control.Target, request: Request) -> Response:
+    """``POST /_mock_eks/clock/advance`` with ``{"seconds": N}`` -> ``{"now": <mock epoch seconds>}``."""
+    body = control.json_body(request)
+    if "seconds" not in body:
+        raise ValueError('the body must be {"seconds": N}')
+    now = advance(target.backend, body["seconds"])
+    return control.json_response(200, {"now": now, "offset": target.backend.clock_offset})
+
+
+def parse_durations(text: str) -> dict[str, float]:
+    """``kind=seconds,kind=seconds`` (``mock-eks serve --durations``) as a dict (ValueError if malformed)."""
+    durations: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        kind, sep, value = item.partition("=")
+        if not sep or not kind.strip():
+            raise ValueError(f"{item!r} is not kind=seconds")
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number of seconds (in {item!r})") from None
+        durations[kind.strip()] = check_seconds(seconds)
+    return durations
