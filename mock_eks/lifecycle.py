@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -32,7 +33,12 @@ TIMINGS = ("instant", "realistic")
 
 @dataclass(frozen=True)
 class Timing:
-    """How long each kind of transition takes: ``profile`` plus per-kind overrides in seconds."""
+    """How long each kind of transition takes: ``profile`` plus per-kind overrides in seconds.
+
+    Overrides must name known kinds (data/durations.json) and be finite numbers >= 0. They apply under
+    either profile: ``timing="instant", durations={"cluster.create": 30}`` keeps everything instant
+    except cluster creation, which takes 30 seconds of the (frozen) clock.
+    """
 
     profile: str = "instant"
     durations: dict[str, float] = field(default_factory=dict)
@@ -43,6 +49,16 @@ class Timing:
         unknown = set(self.durations) - set(REALISTIC_SECONDS)
         if unknown:
             raise ValueError(f"unknown duration kinds {sorted(unknown)}; known: {sorted(REALISTIC_SECONDS)}")
+        for kind, seconds in self.durations.items():
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, (int, float))
+                or not math.isfinite(seconds)
+                or seconds < 0
+            ):
+                raise ValueError(
+                    f"duration of {kind!r} must be a finite number of seconds >= 0, not {seconds!r}"
+                )
 
     def is_instant(self) -> bool:
         """Every transition completes at once (so nothing ever needs to wait for one)."""

@@ -2,6 +2,12 @@
 
 Support status is not stored: it follows from the catalogue's dates and the
 request's clock, so freezegun can put a test in any support window.
+
+The clock rule, so that any clock (tests freeze time anywhere from 1970 to 2100) has versions to offer:
+the clock is read through ``catalogue_time``, which holds it inside the catalogue's span. Before the
+earliest release date, the catalogue's earliest version(s) count as released and in standard support;
+after the newest version's end of extended support, the newest version stays available in extended
+support (older ones are unsupported). Inside the span, status follows the clock and the dates exactly.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ class KubernetesVersion:
     platform_versions: tuple[str, ...]
 
     def status(self, now: float) -> str:
-        """STANDARD_SUPPORT, EXTENDED_SUPPORT or UNSUPPORTED at ``now`` (epoch seconds)."""
+        """STANDARD_SUPPORT, EXTENDED_SUPPORT or UNSUPPORTED at ``now`` (epoch seconds, see the clock rule)."""
+        now = catalogue_time(now)
         if now < self.end_of_standard:
             return "STANDARD_SUPPORT"
         if now < self.end_of_extended:
@@ -31,7 +38,7 @@ class KubernetesVersion:
         return "UNSUPPORTED"
 
     def released(self, now: float) -> bool:
-        return now >= self.release
+        return catalogue_time(now) >= self.release
 
     @property
     def minor(self) -> tuple[int, int]:
@@ -59,6 +66,16 @@ CATALOGUE: dict[str, KubernetesVersion] = {
         _DATA["versions"], key=lambda e: tuple(int(p) for p in e["clusterVersion"].split("."))
     )
 }
+
+
+_NEWEST = next(reversed(CATALOGUE.values()))
+_EARLIEST_RELEASE = min(entry.release for entry in CATALOGUE.values())
+_LAST_SUPPORTED = _NEWEST.end_of_extended - 1.0
+
+
+def catalogue_time(now: float) -> float:
+    """``now`` held inside the catalogue's span: [earliest release, newest end of extended support)."""
+    return min(max(now, _EARLIEST_RELEASE), _LAST_SUPPORTED)
 
 
 def get(version: str) -> KubernetesVersion | None:

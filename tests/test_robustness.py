@@ -6,6 +6,7 @@ Every error must be one the operation models or one of the Reference's common er
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -443,3 +444,84 @@ def test_one_account_rule_in_process_and_over_http(monkeypatch):
         keyed = boto3.client("eks", region_name="us-east-1", endpoint_url=server.url, **keys)
         assert _account_of(plain) == "111122223333"
         assert _account_of(keyed) == "444455556666"
+
+
+# -- Clocks: any clock from 1970 to 2100 --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["1970-01-01", "2013-03-01", "2022-08-10", "2060-06-01", "2100-12-31"])
+def test_default_create_and_versions_at_any_clock(day):
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+    from tests.helpers import NODE_ROLE, SUBNETS
+
+    with freeze_time(day), mock_eks():
+        eks = boto3.client("eks", region_name="us-east-1")
+        offered = eks.describe_cluster_versions()["clusterVersions"]
+        assert offered, day
+        default = [v for v in offered if v["defaultVersion"]]
+        assert len(default) == 1
+        cluster = create_cluster(eks, "c1")
+        assert cluster["version"] == default[0]["clusterVersion"]
+        assert eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"
+        assert offered[0]["versionStatus"] in ("STANDARD_SUPPORT", "EXTENDED_SUPPORT")
+        nodegroup = eks.create_nodegroup(
+            clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=list(SUBNETS)
+        )["nodegroup"]
+        assert nodegroup["version"] == cluster["version"]
+
+
+def test_support_status_still_follows_the_clock_inside_the_catalogue():
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks, versions
+
+    entry = versions.get(versions.DEFAULT_VERSION)
+    for moment, expected in [
+        (entry.release + 86400, "STANDARD_SUPPORT"),
+        (entry.end_of_standard + 86400, "EXTENDED_SUPPORT"),
+    ]:
+        with freeze_time(datetime.fromtimestamp(moment, UTC)), mock_eks():
+            eks = boto3.client("eks", region_name="us-east-1")
+            listed = eks.describe_cluster_versions(clusterVersions=[entry.version])["clusterVersions"]
+            assert listed[0]["versionStatus"] == expected
+
+
+# -- durations -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "durations",
+    [
+        {"cluster.create": -1},
+        {"cluster.create": "10"},
+        {"cluster.create": float("nan")},
+        {"cluster.create": True},
+        {"no.such.kind": 1},
+        {"cluster.create": float("inf")},
+    ],
+)
+def test_bad_durations_are_refused(durations):
+    from mock_eks import mock_eks
+
+    with pytest.raises(ValueError):
+        mock_eks(durations=durations)
+
+
+def test_durations_apply_under_instant_timing():
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+
+    with freeze_time("2026-01-01") as clock, mock_eks(durations={"cluster.create": 30}):
+        eks = boto3.client("eks", region_name="us-east-1")
+        create_cluster(eks, "slow")
+        assert eks.describe_cluster(name="slow")["cluster"]["status"] == "CREATING"
+        clock.tick(31)
+        assert eks.describe_cluster(name="slow")["cluster"]["status"] == "ACTIVE"
+        eks.create_addon(clusterName="slow", addonName="vpc-cni")  # other kinds stay instant
+        assert eks.describe_addon(clusterName="slow", addonName="vpc-cni")["addon"]["status"] == "ACTIVE"
