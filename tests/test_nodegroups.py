@@ -66,12 +66,16 @@ def test_create_defaults_follow_the_reference(eks_client, cluster):
     assert group["amiType"] == expected_ami
     # releaseVersion defaults to an AMI release of the cluster's Kubernetes version
     assert group["releaseVersion"].startswith(cluster["version"] + ".")
-    uuid_part = group["nodegroupArn"].rsplit("/", 1)[1]
-    assert group["resources"] == {"autoScalingGroups": [{"name": f"eks-ng1-{uuid_part}"}]}
-    assert "remoteAccessSecurityGroup" not in group["resources"]
+    # while CREATING: no resources, no labels (none given), no taints (issue 13 item 3; aws/aws-cli
+    # awscli/examples/eks/create-nodegroup.rst)
+    assert "resources" not in group and "labels" not in group and "taints" not in group
     assert "launchTemplate" not in group
     described = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
     assert described["status"] == "ACTIVE"
+    # once ACTIVE: labels {} and the Auto Scaling group (aws/aws-cli awscli/examples/eks/describe-nodegroup.rst)
+    uuid_part = group["nodegroupArn"].rsplit("/", 1)[1]
+    assert described["resources"] == {"autoScalingGroups": [{"name": f"eks-ng1-{uuid_part}"}]}
+    assert described["labels"] == {} and "taints" not in described
 
 
 def test_every_input_member_is_stored_and_echoed(eks_client, cluster):

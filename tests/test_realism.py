@@ -168,3 +168,21 @@ def test_eks_addons_have_no_owner_marketplace_ones_do(eks_client):
     described = eks_client.describe_addon(clusterName="own", addonName="vpc-cni")["addon"]
     assert "owner" not in described and "publisher" not in described
     assert described["namespaceConfig"] == {"namespace": "kube-system"}
+
+
+def test_creating_node_group_shows_given_labels_and_taints_but_no_resources(eks_client):
+    # item 3: aws/aws-cli awscli/examples/eks/create-nodegroup.rst example 3 (2024-04): labels and taints
+    # given at create are in the CREATING answer, resources is not
+    create_cluster(eks_client, "ngc")
+    group = eks_client.create_nodegroup(
+        clusterName="ngc",
+        nodegroupName="ng",
+        nodeRole="arn:aws:iam::123456789012:role/node",
+        subnets=["subnet-0a1b2c3d4e5f60001"],
+        labels={"tier": "web"},
+        taints=[{"key": "dedicated", "value": "web", "effect": "NO_EXECUTE"}],
+    )["nodegroup"]
+    assert group["status"] == "CREATING"
+    assert group["labels"] == {"tier": "web"}
+    assert group["taints"] == [{"key": "dedicated", "value": "web", "effect": "NO_EXECUTE"}]
+    assert "resources" not in group

@@ -63,9 +63,9 @@ class Nodegroup:
     remote_access: dict[str, Any] | None
     ami_type: str
     node_role: str
-    labels: dict[str, str]
-    taints: list[dict[str, str]]
-    resources: dict[str, Any]
+    node_labels: dict[str, str]
+    node_taints: list[dict[str, str]]
+    group_resources: dict[str, Any]
     disk_size: int | None
     health: dict[str, Any]
     update_config: dict[str, Any]
@@ -73,6 +73,30 @@ class Nodegroup:
     launch_template: dict[str, str] | None
     tags: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # What EKS shows of labels, taints and resources (issue 13 item 3; aws/aws-cli
+    # awscli/examples/eks/create-nodegroup.rst and describe-nodegroup.rst, 2024-04): while CREATING there
+    # are no resources and no labels unless some were given; once ACTIVE, labels show even when empty;
+    # taints are absent when there are none.
+    @property
+    def labels(self) -> dict[str, str] | None:
+        return self.node_labels if self.node_labels or self.status != "CREATING" else None
+
+    @labels.setter
+    def labels(self, value: dict[str, str]) -> None:
+        self.node_labels = value
+
+    @property
+    def taints(self) -> list[dict[str, str]] | None:
+        return self.node_taints or None
+
+    @taints.setter
+    def taints(self, value: list[dict[str, str]]) -> None:
+        self.node_taints = value
+
+    @property
+    def resources(self) -> dict[str, Any] | None:
+        return None if self.status == "CREATING" else self.group_resources
 
 
 arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
@@ -319,9 +343,9 @@ def create_nodegroup(
         remote_access=remote_access,
         ami_type=ami,
         node_role=node_role,
-        labels=dict(labels or {}),
-        taints=list(taints or []),
-        resources=group_resources,
+        node_labels=dict(labels or {}),
+        node_taints=list(taints or []),
+        group_resources=group_resources,
         disk_size=disk_size,
         health={"issues": []},
         update_config=update_config if update_config is not None else {"maxUnavailable": 1},
@@ -427,7 +451,7 @@ def update_nodegroup_config(
             raise ctx.invalid_parameter(
                 f"The label keys {both} can't be both added and removed in one update.", nodegroupName=name
             )
-        merged = {k: v for k, v in record.labels.items() if k not in remove}
+        merged = {k: v for k, v in record.node_labels.items() if k not in remove}
         merged.update(add)
         if add:
             params.append(param("LabelsToAdd", add))
@@ -447,7 +471,7 @@ def update_nodegroup_config(
         removed = {t["key"] for t in remove}
         adding = {_taint_key(t): t for t in add}
         merged_taints = [
-            t for t in record.taints if t["key"] not in removed and _taint_key(t) not in adding
+            t for t in record.node_taints if t["key"] not in removed and _taint_key(t) not in adding
         ] + list(adding.values())
         _check_taints(ctx, merged_taints, name)
         if add:
