@@ -260,3 +260,25 @@ def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
         assert all(a["type"] == "storage" for a in storage)
         marketplace = client.describe_addon_versions(owners=["aws-marketplace"])["addons"]
         assert [a["addonName"] for a in marketplace] == ["kubecost_kubecost"]
+
+
+def test_a_minor_newer_than_a_familys_source_still_gets_a_release():
+    # the Windows list in our User Guide snapshot ends with 1.31 (2024-12): for 1.33 any release version
+    # of the Windows shape "<minor>-<yyyy.mm.dd>" is accepted, and the default has that shape
+    with mock_eks(), freeze_time("2025-08-01"):
+        client = boto3.client("eks", region_name="us-east-1")
+        group = _nodegroup(client, "1.33", amiType="WINDOWS_CORE_2022_x86_64", instanceTypes=["m5.large"])
+        assert group["releaseVersion"].startswith("1.33-")
+        chosen = _nodegroup(
+            client, "1.33", name="ng2", amiType="WINDOWS_CORE_2022_x86_64", releaseVersion="1.33-2025.07.15"
+        )
+        assert chosen["releaseVersion"] == "1.33-2025.07.15"
+        with pytest.raises(ClientError) as excinfo:
+            _nodegroup(
+                client,
+                "1.33",
+                name="ng3",
+                amiType="WINDOWS_CORE_2022_x86_64",
+                releaseVersion="1.32-2025.07.15",
+            )
+        assert error_of(excinfo)[0] == "InvalidParameterException"
