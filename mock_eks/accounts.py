@@ -5,31 +5,154 @@ one process can act as several accounts), else ``MOCK_EKS_ACCOUNT_ID``, else ``1
 ``MOCK_EKS_ACCOUNT_ID`` must be 12 digits: activating the mock or starting the server with another value
 raises ``AccountError`` (a ValueError); if it is changed to a bad value while active, each request gets
 the common ``UnrecognizedClientException`` (403) naming the variable.
+
+Which hosts are EKS and EKS Auth endpoints, and which partition a region
+belongs to, come from botocore's own endpoint data (``partitions.json`` for
+each partition's region pattern and DNS suffixes, ``endpoints.json`` for any
+further suffix a variant uses), so a botocore that learns a partition teaches
+the mock too. The data is read on first use, never at import.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from dataclasses import dataclass
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ENV = "MOCK_EKS_ACCOUNT_ID"
 
-# eks.<region>.amazonaws.com, eks-fips..., eks.<region>.api.aws (dual stack), eks-auth.<region>.api.aws,
-# and the China partition's amazonaws.com.cn / amazonwebservices.com.cn hosts.
-HOST = re.compile(
-    r"^(?P<service>eks-auth|eks)(?:-fips)?\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+)\."
-    r"(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)(?::\d+)?$"
-)
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    name: str
+    region_regex: re.Pattern[str]
+    regions: frozenset[str]
+    dns_suffix: str
+    dual_stack_dns_suffix: str
 
 
-def partition_for(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+@dataclass(frozen=True, slots=True)
+class Host:
+    """An EKS or EKS Auth endpoint host; ``partition`` is None when the region belongs to none."""
+
+    service: str
+    region: str
+    partition: str | None
+
+
+@functools.cache
+def partitions() -> tuple[Partition, ...]:
+    """Every partition botocore knows, in botocore's order."""
+    from botocore.loaders import create_loader
+
+    found = []
+    for entry in create_loader().load_data("partitions")["partitions"]:
+        outputs = entry["outputs"]
+        found.append(
+            Partition(
+                name=entry["id"],
+                region_regex=re.compile(entry["regionRegex"]),
+                regions=frozenset(entry.get("regions", {})),
+                dns_suffix=outputs["dnsSuffix"],
+                dual_stack_dns_suffix=outputs.get("dualStackDnsSuffix", outputs["dnsSuffix"]),
+            )
+        )
+    return tuple(found)
+
+
+@functools.cache
+def dns_suffixes() -> tuple[str, ...]:
+    """Every DNS suffix an EKS or EKS Auth endpoint can end in, longest first."""
+    from botocore.loaders import create_loader
+
+    suffixes = {s for p in partitions() for s in (p.dns_suffix, p.dual_stack_dns_suffix)}
+    for entry in create_loader().load_data("endpoints")["partitions"]:
+        suffixes.add(entry["dnsSuffix"])
+        suffixes.update(
+            v["dnsSuffix"] for v in entry.get("defaults", {}).get("variants", []) if "dnsSuffix" in v
+        )
+        for service in ("eks", "eks-auth"):
+            defaults = entry.get("services", {}).get(service, {}).get("defaults", {})
+            suffixes.update(
+                v["dnsSuffix"] for v in [defaults, *defaults.get("variants", [])] if "dnsSuffix" in v
+            )
+    return tuple(sorted(suffixes, key=lambda s: (-len(s), s)))
+
+
+@functools.cache
+def host_pattern(service: str | None = None) -> str:
+    """The regular expression (no anchors) of an EKS or EKS Auth host (or only ``service``'s).
+
+    Any partition, FIPS and dual-stack forms, optional port. The region part is deliberately loose
+    (anything without a dot) so that a malformed or unknown region is still caught, and answered
+    with an error, rather than sent to the network.
+    """
+    suffixes = "|".join(re.escape(s) for s in dns_suffixes())
+    services = re.escape(service) if service else "eks-auth|eks"
+    return (
+        rf"(?:fips\.)?(?P<service>{services})(?:-fips)?\.(?P<region>[^./:?#@]*)\.(?:{suffixes})\.?(?::\d+)?"
+    )
+
+
+@functools.cache
+def _host_regex() -> re.Pattern[str]:
+    return re.compile(host_pattern(), re.IGNORECASE)
+
+
+_HOSTS: dict[str, Host | None] = {}
+_CACHE_LIMIT = 4096
+
+
+def parse_host(host: str) -> Host | None:
+    """The EKS or EKS Auth endpoint ``host`` (``name[:port]``) names, or None for any other host."""
+    try:
+        return _HOSTS[host]
+    except KeyError:
+        pass
+    match = _host_regex().fullmatch(host)
+    found = None
+    if match is not None:
+        region = match.group("region").lower()
+        found = Host(match.group("service").lower(), region, partition_for(region))
+    if len(_HOSTS) >= _CACHE_LIMIT:
+        _HOSTS.clear()
+    _HOSTS[host] = found
+    return found
+
+
+def host_of(url: str) -> str:
+    """The ``name[:port]`` part of an absolute URL (without user info)."""
+    start = url.find("://")
+    rest = url[start + 3 :] if start >= 0 else url
+    end = len(rest)
+    for stop in "/?#":
+        index = rest.find(stop)
+        if 0 <= index < end:
+            end = index
+    return rest[:end].rpartition("@")[2]
+
+
+@functools.cache
+def partition_for(region: str) -> str | None:
+    """The partition ``region`` belongs to (listed, else matching its pattern), or None."""
+    for partition in partitions():
+        if region in partition.regions:
+            return partition.name
+    for partition in partitions():
+        if partition.region_regex.match(region):
+            return partition.name
+    return None
+
+
+def dns_suffix(partition: str) -> str:
+    """The DNS suffix of ``partition`` (amazonaws.com, amazonaws.com.cn, c2s.ic.gov, ...)."""
+    for entry in partitions():
+        if entry.name == partition:
+            return entry.dns_suffix
+    return "amazonaws.com"
 
 
 def credential_scope(authorization: str | bytes | None) -> tuple[str | None, str | None, str | None]:

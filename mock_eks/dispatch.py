@@ -183,19 +183,7 @@ def _error_response(error: errors.ServiceError, request_id: str) -> Response:
     return Response(error.status, headers, json.dumps(error.body()).encode())
 
 
-_HOSTS: dict[str, tuple[str, str] | None] = {}
 _ROUTES: dict[tuple[str | None, str, str], tuple[Operation, dict[str, str]] | errors.ServiceError] = {}
-_CACHE_LIMIT = 4096
-
-
-def _host(host: str) -> tuple[str, str] | None:
-    """(service, region) of an AWS EKS host name, or None for any other host."""
-    if host not in _HOSTS:
-        if len(_HOSTS) >= _CACHE_LIMIT:
-            _HOSTS.clear()
-        match = accounts.HOST.match(host)
-        _HOSTS[host] = (match.group("service"), match.group("region")) if match else None
-    return _HOSTS[host]
 
 
 def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, str, str | None, str]:
@@ -206,9 +194,9 @@ def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, st
     slash = rest.find("/")
     host, path = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
     access_key, scope_region, scope_service = accounts.credential_scope(request.headers.get("Authorization"))
-    known = _host(host)
+    known = accounts.parse_host(host)
     if known is not None:
-        return known[0], known[1], access_key, path
+        return known.service, known.region, access_key, path
     service = service_hint or (scope_service if scope_service in OPERATIONS else None)
     return service, scope_region or accounts.DEFAULT_REGION, access_key, path
 
@@ -267,6 +255,13 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     except accounts.AccountError as problem:
         return _error_response(errors.COMMON_ERRORS["UnrecognizedClientException"](str(problem)), request_id)
     partition = accounts.partition_for(region)
+    if partition is None:
+        # botocore sends a region no partition knows to <region>.amazonaws.com; answer instead of resolving it
+        unknown = errors.common.ValidationError(
+            f"The region '{region}' does not belong to any AWS partition known to botocore, "
+            "so it has no EKS endpoint."
+        )
+        return _error_response(unknown, request_id)
     with backend.lock:
         now = backend.now()
         backend.lifecycle.apply_due(now)

@@ -11,11 +11,12 @@ and ``ROUTES`` are read-only mappings that load a service's model, build an
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import unquote
 
 from botocore import xform_name
@@ -133,15 +134,90 @@ class Operation:
         return xform_name(self.name)
 
 
+class UrlPattern(NamedTuple):
+    """One row of ``url_patterns()``: what mock_eks intercepts for one operation."""
+
+    method: str
+    pattern: str  # a regular expression over the raw path (labels as named groups)
+    service: str
+    operation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One operation's URL, derived from its model's ``requestUri``: a row of the one route table."""
+
+    service: str
+    operation: str
+    method: str
+    segments: tuple[str, ...]  # literal segments, or "{}" for a label
+    labels: tuple[tuple[int, str], ...]  # (segment index, label name as the URI writes it)
+    greedy: frozenset[int]  # segment indexes of {label+} labels
+
+    @property
+    def pattern(self) -> str:
+        """The path as a regular expression: literals escaped, each label a named group.
+
+        A label may be empty, as in ``RouteTable.match``: the dispatcher refuses an empty label as
+        the operation's own invalid input rather than as an unknown route.
+        """
+        names = dict(self.labels)
+        parts = []
+        for index, segment in enumerate(self.segments):
+            if segment != "{}":
+                parts.append(re.escape(segment).replace("\\-", "-"))  # '-' needs no escape here
+                continue
+            body = ".*" if index in self.greedy else "[^/]*"
+            name = names[index]
+            parts.append(f"(?P<{name}>{body})" if name.isidentifier() else f"({body})")
+        return "^/" + "/".join(parts) + "$"
+
+
+def _route_of(service: str, op_model: OperationModel) -> Route:
+    path = op_model.http["requestUri"].split("?", 1)[0]
+    segments: list[str] = []
+    labels: list[tuple[int, str]] = []
+    greedy: set[int] = set()
+    for index, segment in enumerate(s for s in path.split("/") if s):
+        match = re.fullmatch(r"\{([^}+]+)(\+?)\}", segment)
+        if match:
+            labels.append((index, match.group(1)))
+            if match.group(2):
+                greedy.add(index)
+            segments.append("{}")
+        else:
+            segments.append(segment)
+    return Route(
+        service, op_model.name, op_model.http["method"], tuple(segments), tuple(labels), frozenset(greedy)
+    )
+
+
+@functools.cache
+def routes(service: str) -> tuple[Route, ...]:
+    """The route of every operation of ``service``, in the model's order (built on first use)."""
+    with _BUILD_LOCK:
+        model = MODELS[service]
+        return tuple(_route_of(service, model.operation_model(name)) for name in model.operation_names)
+
+
+def url_patterns() -> list[UrlPattern]:
+    """Every operation mock_eks intercepts: (method, path pattern, service, operation).
+
+    The same table routes requests in the dispatcher (``RouteTable``) and gives ``responses`` one
+    callback per operation while a mock is active.
+    """
+    return [UrlPattern(r.method, r.pattern, r.service, r.operation) for s in SERVICE_NAMES for r in routes(s)]
+
+
 def _build_operation(service: str, op_model: OperationModel) -> Operation:
-    method, segments, uri_labels = _route_of(op_model)
-    label_index = {wire_name: index for index, wire_name in uri_labels}
+    route = _route_of(service, op_model)
+    label_index = {name: index for index, name in route.labels}
     op = Operation(
         service=service,
         name=op_model.name,
         model=op_model,
-        method=method,
-        segments=segments,
+        method=route.method,
+        segments=route.segments,
         labels=(),
         status=op_model.http.get("responseCode") or 200,
         error_codes=frozenset(shape.name for shape in op_model.error_shapes),
@@ -165,37 +241,21 @@ def _build_operation(service: str, op_model: OperationModel) -> Operation:
     return op
 
 
-def _route_of(op_model: OperationModel) -> tuple[str, tuple[str, ...], tuple[tuple[int, str], ...]]:
-    """(method, segments with "{}" for labels, (segment index, label wire name)) of an operation's URI."""
-    path = op_model.http["requestUri"].split("?", 1)[0]
-    segments: list[str] = []
-    labels: list[tuple[int, str]] = []
-    for index, segment in enumerate(s for s in path.split("/") if s):
-        match = re.fullmatch(r"\{([^}+]+)\+?\}", segment)
-        if match:
-            labels.append((index, match.group(1)))
-            segments.append("{}")
-        else:
-            segments.append(segment)
-    return op_model.http["method"], tuple(segments), tuple(labels)
-
-
 class RouteTable:
     """Matches (method, raw path) to an operation, one path segment at a time.
 
-    Built from the URIs alone; the matched ``Operation`` (members, shapes) is built on first match.
+    Indexes ``routes(service)``, the table ``url_patterns()`` shows: there is no other route table.
+    The matched ``Operation`` (members, shapes) is built on first match.
     """
 
     def __init__(self, service: str) -> None:
         self.service = service
-        model = MODELS[service]
-        self._by_shape: dict[tuple[str, int], list[tuple[str, tuple[str, ...]]]] = {}
-        for name in model.operation_names:
-            method, segments, _ = _route_of(model.operation_model(name))
-            self._by_shape.setdefault((method, len(segments)), []).append((name, segments))
+        self._by_shape: dict[tuple[str, int], list[Route]] = {}
+        for route in routes(service):
+            self._by_shape.setdefault((route.method, len(route.segments)), []).append(route)
         # literal-heavy routes first, so /clusters/x/updates beats a label
-        for routes in self._by_shape.values():
-            routes.sort(key=lambda route: -sum(1 for s in route[1] if s != "{}"))
+        for candidates in self._by_shape.values():
+            candidates.sort(key=literal_count, reverse=True)
 
     def match(self, method: str, raw_path: str) -> tuple[Operation, dict[str, str]] | None | bool:
         """The operation and its unquoted labels; False when the path exists for another method."""
@@ -205,25 +265,30 @@ class RouteTable:
         parts = trimmed.split("/") if trimmed else []
         candidates = self._by_shape.get((method, len(parts)))
         if candidates:
-            name = self._first(candidates, parts)
-            if name is not None:
-                op = OPERATIONS[self.service][name]
+            route = self._first(candidates, parts)
+            if route is not None:
+                op = OPERATIONS[self.service][route.operation]
                 return op, {member: unquote(parts[index]) for index, member in op.labels}
-        for (other_method, count), routes in self._by_shape.items():
-            if count == len(parts) and other_method != method and self._first(routes, parts) is not None:
+        for (other_method, count), others in self._by_shape.items():
+            if count == len(parts) and other_method != method and self._first(others, parts) is not None:
                 return False
         return None
 
     @staticmethod
-    def _first(candidates: list[tuple[str, tuple[str, ...]]], parts: list[str]) -> str | None:
-        for name, segments in candidates:
-            for index, segment in enumerate(segments):
+    def _first(candidates: list[Route], parts: list[str]) -> Route | None:
+        for route in candidates:
+            for index, segment in enumerate(route.segments):
                 # an empty label still matches: the dispatcher refuses it as that operation's invalid input
                 if segment != "{}" and segment != parts[index]:
                     break
             else:
-                return name
+                return route
         return None
+
+
+def literal_count(route: Route) -> int:
+    """How many literal segments ``route`` has: more literals match first."""
+    return sum(1 for segment in route.segments if segment != "{}")
 
 
 def _operations(service: str) -> LazyMapping[Operation]:
