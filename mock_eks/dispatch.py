@@ -184,6 +184,7 @@ def _error_response(error: errors.ServiceError, request_id: str) -> Response:
 
 
 _ROUTES: dict[tuple[str | None, str, str], tuple[Operation, dict[str, str]] | errors.ServiceError] = {}
+_CACHE_LIMIT = 4096
 
 
 def _resolve(request: Request, service_hint: str | None) -> tuple[str | None, str, str | None, str]:

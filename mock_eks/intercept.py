@@ -1,51 +1,57 @@
-"""Where requests are caught: botocore's before-send event and the ``requests`` library.
+"""Where requests are caught while a mock is active: botocore's event emitter and ``requests``.
 
-The botocore hook is installed once, at import, as a built-in handler
-registered first, so every client created afterwards asks mock_eks before any
-other before-send handler (moto's included) and before the network. It answers
-only EKS and EKS Auth hosts, and only while a mock is active; for everything
-else it returns None and botocore carries on (to moto, if moto is active).
+Both paths decide with the same two facts: the host matcher derived from botocore's partition
+data (``accounts.parse_host``) and the one route table (``spec.routes``, shown by
+``mock_eks.url_patterns()``); both hand the request to the same dispatcher.
+
+botocore: every client of every session (made before or after ``import mock_eks``, before or after
+activation) sends through its emitter's ``_emit``, which runs the ``before-send`` handlers. While a
+mock is active, ``_emit`` of ``HierarchicalEmitter`` and of every subclass with its own ``_emit``
+(aiobotocore's async one included, even when it is imported later) is wrapped: a ``before-send``
+for an EKS or EKS Auth host is answered by mock_eks and *no* ``before-send`` handler runs, so moto's
+stubber never sees the request and only one EKS state exists. Any other event or host is passed on
+untouched. The last stop restores every original.
+
+``requests``: while active, ``requests.Session.get_adapter`` hands EKS and EKS Auth URLs to an
+adapter whose ``send`` is a ``responses.RequestsMock`` holding one callback per operation of the
+route table, plus one catch-all for those hosts that answers unknown routes with the mock's JSON
+error. Patching ``get_adapter`` rather than ``HTTPAdapter.send`` (which is what ``responses.start``
+patches) keeps mock_eks out of the way of the user's own ``responses`` mocks and moto's, whatever
+order they start and stop in, and keeps theirs from ever seeing an EKS URL.
+
+Requests to any other host, such as a custom ``endpoint_url`` pointing at ``mock-eks serve``,
+go where they were sent.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
-import botocore.handlers
 from botocore.awsrequest import AWSResponse
-from botocore.handlers import REGISTER_FIRST
+from botocore.hooks import HierarchicalEmitter
 
+from mock_eks import accounts
 from mock_eks.dispatch import Request, Response
 
-# the host part of an EKS or EKS Auth URL, any partition, optional port
-EKS_URL = re.compile(
-    r"^https?://(?:eks-auth|eks)(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d+\."
-    r"(?:amazonaws\.com(?:\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)(?::\d+)?(?:/|$)"
-)
+Serve = Callable[[Request], Response]
+_serve: Serve | None = None
+_lock = threading.Lock()
 
 # a cluster's OIDC issuer (discovery document and JWKS, see issuer.py): answered for ``requests`` only
 OIDC_URL = re.compile(r"^https?://oidc\.eks\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
 
-Serve = Callable[[Request], Response]
-_serve: Serve | None = None
+# Further URLs that ``requests`` sends to the mock while it is active, beside the EKS and EKS Auth
+# hosts; the served request reaches the same ``serve`` callable (which tells them apart).
+ALSO_CATCH: list[re.Pattern[str]] = [OIDC_URL]
 
 
-def set_server(serve: Serve | None) -> None:
-    """Point both hooks at ``serve`` (an active mock) or at nothing."""
-    global _serve
-    _serve = serve
-
-
-class _RawBody:
-    __slots__ = ("_body",)
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Any:
-        yield self._body
+def eks_host(url: str) -> accounts.Host | None:
+    """The EKS or EKS Auth endpoint host ``url`` is addressed to, or None."""
+    return accounts.parse_host(accounts.host_of(url))
 
 
 def _body_bytes(body: Any) -> bytes:
@@ -64,40 +70,251 @@ def _body_bytes(body: Any) -> bytes:
     return bytes(body)
 
 
-def botocore_before_send(request: Any, **_: Any) -> AWSResponse | None:
+# -- botocore --------------------------------------------------------------------------------------
+
+
+class _RawBody:
+    """The ``raw`` of a canned response, for botocore (``stream``) and aiobotocore (``read``)."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self._body
+
+    async def read(self, *_: Any) -> bytes:
+        return self._body
+
+    async def aread(self) -> bytes:
+        return self._body
+
+
+def mock_eks_answer(**_: Any) -> None:  # pragma: no cover - a name for the answer, never called
+    """Stands for mock_eks in the (handler, response) list of an answered ``before-send``."""
+
+
+def _answer(request: Any, response_class: type[AWSResponse]) -> AWSResponse | None:
     serve = _serve
-    if serve is None or not EKS_URL.match(request.url):
+    if serve is None or request is None or eks_host(request.url) is None:
         return None
     response = serve(Request(request.method, request.url, request.headers, _body_bytes(request.body)))
-    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
+    return response_class(request.url, response.status, response.headers, _RawBody(response.body))
 
 
-botocore.handlers.BUILTIN_HANDLERS.insert(0, ("before-send", botocore_before_send, REGISTER_FIRST))
+def _aio_response_class() -> type[AWSResponse]:
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    return AioAWSResponse
 
 
-class RequestsInterceptor:
-    """Serves EKS URLs sent through ``requests`` while active; other URLs pass through."""
+def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    if inspect.iscoroutinefunction(original):
+
+        async def _emit_async(
+            self: Any, event_name: str, kwargs: dict, stop_on_response: bool = False
+        ) -> Any:
+            if event_name.startswith("before-send."):
+                answer = _answer(kwargs.get("request"), _aio_response_class())
+                if answer is not None:
+                    return [(mock_eks_answer, answer)]
+            return await original(self, event_name, kwargs, stop_on_response)
+
+        _emit_async.mock_eks_original = original  # type: ignore[attr-defined]
+        return _emit_async
+
+    def _emit(self: Any, event_name: str, kwargs: dict, stop_on_response: bool = False) -> Any:
+        if event_name.startswith("before-send."):
+            answer = _answer(kwargs.get("request"), AWSResponse)
+            if answer is not None:
+                return [(mock_eks_answer, answer)]
+        return original(self, event_name, kwargs, stop_on_response)
+
+    _emit.mock_eks_original = original  # type: ignore[attr-defined]
+    return _emit
+
+
+_patched: dict[type, Callable[..., Any]] = {}  # emitter class -> its wrapped _emit
+
+
+def _patch_emitter_class(cls: type) -> None:
+    own = vars(cls).get("_emit")
+    if own is None or cls in _patched or hasattr(own, "mock_eks_original"):
+        return
+    wrapped = _wrap(own)
+    cls._emit = wrapped  # type: ignore[attr-defined]
+    _patched[cls] = wrapped
+
+
+def _emitter_classes(root: type) -> list[type]:
+    found, pending = [], [root]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def _on_new_emitter_class(cls: type, **kwargs: Any) -> None:
+    # an emitter class defined while a mock is active (aiobotocore imported inside a test)
+    super(HierarchicalEmitter, cls).__init_subclass__(**kwargs)
+    if _serve is not None:
+        _patch_emitter_class(cls)
+
+
+def _install_botocore() -> None:
+    for cls in _emitter_classes(HierarchicalEmitter):
+        _patch_emitter_class(cls)
+    if "__init_subclass__" not in vars(HierarchicalEmitter):
+        HierarchicalEmitter.__init_subclass__ = classmethod(_on_new_emitter_class)  # type: ignore[assignment]
+
+
+def _uninstall_botocore() -> None:
+    for cls, wrapped in list(_patched.items()):
+        if vars(cls).get("_emit") is wrapped:
+            cls._emit = wrapped.mock_eks_original  # type: ignore[attr-defined]
+        # else: someone wrapped ours since; ours stays below theirs and is inert while inactive
+        del _patched[cls]
+    hook = vars(HierarchicalEmitter).get("__init_subclass__")
+    if hook is not None and getattr(hook, "__func__", None) is _on_new_emitter_class:
+        del HierarchicalEmitter.__init_subclass__
+
+
+# -- requests --------------------------------------------------------------------------------------
+
+
+class _Requests:
+    """The ``responses`` registry (one callback per operation, one catch-all) and the adapter using it."""
 
     def __init__(self) -> None:
         import responses
+        from requests.adapters import HTTPAdapter
+        from responses.registries import FirstMatchRegistry
 
-        self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"):
-            self._mock.add_callback(method, EKS_URL, callback=self._callback)
-            self._mock.add_callback(method, OIDC_URL, callback=self._callback)
-        self._mock.add_passthru(re.compile(r"^(?!https?://(?:eks-auth|eks|oidc\.eks)(?:-fips)?\.)"))
+        from mock_eks import spec
 
-    @staticmethod
-    def _callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
-        serve = _serve
-        if serve is None:  # pragma: no cover - the interceptor only runs while a mock is active
-            raise RuntimeError("mock_eks is not active")
-        response = serve(Request(prepared.method, prepared.url, prepared.headers, _body_bytes(prepared.body)))
-        return response.status, response.headers, response.body
+        class FirstMatch(FirstMatchRegistry):
+            # responses' default registry drops a response when a second one matches too; ours keep
+            # every callback for the life of the mock and stop at the first match (table order)
+            def find(self, request: Any) -> tuple[Any, list[str]]:
+                reasons = []
+                for response in self.registered:
+                    matched, reason = response.matches(request)
+                    if matched:
+                        return response, reasons
+                    reasons.append(reason)
+                return None, reasons
 
-    def start(self) -> None:
-        self._mock.start()
+        class CatchAll(responses.CallbackResponse):
+            def matches(self, request: Any) -> tuple[bool, str]:
+                if self._url_matches(self.url, str(request.url)):
+                    return True, ""
+                return False, "URL does not match"
 
-    def stop(self) -> None:
-        self._mock.stop(allow_assert=False)
-        self._mock.reset()
+        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, registry=FirstMatch)
+        send = self.mock.unbound_on_send()
+
+        class Adapter(HTTPAdapter):
+            def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+                return send(self, request, *args, **kwargs)
+
+        self.adapter = Adapter()
+        self._callback_class = responses.CallbackResponse
+        self._catch_all_class = CatchAll
+        self._spec = spec
+
+    def register(self) -> None:
+        """One callback per operation, in the route table's matching order, then the catch-all."""
+        tail = r"(?:[?#].*)?$"
+        for service in self._spec.SERVICE_NAMES:
+            host = accounts.host_pattern(service)
+            for route in sorted(self._spec.routes(service), key=_literal_first):
+                url = re.compile(rf"^https?://{host}{route.pattern[1:-1]}{tail}", re.IGNORECASE)
+                self.mock.add(
+                    self._callback_class(route.method, url, callback=_requests_callback, content_type=None)
+                )
+        anything = re.compile(rf"^https?://{accounts.host_pattern()}(?:[/?#].*)?$", re.IGNORECASE)
+        self.mock.add(self._catch_all_class("ANY", anything, callback=_requests_callback, content_type=None))
+        for pattern in ALSO_CATCH:
+            self.mock.add(
+                self._catch_all_class("ANY", pattern, callback=_requests_callback, content_type=None)
+            )
+
+    def reset(self) -> None:
+        self.mock.reset()
+
+
+def _literal_first(route: Any) -> int:
+    return -sum(1 for segment in route.segments if segment != "{}")
+
+
+def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+    serve = _serve
+    if serve is None:  # pragma: no cover - the adapter is only handed out while a mock is active
+        raise RuntimeError("mock_eks is not active")
+    response = serve(Request(prepared.method, prepared.url, prepared.headers, _body_bytes(prepared.body)))
+    return response.status, response.headers, response.body
+
+
+_requests: _Requests | None = None
+_original_get_adapter: Callable[..., Any] | None = None
+
+
+def _claims(url: str) -> bool:
+    return eks_host(url) is not None or any(pattern.match(url) for pattern in ALSO_CATCH)
+
+
+def _get_adapter(self: Any, url: str) -> Any:
+    requests_side = _requests
+    if _serve is not None and requests_side is not None and _claims(url):
+        return requests_side.adapter
+    return _original_get_adapter(self, url)  # type: ignore[misc]
+
+
+def _install_requests() -> None:
+    global _requests, _original_get_adapter
+    import requests
+
+    if _requests is None:
+        _requests = _Requests()
+    _requests.register()
+    current = requests.Session.get_adapter
+    if current is not _get_adapter:
+        _original_get_adapter = current
+        requests.Session.get_adapter = _get_adapter  # type: ignore[method-assign]
+
+
+def _uninstall_requests() -> None:
+    import requests
+
+    if _requests is not None:
+        _requests.reset()
+    if requests.Session.get_adapter is _get_adapter and _original_get_adapter is not None:
+        requests.Session.get_adapter = _original_get_adapter  # type: ignore[method-assign]
+
+
+def registered_responses() -> list[Any]:
+    """The ``responses`` registrations of the active mock (empty while inactive)."""
+    return list(_requests.mock.registered()) if _requests is not None else []
+
+
+# -- activation ------------------------------------------------------------------------------------
+
+
+def install(serve: Serve) -> None:
+    """Start catching (first activation): every request for an EKS or EKS Auth host goes to ``serve``."""
+    global _serve
+    with _lock:
+        _serve = serve
+        _install_botocore()
+        _install_requests()
+
+
+def uninstall() -> None:
+    """Stop catching (last deactivation) and put back everything ``install`` replaced."""
+    global _serve
+    with _lock:
+        _serve = None
+        _uninstall_botocore()
+        _uninstall_requests()

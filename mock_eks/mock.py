@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sys
 import threading
 import unittest
 from collections.abc import Callable
@@ -24,7 +25,72 @@ if TYPE_CHECKING:
     from mock_eks.faults import Faults
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# While active, boto3/botocore's default credential chain finds these first: the environment provider
+# comes first, and without a profile variable nothing reads shared files, SSO, containers or IMDS.
 _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAMOCKEKSTESTING00", "AWS_SECRET_ACCESS_KEY": "mock-eks-secret"}
+_FAKE_ENVIRONMENT = {**_FAKE_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
+_CLEARED_ENVIRONMENT = (
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+)
+_UNSET = object()
+
+
+class _FakeCredentials:
+    """Fake AWS credentials in the environment while active; the user's own come back on stop."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, str | None] = {}
+        self.placed: dict[str, str | None] = {}
+        self.default_session: Any = _UNSET
+
+    def place(self) -> None:
+        env = os.environ
+        wanted: dict[str, str | None] = dict.fromkeys(_CLEARED_ENVIRONMENT)
+        wanted.update(_FAKE_ENVIRONMENT)
+        key = env.get("AWS_ACCESS_KEY_ID", "")
+        if len(key) == 12 and key.isdigit() and env.get("AWS_SECRET_ACCESS_KEY"):
+            # a 12-digit key id is no real key, only the documented way to choose the account: keep it
+            wanted.pop("AWS_ACCESS_KEY_ID")
+            wanted.pop("AWS_SECRET_ACCESS_KEY")
+        self.saved = {name: env.get(name) for name in wanted}
+        for name, value in wanted.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        self.placed = wanted
+        # boto3's default session may hold credentials it resolved before: make boto3 build a new one
+        boto3 = sys.modules.get("boto3")
+        if boto3 is not None:
+            self.default_session = boto3.DEFAULT_SESSION
+            boto3.DEFAULT_SESSION = None
+
+    def restore(self) -> None:
+        env = os.environ
+        for name, value in self.saved.items():
+            if env.get(name) != self.placed.get(name):
+                continue  # changed by someone else since (a test, another mock): theirs now
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        self.saved, self.placed = {}, {}
+        boto3 = sys.modules.get("boto3")
+        if boto3 is not None and self.default_session is not _UNSET:
+            boto3.DEFAULT_SESSION = self.default_session
+        self.default_session = _UNSET
 
 
 class _Activations:
@@ -34,8 +100,7 @@ class _Activations:
         self.lock = threading.Lock()
         self.stack: list[MockEKS] = []
         self.backend: Backend | None = None
-        self.requests: intercept.RequestsInterceptor | None = None
-        self.env_added: list[str] = []
+        self.credentials = _FakeCredentials()
 
     def serve(self, request: Request) -> Response:
         backend = self.backend
@@ -65,15 +130,8 @@ class MockEKS:
             if not ACTIVE.stack:
                 accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails here, not in every request
                 ACTIVE.backend = Backend()
-                ACTIVE.env_added = [k for k in _FAKE_CREDENTIALS if k not in os.environ]
-                if "AWS_PROFILE" not in os.environ and "AWS_ACCESS_KEY_ID" not in os.environ:
-                    for key in ACTIVE.env_added:
-                        os.environ[key] = _FAKE_CREDENTIALS[key]
-                else:
-                    ACTIVE.env_added = []
-                ACTIVE.requests = intercept.RequestsInterceptor()
-                ACTIVE.requests.start()
-                intercept.set_server(ACTIVE.serve)
+                ACTIVE.credentials.place()
+                intercept.install(ACTIVE.serve)
                 clock.install_waiter_clock()
             ACTIVE.stack.append(self)
         return self
@@ -87,14 +145,9 @@ class MockEKS:
             del ACTIVE.stack[index]
             if not ACTIVE.stack:
                 clock.uninstall_waiter_clock()
-                intercept.set_server(None)
-                if ACTIVE.requests is not None:
-                    ACTIVE.requests.stop()
-                ACTIVE.requests = None
+                intercept.uninstall()
+                ACTIVE.credentials.restore()
                 ACTIVE.backend = None
-                for key in ACTIVE.env_added:
-                    os.environ.pop(key, None)
-                ACTIVE.env_added = []
 
     def reset(self) -> None:
         """Forget every resource (the mock stays active)."""
@@ -160,22 +213,64 @@ class MockEKS:
         return wrapper  # type: ignore[return-value]
 
     def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
-            # active from setUp to the last cleanup, so fixtures made in setUp are mocked too
-            original_setup = cls.setUp
-            mock = self
+        """Like moto: one activation per test, from its set-up to its tear-down.
 
+        ``unittest.TestCase``: active from ``setUp`` until the last cleanup. Other classes (pytest
+        style): active from ``setup_method`` until ``teardown_method`` has run. Every ``test*``
+        method is decorated as well (nested activations share the state of the outer one).
+        """
+        mock = self
+        if issubclass(cls, unittest.TestCase):
+            original_setup = cls.setUp
+
+            @functools.wraps(original_setup)
             def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
                 mock.start()
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
             cls.setUp = setUp  # type: ignore[method-assign]
-            return cls
-        for name, attribute in list(vars(cls).items()):
-            if name.startswith("test") and callable(attribute):
+        elif hasattr(cls, "setup_method") or hasattr(cls, "teardown_method"):
+            original_setup = getattr(cls, "setup_method", None)
+            original_teardown = getattr(cls, "teardown_method", None)
+
+            def setup_method(instance: Any, method: Any = None) -> None:
+                mock.start()
+                try:
+                    if original_setup is not None:
+                        _call_xunit(original_setup, instance, method)
+                except BaseException:
+                    mock.stop()  # pytest skips teardown_method when setup_method fails
+                    raise
+
+            def teardown_method(instance: Any, method: Any = None) -> None:
+                try:
+                    if original_teardown is not None:
+                        _call_xunit(original_teardown, instance, method)
+                finally:
+                    mock.stop()
+
+            cls.setup_method = setup_method  # type: ignore[attr-defined]
+            cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+        for name in dir(cls):
+            if not name.startswith("test"):
+                continue
+            attribute = inspect.getattr_static(cls, name)
+            if inspect.isfunction(attribute):
                 setattr(cls, name, self._decorate_callable(attribute))
         return cls
+
+
+def _call_xunit(function: Callable[..., Any], instance: Any, method: Any) -> None:
+    """Call a setup_method/teardown_method written with or without pytest's ``method`` argument."""
+    try:
+        accepts_method = len(inspect.signature(function).parameters) > 1
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        accepts_method = True
+    if accepts_method:
+        function(instance, method)
+    else:
+        function(instance)
 
 
 mock_eks = MockEKS()
