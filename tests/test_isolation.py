@@ -1,0 +1,369 @@
+"""Nothing escapes while mock_eks is active (issue 10, cases 1-5; aiobotocore is test_aiobotocore.py).
+
+Each test names the numbered case of the issue it covers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import unittest
+from typing import Any
+
+import boto3
+import botocore.loaders
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError, EndpointConnectionError, EndpointVariantError
+
+from conftest import ESCAPES
+from mock_eks import mock_eks
+from tests.helpers import create_cluster, error_of
+
+# -- the network guard itself ------------------------------------------------------------------------
+
+
+def test_network_guard_refuses_non_loopback_and_records_it():
+    import socket
+
+    with pytest.raises(OSError):
+        socket.create_connection(("192.0.2.10", 443), timeout=1)
+    with pytest.raises(OSError):
+        socket.getaddrinfo("eks.us-east-1.amazonaws.com", 443)
+    assert ESCAPES  # the autouse fixture would fail this test; the test clears it on purpose
+    ESCAPES.clear()
+
+
+# -- case 1: sessions and clients made before import ------------------------------------------------
+
+_EARLY_CLIENT_SCRIPT = """
+import socket
+def refuse(*args, **kwargs):
+    raise OSError("escaped to the network")
+socket.getaddrinfo = refuse
+socket.socket.connect = refuse
+
+import boto3
+early = boto3.client("eks", region_name="us-east-1")
+boto3.client("sts", region_name="us-east-1")  # the default session exists before the import
+from mock_eks import mock_eks
+with mock_eks():
+    early.create_cluster(name="early", roleArn="arn:aws:iam::123456789012:role/eks",
+                         resourcesVpcConfig={"subnetIds": ["subnet-1", "subnet-2"]})
+    print(",".join(boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"]))
+"""
+
+
+def test_case1_clients_and_sessions_made_before_import_are_mocked():
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", _EARLY_CLIENT_SCRIPT], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "early"
+
+
+def test_case1_client_made_before_activation_is_mocked():
+    early = boto3.client("eks", region_name="us-east-1")
+    with mock_eks():
+        create_cluster(early, "before")
+        assert boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"] == ["before"]
+
+
+# -- case 2: every endpoint form botocore builds ----------------------------------------------------
+
+
+def _partition_regions() -> list[tuple[str, str]]:
+    """One real region of every partition in botocore's own data."""
+    found = []
+    for partition in botocore.loaders.create_loader().load_data("partitions")["partitions"]:
+        regions = sorted(r for r in partition["regions"] if not r.endswith("-global"))
+        found.append((partition["id"], regions[0]))
+    return found
+
+
+@pytest.mark.parametrize("service", ["eks", "eks-auth"])
+@pytest.mark.parametrize(("partition", "region"), _partition_regions())
+@pytest.mark.parametrize(
+    ("fips", "dual_stack"), [(False, False), (True, False), (False, True), (True, True)], ids=str
+)
+def test_case2_every_partition_and_variant_is_answered(
+    eks_mock, service, partition, region, fips, dual_stack
+):
+    config = Config(use_fips_endpoint=fips, use_dualstack_endpoint=dual_stack, retries={"max_attempts": 1})
+    try:
+        client = boto3.client(service, region_name=region, config=config)
+    except EndpointVariantError:
+        pytest.skip(
+            f"botocore builds no {service} endpoint for {region} with fips={fips} dualstack={dual_stack}"
+        )
+    if service == "eks":
+        assert client.list_clusters()["clusters"] == []
+    else:
+        with pytest.raises(ClientError) as excinfo:
+            client.assume_role_for_pod_identity(clusterName="nope", token="x" * 20)
+        assert error_of(excinfo)[0] != "UnknownOperationException"
+
+
+def test_case2_fips_from_the_environment(eks_mock, monkeypatch):
+    monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
+    client = boto3.client("eks", region_name="us-east-1")
+    assert client.meta.endpoint_url == "https://fips.eks.us-east-1.amazonaws.com"
+    assert create_cluster(client, "fips")["arn"] == "arn:aws:eks:us-east-1:123456789012:cluster/fips"
+
+
+def test_case2_iso_partition_arns(eks_mock):
+    arn = create_cluster(boto3.client("eks", region_name="us-iso-east-1"), "iso")["arn"]
+    assert arn.startswith("arn:aws-iso:eks:us-iso-east-1:")
+
+
+def test_case2_unknown_region_gets_an_aws_style_error(eks_mock):
+    client = boto3.client("eks", region_name="moon-1", config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as excinfo:
+        client.list_clusters()
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("ValidationError", 400)
+    assert "moon-1" in message
+
+
+def test_case2_malformed_host_through_requests_gets_an_aws_style_error(eks_mock):
+    response = requests.get("https://eks.not_a_region.amazonaws.com/clusters", timeout=5)
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"].startswith("ValidationError")
+    assert "not_a_region" in response.json()["message"]
+
+
+def test_case2_custom_endpoint_url_goes_where_it_is_sent(eks_mock):
+    from mock_eks.server import MockEKSServer
+
+    with MockEKSServer("127.0.0.1", 0) as server:
+        remote = boto3.client("eks", region_name="us-east-1", endpoint_url=server.url)
+        create_cluster(remote, "on-the-server")
+        assert remote.list_clusters()["clusters"] == ["on-the-server"]
+        assert boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"] == []
+        served = requests.get(f"{server.url}/clusters", timeout=5).json()["clusters"]
+        assert served == ["on-the-server"]
+
+
+def test_case2_closed_custom_endpoint_is_not_answered_by_the_mock(eks_mock):
+    client = boto3.client(
+        "eks",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    with pytest.raises(EndpointConnectionError):
+        client.list_clusters()
+
+
+# -- case 3: fake credentials ----------------------------------------------------------------------
+
+
+def _signing_key_of(client: Any) -> list[str]:
+    seen: list[str] = []
+
+    def capture(request: Any, **_: Any) -> None:
+        header = request.headers.get("Authorization", b"")
+        header = header.decode() if isinstance(header, bytes) else header
+        seen.append(header.split("Credential=", 1)[1].split("/", 1)[0])
+
+    client.meta.events.register_last("request-created.eks", capture)
+    return seen
+
+
+@pytest.mark.parametrize("source", ["environment", "profile"])
+def test_case3_real_credentials_are_never_used_inside(monkeypatch, tmp_path, source):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[real]\naws_access_key_id = AKIAREALPROFILEKEY00\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_PROFILE", "real")
+    if source == "environment":
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALENVIRONMENT0")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+        monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
+        real = "AKIAREALENVIRONMENT0"
+    else:
+        monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+        monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+        real = "AKIAREALPROFILEKEY00"
+    boto3.setup_default_session()  # a default session that already resolved the real credentials
+    assert boto3.DEFAULT_SESSION.get_credentials().access_key == real
+    try:
+        with mock_eks():
+            client = boto3.client("eks", region_name="us-east-1")
+            seen = _signing_key_of(client)
+            client.list_clusters()
+            assert seen and seen[0] not in ("AKIAREALENVIRONMENT0", "AKIAREALPROFILEKEY00")
+            assert boto3.Session().get_credentials().token is None
+            assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
+            assert "AWS_PROFILE" not in os.environ
+        assert os.environ["AWS_PROFILE"] == "real"
+        assert os.environ.get("AWS_ACCESS_KEY_ID") == (real if source == "environment" else None)
+        assert os.environ.get("AWS_SESSION_TOKEN") == ("real-token" if source == "environment" else None)
+        assert "AWS_EC2_METADATA_DISABLED" not in os.environ
+        assert boto3.DEFAULT_SESSION.get_credentials().access_key == real
+    finally:
+        boto3.DEFAULT_SESSION = None
+
+
+def test_case3_account_rules_work_with_explicit_and_twelve_digit_credentials(eks_mock, monkeypatch):
+    explicit = boto3.client(
+        "eks", region_name="us-east-1", aws_access_key_id="444455556666", aws_secret_access_key="x"
+    )
+    assert ":444455556666:" in create_cluster(explicit, "explicit")["arn"]
+    monkeypatch.setenv("MOCK_EKS_ACCOUNT_ID", "777788889999")
+    assert (
+        ":777788889999:" in create_cluster(boto3.client("eks", region_name="us-east-1"), "configured")["arn"]
+    )
+
+
+def test_case3_twelve_digit_environment_key_still_chooses_the_account(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    with mock_eks():
+        assert ":111122223333:" in create_cluster(boto3.client("eks", region_name="us-east-1"), "env")["arn"]
+
+
+# -- case 4: class decoration ----------------------------------------------------------------------
+
+
+@mock_eks
+class TestCase4PlainClassSetupAndTeardown:
+    def setup_method(self, method):
+        self.client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(self.client, "from-setup-method")
+
+    def teardown_method(self):
+        # still mocked: the cluster made in setup_method and the test are visible here
+        assert sorted(self.client.list_clusters()["clusters"])[0] == "from-setup-method"
+
+    def test_sees_what_setup_made(self):
+        create_cluster(self.client, "from-test")
+        assert self.client.list_clusters()["clusters"] == ["from-setup-method", "from-test"]
+
+    def test_each_test_starts_empty(self):
+        assert self.client.list_clusters()["clusters"] == ["from-setup-method"]
+
+
+class _Base:
+    def setup_method(self):
+        self.client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(self.client, "inherited")
+
+
+@mock_eks
+class TestCase4InheritedSetup(_Base):
+    def test_inherited_setup_method_is_mocked(self):
+        assert self.client.list_clusters()["clusters"] == ["inherited"]
+
+
+@mock_eks
+class Case4TestCase(unittest.TestCase):
+    def setUp(self):
+        self.client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(self.client, "from-setup")
+        self.addCleanup(self._cleanup_is_mocked)
+
+    def _cleanup_is_mocked(self):
+        self.client.delete_cluster(name="from-setup")
+
+    def test_setup_and_cleanups_are_mocked(self):
+        self.assertEqual(self.client.list_clusters()["clusters"], ["from-setup"])
+
+
+# -- case 5: beside moto's mock_aws ----------------------------------------------------------------
+
+mock_aws = pytest.importorskip("moto").mock_aws
+
+
+def _moto_eks_clusters() -> list[str]:
+    from moto.backends import get_backend
+
+    return list(get_backend("eks")["123456789012"]["us-east-1"].clusters)
+
+
+ORDERS = ["eks-then-moto", "moto-then-eks", "eks-moto-stop-eks-first", "moto-eks-stop-moto-first"]
+
+
+class _Both:
+    """Both mocks active, started and stopped in the order the id names."""
+
+    def __init__(self, order: str) -> None:
+        self.order = order
+        self.eks = mock_eks()
+        self.moto = mock_aws()
+
+    def __enter__(self) -> _Both:
+        first, second = (self.eks, self.moto) if self.order.startswith("eks") else (self.moto, self.eks)
+        first.start()
+        second.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.order in ("eks-then-moto", "moto-eks-stop-moto-first"):
+            self.moto.stop()
+            self.eks.stop()
+        else:
+            self.eks.stop()
+            self.moto.stop()
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_case5_moto_never_sees_eks_and_there_is_one_state(order):
+    with _Both(order):
+        client = boto3.client("eks", region_name="us-east-1")
+        for index in range(5):
+            create_cluster(client, f"c{index}")
+        pages = client.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": 2})
+        assert [name for page in pages for name in page["clusters"]] == [f"c{i}" for i in range(5)]
+        assert _moto_eks_clusters() == []
+        # a SigV4-signed requests call sees the same state as boto3
+        request = AWSRequest("GET", "https://eks.us-east-1.amazonaws.com/clusters?maxResults=100")
+        SigV4Auth(Credentials("AKIAEXAMPLEEXAMPLE00", "x"), "eks", "us-east-1").add_auth(request)
+        response = requests.get(request.url, headers=dict(request.headers), timeout=5)
+        assert response.json()["clusters"] == [f"c{i}" for i in range(5)]
+        # moto keeps answering every other service
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="still-moto")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["still-moto"]
+
+
+def test_case5_moto_started_after_the_cluster_exists():
+    with mock_eks():
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "first")
+        with mock_aws():
+            assert client.list_nodegroups(clusterName="first")["nodegroups"] == []
+            assert client.describe_cluster(name="first")["cluster"]["status"] == "ACTIVE"
+
+
+def test_case5_decorators_in_both_orders():
+    @mock_eks
+    @mock_aws
+    def eks_outside():
+        create_cluster(boto3.client("eks", region_name="us-east-1"), "a")
+        return _moto_eks_clusters(), boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"]
+
+    @mock_aws
+    @mock_eks
+    def moto_outside():
+        create_cluster(boto3.client("eks", region_name="us-east-1"), "b")
+        return _moto_eks_clusters(), boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"]
+
+    assert eks_outside() == ([], ["a"])
+    assert moto_outside() == ([], ["b"])
+
+
+def test_case5_moto_answers_eks_again_after_mock_eks_stops():
+    with mock_aws():
+        with mock_eks():
+            create_cluster(boto3.client("eks", region_name="us-east-1"), "ours")
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "motos")
+        assert client.list_clusters()["clusters"] == ["motos"]
+        assert _moto_eks_clusters() == ["motos"]
