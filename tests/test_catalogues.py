@@ -260,6 +260,16 @@ def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
         assert all(a["type"] == "storage" for a in storage)
         marketplace = client.describe_addon_versions(owners=["aws-marketplace"])["addons"]
         assert [a["addonName"] for a in marketplace] == ["kubecost_kubecost"]
+        by_publisher = client.describe_addon_versions(publishers=["kubecost"], maxResults=100)["addons"]
+        assert [a["addonName"] for a in by_publisher] == ["kubecost_kubecost"]
+        one = client.describe_addon_versions(addonName="eks-node-monitoring-agent", kubernetesVersion="1.33")
+        assert [a["addonName"] for a in one["addons"]] == ["eks-node-monitoring-agent"]
+        assert (
+            client.describe_addon_versions(addonName="eks-node-monitoring-agent", kubernetesVersion="1.29")[
+                "addons"
+            ]
+            == []
+        )
 
 
 def test_a_minor_newer_than_a_familys_source_still_gets_a_release():

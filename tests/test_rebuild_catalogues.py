@@ -1,0 +1,100 @@
+"""scripts/rebuild_catalogues.py: the catalogue files are what the saved facts rebuild to, and the
+extractors read both release-note formats (inputs below are small synthetic samples of each shape)."""
+
+from __future__ import annotations
+
+import json
+from importlib import util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_addons_json_is_what_the_saved_facts_build():
+    facts = _load("addon_facts")
+    data = ROOT / "mock_eks" / "data"
+    built = facts.build(
+        ROOT / "scripts" / "sources" / "addons",
+        None,
+        json.loads((data / "kubernetes_versions.json").read_text()),
+    )
+    assert built == json.loads((data / "addons.json").read_text())
+
+
+def test_changelog_list_format():
+    rebuild = _load("rebuild_catalogues")
+    text = "\n".join(
+        [
+            "### AMI Release v20231027",
+            "* amazon-eks-gpu-node-1.28-v20231027",
+            "* amazon-eks-node-1.27-v20231027",
+            "[Release versions](x) for these AMIs:",
+            "* `1.28.2-20231027`",
+            "* `1.27.6-20231027`",
+            "### [Recalled] AMI Release v20231020",
+            "* amazon-eks-node-1.28-v20231020",
+            "* `1.28.2-20231020`",
+            "### AMI Release v20220629",
+            "* amazon-eks-node-1.22-v20220629",
+            "* s3://amazon-eks/1.22.9/2022-03-09/",
+        ]
+    )
+    parsed = rebuild.parse_eks_ami_changelog(text)
+    assert parsed["AL2"] == {
+        "1.28": {"1.28.2-20231027"},
+        "1.27": {"1.27.6-20231027"},
+        "1.22": {"1.22.9-20220629"},
+    }
+    assert parsed["AL2023"] == {}
+
+
+def test_changelog_table_format_pairs_names_with_their_release_cell():
+    rebuild = _load("rebuild_catalogues")
+    text = "\n".join(
+        [
+            "# AMI Release v20240307",
+            "<table>",
+            "<tr>",
+            "<td>amazon-eks-node-al2023-x86_64-standard-1.29-v20240307</td>",
+            '<td rowspan="2">1.29.0-20240307</td>',
+            "</tr>",
+            "<tr>",
+            "<td>amazon-eks-node-1.29-v20240307</td>",
+            "</tr>",
+            "</table>",
+            "<table>",
+            "<tr>",
+            "<td>amazon-eks-node-al2023-arm64-standard-1.28-v20240307</td>",
+            '<td rowspan="1">1.28.5-20240307</td>',
+            "</tr>",
+            "</table>",
+        ]
+    )
+    parsed = rebuild.parse_eks_ami_changelog(text)
+    assert parsed["AL2023"] == {"1.29": {"1.29.0-20240307"}, "1.28": {"1.28.5-20240307"}}
+    assert parsed["AL2"] == {"1.29": {"1.29.0-20240307"}}
+
+
+def test_user_guide_addon_tables():
+    rebuild = _load("rebuild_catalogues")
+    text = "\n".join(
+        [
+            "[[coredns-versions,coredns-versions.title]]",
+            "| Kubernetes version | CoreDNS version",
+            "| 1.31 | v1.11.3-eksbuild.2",
+            "[[kube-proxy-versions,kube-proxy-versions.title]]",
+            "| 1.31 | v1.31.2-eksbuild.3",
+            "| 1.24 | v1.24.10-eksbuild.2 | v1.24.17-minimal-eksbuild.19",
+        ]
+    )
+    assert rebuild.parse_addon_tables(text) == {
+        "coredns": {"1.31": "v1.11.3-eksbuild.2"},
+        "kube-proxy": {"1.31": "v1.31.2-eksbuild.3"},
+    }
