@@ -37,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KIND=SECONDS,...",
         help="per-kind transition durations, e.g. cluster.create=30,nodegroup.create=10 (kinds: data/durations.json)",
     )
+    serve.add_argument(
+        "--state",
+        default=None,
+        metavar="FILE",
+        help="load FILE at start if it exists; write it on Ctrl-C/SIGTERM",
+    )
+    serve.add_argument(
+        "--seed", default=None, metavar="FILE", help="replay a YAML/JSON list of {operation, params} at start"
+    )
     token = commands.add_parser("token", help="print a service account token minted by a running server")
     token.add_argument("--endpoint", required=True, help="the server's URL, e.g. http://127.0.0.1:5454")
     token.add_argument("--cluster", required=True)
@@ -66,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         timing = Timing(args.timing, parse_durations(args.durations))
     except ValueError as error:
         parser.error(f"--durations: {error}")
-    return serve_forever(args.host, args.port, timing)
+    return serve_forever(args.host, args.port, timing, state=args.state, seed=args.seed)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,7 @@ class Target(Protocol):
 Endpoint = Callable[[Target, Request], Response]
 ENDPOINTS: dict[str, dict[str, Endpoint]] = {}  # path below PREFIX -> method -> endpoint
 # modules whose endpoints register on import; imported by the first control request (import stays cheap)
-FEATURE_MODULES = ["mock_eks.tokens", "mock_eks.issuer", "mock_eks.clock"]
+FEATURE_MODULES = ["mock_eks.tokens", "mock_eks.issuer", "mock_eks.clock", "mock_eks.snapshot"]
 
 
 def control(method: str, path: str) -> Callable[[Endpoint], Endpoint]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -326,8 +327,14 @@ def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
     if token is None or "clientRequestToken" not in members:
         return handler(ctx, **kwargs)
     # A repeat with the same token and parameters is the same request: answer it again.
-    fingerprint = hash(
-        json.dumps({k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True)
+    # a digest, not hash(): str hashes change between processes, and a restored snapshot keeps these
+    fingerprint = int.from_bytes(
+        hashlib.blake2b(
+            json.dumps(
+                {k: v for k, v in params.items() if k != "clientRequestToken"}, sort_keys=True
+            ).encode(),
+            digest_size=8,
+        ).digest()
     )
     key = (ctx.op.name, token)
     seen = ctx.store.idempotency.get(key)

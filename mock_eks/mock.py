@@ -120,8 +120,18 @@ ACTIVE = _Activations()
 class MockEKS:
     """``@mock_eks``, ``@mock_eks(timing=...)``, ``with mock_eks(...)``, ``start()``/``stop()``."""
 
-    def __init__(self, timing: str = "instant", durations: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        timing: str = "instant",
+        durations: dict[str, float] | None = None,
+        *,
+        state: dict[str, Any] | str | os.PathLike[str] | None = None,
+        seed: list[Any] | str | os.PathLike[str] | None = None,
+    ) -> None:
         self.timing = Timing(timing, dict(durations or {}))
+        # a snapshot (dict or JSON file) to start from, and {operation, params} items to replay at start
+        self.state = state
+        self.seed = seed
 
     # -- activation ------------------------------------------------------------------------------
 
@@ -134,7 +144,24 @@ class MockEKS:
                 intercept.install(ACTIVE.serve)
                 clock.install_waiter_clock()
             ACTIVE.stack.append(self)
+        if self.state is not None or self.seed is not None:
+            try:
+                self._load()
+            except BaseException:
+                self.stop()
+                raise
         return self
+
+    def _load(self) -> None:
+        """Start from ``state`` and replay ``seed`` (in a nested activation: into the shared state)."""
+        from mock_eks import seeds, snapshot
+
+        if self.state is not None:
+            backend = snapshot.load(self.state)
+            with ACTIVE.lock:
+                ACTIVE.backend = backend
+        if self.seed is not None:
+            seeds.replay(seeds.read(self.seed), seeds.clients())
 
     def stop(self) -> None:
         with ACTIVE.lock:
@@ -159,6 +186,31 @@ class MockEKS:
     def backend(self) -> Backend | None:
         """The state of the active mock, for inspection in tests."""
         return ACTIVE.backend
+
+    def snapshot(self) -> dict[str, Any]:
+        """The active state (every account, region and family, pending transitions, Update records) as a
+        versioned, JSON-serialisable dict: ``mock_eks(state=...)`` and ``restore()`` load it."""
+        from mock_eks import snapshot
+
+        backend = self._active("taking a snapshot")
+        with backend.lock:
+            return snapshot.take(backend)
+
+    def restore(self, state: dict[str, Any] | str | os.PathLike[str]) -> None:
+        """Replace the active state with a snapshot (a dict from ``snapshot()``, or a JSON file of one)."""
+        from mock_eks import snapshot
+
+        self._active("restoring a snapshot")
+        backend = snapshot.load(state)
+        with ACTIVE.lock:
+            ACTIVE.backend = backend
+
+    @staticmethod
+    def _active(doing: str) -> Backend:
+        backend = ACTIVE.backend
+        if backend is None:
+            raise RuntimeError(f"mock_eks is not active: start it before {doing}")
+        return backend
 
     def advance(self, seconds: float) -> float:
         """Move the mock's clock ``seconds`` forward (composes with freezegun); the new mock time.

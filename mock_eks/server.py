@@ -23,6 +23,7 @@ import email.utils
 import functools
 import json
 import logging
+import os
 import re
 import signal
 import socket
@@ -406,9 +407,19 @@ class MockEKSServer:
         self.stop()
 
 
-def serve_forever(host: str, port: int, timing: str | Timing, **server_options: Any) -> int:
+def serve_forever(
+    host: str,
+    port: int,
+    timing: str | Timing,
+    *,
+    state: str | None = None,
+    seed: str | None = None,
+    **server_options: Any,
+) -> int:
     """``mock-eks serve``: serve until Ctrl-C or SIGTERM; the exit status.
 
+    ``state``: a snapshot file loaded at start if it exists and written (atomically) at a clean
+    shutdown; ``seed``: a YAML/JSON file of {operation, params} items replayed at start.
     ``server_options`` go to ``MockEKSServer`` as keyword arguments (a CLI flag becomes one).
     """
     if not logging.getLogger().handlers:
@@ -418,6 +429,20 @@ def serve_forever(host: str, port: int, timing: str | Timing, **server_options: 
     except OSError as error:
         print(f"mock-eks: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
+    if state is not None or seed is not None:
+        from mock_eks import seeds, snapshot
+
+        try:
+            if state is not None and os.path.exists(state):
+                server._httpd.backend = snapshot.load(state)
+            if seed is not None:
+                items = seeds.read(seed)
+                server.start()
+                seeds.replay(items, seeds.clients(server.url))
+        except (snapshot.SnapshotError, seeds.SeedError) as error:
+            server.stop()
+            print(f"mock-eks: {error}", file=sys.stderr)
+            return 1
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -438,5 +463,12 @@ def serve_forever(host: str, port: int, timing: str | Timing, **server_options: 
         server.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        if state is not None:
+            from mock_eks import snapshot
+
+            backend = server.backend
+            with backend.lock:
+                snapshot.write(snapshot.take(backend), state)
+            print(f"mock_eks state written to {state}", flush=True)
     print("mock_eks stopped", flush=True)
     return 0

@@ -1,0 +1,320 @@
+"""Snapshots: the whole state of a backend as a versioned, JSON-serialisable dict, and back.
+
+``take(backend)`` writes down every account and region (clusters with all their children, EKS
+Anywhere subscriptions, idempotency records, per-family extras), the pending lifecycle transitions
+(``lifecycle.Step`` data) and the mock's clock offset; ``restore(snapshot)`` builds a new ``Backend``
+from one. Pending faults (``m.faults``) are configuration of a test, not state, and are not included.
+
+Records are dataclasses that reference each other (a pending step holds the record and collection it
+acts on; an idempotency record holds the result it answered), so the encoding is an object graph:
+every dataclass instance and ``store.Collection`` is written once in ``objects`` and referenced as
+``{"$ref": n}``. Values JSON cannot hold are tagged: ``{"$tuple": [...]}``, ``{"$bytes": base64}``,
+``{"$set": [...]}``, ``{"$float": "inf"}``, and ``{"$dict": [[key, value], ...]}`` for dicts whose
+keys are not plain strings. Only dataclasses defined in ``mock_eks`` modules are restored.
+
+Compatibility: ``VERSION`` is the format's version. A snapshot of an older version is upgraded by
+``MIGRATIONS`` (one function per version step); a record field added since is filled with its
+default and a field since removed is dropped. A snapshot of a newer version is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import importlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mock_eks import control
+from mock_eks.dispatch import Request, Response
+from mock_eks.lifecycle import Step
+from mock_eks.store import Backend, Collection
+
+FORMAT = "mock_eks.snapshot"
+VERSION = 1
+# MIGRATIONS[n] upgrades a version-n snapshot to version n + 1
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class SnapshotError(ValueError):
+    """A snapshot this version of mock_eks cannot load (the message says why)."""
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.objects: list[Any] = []
+        self.ids: dict[int, int] = {}
+        self.keep: list[Any] = []  # keeps encoded objects alive, so their id() stays unique
+
+    def ref(self, obj: Any, where: str) -> dict[str, int]:
+        index = self.ids.get(id(obj))
+        if index is not None:
+            return {"$ref": index}
+        index = self.ids[id(obj)] = len(self.objects)
+        self.keep.append(obj)
+        self.objects.append(None)  # reserved: nested objects get later indexes
+        cls = type(obj)
+        entry: dict[str, Any] = {"$class": f"{cls.__module__}:{cls.__qualname__}"}
+        if isinstance(obj, Collection):
+            entry["items"] = [
+                [key, obj._seq_of[key], self.value(item, f"{where}[{key!r}]")]
+                for key, item in obj._items.items()
+            ]
+            entry["next"] = obj._next
+        else:
+            entry["fields"] = {
+                f.name: self.value(getattr(obj, f.name), f"{where}.{f.name}") for f in dataclasses.fields(obj)
+            }
+        self.objects[index] = entry
+        return {"$ref": index}
+
+    def value(self, value: Any, where: str) -> Any:
+        if value is None or isinstance(value, (bool, int, str)):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$float": repr(value)}
+        if isinstance(value, list):
+            return [self.value(item, f"{where}[{i}]") for i, item in enumerate(value)]
+        if isinstance(value, tuple):
+            return {"$tuple": [self.value(item, f"{where}[{i}]") for i, item in enumerate(value)]}
+        if isinstance(value, dict):
+            if all(isinstance(key, str) and not key.startswith("$") for key in value):
+                return {key: self.value(item, f"{where}[{key!r}]") for key, item in value.items()}
+            return {
+                "$dict": [[self.value(k, where), self.value(v, f"{where}[{k!r}]")] for k, v in value.items()]
+            }
+        if isinstance(value, (bytes, bytearray)):
+            return {"$bytes": base64.b64encode(bytes(value)).decode()}
+        if isinstance(value, (set, frozenset)):
+            return {"$set": [self.value(item, where) for item in value]}
+        if isinstance(value, Collection) or (
+            dataclasses.is_dataclass(value)
+            and not isinstance(value, type)
+            and type(value).__module__.startswith("mock_eks.")
+        ):
+            return self.ref(value, where)
+        raise TypeError(f"cannot snapshot a {type(value).__name__} at {where}")
+
+
+def take(backend: Backend) -> dict[str, Any]:
+    """The state of ``backend`` as a JSON-serialisable dict (call it under ``backend.lock``)."""
+    writer = _Writer()
+    regions = []
+    for (account, region), store in backend.regions.items():
+        where = f"{account}/{region}"
+        regions.append(
+            {
+                "account": account,
+                "region": region,
+                "partition": store.partition,
+                "clusters": writer.value(store.clusters, f"{where}.clusters"),
+                "subscriptions": writer.value(store.subscriptions, f"{where}.subscriptions"),
+                "idempotency": writer.value(store.idempotency, f"{where}.idempotency"),
+                "extras": writer.value(store.extras, f"{where}.extras"),
+            }
+        )
+    pending = [[due, writer.value(item, "lifecycle")] for due, item in backend.lifecycle.entries()]
+    from mock_eks import __version__
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "mock_eks": __version__,
+        "clock_offset": backend.clock_offset,
+        "pagination_key": base64.b64encode(backend.token_key).decode(),
+        "regions": regions,
+        "lifecycle": pending,
+        "objects": writer.objects,
+    }
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _class(name: Any) -> type:
+    if not isinstance(name, str) or ":" not in name:
+        raise SnapshotError(f"not a class name: {name!r}")
+    module_name, _, qualname = name.partition(":")
+    if module_name != "mock_eks" and not module_name.startswith("mock_eks."):
+        raise SnapshotError(f"{name} is not a mock_eks record class")
+    try:
+        cls: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+    except (ImportError, AttributeError):
+        raise SnapshotError(f"this version of mock_eks has no record class {name}") from None
+    if not isinstance(cls, type) or not (cls is Collection or dataclasses.is_dataclass(cls)):
+        raise SnapshotError(f"{name} is not a mock_eks record class")
+    return cls
+
+
+class _Reader:
+    def __init__(self, entries: list[Any]) -> None:
+        if not isinstance(entries, list):
+            raise SnapshotError("objects must be a list")
+        self.entries = entries
+        self.objects: list[Any] = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                raise SnapshotError("each object must be a JSON object")
+            cls = _class(entry.get("$class"))
+            self.objects.append(Collection() if cls is Collection else cls.__new__(cls))
+        for entry, obj in zip(entries, self.objects, strict=True):
+            self._fill(obj, entry)
+
+    def _fill(self, obj: Any, entry: dict[str, Any]) -> None:
+        if isinstance(obj, Collection):
+            items = entry.get("items")
+            if not isinstance(items, list):
+                raise SnapshotError("a collection's items must be a list")
+            for item in sorted(items, key=lambda item: item[1]):
+                key, seq, value = item
+                obj.add(key, self.value(value))
+                # keep the sequence numbers pagination tokens were issued against
+                obj._seq_of[key] = seq
+                obj._seqs[-1] = seq
+            obj._next = max(int(entry.get("next", 0)), obj._next)
+            return
+        fields = entry.get("fields")
+        if not isinstance(fields, dict):
+            raise SnapshotError(f"{entry.get('$class')} has no fields")
+        for f in dataclasses.fields(obj):
+            if f.name in fields:
+                value = self.value(fields[f.name])
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                raise SnapshotError(f"{entry['$class']} has no value for its field {f.name}")
+            object.__setattr__(obj, f.name, value)
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.value(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            ((tag, inner),) = value.items()
+            if tag == "$ref":
+                if not isinstance(inner, int) or not 0 <= inner < len(self.objects):
+                    raise SnapshotError(f"dangling object reference {inner!r}")
+                return self.objects[inner]
+            if tag == "$tuple":
+                return tuple(self.value(item) for item in inner)
+            if tag == "$dict":
+                return {_hashable(self.value(k)): self.value(v) for k, v in inner}
+            if tag == "$bytes":
+                return base64.b64decode(inner)
+            if tag == "$set":
+                return {_hashable(self.value(item)) for item in inner}
+            if tag == "$float":
+                return float(inner)
+        return {key: self.value(item) for key, item in value.items()}
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _upgrade(snapshot: Any) -> dict[str, Any]:
+    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+        raise SnapshotError(f'not a mock_eks snapshot (no "format": "{FORMAT}")')
+    version = snapshot.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SnapshotError(f"the snapshot's version must be a positive integer, not {version!r}")
+    if version > VERSION:
+        raise SnapshotError(
+            f"the snapshot is format version {version}, written by mock_eks {snapshot.get('mock_eks', '?')}; "
+            f"this mock_eks reads versions up to {VERSION}: upgrade mock_eks to load it"
+        )
+    while version < VERSION:
+        snapshot = MIGRATIONS[version](snapshot)
+        version = snapshot["version"]
+    return snapshot
+
+
+def restore(snapshot: Any) -> Backend:
+    """A new ``Backend`` holding the state of ``snapshot`` (SnapshotError if it cannot be loaded)."""
+    snapshot = _upgrade(snapshot)
+    try:
+        reader = _Reader(snapshot.get("objects", []))
+        backend = Backend()
+        backend.clock_offset = float(snapshot.get("clock_offset", 0.0))
+        if snapshot.get("pagination_key"):
+            backend.token_key = base64.b64decode(snapshot["pagination_key"])
+        for region in snapshot.get("regions", []):
+            store = backend.region(region["account"], region["region"], region["partition"])
+            store.clusters = reader.value(region["clusters"])
+            store.subscriptions = reader.value(region["subscriptions"])
+            store.idempotency = reader.value(region.get("idempotency", {}))
+            store.extras = reader.value(region.get("extras", {}))
+        pending = []
+        for due, item in snapshot.get("lifecycle", []):
+            step = reader.value(item)
+            if not isinstance(step, Step):
+                raise SnapshotError("a pending lifecycle entry is not a step")
+            pending.append((float(due), step))
+        backend.lifecycle.replace(pending)
+    except SnapshotError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise SnapshotError(f"the snapshot is malformed: {error!r}") from None
+    return backend
+
+
+def load(source: dict[str, Any] | str | os.PathLike[str]) -> Backend:
+    """A backend from a snapshot dict or the path of a JSON file holding one."""
+    if not isinstance(source, (str, os.PathLike)):
+        return restore(source)  # a dict, or something that is not a snapshot (refused there)
+    try:
+        document = json.loads(Path(source).read_text())
+    except OSError as error:
+        raise SnapshotError(f"cannot read the snapshot {source}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise SnapshotError(f"the snapshot {source} is not JSON: {error}") from None
+    return restore(document)
+
+
+def write(snapshot: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """Write ``snapshot`` to ``path`` atomically: a complete file or the previous one, never half of one."""
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w") as file:
+            json.dump(snapshot, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -- server mode: GET/PUT /_mock_eks/state ---------------------------------------------------------------
+
+
+@control.control("GET", "state")
+def get_state(target: control.Target, request: Request) -> Response:
+    backend = target.backend
+    with backend.lock:
+        backend.lifecycle.apply_due(backend.now())
+        return control.json_response(200, take(backend))
+
+
+@control.control("PUT", "state")
+def put_state(target: control.Target, request: Request) -> Response:
+    try:
+        document = json.loads(request.body or b"null")
+    except ValueError as error:
+        raise ValueError(f"the body is not JSON: {error}") from None
+    target.backend = restore(document)  # SnapshotError is a ValueError: 400 with its message
+    return control.json_response(200, {"status": "restored"})

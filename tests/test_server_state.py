@@ -1,0 +1,137 @@
+"""Server mode state: GET/PUT /_mock_eks/state, and `mock-eks serve --state/--seed/--durations` across a
+restart (real processes, stopped with signals)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from mock_eks.server import MockEKSServer
+from tests.helpers import NODE_ROLE, ROLE, SUBNETS
+
+
+def client(url: str, region: str = "us-east-1") -> Any:
+    return boto3.client(
+        "eks",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def http(url: str, method: str, body: bytes | None = None) -> tuple[int, Any]:
+    request = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_get_and_put_state() -> None:
+    with MockEKSServer("127.0.0.1", 0) as server:
+        eks = client(server.url)
+        eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+        status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
+        assert status == 200 and snapshot["version"] == 1
+        server.reset()
+        assert eks.list_clusters()["clusters"] == []
+        status, _ = http(f"{server.url}/_mock_eks/state", "PUT", json.dumps(snapshot).encode())
+        assert status == 200
+        assert eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"
+        status, error = http(
+            f"{server.url}/_mock_eks/state", "PUT", json.dumps({**snapshot, "version": 7}).encode()
+        )
+        assert status == 400 and "upgrade mock_eks" in error["message"]
+        assert http(f"{server.url}/_mock_eks/state", "PUT", b"not json")[0] == 400
+        assert eks.list_clusters()["clusters"] == ["c1"]
+
+
+def serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """A `mock-eks serve` process on a free port, and its URL once it serves."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "mock_eks", "serve", "--port", "0", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    if " on " not in first:
+        process.kill()
+        _, err = process.communicate(timeout=15)
+        raise AssertionError(f"the server did not start: {first!r} {err}")
+    return process, first.split(" on ", 1)[1].split()[0]
+
+
+def stop(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    return out, err
+
+
+def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "- operation: create_cluster\n"
+        f"  params: {{name: seeded, roleArn: '{ROLE}', resourcesVpcConfig: {{subnetIds: {SUBNETS}}}}}\n"
+        "- operation: CreateNodegroup\n"
+        f"  params: {{clusterName: seeded, nodegroupName: ng, nodeRole: '{NODE_ROLE}', subnets: {SUBNETS}}}\n"
+    )
+    timing = ["--timing", "realistic", "--durations", "cluster.create=0,nodegroup.create=0"]
+    process, url = serve("--state", str(state), "--seed", str(seed), *timing)
+    try:
+        eks = client(url)
+        assert eks.describe_cluster(name="seeded")["cluster"]["status"] == "ACTIVE"
+        assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == ["ng"]
+        eks.create_cluster(name="added", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+        assert eks.describe_cluster(name="added")["cluster"]["status"] == "ACTIVE"  # cluster.create=0
+        eks.delete_nodegroup(clusterName="seeded", nodegroupName="ng")  # pending: 240 s of realistic time
+        out, _ = stop(process, signal.SIGTERM)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "state written" in out
+    snapshot = json.loads(state.read_text())
+    assert snapshot["format"] == "mock_eks.snapshot"
+    assert not list(tmp_path.glob(".state.json.*"))  # no temporary file left behind
+
+    process, url = serve("--state", str(state), "--timing", "realistic")
+    try:
+        eks = client(url)
+        assert eks.list_clusters()["clusters"] == ["seeded", "added"]
+        assert (
+            eks.describe_nodegroup(clusterName="seeded", nodegroupName="ng")["nodegroup"]["status"]
+            == "DELETING"
+        )
+        http(f"{url}/_mock_eks/clock/advance", "POST", b'{"seconds": 240}')
+        assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == []
+        stop(process, signal.SIGINT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert json.loads(state.read_text())["regions"]
+
+
+def test_a_failing_seed_stops_start_up(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"operation": "describe_cluster", "params": {"name": "ghost"}}]))
+    command = [sys.executable, "-m", "mock_eks", "serve", "--port", "0", "--seed", str(seed)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert (
+        "seed item 0 (describe_cluster) failed" in result.stderr
+        and "ResourceNotFoundException" in result.stderr
+    )
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,244 @@
+"""Snapshots (m.snapshot / m.restore / mock_eks(state=...)) and seeds (mock_eks(seed=...))."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from mock_eks import mock_eks
+from mock_eks.demo import SECTIONS, Demo
+from mock_eks.seeds import SeedError
+from mock_eks.snapshot import SnapshotError
+from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def eks(region: str = "us-east-1", account: str | None = None):
+    if account is None:
+        return boto3.client("eks", region_name=region)
+    return boto3.client("eks", region_name=region, aws_access_key_id=account, aws_secret_access_key="secret")
+
+
+def roundtrip(snapshot: dict) -> dict:
+    return json.loads(json.dumps(snapshot))
+
+
+def test_a_snapshot_is_versioned_json_of_every_account_and_region():
+    with mock_eks() as m:
+        create_cluster(eks(), "east")
+        create_cluster(eks("eu-west-1"), "west")
+        create_cluster(eks(account="210987654321"), "other-account")
+        snapshot = roundtrip(m.snapshot())
+    assert snapshot["format"] == "mock_eks.snapshot" and snapshot["version"] == 1
+    with mock_eks(state=snapshot):
+        assert eks().list_clusters()["clusters"] == ["east"]
+        assert eks("eu-west-1").list_clusters()["clusters"] == ["west"]
+        assert eks(account="210987654321").list_clusters()["clusters"] == ["other-account"]
+        assert eks().describe_cluster(name="east")["cluster"]["status"] == "ACTIVE"
+
+
+def test_families_updates_and_their_answers_survive_a_restore():
+    with mock_eks() as m:
+        client = eks()
+        create_cluster(client, "c1")
+        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        update = client.update_nodegroup_config(
+            clusterName="c1", nodegroupName="ng", scalingConfig={"minSize": 1, "maxSize": 5, "desiredSize": 3}
+        )["update"]
+        client.create_addon(clusterName="c1", addonName="vpc-cni")
+        client.tag_resource(
+            resourceArn=client.describe_cluster(name="c1")["cluster"]["arn"], tags={"team": "a"}
+        )
+        before = {
+            "cluster": client.describe_cluster(name="c1")["cluster"],
+            "nodegroup": client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"],
+            "addon": client.describe_addon(clusterName="c1", addonName="vpc-cni")["addon"],
+            "update": client.describe_update(name="c1", updateId=update["id"], nodegroupName="ng")["update"],
+        }
+        snapshot = roundtrip(m.snapshot())
+    with mock_eks(state=snapshot):
+        client = eks()
+        after = {
+            "cluster": client.describe_cluster(name="c1")["cluster"],
+            "nodegroup": client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"],
+            "addon": client.describe_addon(clusterName="c1", addonName="vpc-cni")["addon"],
+            "update": client.describe_update(name="c1", updateId=update["id"], nodegroupName="ng")["update"],
+        }
+        assert after == before
+        assert after["nodegroup"]["scalingConfig"]["desiredSize"] == 3
+        assert client.list_updates(name="c1", nodegroupName="ng")["updateIds"] == [update["id"]]
+
+
+def test_pending_transitions_and_in_progress_updates_resume_after_a_restore():
+    with mock_eks(timing="realistic") as m, freeze_time(T0) as clock:
+        client = eks()
+        create_cluster(client, "c1")
+        clock.tick(600)
+        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        clock.tick(180)
+        update = client.update_nodegroup_config(
+            clusterName="c1", nodegroupName="ng", labels={"addOrUpdateLabels": {"tier": "web"}}
+        )["update"]
+        create_cluster(client, "c2")  # CREATING
+        snapshot = roundtrip(m.snapshot())
+    assert len(snapshot["lifecycle"]) == 2
+    with mock_eks(timing="realistic", state=snapshot), freeze_time(T0) as clock:
+        client = eks()
+        clock.tick(780)
+        assert client.describe_cluster(name="c2")["cluster"]["status"] == "CREATING"
+        ng = client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"]
+        assert ng["status"] == "UPDATING" and "tier" not in ng["labels"]
+        clock.tick(600)
+        assert client.describe_cluster(name="c2")["cluster"]["status"] == "ACTIVE"
+        ng = client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"]
+        assert ng["status"] == "ACTIVE" and ng["labels"]["tier"] == "web"
+        described = client.describe_update(name="c1", updateId=update["id"], nodegroupName="ng")["update"]
+        assert described["status"] == "Successful"
+
+
+def test_restore_replaces_the_active_state_and_accepts_a_file(tmp_path):
+    with mock_eks() as m:
+        create_cluster(eks(), "kept")
+        path = tmp_path / "state.json"
+        path.write_text(json.dumps(m.snapshot()))
+        create_cluster(eks(), "dropped")
+        m.restore(str(path))
+        assert eks().list_clusters()["clusters"] == ["kept"]
+    with mock_eks(state=path):
+        assert eks().list_clusters()["clusters"] == ["kept"]
+    with mock_eks():
+        assert eks().list_clusters()["clusters"] == []  # the next outermost activation starts empty again
+
+
+def test_pagination_tokens_and_idempotency_survive_a_restore():
+    with mock_eks() as m:
+        client = eks()
+        for name in ("a", "b", "c"):
+            create_cluster(client, name)
+        page = client.list_clusters(maxResults=1)
+        params = {"name": "d", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}}
+        first = client.create_cluster(clientRequestToken="once", **params)["cluster"]
+        snapshot = roundtrip(m.snapshot())
+    with mock_eks(state=snapshot):
+        client = eks()
+        assert client.list_clusters(nextToken=page["nextToken"], maxResults=2)["clusters"] == ["b", "c"]
+        again = client.create_cluster(clientRequestToken="once", **params)["cluster"]
+        assert again["arn"] == first["arn"]
+
+
+def test_every_demo_section_survives_a_snapshot_and_can_be_torn_down_after_it():
+    with mock_eks() as m:
+        demo = Demo(io.StringIO())
+        sections = [importlib.import_module(f"mock_eks.demo_sections.{name}") for name in SECTIONS]
+        for section in sections:
+            section.run(demo)
+        text = json.dumps(m.snapshot())
+        m.restore(json.loads(text))
+        assert json.dumps(m.snapshot()) == text
+        for section in reversed(sections):
+            if hasattr(section, "teardown"):
+                section.teardown(demo)
+
+
+def test_snapshots_of_a_future_version_or_of_something_else_are_refused(tmp_path):
+    with mock_eks() as m:
+        snapshot = m.snapshot()
+        with pytest.raises(SnapshotError, match="version 2.*upgrade mock_eks"):
+            m.restore({**snapshot, "version": 2})
+        for bad in ({}, {"format": "mock_eks.snapshot", "version": "1"}, [1, 2]):
+            with pytest.raises(SnapshotError):
+                m.restore(bad)
+        foreign = {**snapshot, "objects": [{"$class": "os:system", "fields": {}}]}
+        with pytest.raises(SnapshotError, match="not a mock_eks record class"):
+            m.restore(foreign)
+        (tmp_path / "broken.json").write_text("{")
+        with pytest.raises(SnapshotError, match="not JSON"):
+            m.restore(tmp_path / "broken.json")
+    with pytest.raises(SnapshotError):
+        mock_eks(state={**snapshot, "version": 99}).start()
+    with mock_eks():  # the failed start left nothing active behind
+        assert eks().list_clusters()["clusters"] == []
+    with pytest.raises(RuntimeError):
+        mock_eks.snapshot()
+
+
+SEED = [
+    {
+        "operation": "create_cluster",
+        "params": {"name": "seeded", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}},
+    },
+    {
+        "operation": "CreateNodegroup",
+        "params": {"clusterName": "seeded", "nodegroupName": "ng", "nodeRole": NODE_ROLE, "subnets": SUBNETS},
+    },
+    {
+        "operation": "CreateCluster",
+        "region": "eu-west-1",
+        "account": "210987654321",
+        "params": {"name": "elsewhere", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}},
+    },
+]
+
+
+def test_a_seed_list_is_replayed_at_start_with_either_naming():
+    with mock_eks(seed=SEED):
+        client = eks()
+        assert client.list_clusters()["clusters"] == ["seeded"]
+        assert client.list_nodegroups(clusterName="seeded")["nodegroups"] == ["ng"]
+        assert eks("eu-west-1", "210987654321").list_clusters()["clusters"] == ["elsewhere"]
+
+
+def test_seed_files_in_yaml_and_json(tmp_path):
+    yaml_file = tmp_path / "seed.yaml"
+    yaml_file.write_text(
+        "- operation: create_cluster\n"
+        "  params:\n"
+        "    name: from-yaml\n"
+        f"    roleArn: {ROLE}\n"
+        f"    resourcesVpcConfig: {{subnetIds: [{SUBNETS[0]}, {SUBNETS[1]}]}}\n"
+    )
+    json_file = tmp_path / "seed.json"
+    json_file.write_text(json.dumps(SEED[:1]))
+    with mock_eks(seed=yaml_file):
+        assert eks().list_clusters()["clusters"] == ["from-yaml"]
+    with mock_eks(seed=str(json_file)):
+        assert eks().list_clusters()["clusters"] == ["seeded"]
+
+
+@pytest.mark.parametrize(
+    ("seed", "named"),
+    [
+        ([SEED[0], SEED[0]], r"seed item 1 \(create_cluster\) failed: .*ResourceInUseException"),
+        ([SEED[0], {"operation": "launch_rocket", "params": {}}], "seed item 1: 'launch_rocket'"),
+        (
+            [{"operation": "create_cluster", "params": {"name": "x"}}],
+            r"seed item 0 \(create_cluster\) failed",
+        ),
+        ([{"operation": "list_clusters", "parms": {}}], "seed item 0: unknown key"),
+        ({"operation": "list_clusters"}, "a seed is a list"),
+    ],
+)
+def test_a_failing_seed_item_stops_start_up_naming_it(seed, named):
+    with pytest.raises(SeedError, match=named):
+        mock_eks(seed=seed).start()
+    with mock_eks():
+        assert eks().list_clusters()["clusters"] == []
+
+
+def test_a_seed_can_build_on_a_state():
+    with mock_eks() as m:
+        create_cluster(eks(), "from-state")
+        snapshot = m.snapshot()
+    with mock_eks(state=snapshot, seed=SEED[:1]):
+        assert eks().list_clusters()["clusters"] == ["from-state", "seeded"]
+        with pytest.raises(ClientError) as excinfo:
+            eks().describe_cluster(name="missing")
+        assert error_of(excinfo)[0] == "ResourceNotFoundException"
