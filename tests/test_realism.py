@@ -186,3 +186,22 @@ def test_creating_node_group_shows_given_labels_and_taints_but_no_resources(eks_
     assert group["labels"] == {"tier": "web"}
     assert group["taints"] == [{"key": "dedicated", "value": "web", "effect": "NO_EXECUTE"}]
     assert "resources" not in group
+
+
+def test_disassociate_identity_provider_config_param_is_empty_list(eks_client):
+    # item 9: aws/aws-cli awscli/examples/eks/disassociate-identity-provider-config.rst (2024-04):
+    # params [{"type": "IdentityProviderConfig", "value": "[]"}]
+    create_cluster(eks_client, "idp")
+    eks_client.associate_identity_provider_config(
+        clusterName="idp",
+        oidc={
+            "identityProviderConfigName": "corp",
+            "issuerUrl": "https://example.com",
+            "clientId": "kubernetes",
+        },
+    )
+    eks_client.list_identity_provider_configs(clusterName="idp")
+    update = eks_client.disassociate_identity_provider_config(
+        clusterName="idp", identityProviderConfig={"type": "oidc", "name": "corp"}
+    )["update"]
+    assert update["params"] == [{"type": "IdentityProviderConfig", "value": "[]"}]

@@ -232,9 +232,9 @@ def disassociate_identity_provider_config(
         ctx,
         cluster,
         update_type="DisassociateIdentityProviderConfig",
-        params=[
-            param("IdentityProviderConfig", [{"type": "oidc", "name": config.identity_provider_config_name}])
-        ],
+        # the param is the cluster's identity provider configs after the change: "[]" (aws/aws-cli
+        # awscli/examples/eks/disassociate-identity-provider-config.rst)
+        params=[param("IdentityProviderConfig", [])],
         kind="identity_provider.disassociate",
         apply=remove,
         revert=keep,
