@@ -205,3 +205,52 @@ def test_disassociate_identity_provider_config_param_is_empty_list(eks_client):
         clusterName="idp", identityProviderConfig={"type": "oidc", "name": "corp"}
     )["update"]
     assert update["params"] == [{"type": "IdentityProviderConfig", "value": "[]"}]
+
+
+def test_managed_node_groups_and_fargate_profiles_get_access_entries(eks_client):
+    # item 1: in API / API_AND_CONFIG_MAP modes EKS makes an EC2_LINUX entry for a node group's role
+    # (kubernetesGroups ["system:nodes"], username system:node:{{EC2PrivateDNSName}}) and a FARGATE_LINUX one
+    # for a Fargate profile's pod execution role; the entry fields follow aws/aws-cli
+    # awscli/examples/eks/create-access-entry.rst example 2 (2025-05)
+    node_role = "arn:aws:iam::123456789012:role/node"
+    pod_role = "arn:aws:iam::123456789012:role/pod-exec"
+    create_cluster(eks_client, "ae", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
+    eks_client.create_nodegroup(
+        clusterName="ae", nodegroupName="ng", nodeRole=node_role, subnets=["subnet-0a1b2c3d4e5f60001"]
+    )
+    eks_client.create_fargate_profile(
+        clusterName="ae",
+        fargateProfileName="fp",
+        podExecutionRoleArn=pod_role,
+        subnets=["subnet-0a1b2c3d4e5f60001"],
+        selectors=[{"namespace": "default"}],
+    )
+    listed = eks_client.list_access_entries(clusterName="ae")["accessEntries"]
+    assert node_role in listed and pod_role in listed
+    node = eks_client.describe_access_entry(clusterName="ae", principalArn=node_role)["accessEntry"]
+    assert (node["type"], node["kubernetesGroups"]) == ("EC2_LINUX", ["system:nodes"])
+    assert node["username"] == "system:node:{{EC2PrivateDNSName}}"
+    fargate = eks_client.describe_access_entry(clusterName="ae", principalArn=pod_role)["accessEntry"]
+    assert fargate["type"] == "FARGATE_LINUX"
+
+
+def test_config_map_cluster_gets_node_entries_when_it_moves_to_api(eks_client):
+    # item 1: no entries under CONFIG_MAP; once access entries are in use the node group's role has one
+    node_role = "arn:aws:iam::123456789012:role/node"
+    create_cluster(eks_client, "cm")
+    eks_client.create_nodegroup(
+        clusterName="cm", nodegroupName="ng", nodeRole=node_role, subnets=["subnet-0a1b2c3d4e5f60001"]
+    )
+    eks_client.update_cluster_config(name="cm", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
+    eks_client.describe_cluster(name="cm")
+    assert node_role in eks_client.list_access_entries(clusterName="cm")["accessEntries"]
+
+
+def test_user_made_ec2_linux_entry_gets_system_nodes(eks_client):
+    # item 1: aws/aws-cli awscli/examples/eks/create-access-entry.rst example 2 (2025-05)
+    create_cluster(eks_client, "user", accessConfig={"authenticationMode": "API"})
+    entry = eks_client.create_access_entry(
+        clusterName="user", principalArn="arn:aws:iam::123456789012:role/admin-test-ip", type="EC2_LINUX"
+    )["accessEntry"]
+    assert entry["kubernetesGroups"] == ["system:nodes"]
+    assert entry["username"] == "system:node:{{EC2PrivateDNSName}}"

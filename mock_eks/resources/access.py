@@ -48,6 +48,9 @@ NODE_USERNAMES = {
     "HYBRID_LINUX": "system:node:{{SessionName}}",
     "HYPERPOD_LINUX": "system:node:hyperpod-{{SessionName}}",
 }
+# Kubernetes groups EKS gives node entries (aws/aws-cli awscli/examples/eks/create-access-entry.rst,
+# 2025-05: --type EC2_LINUX answers kubernetesGroups ["system:nodes"]; issue 13 item 1 for EC2_WINDOWS)
+NODE_GROUPS = {"EC2_LINUX": ["system:nodes"], "EC2_WINDOWS": ["system:nodes"]}
 # access policies an entry of a non-STANDARD type may carry (EC2 entries of EKS Auto Mode nodes)
 POLICIES_BY_TYPE = {"EC2": ("AmazonEKSAutoNodePolicy",)}
 RESERVED_PREFIXES = ("system:", "eks:", "aws:", "amazon:", "iam:")
@@ -127,11 +130,42 @@ def _new_entry(
         modified_at=ctx.now,
         type=entry_type,
         username=username or _default_username(entry_type, principal_arn),
-        kubernetes_groups=list(groups or []),
+        kubernetes_groups=list(groups or NODE_GROUPS.get(entry_type, [])),
         tags=tags,
     )
     cluster.child("access_entries").add(principal_arn, entry)
     return entry
+
+
+def _node_principals(cluster: Any) -> list[tuple[str, str]]:
+    """(role ARN, entry type) of the managed node groups' and Fargate profiles' roles."""
+    from mock_eks.ami_catalogue import is_windows
+
+    found = [
+        (group.node_role, "EC2_WINDOWS" if is_windows(group.ami_type) else "EC2_LINUX")
+        for group in cluster.child("nodegroups")
+    ]
+    found += [
+        (profile.pod_execution_role_arn, "FARGATE_LINUX") for profile in cluster.child("fargate_profiles")
+    ]
+    return found
+
+
+def ensure_node_entries(ctx: Any, cluster: Any) -> None:
+    """EKS's own access entries for the roles of managed node groups and Fargate profiles.
+
+    issue 13 item 1: in API / API_AND_CONFIG_MAP modes EKS creates an entry for a managed node group's
+    node role (EC2_LINUX, or EC2_WINDOWS for Windows AMIs; kubernetesGroups ["system:nodes"]; username
+    system:node:{{EC2PrivateDNSName}}) and one of type FARGATE_LINUX for a Fargate profile's pod execution
+    role. Node groups and Fargate profiles call this when created; access entry calls call it too, so a
+    cluster that leaves CONFIG_MAP later gets the entries of what it already has.
+    """
+    if (cluster.access_config or {}).get("authenticationMode") not in ENTRY_MODES:
+        return
+    entries = cluster.child("access_entries")
+    for role_arn, entry_type in _node_principals(cluster):
+        if role_arn not in entries:
+            _new_entry(ctx, cluster, role_arn, entry_type, None, None, {})
 
 
 def _materialise_creator(ctx: Any, cluster: Any) -> None:
@@ -179,6 +213,7 @@ def _cluster(ctx: Any, name: str) -> Any:
             clusterName=name,
         )
     _materialise_creator(ctx, cluster)
+    ensure_node_entries(ctx, cluster)
     return cluster
 
 

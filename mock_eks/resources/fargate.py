@@ -10,6 +10,7 @@ from typing import Any
 from mock_eks import arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
+from mock_eks.resources import access
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster, require_active
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
@@ -126,6 +127,7 @@ def create_fargate_profile(
         extra=ctx.member_names(others),
     )
     profiles.add(name, record)
+    access.ensure_node_entries(ctx, cluster)
 
     ctx.settle_later("fargate.create", record)
     return {"fargateProfile": record}

@@ -11,7 +11,7 @@ from typing import Any
 from mock_eks import ami_catalogue, arns, messages, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources import cluster_updates
+from mock_eks.resources import access, cluster_updates
 from mock_eks.resources.common import (
     aws_id,
     check_role_arn,
@@ -359,6 +359,7 @@ def create_nodegroup(
         extra=ctx.member_names(others),
     )
     groups.add(name, record)
+    access.ensure_node_entries(ctx, cluster)
 
     ctx.settle_later("nodegroup.create", record, stamp="modified_at")
     return {"nodegroup": record}
