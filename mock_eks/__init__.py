@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mock_eks import errors
     from mock_eks.mock import MockEKS, mock_eks
+    from mock_eks.spec import url_patterns
 
 __version__ = "0.1.0"
-__all__ = ["MockEKS", "errors", "mock_eks", "__version__"]
+__all__ = ["MockEKS", "errors", "mock_eks", "url_patterns", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -21,6 +22,10 @@ def __getattr__(name: str) -> Any:
         from mock_eks import mock
 
         value = getattr(mock, name)
+    elif name == "url_patterns":
+        from mock_eks.spec import url_patterns
+
+        value = url_patterns
     elif name == "errors":
         import importlib
 

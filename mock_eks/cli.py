@@ -1,9 +1,11 @@
-"""The `mock-eks` command: `demo` (offline walk-through), `serve` (HTTP server), `token` (mint one)."""
+"""The `mock-eks` command: `demo` (offline walk-through), `serve` (HTTP server), `token` (mint one),
+`routes` (what is intercepted)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def _seconds(text: str) -> float:
@@ -55,7 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--account", default=None, help="the cluster's account id (default: the server's)")
     token.add_argument("--pod-name", default=None)
     token.add_argument("--expires-in", type=int, default=None, help="seconds (default: 86400)")
+    commands.add_parser(
+        "routes", help="print every intercepted operation: method, path pattern, service, operation"
+    )
     args = parser.parse_args(argv)
+    if args.command == "routes":
+        return print_routes(sys.stdout)
     if args.command == "token":
         from mock_eks.token_command import run as print_token
 
@@ -76,6 +83,24 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(f"--durations: {error}")
     return serve_forever(args.host, args.port, timing, state=args.state, seed=args.seed)
+
+
+def print_routes(out: Any) -> int:
+    """``mock-eks routes``: the hosts, then one line per operation of ``mock_eks.url_patterns()``."""
+    from mock_eks.accounts import host_pattern
+    from mock_eks.spec import url_patterns
+
+    rows = url_patterns()
+    out.write(f"# hosts (any partition, FIPS, dual-stack): {host_pattern()}\n")
+    width_method = max(len(row.method) for row in rows)
+    width_pattern = max(len(row.pattern) for row in rows)
+    width_service = max(len(row.service) for row in rows)
+    for row in rows:
+        out.write(
+            f"{row.method:<{width_method}}  {row.pattern:<{width_pattern}}  "
+            f"{row.service:<{width_service}}  {row.operation}\n"
+        )
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
