@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from botocore import xform_name
 from botocore.model import Shape
 
@@ -203,7 +204,12 @@ def serialize_output(op: Operation, result: Any) -> bytes:
     if shape is None or result is None:
         return b"{}"
     serializer = compile_serializer(shape)
-    return json.dumps(serializer(result) if serializer else result, separators=(",", ":")).encode()
+    document = serializer(result) if serializer else result
+    try:
+        # orjson writes the same compact JSON about ten times faster: encoding was most of a describe's cost
+        return orjson.dumps(document)
+    except TypeError:  # integers beyond 64 bits or non-string keys: the standard library takes any
+        return json.dumps(document, separators=(",", ":")).encode()
 
 
 def error_headers(code: str) -> dict[str, str]:
