@@ -242,3 +242,16 @@ def test_a_seed_can_build_on_a_state():
         with pytest.raises(ClientError) as excinfo:
             eks().describe_cluster(name="missing")
         assert error_of(excinfo)[0] == "ResourceNotFoundException"
+
+
+def test_record_fields_added_or_removed_since_a_snapshot_was_written_do_not_stop_it_loading():
+    with mock_eks() as m:
+        create_cluster(eks(), "c1")
+        snapshot = roundtrip(m.snapshot())
+    for entry in snapshot["objects"]:
+        if entry["$class"].endswith(":Cluster"):
+            del entry["fields"]["deletion_protection"]  # a field this version added: its default is used
+            entry["fields"]["retired_field"] = "x"  # a field this version dropped: ignored
+    with mock_eks(state=snapshot):
+        cluster = eks().describe_cluster(name="c1")["cluster"]
+        assert cluster["status"] == "ACTIVE" and "deletionProtection" not in cluster  # its default: None
