@@ -1,0 +1,119 @@
+"""aiobotocore clients in-process under mock_eks (issue 10, case 6).
+
+aiobotocore pins its own botocore, so CI runs this file in a separate environment (``.ci/run``,
+extra ``[aio]``); where aiobotocore is not installed the file is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+pytest.importorskip("aiobotocore")
+
+import boto3  # noqa: E402
+from aiobotocore.session import get_session  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+
+from mock_eks import mock_eks  # noqa: E402
+
+ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
+SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+
+
+async def _create(client: Any, name: str) -> dict[str, Any]:
+    response = await client.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+    return response["cluster"]
+
+
+def test_create_and_describe():
+    async def scenario() -> tuple[str, str]:
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            created = await _create(client, "async-one")
+            described = (await client.describe_cluster(name="async-one"))["cluster"]
+            return created["status"], described["status"]
+
+    with mock_eks():
+        assert asyncio.run(scenario()) == ("CREATING", "ACTIVE")
+
+
+def test_paginators_and_waiters():
+    async def scenario() -> list[str]:
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            for index in range(5):
+                await _create(client, f"c{index}")
+            await client.get_waiter("cluster_active").wait(name="c4", WaiterConfig={"Delay": 0})
+            names = []
+            async for page in client.get_paginator("list_clusters").paginate(
+                PaginationConfig={"PageSize": 2}
+            ):
+                names.extend(page["clusters"])
+            await client.delete_cluster(name="c4")
+            await client.get_waiter("cluster_deleted").wait(name="c4", WaiterConfig={"Delay": 0})
+            return names
+
+    with mock_eks():
+        assert asyncio.run(scenario()) == [f"c{i}" for i in range(5)]
+
+
+def test_errors_are_typed():
+    async def scenario() -> str:
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            try:
+                await client.describe_cluster(name="missing")
+            except ClientError as error:
+                return error.response["Error"]["Code"]
+            return "no error"
+
+    with mock_eks():
+        assert asyncio.run(scenario()) == "ResourceNotFoundException"
+
+
+def test_eks_auth():
+    async def scenario() -> str:
+        async with get_session().create_client("eks-auth", region_name="us-east-1") as client:
+            try:
+                await client.assume_role_for_pod_identity(clusterName="missing", token="x" * 40)
+            except ClientError as error:
+                return error.response["Error"]["Code"]
+            return "no error"
+
+    with mock_eks():
+        # the same answer a botocore client gets from the same mock
+        try:
+            boto3.client("eks-auth", region_name="us-east-1").assume_role_for_pod_identity(
+                clusterName="missing", token="x" * 40
+            )
+        except ClientError as error:
+            expected = error.response["Error"]["Code"]
+        assert asyncio.run(scenario()) == expected != "UnknownOperationException"
+
+
+_IMPORTED_INSIDE = """
+import asyncio, socket
+def refuse(*args, **kwargs):
+    raise OSError("escaped to the network")
+socket.getaddrinfo = refuse
+socket.socket.connect = refuse
+from mock_eks import mock_eks
+with mock_eks():
+    from aiobotocore.session import get_session   # first imported while the mock is active
+    async def main():
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            return (await client.list_clusters())["clusters"]
+    print(asyncio.run(main()))
+"""
+
+
+def test_aiobotocore_imported_while_active():
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x"}
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_INSIDE], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
