@@ -39,10 +39,13 @@ def test_upgrade_readiness_insights_for_the_next_version(frozen):
     client, _ = frozen
     create_cluster(client, version="1.35")
     insights = by_name(client)
-    assert set(insights) == {
-        "Amazon EKS add-on version compatibility",
-        "Kubelet version skew",
-        "Cluster health issues",
+    # the real checks, names and passing reasons (aws/aws-cli awscli/examples/eks/list-insights.rst, 2025-05)
+    assert {name: i["insightStatus"]["reason"] for name, i in insights.items()} == {
+        "EKS add-on version compatibility": "All installed EKS add-on versions are compatible with next "
+        "Kubernetes version.",
+        "Kubelet version skew": "Node kubelet versions match the cluster control plane version.",
+        "Cluster health issues": "No cluster health issues detected.",
+        "kube-proxy version skew": "kube-proxy versions match the cluster control plane version.",
     }
     for insight in insights.values():
         assert insight["category"] == "UPGRADE_READINESS"
@@ -54,14 +57,14 @@ def test_upgrade_readiness_insights_for_the_next_version(frozen):
 def test_incompatible_addon_turns_the_insight_to_error_after_refresh(frozen):
     client, clock = frozen
     create_cluster(client, version="1.35")
-    before = by_name(client)["Amazon EKS add-on version compatibility"]
+    before = by_name(client)["EKS add-on version compatibility"]
     client.create_addon(clusterName="demo", addonName="kube-proxy", addonVersion="v1.35.0-eksbuild.2")
     client.create_addon(clusterName="demo", addonName="coredns", addonVersion="v1.13.1-eksbuild.1")
     # a snapshot: unchanged until the next refresh
-    assert by_name(client)["Amazon EKS add-on version compatibility"]["insightStatus"]["status"] == "PASSING"
+    assert by_name(client)["EKS add-on version compatibility"]["insightStatus"]["status"] == "PASSING"
     clock.tick(5)
     refresh(client)
-    summary = by_name(client)["Amazon EKS add-on version compatibility"]
+    summary = by_name(client)["EKS add-on version compatibility"]
     assert summary["id"] == before["id"]
     assert summary["insightStatus"]["status"] == "ERROR"
     assert "kube-proxy" in summary["insightStatus"]["reason"]
@@ -108,16 +111,16 @@ def test_filters_and_pagination(frozen):
     client.create_addon(clusterName="demo", addonName="kube-proxy", addonVersion="v1.35.0-eksbuild.2")
     refresh(client)
     errors = by_name(client, filter={"statuses": ["ERROR"]})
-    assert set(errors) == {"Amazon EKS add-on version compatibility"}
+    assert set(errors) == {"EKS add-on version compatibility"}
     assert by_name(client, filter={"kubernetesVersions": ["1.30"]}) == {}
     assert (
         len(by_name(client, filter={"categories": ["UPGRADE_READINESS"], "kubernetesVersions": ["1.36"]}))
-        == 3
+        == 4
     )
     assert by_name(client, filter={"categories": ["MISCONFIGURATION"]}) == {}
     first = client.list_insights(clusterName="demo", maxResults=2)
     second = client.list_insights(clusterName="demo", maxResults=2, nextToken=first["nextToken"])
-    assert len(first["insights"]) == 2 and len(second["insights"]) == 1
+    assert len(first["insights"]) == 2 and len(second["insights"]) == 2
     assert "nextToken" not in second
     with pytest.raises(ClientError) as excinfo:
         client.list_insights(clusterName="demo", nextToken="bogus")
@@ -130,7 +133,7 @@ def test_insights_are_reanalysed_daily(frozen):
     by_name(client)
     client.create_addon(clusterName="demo", addonName="kube-proxy", addonVersion="v1.35.0-eksbuild.2")
     clock.tick(86400)
-    assert by_name(client)["Amazon EKS add-on version compatibility"]["insightStatus"]["status"] == "ERROR"
+    assert by_name(client)["EKS add-on version compatibility"]["insightStatus"]["status"] == "ERROR"
 
 
 def test_refresh_has_its_own_in_flight_status():
@@ -175,11 +178,72 @@ def test_unknown_cluster_and_insight(eks_client):
         assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
 
 
-def test_cluster_on_the_newest_version_is_checked_against_it(frozen):
+def test_cluster_on_the_newest_version_is_checked_against_the_next_one(frozen):
+    # insights are about the next upgrade, even before EKS offers it: aws/aws-cli
+    # awscli/examples/eks/list-insights.rst (2025-05-24) shows kubernetesVersion 1.33 before EKS released 1.33
     client, _ = frozen
     from mock_eks import versions
 
     newest = versions.available_versions(time.time())[-1]
+    major, minor = newest.split(".")
     create_cluster(client, version=newest)
     insights = by_name(client)
-    assert insights and {i["kubernetesVersion"] for i in insights.values()} == {newest}
+    assert insights and {i["kubernetesVersion"] for i in insights.values()} == {f"{major}.{int(minor) + 1}"}
+
+
+def test_describe_insight_has_links_and_a_category_summary(frozen):
+    # aws/aws-cli awscli/examples/eks/describe-insight.rst (2025-05): the kubelet check's recommendation,
+    # additionalInfo links and categorySpecificSummary {"deprecationDetails": []}
+    client, _ = frozen
+    create_cluster(client, version="1.35")
+    summary = by_name(client)["Kubelet version skew"]
+    insight = client.describe_insight(clusterName="demo", id=summary["id"])["insight"]
+    assert insight["recommendation"] == (
+        "Upgrade your worker nodes to match the Kubernetes version of your cluster control plane."
+    )
+    assert insight["additionalInfo"] == {
+        "Kubelet version skew policy": "https://kubernetes.io/releases/version-skew-policy/#kubelet",
+        "Updating a managed node group": "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html",
+    }
+    assert insight["categorySpecificSummary"] == {"deprecationDetails": []}
+    assert insight["description"] == (
+        "Checks for kubelet versions of worker nodes in the cluster to see if upgrade would cause non "
+        "compliance with supported Kubernetes kubelet version skew policy."
+    )
+
+
+def test_deprecated_api_insight_wording(frozen):
+    # aws/aws-eks-best-practices cluster upgrades guide: name, description, passing reason, recommendation
+    client, _ = frozen
+    create_cluster(client, version="1.31")
+    summary = by_name(client)["Deprecated APIs removed in Kubernetes v1.32"]
+    assert summary["insightStatus"]["reason"] == "No deprecated API usage detected within the last 30 days."
+    insight = client.describe_insight(clusterName="demo", id=summary["id"])["insight"]
+    assert insight["recommendation"] == (
+        "Update manifests and API clients to use newer Kubernetes APIs if applicable before upgrading to "
+        "Kubernetes v1.32."
+    )
+
+
+def test_kube_proxy_behind_the_control_plane(frozen):
+    client, _ = frozen
+    create_cluster(client, version="1.34")
+    client.create_addon(clusterName="demo", addonName="kube-proxy")
+    client.update_cluster_version(name="demo", version="1.35")
+    refresh(client)
+    skew = by_name(client)["kube-proxy version skew"]
+    assert skew["insightStatus"]["status"] == "WARNING"
+
+
+def test_refresh_messages():
+    # issue 13 item 13: "Cluster insights refresh is in progress." / "... has completed successfully."
+    with mock_eks(timing="realistic"), freeze_time(NOW) as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, version="1.35")
+        clock.tick(601)
+        client.start_insights_refresh(clusterName="demo")
+        described = client.describe_insights_refresh(clusterName="demo")
+        assert described["message"] == "Cluster insights refresh is in progress."
+        clock.tick(61)
+        described = client.describe_insights_refresh(clusterName="demo")
+        assert described["message"] == "Cluster insights refresh has completed successfully."

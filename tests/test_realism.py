@@ -61,12 +61,14 @@ def test_private_only_endpoint_has_no_public_access_cidrs(eks_client):
     }
     created = create_cluster(eks_client, "priv", resourcesVpcConfig=vpc)
     assert created["resourcesVpcConfig"]["publicAccessCidrs"] == []
+    # a cluster that turns its public endpoint off later keeps its CIDRs: a real DescribeCluster pasted in
+    # public upgrade notes (2025-09, platform eks.18) shows endpointPublicAccess false, ["0.0.0.0/0"]
     create_cluster(eks_client, "pub")
     eks_client.update_cluster_config(
         name="pub", resourcesVpcConfig={"endpointPublicAccess": False, "endpointPrivateAccess": True}
     )
     described = eks_client.describe_cluster(name="pub")["cluster"]["resourcesVpcConfig"]
-    assert described["publicAccessCidrs"] == []
+    assert described["publicAccessCidrs"] == ["0.0.0.0/0"]
 
 
 def test_endpoint_update_lists_only_what_was_asked(eks_client):

@@ -13,7 +13,6 @@ from mock_eks.resources.clusters import (
     check_public_access_cidrs,
     check_version,
     normalise_logging,
-    public_access_cidrs,
 )
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
@@ -49,9 +48,11 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
     if wanted:
         check_public_access_cidrs(ctx, wanted.get("publicAccessCidrs"))
         merged = {**{k: current[k] for k in endpoint_keys}, **wanted}
-        merged["publicAccessCidrs"] = public_access_cidrs(
-            merged["endpointPublicAccess"], wanted.get("publicAccessCidrs") or current["publicAccessCidrs"]
-        )
+        # turning the public endpoint off keeps the CIDRs it had (a real DescribeCluster of 2025-09 shows
+        # endpointPublicAccess false with publicAccessCidrs ["0.0.0.0/0"]); turning it on opens it to everyone
+        # unless CIDRs are given
+        if merged["endpointPublicAccess"] and not merged["publicAccessCidrs"]:
+            merged["publicAccessCidrs"] = ["0.0.0.0/0"]
         if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
             raise ctx.invalid_parameter(
                 "The cluster endpoint must have public access, private access, or both enabled."

@@ -171,7 +171,8 @@ def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
 def public_access_cidrs(public: bool, cidrs: list[str] | None) -> list[str]:
     """What EKS shows: the CIDRs allowed to reach a public endpoint (everyone by default), [] without one.
 
-    issue 13 item 8: with endpointPublicAccess=false real EKS returns publicAccessCidrs [].
+    issue 13 item 8: a cluster created with endpointPublicAccess=false shows publicAccessCidrs []. (One
+    that turns its public endpoint off later keeps its CIDRs: see cluster_updates._vpc_change.)
     """
     if not public:
         return []

@@ -2,7 +2,9 @@
 
 Insights are not canned: each definition in data/insights.json is a check evaluated against the
 cluster's state (its version, health, add-ons and node groups) for an upgrade to the next
-Kubernetes minor version (or, on the newest available version, against that version). As in EKS, the analysis is a snapshot: it is taken when a cluster's
+Kubernetes minor version, whether EKS offers it yet or not. Names, descriptions, passing reasons,
+recommendations and links are real EKS wording where public recordings show them (see the sources in
+data/insights.json). As in EKS, the analysis is a snapshot: it is taken when a cluster's
 insights are first read while the cluster is ACTIVE, again once the refresh interval (a day) has
 passed, and when an on-demand refresh (StartInsightsRefresh) completes.
 """
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import addon_catalogue, lifecycle, versions
+from mock_eks import addon_catalogue, lifecycle
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import find_cluster
@@ -96,7 +98,7 @@ def _check_addon_compatibility(cluster: Any, target: str) -> tuple[str, str, lis
     elif status == "UNKNOWN":
         reason = "The compatibility of some add-ons could not be determined."
     else:
-        reason = f"All installed add-ons are compatible with Kubernetes {target}."
+        reason = _passing("addon_compatibility")
     return status, reason, resources_, {"addonCompatibilityDetails": details}
 
 
@@ -130,10 +132,30 @@ def _check_kubelet_skew(cluster: Any, target: str) -> tuple[str, str, list, dict
         )
     status = _worst([r["insightStatus"]["status"] for r in resources_])
     if status == "PASSING":
-        reason = "No kubelet version skew detected." if resources_ else "No managed node groups found."
+        reason = _passing("kubelet_skew")
     else:
         reason = f"Kubelet version skew detected for {target}: see resources."
     return status, reason, resources_, {}
+
+
+def _check_kube_proxy_skew(cluster: Any, target: str) -> tuple[str, str, list, dict]:
+    """The kube-proxy add-on against the control plane: behind it is a warning, more than the supported
+    skew behind the next version an error."""
+    addon = cluster.child("addons").get("kube-proxy")
+    version = getattr(addon, "addon_version", None) if addon is not None else None
+    proxy_minor = _minor((version or "").lstrip("v"))
+    cluster_minor, target_minor = _minor(cluster.version), _minor(target)
+    if proxy_minor is None or cluster_minor is None or proxy_minor >= cluster_minor:
+        return "PASSING", _passing("kube_proxy_skew"), [], {}
+    skew = target_minor[1] - proxy_minor[1] if target_minor and target_minor[0] == proxy_minor[0] else 0
+    status = "ERROR" if skew > MAX_SKEW else "WARNING"
+    reason = f"kube-proxy {version} is behind the cluster control plane version {cluster.version}."
+    resource = {
+        "insightStatus": {"status": status, "reason": reason},
+        "kubernetesResourceUri": "/addons/kube-proxy",
+        "arn": getattr(addon, "addon_arn", None),
+    }
+    return status, reason, [resource], {}
 
 
 def _check_cluster_health(cluster: Any, target: str) -> tuple[str, str, list, dict]:
@@ -141,12 +163,12 @@ def _check_cluster_health(cluster: Any, target: str) -> tuple[str, str, list, di
     if issues:
         codes = ", ".join(sorted({i.get("code", "Other") for i in issues}))
         return "ERROR", f"The cluster has health issues: {codes}.", [], {}
-    return "PASSING", "No cluster health issues detected.", [], {}
+    return "PASSING", _passing("cluster_health"), [], {}
 
 
 def _check_deprecated_apis(cluster: Any, target: str) -> tuple[str, str, list, dict]:
     details = [dict(entry, clientStats=[]) for entry in DATA["deprecations"].get(target, [])]
-    return "PASSING", "No deprecated API usage detected.", [], {"deprecationDetails": details}
+    return "PASSING", _passing("deprecated_apis"), [], {"deprecationDetails": details}
 
 
 CHECKS = {
@@ -154,7 +176,20 @@ CHECKS = {
     "kubelet_skew": _check_kubelet_skew,
     "cluster_health": _check_cluster_health,
     "deprecated_apis": _check_deprecated_apis,
+    "kube_proxy_skew": _check_kube_proxy_skew,
 }
+
+
+def _passing(check: str) -> str:
+    """The reason a PASSING check gives, as recorded from real EKS (data/insights.json)."""
+    return next(d["passingReason"] for d in DATA["definitions"] if d["check"] == check)
+
+
+def next_version(version: str | None) -> str | None:
+    """The Kubernetes minor after ``version``, released on EKS yet or not: insights are about the next
+    upgrade (aws/aws-cli awscli/examples/eks/list-insights.rst, 2025-05-24: 1.33 before EKS offered it)."""
+    minor = _minor(version)
+    return f"{minor[0]}.{minor[1] + 1}" if minor else None
 
 
 def _state(cluster: Any) -> Any:
@@ -164,9 +199,7 @@ def _state(cluster: Any) -> Any:
 def evaluate(cluster: Any, now: float) -> None:
     """Take a new snapshot of the cluster's insights at ``now`` (transition times move only on change)."""
     collection = cluster.child("insights")
-    # the next minor version; a cluster already on the newest available version is checked against its own
-    following = versions.next_minor(cluster.version) if cluster.version else None
-    target = following if following and versions.available(following, now) else cluster.version
+    target = next_version(cluster.version)
     live: set[str] = set()
     if target is not None:
         for definition in DATA["definitions"]:
@@ -185,6 +218,7 @@ def evaluate(cluster: Any, now: float) -> None:
                     kubernetes_version=target,
                     description=definition["description"].format(version=target),
                     recommendation=definition["recommendation"].format(version=target),
+                    additional_info=dict(definition.get("additionalInfo") or {}),
                     insight_status={"status": status, "reason": reason},
                     last_refresh_time=now,
                     last_transition_time=now,
@@ -195,7 +229,8 @@ def evaluate(cluster: Any, now: float) -> None:
             record.insight_status = {"status": status, "reason": reason}
             record.last_refresh_time = now
             record.resources = found
-            record.category_specific_summary = summary
+            # every recorded DescribeInsight has a categorySpecificSummary, deprecationDetails [] at least
+            record.category_specific_summary = summary or {"deprecationDetails": []}
     for key in collection.keys():
         if key not in live:
             collection.remove(key)
@@ -276,14 +311,14 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
             "message": "An insights refresh is already in progress for this cluster.",
             "status": "IN_PROGRESS",
         }
-    refresh = Refresh(status="IN_PROGRESS", started_at=ctx.now, message="Insights refresh is in progress.")
+    refresh = Refresh(status="IN_PROGRESS", started_at=ctx.now, message=DATA["refreshMessages"]["inProgress"])
     state.add("latest", refresh)
 
     ctx.schedule(
         "insights.refresh",
         lifecycle.step("insights.refresh", clusters=ctx.store.clusters, cluster=cluster, refresh=refresh),
     )
-    return {"message": "Insights refresh started.", "status": "IN_PROGRESS"}
+    return {"message": DATA["refreshMessages"]["inProgress"], "status": "IN_PROGRESS"}
 
 
 @lifecycle.action("insights.refresh")
@@ -293,7 +328,7 @@ def _refreshed(backend: Any, due: float, *, clusters: Any, cluster: Any, refresh
     evaluate(cluster, due)
     refresh.status = "COMPLETED"
     refresh.ended_at = due
-    refresh.message = "Insights refresh completed."
+    refresh.message = DATA["refreshMessages"]["completed"]
 
 
 @operation("DescribeInsightsRefresh")
