@@ -55,9 +55,11 @@ def _families() -> dict[str, Family]:
             pattern=entry["releasePattern"],
             first=_minor(entry["firstKubernetesVersion"]) if entry.get("firstKubernetesVersion") else None,
             last=_minor(entry["lastKubernetesVersion"]) if entry.get("lastKubernetesVersion") else None,
+            # minors the Kubernetes catalogue does not know can never be asked for: not kept in memory
             releases={
                 minor: tuple((_epoch(day), release) for day, release in items)
                 for minor, items in entry["releases"].items()
+                if versions.get(minor) is not None
             },
         )
     return out
