@@ -174,8 +174,21 @@ class Context:
         return errors.request_error(self.op.service, self.op.error_codes)(message, **fields)
 
     def error(self, code: str, message: str, **fields: Any) -> errors.ServiceError:
-        """An error of this operation's service by its model code."""
-        return errors.BY_SERVICE[self.op.service][code](message, **fields)
+        """An error of this operation's service by its model code.
+
+        A code the operation does not model (ResourceNotFoundException from CreateFargateProfile, whose
+        model lists none) becomes the operation's invalid-parameter error (its invalid-request error for
+        ResourceInUseException) with the same message: every answer keeps to the operation's modelled
+        errors and the Reference's common ones.
+        """
+        op = self.op
+        if code in op.error_codes or code in errors.COMMON_ERRORS:
+            cls = errors.error_class(op.service, code)
+            if cls is not None:
+                return cls(message, **fields)
+        if code == "ResourceInUseException":  # a conflict with the current state, not a bad value
+            return errors.request_error(op.service, op.error_codes)(message, **fields)
+        return errors.parameter_error(op.service, op.error_codes)(message, **fields)
 
 
 def _error_response(error: errors.ServiceError, request_id: str) -> Response:

@@ -79,7 +79,8 @@ def test_cluster_must_exist_and_be_active():
         client = boto3.client("eks", region_name="us-east-1")
         with pytest.raises(ClientError) as excinfo:
             _create(client)
-        assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+        # CreateFargateProfile models no ResourceNotFoundException: its invalid-parameter error (issue 11)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
         create_cluster(client, "c1")
         with pytest.raises(ClientError) as excinfo:
             _create(client)
@@ -127,10 +128,11 @@ def test_name_rules(eks_client, cluster):
     _create(eks_client)
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client)
-    # real EKS: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API)
+    # message: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API);
+    # code: CreateFargateProfile models no ResourceInUseException, so its invalid-request error (issue 11)
     assert error_of(excinfo) == (
-        "ResourceInUseException",
-        409,
+        "InvalidRequestException",
+        400,
         "A Fargate Profile already exists with this name in this cluster.",
     )
     with pytest.raises(ClientError) as excinfo:

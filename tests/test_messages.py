@@ -138,9 +138,10 @@ def test_fargate_profile_messages(eks_client):
     _fargate(eks_client)
     with pytest.raises(ClientError) as excinfo:
         _fargate(eks_client)
+    # CreateFargateProfile models no ResourceInUseException: its invalid-request error (issue 11)
     assert error_of(excinfo) == (
-        "ResourceInUseException",
-        409,
+        "InvalidRequestException",
+        400,
         "A Fargate Profile already exists with this name in this cluster.",
     )
     with pytest.raises(ClientError) as excinfo:

@@ -171,7 +171,8 @@ def test_launch_template_allows_up_to_twenty_instance_types(eks_client, cluster)
 def test_cluster_must_exist(eks_client):
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client, cluster="missing")
-    assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
+    # CreateNodegroup models no ResourceNotFoundException: its invalid-parameter error (issue 11)
+    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_cluster_must_be_active():
