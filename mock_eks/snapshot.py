@@ -245,6 +245,8 @@ def _upgrade(snapshot: Any) -> dict[str, Any]:
 def restore(snapshot: Any) -> Backend:
     """A new ``Backend`` holding the state of ``snapshot`` (SnapshotError if it cannot be loaded)."""
     snapshot = _upgrade(snapshot)
+    # the families register their lifecycle actions (and record classes) on import, which is lazy
+    importlib.import_module("mock_eks.resources")
     try:
         reader = _Reader(snapshot.get("objects", []))
         backend = Backend()

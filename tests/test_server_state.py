@@ -97,6 +97,9 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == ["ng"]
         eks.create_cluster(name="added", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
         assert eks.describe_cluster(name="added")["cluster"]["status"] == "ACTIVE"  # cluster.create=0
+        update = eks.update_cluster_config(
+            name="added", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
+        )
         eks.delete_nodegroup(clusterName="seeded", nodegroupName="ng")  # pending: 240 s of realistic time
         out, _ = stop(process, signal.SIGTERM)
     finally:
@@ -115,8 +118,15 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
             eks.describe_nodegroup(clusterName="seeded", nodegroupName="ng")["nodegroup"]["status"]
             == "DELETING"
         )
-        http(f"{url}/_mock_eks/clock/advance", "POST", b'{"seconds": 240}')
+        described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
+        assert described["status"] == "InProgress"
+        http(f"{url}/_mock_eks/clock/advance", "POST", b'{"seconds": 900}')
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == []
+        described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
+        assert described["status"] == "Successful"
+        assert (
+            eks.describe_cluster(name="added")["cluster"]["logging"]["clusterLogging"][0]["enabled"] is True
+        )
         stop(process, signal.SIGINT)
     finally:
         if process.poll() is None:
