@@ -798,7 +798,10 @@ def profile_mock(calls: int = 3000, top: int = 15) -> None:
         ours = sorted(
             ((entry[2], entry[3], key) for key, entry in stats.items() if "mock_eks" in key[0]), reverse=True
         )
-        hook = max(entry[3] for key, entry in stats.items() if key[2] == "botocore_before_send")
+        hook = max(
+            (entry[3] for key, entry in stats.items() if key[2] in ("_answer", "botocore_before_send")),
+            default=0.0,
+        )
         print(
             f"\nprofile of {label} under mock_eks: its before-send hook is {hook / total:.0%} of the call "
             f"(profiled, so inflated); top {top} mock_eks functions by self time, µs/call (cumulative):"

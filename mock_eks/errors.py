@@ -12,6 +12,7 @@ and lazy mappings), so importing this module loads no model.
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from types import SimpleNamespace
@@ -126,6 +127,7 @@ _PARAMETER_ERRORS = (
 )
 
 
+@functools.cache  # asked on every request (the dispatcher's parse step): one answer per operation
 def parameter_error(service: str, error_codes: frozenset[str]) -> type[ServiceError]:
     """The class for 'this input is invalid', as the operation's own error list names it.
 
