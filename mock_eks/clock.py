@@ -8,7 +8,9 @@ botocore's waiters sleep between polls with ``time.sleep`` (``botocore.waiter``)
 timing is not instant is active, a waiter that polls EKS sleeps in mock time instead: its sleep
 advances the mock's clock (or, under freezegun, ticks the frozen clock, which the mock follows), so
 it makes the same polls as against EKS and returns at once. Other services' waiters, and EKS waiters
-when no such mock is active, sleep as usual.
+when no such mock is active, sleep as usual. aiobotocore's waiters (their ``_sleep`` method) get the
+same treatment when aiobotocore is imported before the mock starts (importing it costs too much to do
+for every activation).
 """
 
 from __future__ import annotations
@@ -77,8 +79,11 @@ def _service_of(waiter: Any) -> str | None:
 
 def _fast_forwarded() -> Any:
     """The backend an EKS waiter in this thread should sleep in, or None for a real sleep."""
-    if not getattr(_local, "eks_waiters", 0):
-        return None
+    return _mock_time_backend() if getattr(_local, "eks_waiters", 0) else None
+
+
+def _mock_time_backend() -> Any:
+    """The active backend if the innermost active mock's transitions take time, else None."""
     from mock_eks.mock import ACTIVE
 
     backend, stack = ACTIVE.backend, ACTIVE.stack
@@ -114,6 +119,25 @@ class _WaiterTime:
         return getattr(self._real, name)
 
 
+def _async_waiter_classes() -> list[type]:
+    """aiobotocore's waiter classes that sleep through a ``_sleep`` method, if aiobotocore is loaded."""
+    module = sys.modules.get("aiobotocore.waiter")
+    classes = [getattr(module, name, None) for name in ("AIOWaiter", "AnyioWaiter")] if module else []
+    return [cls for cls in classes if isinstance(cls, type) and "_sleep" in vars(cls)]
+
+
+def _async_sleep(original: Any) -> Any:
+    async def _sleep(waiter: Any, sleep_amount: float) -> None:
+        backend = _mock_time_backend() if _service_of(waiter) == "eks" else None
+        if backend is None:
+            await original(waiter, sleep_amount)
+        else:
+            pass_time(backend, float(sleep_amount))
+            await original(waiter, 0)  # still yield to the event loop, as a sleep does
+
+    return _sleep
+
+
 def install_waiter_clock() -> None:
     """Called by each outermost activation (counted): EKS waiters sleep in mock time."""
     global _installed
@@ -126,6 +150,12 @@ def install_waiter_clock() -> None:
             _originals["time"] = botocore.waiter.time
             botocore.waiter.Waiter.wait = _wait  # type: ignore[method-assign]
             botocore.waiter.time = _WaiterTime(time)  # type: ignore[assignment]
+            patched = []
+            for cls in _async_waiter_classes():
+                original = vars(cls)["_sleep"]
+                cls._sleep = _async_sleep(original)  # type: ignore[attr-defined]
+                patched.append((cls, original))
+            _originals["async"] = patched
 
 
 def uninstall_waiter_clock() -> None:
@@ -139,6 +169,8 @@ def uninstall_waiter_clock() -> None:
         if _installed == 0:
             botocore.waiter.Waiter.wait = _originals.pop("wait")  # type: ignore[method-assign]
             botocore.waiter.time = _originals.pop("time")
+            for cls, original in _originals.pop("async", []):
+                cls._sleep = original
 
 
 # -- server mode -----------------------------------------------------------------------------------------

@@ -117,3 +117,21 @@ def test_aiobotocore_imported_while_active():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+def test_waiters_sleep_in_mock_time_under_realistic_timing():
+    async def scenario() -> int:
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            polls = [0]
+            client.meta.events.register(
+                "before-call.eks.DescribeCluster", lambda **_: polls.__setitem__(0, polls[0] + 1)
+            )
+            await _create(client, "slow")
+            await client.get_waiter("cluster_active").wait(name="slow")  # default delay: 30 s between polls
+            return polls[0]
+
+    with mock_eks(timing="realistic") as m:
+        start = m.advance(0)
+        # cluster.create takes 600 s of mock time: polls at 0, 30, ..., 600 s
+        assert asyncio.run(scenario()) == 21
+        assert m.advance(0) - start >= 600
