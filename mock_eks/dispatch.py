@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from random import getrandbits
 from typing import Any
 
-from mock_eks import accounts, errors, lifecycle
+from mock_eks import accounts, errors, lifecycle, moto_link
 from mock_eks.lifecycle import Timing
 from mock_eks.protocol import (
     JSON_HEADERS,
@@ -269,6 +269,8 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         account = accounts.account_for(access_key)
     except accounts.AccountError as problem:
         return _error_response(errors.COMMON_ERRORS["UnrecognizedClientException"](str(problem)), request_id)
+    if backend.moto != "off":  # linked to moto: the account moto gives the same request
+        account = moto_link.account_for(backend, request.headers, access_key, account)
     partition = accounts.partition_for(region)
     if partition is None:
         # botocore sends a region no partition knows to <region>.amazonaws.com; answer instead of resolving it

@@ -16,7 +16,7 @@ import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mock_eks import accounts, clock, intercept
+from mock_eks import accounts, clock, intercept, moto_link
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
@@ -111,14 +111,20 @@ class _Activations:
             from mock_eks import issuer
 
             return issuer.answer(backend, request.method, request.url)
-        return dispatch(backend, stack[-1].timing, request)
+        innermost = stack[-1]
+        backend.moto = innermost.moto
+        return dispatch(backend, innermost.timing, request)
 
 
 ACTIVE = _Activations()
 
 
 class MockEKS:
-    """``@mock_eks``, ``@mock_eks(timing=...)``, ``with mock_eks(...)``, ``start()``/``stop()``."""
+    """``@mock_eks``, ``@mock_eks(timing=...)``, ``with mock_eks(...)``, ``start()``/``stop()``.
+
+    ``moto``: ``"link"`` (default), ``"strict"`` or ``"off"``; how EKS requests use moto's EC2,
+    Auto Scaling, KMS and IAM while moto's ``mock_aws`` is active (see ``mock_eks.moto_link``).
+    """
 
     def __init__(
         self,
@@ -127,11 +133,13 @@ class MockEKS:
         *,
         state: dict[str, Any] | str | os.PathLike[str] | None = None,
         seed: list[Any] | str | os.PathLike[str] | None = None,
+        moto: str = "link",
     ) -> None:
         self.timing = Timing(timing, dict(durations or {}))
         # a snapshot (dict or JSON file) to start from, and {operation, params} items to replay at start
         self.state = state
         self.seed = seed
+        self.moto = moto_link.check_mode(moto)
 
     # -- activation ------------------------------------------------------------------------------
 
@@ -174,12 +182,15 @@ class MockEKS:
                 clock.uninstall_waiter_clock()
                 intercept.uninstall()
                 ACTIVE.credentials.restore()
+                if ACTIVE.backend is not None:  # what the link made in moto ends with the activation
+                    moto_link.release(ACTIVE.backend)
                 ACTIVE.backend = None
 
     def reset(self) -> None:
         """Forget every resource (the mock stays active)."""
         with ACTIVE.lock:
             if ACTIVE.backend is not None:
+                moto_link.release(ACTIVE.backend)
                 ACTIVE.backend = Backend()
 
     @property

@@ -142,8 +142,11 @@ def test_moto_and_mock_eks_together():
     with moto.mock_aws(), mock_eks:
         ec2 = boto3.client("ec2", region_name="us-east-1")
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnets = [
-            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in range(2)
+        subnets = [  # two AZs: linked to moto, EKS checks them as real EKS does
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{az}")[
+                "Subnet"
+            ]["SubnetId"]
+            for i, az in enumerate("ab")
         ]
         eks = boto3.client("eks", region_name="us-east-1")
         cluster = create_cluster(eks, "withmoto", resourcesVpcConfig={"subnetIds": subnets})

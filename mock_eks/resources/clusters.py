@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, messages, versions
+from mock_eks import arns, messages, moto_link, versions
 from mock_eks.certificates import cluster_ca_data
 from mock_eks.dispatch import operation
+from mock_eks.moto_link import clusters as moto_clusters
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
 from mock_eks.resources.encryption import check_encryption_config
@@ -290,15 +291,18 @@ def create_cluster(
     # on read accessConfig holds authenticationMode only (aws/aws-cli awscli/examples/eks/describe-cluster.rst,
     # 2024): bootstrapClusterCreatorAdminPermissions is input only, handed to ON_CLUSTER_CREATED hooks
     access = {"authenticationMode": (access_config or {}).get("authenticationMode", "CONFIG_MAP")}
+    encryption = check_encryption_config(ctx, encryption_config) if encryption_config else None
     cluster_id = hex_id()
     extra = ctx.member_names(others)
     extra.pop("bootstrapSelfManagedAddons", None)  # input only: no output member
     if "controlPlaneScalingConfig" in _CLUSTER_MEMBERS():
         # issue 13 item 7: DescribeCluster shows the standard tier unless another was asked for
         extra.setdefault("controlPlaneScalingConfig", {"tier": "standard"})
+    arn = ctx.arn(f"cluster/{name}")
+    moto_clusters.create(ctx, name, arn, vpc_config)  # last check: it may make the cluster's group in moto
     cluster = Cluster(
         name=name,
-        arn=ctx.arn(f"cluster/{name}"),
+        arn=arn,
         created_at=ctx.now,
         version=version,
         role_arn=role_arn,
@@ -310,7 +314,7 @@ def create_cluster(
         upgrade_policy={"supportType": (upgrade_policy or {}).get("supportType", "EXTENDED")},
         platform_version=catalogue_entry.default_platform_version,
         tags=tags,
-        encryption_config=check_encryption_config(ctx, encryption_config) if encryption_config else None,
+        encryption_config=encryption,
         deletion_protection=bool(deletion_protection),
         extra=extra,
         endpoint_url=endpoint_for(ctx, cluster_id),
@@ -380,4 +384,5 @@ def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
     cluster.status = "DELETING"
 
     ctx.remove_later("cluster.delete", ctx.store.clusters, name, cluster)
+    moto_link.when_gone(ctx, "cluster.delete", ctx.store.clusters, name, cluster, cluster.arn)
     return {"cluster": cluster}

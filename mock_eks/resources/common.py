@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from mock_eks import arns, messages
@@ -46,9 +47,18 @@ def check_tags(
     return merged
 
 
+# Checks of a well-formed role ARN against roles something else knows (the moto link adds one):
+# ``check(ctx, arn, member)`` raises to refuse the role.
+ROLE_CHECKS: list[Callable[[Any, str, str], None]] = []
+
+
 def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
-    if value is not None and not arns.IAM_ROLE.match(value):
+    if value is None:
+        return
+    if not arns.IAM_ROLE.match(value):
         raise ctx.invalid_parameter(f"{member} '{value}' is not a valid IAM role ARN.")
+    for check in ROLE_CHECKS:
+        check(ctx, value, member)
 
 
 def hex_id(length: int = 32, upper: bool = True) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from mock_eks import arns, messages
 from mock_eks.dispatch import operation
+from mock_eks.moto_link import fargate as moto_fargate
 from mock_eks.pagination import paginate
 from mock_eks.resources import access
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster, require_active
@@ -111,6 +112,7 @@ def create_fargate_profile(
         if not SUBNET.fullmatch(subnet):
             raise ctx.invalid_parameter(f"Subnet {subnet} is not a valid subnet ID.", fargateProfileName=name)
     if subnets:
+        moto_fargate.check_subnets(ctx, list(subnets), name)
         chosen = list(subnets)
     else:  # EKS uses the cluster's (private) subnets when none are given
         chosen = list((cluster.resources_vpc_config or {}).get("subnetIds") or [])

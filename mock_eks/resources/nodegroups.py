@@ -8,8 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import ami_catalogue, arns, messages, versions
+from mock_eks import ami_catalogue, arns, messages, moto_link, versions
 from mock_eks.dispatch import operation
+from mock_eks.moto_link import nodegroups as moto_nodegroups
 from mock_eks.pagination import paginate
 from mock_eks.resources import access, cluster_updates
 from mock_eks.resources.common import (
@@ -358,6 +359,7 @@ def create_nodegroup(
         tags=tags,
         extra=ctx.member_names(others),
     )
+    moto_nodegroups.create(ctx, cluster, record)  # last check: it may make the group's resources in moto
     groups.add(name, record)
     access.ensure_node_entries(ctx, cluster)
 
@@ -398,6 +400,7 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     record.modified_at = ctx.now
 
     ctx.remove_later("nodegroup.delete", groups, nodegroup_name, record)
+    moto_link.when_gone(ctx, "nodegroup.delete", groups, nodegroup_name, record, record.nodegroup_arn)
     return {"nodegroup": record}
 
 
@@ -413,7 +416,9 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
     return cluster, record
 
 
-def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, changes: list) -> Any:
+def _start(
+    ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, changes: list, also: Any = None
+) -> Any:
     return start_child_update(
         ctx,
         cluster,
@@ -423,6 +428,7 @@ def _start(ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: 
         kind="nodegroup.update",
         changes=changes,
         scope=("nodegroupName", record.nodegroup_name),
+        also=also,
     )
 
 
@@ -529,7 +535,9 @@ def update_nodegroup_config(
     new = copy.deepcopy(new)
 
     changes = [(("extra", key) if key == "warmPoolConfig" else (key,), value) for key, value in new.items()]
-    return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, changes)}
+    # the node group's Auto Scaling group in moto takes new scaling when the update completes
+    also = moto_nodegroups.scaled_step(ctx, record) if "scaling_config" in new else None
+    return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, changes, also)}
 
 
 @operation("UpdateNodegroupVersion")

@@ -145,18 +145,21 @@ def start_child_update(
     kind: str,
     changes: list[tuple[lifecycle.Path, Any]],
     scope: tuple[str, str],
+    also: lifecycle.Step | None = None,
 ) -> Update:
     """``start_update`` for a cluster's child (node group, add-on, capability): the child is UPDATING
     (``modified_at`` now) until the update completes, then ``changes`` (attribute paths and their new
     values) are made and it is ACTIVE again. A failed update leaves the child unchanged, in its model's
-    UPDATE_FAILED status if it has one (add-ons), else ACTIVE."""
+    UPDATE_FAILED status if it has one (add-ons), else ACTIVE. ``also`` (a step) runs after the changes,
+    for what follows from them elsewhere (a node group's Auto Scaling group in moto)."""
+    apply = lifecycle.assign(record, changes, stamp="modified_at", status=("UPDATING", "ACTIVE"))
     update = start_update(
         ctx,
         cluster,
         update_type=update_type,
         params=params,
         kind=kind,
-        apply=lifecycle.assign(record, changes, stamp="modified_at", status=("UPDATING", "ACTIVE")),
+        apply=apply if also is None else lifecycle.sequence(apply, also),
         scope=scope,
         revert=lifecycle.step("update.child_failed", record=record),
     )

@@ -1,0 +1,183 @@
+"""Managed node groups in moto: launch template, Auto Scaling group, instances, remote access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_eks import lifecycle
+from mock_eks.moto_link import Link, ec2, link_at, link_for, refuse, where
+
+REMOTE_ACCESS_DESCRIPTION = "Security group for all nodes in the nodeGroup to allow SSH access"
+
+
+def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> Any:
+    """A launch template moto has, given by id or name: its name, version and id (the version, when
+    not given, is the template's default one); None (unknown) in ``"strict"``; NotImplemented otherwise.
+
+    Registered in ``resources.launch_templates.LAUNCH_TEMPLATE_RESOLVERS``.
+    """
+    link = link_for(ctx)
+    if link is None:
+        return NotImplemented
+    found = ec2.launch_template(link, spec.get("id"), spec.get("name"))
+    if found is None:
+        return None if link.strict else NotImplemented
+    version = spec.get("version")
+    if version is None:
+        version = str(found.default_version_number)
+    elif version not in {str(v.number) for v in found.versions} and version not in ("$Latest", "$Default"):
+        raise refuse(ctx, "link.launch_template_version", template=found.id, version=version)
+    return {"name": found.name, "version": version, "id": found.id}
+
+
+def _tags(cluster: str, nodegroup: str) -> dict[str, str]:
+    return {
+        "eks:cluster-name": cluster,
+        "eks:nodegroup-name": nodegroup,
+        "k8s.io/cluster-autoscaler/enabled": "true",
+        f"k8s.io/cluster-autoscaler/{cluster}": "owned",
+        f"kubernetes.io/cluster/{cluster}": "owned",
+    }
+
+
+def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[bool, Any]:
+    """Refuse what EKS would; (are all subnets moto's, moto's key pair or None)."""
+    fields = {"clusterName": cluster.name, "nodegroupName": record.nodegroup_name}
+    known, unknown = ec2.subnets(link, record.subnets)
+    if unknown and link.strict:
+        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], **fields)
+    vpc_id = (cluster.resources_vpc_config or {}).get("vpcId")
+    ec2_backend = link.ec2()
+    if known and ec2_backend is not None and vpc_id in ec2_backend.vpcs:
+        if any(s.vpc_id != vpc_id for s in known.values()):
+            raise refuse(ctx, "link.nodegroup_subnets_vpc", vpc=vpc_id, **fields)
+    key = None
+    remote = record.remote_access or {}
+    if remote.get("ec2SshKey"):
+        key = ec2.key_pair(link, remote["ec2SshKey"])
+        if key is None and link.strict:
+            raise refuse(ctx, "link.key_pair_not_found", key=remote["ec2SshKey"], **fields)
+    for group_id in remote.get("sourceSecurityGroups") or []:
+        if link.strict and ec2.security_group(link, group_id) is None:
+            raise refuse(ctx, "link.security_group_not_found", group=group_id, **fields)
+    return bool(known) and not unknown, key
+
+
+def create(ctx: Any, cluster: Any, record: Any) -> None:
+    """CreateNodegroup (the record is checked, not yet stored): with moto's subnets, make the
+    launch template (unless the user gave one), the remote-access group and the Auto Scaling group."""
+    link = link_for(ctx)
+    if link is None:
+        return
+    linked, key = _check_references(ctx, link, cluster, record)
+    if not linked:
+        return
+    owner = record.nodegroup_arn
+    resource_id = owner.rsplit("/", 1)[1]
+    subnets = ec2.subnets(link, record.subnets)[0]
+    vpc_id = next(iter(subnets.values())).vpc_id
+    groups = []
+    cluster_group = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
+    if cluster_group and ec2.security_group(link, cluster_group) is not None:
+        groups.append(cluster_group)
+    if key is not None:
+        remote = ec2.create_security_group(
+            link,
+            owner,
+            f"eks-remoteAccess-{resource_id}",
+            REMOTE_ACCESS_DESCRIPTION,
+            vpc_id,
+            {"eks": record.nodegroup_name, "eks:cluster-name": cluster.name},
+        )
+        sources = (record.remote_access or {}).get("sourceSecurityGroups") or []
+        ec2.allow_ingress(
+            link, remote, "tcp", (22, 22), cidrs=None if sources else ["0.0.0.0/0"], groups=sources
+        )
+        record.resources["remoteAccessSecurityGroup"] = remote.id
+        groups.append(remote.id)
+    if record.launch_template is None:
+        data: dict[str, Any] = {
+            "InstanceType": (record.instance_types or ["t3.medium"])[0],
+            "ImageId": ec2.default_image(link),
+            "SecurityGroupIds": groups,
+            "BlockDeviceMappings": [
+                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": record.disk_size or 20}}
+            ],
+        }
+        if key is not None:
+            data["KeyName"] = key.key_name
+        made = ec2.create_launch_template(
+            link,
+            owner,
+            f"eks-{resource_id}",
+            data,
+            {"eks:cluster-name": cluster.name, "eks:nodegroup-name": record.nodegroup_name},
+        )
+        template = {"LaunchTemplateId": made.id, "Version": "1"}
+    else:
+        given = record.launch_template
+        template = {"LaunchTemplateId": given["id"], "Version": given.get("version") or "$Default"}
+    scaling = record.scaling_config
+    name = record.resources["autoScalingGroups"][0]["name"]
+    tags = [
+        {
+            "ResourceId": name,
+            "ResourceType": "auto-scaling-group",
+            "Key": k,
+            "Value": v,
+            "PropagateAtLaunch": True,
+        }
+        for k, v in _tags(cluster.name, record.nodegroup_name).items()
+    ]
+    group = link.autoscaling().create_auto_scaling_group(
+        name=name,
+        availability_zones=[],
+        desired_capacity=scaling["desiredSize"],
+        max_size=scaling["maxSize"],
+        min_size=scaling["minSize"],
+        launch_config_name="",
+        launch_template=template,
+        vpc_zone_identifier=",".join(record.subnets),
+        default_cooldown=None,
+        health_check_period=None,
+        health_check_type="EC2",
+        load_balancers=[],
+        target_group_arns=[],
+        placement_group=None,
+        termination_policies=[],
+        tags=tags,
+    )
+    link.created("asg", name, owner)
+    _instance_types(group, record)
+
+
+def _instance_types(group: Any, record: Any) -> None:
+    """A user's launch template without an instance type: EKS launches ``instanceTypes[0]``."""
+    wanted = (record.instance_types or [None])[0]
+    if wanted is None:
+        return
+    for state in group.instance_states:
+        if not state.instance.instance_type:
+            state.instance.instance_type = wanted
+
+
+def scaled_step(ctx: Any, record: Any) -> lifecycle.Step:
+    """UpdateNodegroupConfig's scaling, as a step for when the update completes."""
+    return lifecycle.step("moto_link.nodegroup_scaled", record=record, **where(ctx))
+
+
+@lifecycle.action("moto_link.nodegroup_scaled")
+def _scaled(backend: Any, due: float, *, record: Any, account: str, region: str, partition: str) -> None:
+    """The update completed: the Auto Scaling group takes the node group's scaling config."""
+    link = link_at(backend, account, region, partition)
+    if link is None:
+        return
+    for _, _, _, name, _ in link.owned(record.nodegroup_arn, "asg"):
+        group = link.autoscaling().autoscaling_groups.get(name)
+        if group is None:
+            continue
+        scaling = record.scaling_config
+        group.min_size = scaling["minSize"]
+        group.max_size = scaling["maxSize"]
+        group.set_desired_capacity(scaling["desiredSize"])
+        _instance_types(group, record)
