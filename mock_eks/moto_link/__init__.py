@@ -206,8 +206,8 @@ def _release_owner(
         link.release(owner)
 
 
-def refuse(ctx: Any, key: str, **fields: Any) -> Exception:
+def refuse(ctx: Any, message: str, /, **fields: Any) -> Exception:
     """The error data/messages.json words as ``key`` (the link's keys start with ``link.``)."""
     from mock_eks import messages
 
-    return messages.error(ctx, key, **fields)
+    return messages.error(ctx, message, **fields)

@@ -56,7 +56,7 @@ def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[
     if remote.get("ec2SshKey"):
         key = ec2.key_pair(link, remote["ec2SshKey"])
         if key is None and link.strict:
-            raise refuse(ctx, "link.key_pair_not_found", key=remote["ec2SshKey"], **fields)
+            raise refuse(ctx, "link.key_pair_not_found", keyName=remote["ec2SshKey"], **fields)
     for group_id in remote.get("sourceSecurityGroups") or []:
         if link.strict and ec2.security_group(link, group_id) is None:
             raise refuse(ctx, "link.security_group_not_found", group=group_id, **fields)
@@ -70,8 +70,9 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
     if link is None:
         return
     linked, key = _check_references(ctx, link, cluster, record)
-    if not linked:
-        return
+    given = record.launch_template
+    if not linked or (given is not None and ec2.launch_template(link, given.get("id"), None) is None):
+        return  # made-up subnets or template: no group in moto, as before the link
     owner = record.nodegroup_arn
     resource_id = owner.rsplit("/", 1)[1]
     subnets = ec2.subnets(link, record.subnets)[0]
@@ -115,7 +116,6 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
         )
         template = {"LaunchTemplateId": made.id, "Version": "1"}
     else:
-        given = record.launch_template
         template = {"LaunchTemplateId": given["id"], "Version": given.get("version") or "$Default"}
     scaling = record.scaling_config
     name = record.resources["autoScalingGroups"][0]["name"]

@@ -1,0 +1,597 @@
+"""mock_eks linked to moto (issue 14): one account across EKS, EC2, Auto Scaling, KMS and IAM.
+
+Every test runs under moto's ``mock_aws()`` and ``mock_eks()`` in both orders of activation.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from contextlib import ExitStack, contextmanager
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from freezegun import freeze_time
+
+from mock_eks import mock_eks
+from tests.helpers import error_of
+
+moto = pytest.importorskip("moto")
+
+REGION = "us-east-1"
+TRUST = '{"Version": "2012-10-17", "Statement": []}'
+
+
+@pytest.fixture(autouse=True)
+def _lean_moto(monkeypatch):
+    # moto's catalogue of public AMIs costs most of an EC2 backend's start-up; no test here needs it
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
+@pytest.fixture(params=["moto first", "mock_eks first"])
+def order(request):
+    return request.param
+
+
+# one botocore session for the whole module: its loader keeps the service models between tests
+SESSION = boto3.Session(region_name=REGION)
+
+
+@contextmanager
+def linked(order: str, **options):
+    """moto's mock_aws and mock_eks(**options), activated in ``order``."""
+    with ExitStack() as stack:
+        mocks = [moto.mock_aws(), mock_eks(**options) if options else mock_eks]
+        if order != "moto first":
+            mocks.reverse()
+        for mock in mocks:
+            stack.enter_context(mock)
+        yield
+
+
+def clients():
+    names = ("eks", "ec2", "iam", "autoscaling", "kms")
+    keys = {"aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": "secret"}
+    return [SESSION.client(name, **keys) for name in names]
+
+
+def network(ec2, cidr="10.0.0.0/16", azs=("a", "b"), public=False):
+    """A VPC and one subnet per AZ; ``public`` routes the subnets to an internet gateway."""
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    prefix = cidr.rsplit(".", 2)[0]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{prefix}.{i}.0/24", AvailabilityZone=f"{REGION}{az}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, az in enumerate(azs)
+    ]
+    if public:
+        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+        for subnet in subnets:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    return vpc, subnets
+
+
+def role(iam, name="eks-role"):
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+
+
+def cluster_in_moto(eks, ec2, iam, name="demo", **config):
+    vpc, subnets = network(ec2)
+    arn = role(iam)
+    cluster = eks.create_cluster(name=name, roleArn=arn, resourcesVpcConfig={"subnetIds": subnets, **config})[
+        "cluster"
+    ]
+    return cluster, vpc, subnets, arn
+
+
+def refused(call, **kwargs) -> tuple[str, str]:
+    with pytest.raises(ClientError) as excinfo:
+        call(**kwargs)
+    code, status, message = error_of(excinfo)
+    assert status == 400
+    return code, message
+
+
+# ---- clusters
+
+
+def test_cluster_takes_the_vpc_of_moto_subnets_and_gets_a_security_group(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        cluster, vpc, _, _ = cluster_in_moto(eks, ec2, iam)
+        config = cluster["resourcesVpcConfig"]
+        assert config["vpcId"] == vpc
+        group = ec2.describe_security_groups(GroupIds=[config["clusterSecurityGroupId"]])["SecurityGroups"][0]
+        assert group["VpcId"] == vpc
+        assert group["GroupName"].startswith("eks-cluster-sg-demo-")
+        assert group["GroupName"].rsplit("-", 1)[1].isdigit()
+        tags = {t["Key"]: t["Value"] for t in group["Tags"]}
+        assert tags["aws:eks:cluster-name"] == "demo"
+        assert tags["kubernetes.io/cluster/demo"] == "owned"
+
+        eks.delete_cluster(name="demo")
+        assert eks.list_clusters()["clusters"] == []
+        with pytest.raises(ClientError):
+            ec2.describe_security_groups(GroupIds=[config["clusterSecurityGroupId"]])
+
+
+def test_cluster_subnets_must_span_two_azs_and_one_vpc(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        arn = role(iam)
+        _, same_az = network(ec2, azs=("a", "a"))
+        code, message = refused(
+            eks.create_cluster, name="c", roleArn=arn, resourcesVpcConfig={"subnetIds": same_az}
+        )
+        assert code == "InvalidParameterException"
+        assert message == "Subnets specified must be in at least two different AZs"
+
+        _, first = network(ec2)
+        _, second = network(ec2, cidr="10.1.0.0/16")
+        code, message = refused(
+            eks.create_cluster,
+            name="c",
+            roleArn=arn,
+            resourcesVpcConfig={"subnetIds": [first[0], second[1]]},
+        )
+        assert code == "InvalidParameterException" and "same VPC" in message
+        assert eks.list_clusters()["clusters"] == []
+
+
+def test_cluster_security_groups_must_be_in_the_subnets_vpc(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        other_vpc, _ = network(ec2, cidr="10.9.0.0/16")
+        outside = ec2.create_security_group(GroupName="x", Description="x", VpcId=other_vpc)["GroupId"]
+        vpc, subnets = network(ec2)
+        inside = ec2.create_security_group(GroupName="y", Description="y", VpcId=vpc)["GroupId"]
+        arn = role(iam)
+        code, message = refused(
+            eks.create_cluster,
+            name="c",
+            roleArn=arn,
+            resourcesVpcConfig={"subnetIds": subnets, "securityGroupIds": [outside]},
+        )
+        assert code == "InvalidParameterException"
+        assert message == (
+            f"Security group(s) [{outside}] are not in the same VPC as the subnets. "
+            f"Please specify a security group that is associated with the VPC: {vpc}."
+        )
+        created = eks.create_cluster(
+            name="c", roleArn=arn, resourcesVpcConfig={"subnetIds": subnets, "securityGroupIds": [inside]}
+        )["cluster"]
+        assert created["resourcesVpcConfig"]["securityGroupIds"] == [inside]
+
+
+def test_link_accepts_references_moto_does_not_know(order):
+    with linked(order):
+        eks, ec2, _, _, _ = clients()
+        made_up = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+        cluster = eks.create_cluster(
+            name="c",
+            roleArn="arn:aws:iam::123456789012:role/nobody",
+            resourcesVpcConfig={"subnetIds": made_up, "securityGroupIds": ["sg-0123456789abcdef0"]},
+        )["cluster"]
+        assert cluster["resourcesVpcConfig"]["subnetIds"] == made_up
+        group = cluster["resourcesVpcConfig"]["clusterSecurityGroupId"]
+        assert (
+            ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroups"]
+            == []
+        )
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        (
+            {"subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]},
+            "The subnet ID 'subnet-0123456789abcdef0' does not exist",
+        ),
+        (
+            {"securityGroupIds": ["sg-0123456789abcdef0"]},
+            "The security group 'sg-0123456789abcdef0' does not exist",
+        ),
+    ],
+)
+def test_strict_refuses_unknown_subnets_and_security_groups(order, config, expected):
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, subnets = network(ec2)
+        config = {"subnetIds": subnets, **config}
+        code, message = refused(eks.create_cluster, name="c", roleArn=role(iam), resourcesVpcConfig=config)
+        assert code == "InvalidParameterException" and message.startswith(expected)
+
+
+def test_strict_refuses_an_unknown_cluster_role(order):
+    with linked(order, moto="strict"):
+        eks, ec2, _, _, _ = clients()
+        _, subnets = network(ec2)
+        missing = "arn:aws:iam::123456789012:role/missing"
+        code, message = refused(
+            eks.create_cluster, name="c", roleArn=missing, resourcesVpcConfig={"subnetIds": subnets}
+        )
+        assert code == "InvalidParameterException"
+        assert message == (
+            f"Role with arn: {missing}, could not be assumed because it does not exist or the trusted entity is not correct"
+        )
+
+
+def test_off_leaves_moto_alone(order):
+    with linked(order, moto="off"):
+        eks, ec2, iam, _, _ = clients()
+        cluster, vpc, _, _ = cluster_in_moto(eks, ec2, iam)
+        assert cluster["resourcesVpcConfig"]["vpcId"] != vpc
+        names = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+        assert not any(n.startswith("eks-cluster-sg") for n in names)
+
+
+# ---- managed node groups
+
+
+def nodegroup(eks, subnets, node_role, **params):
+    defaults = {
+        "scalingConfig": {"minSize": 1, "maxSize": 4, "desiredSize": 2},
+        "instanceTypes": ["m5.large"],
+    }
+    return eks.create_nodegroup(
+        clusterName="demo", nodegroupName="ng", nodeRole=node_role, subnets=subnets, **{**defaults, **params}
+    )["nodegroup"]
+
+
+def test_nodegroup_gets_an_auto_scaling_group_with_instances(order):
+    with linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        cluster, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+            "AutoScalingGroups"
+        ][0]
+        assert (group["MinSize"], group["MaxSize"], group["DesiredCapacity"]) == (1, 4, 2)
+        assert sorted(group["VPCZoneIdentifier"].split(",")) == sorted(subnets)
+        tags = {t["Key"]: (t["Value"], t["PropagateAtLaunch"]) for t in group["Tags"]}
+        assert tags == {
+            "eks:cluster-name": ("demo", True),
+            "eks:nodegroup-name": ("ng", True),
+            "k8s.io/cluster-autoscaler/enabled": ("true", True),
+            "k8s.io/cluster-autoscaler/demo": ("owned", True),
+            "kubernetes.io/cluster/demo": ("owned", True),
+        }
+        template = ec2.describe_launch_templates(
+            LaunchTemplateIds=[group["LaunchTemplate"]["LaunchTemplateId"]]
+        )
+        assert template["LaunchTemplates"][0]["LaunchTemplateName"].startswith("eks-")
+
+        # infrastructure code finds the nodes by the cluster's tag
+        reservations = ec2.describe_instances(Filters=[{"Name": "tag:eks:cluster-name", "Values": ["demo"]}])[
+            "Reservations"
+        ]
+        instances = [i for r in reservations for i in r["Instances"]]
+        assert len(instances) == 2
+        assert {i["InstanceType"] for i in instances} == {"m5.large"}
+        assert {i["SubnetId"] for i in instances} <= set(subnets)
+        cluster_group = cluster["resourcesVpcConfig"]["clusterSecurityGroupId"]
+        assert all(cluster_group in [g["GroupId"] for g in i["SecurityGroups"]] for i in instances)
+
+
+def test_scaling_update_reaches_the_group_when_the_update_completes(order):
+    with freeze_time("2026-06-01 12:00:00") as clock, linked(order, timing="realistic"):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        clock.tick(3600)
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+        clock.tick(3600)
+        assert (
+            eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]["status"] == "ACTIVE"
+        )
+
+        update = eks.update_nodegroup_config(
+            clusterName="demo",
+            nodegroupName="ng",
+            scalingConfig={"minSize": 2, "maxSize": 5, "desiredSize": 3},
+        )["update"]
+
+        def group():
+            return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+                "AutoScalingGroups"
+            ][0]
+
+        assert group()["DesiredCapacity"] == 2  # still in progress
+        clock.tick(3600)
+        assert eks.describe_update(name="demo", nodegroupName="ng", updateId=update["id"])["update"][
+            "status"
+        ] == ("Successful")
+        now = group()
+        assert (now["MinSize"], now["MaxSize"], now["DesiredCapacity"], len(now["Instances"])) == (2, 5, 3, 3)
+
+
+def test_deleting_the_nodegroup_removes_group_instances_and_template(order):
+    with linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+        instances = [
+            i["InstanceId"]
+            for i in autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+                "AutoScalingGroups"
+            ][0]["Instances"]
+        ]
+        eks.delete_nodegroup(clusterName="demo", nodegroupName="ng")
+        assert eks.list_nodegroups(clusterName="demo")["nodegroups"] == []
+        assert (
+            autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])["AutoScalingGroups"]
+            == []
+        )
+        states = {
+            i["State"]["Name"]
+            for r in ec2.describe_instances(InstanceIds=instances)["Reservations"]
+            for i in r["Instances"]
+        }
+        assert states == {"terminated"}
+        assert ec2.describe_launch_templates()["LaunchTemplates"] == []
+
+
+@pytest.mark.parametrize("given", ["name", "id"])
+def test_a_user_launch_template_is_resolved_through_moto(order, given):
+    with linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        template = ec2.create_launch_template(
+            LaunchTemplateName="mine",
+            LaunchTemplateData={"InstanceType": "c5.large", "ImageId": "ami-12c6146b"},
+        )["LaunchTemplate"]
+        spec = {"name": "mine"} if given == "name" else {"id": template["LaunchTemplateId"]}
+        created = nodegroup(eks, subnets, arn, launchTemplate=spec, instanceTypes=[])
+        assert created["launchTemplate"]["id"] == template["LaunchTemplateId"]
+        assert created["launchTemplate"]["name"] == "mine"
+        group_name = created["resources"]["autoScalingGroups"][0]["name"]
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+            "AutoScalingGroups"
+        ][0]
+        assert group["LaunchTemplate"]["LaunchTemplateId"] == template["LaunchTemplateId"]
+        # the user's template is theirs: EKS makes none of its own, and deleting the group keeps it
+        assert [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]] == [
+            "mine"
+        ]
+        eks.delete_nodegroup(clusterName="demo", nodegroupName="ng")
+        eks.list_nodegroups(clusterName="demo")
+        assert [t["LaunchTemplateName"] for t in ec2.describe_launch_templates()["LaunchTemplates"]] == [
+            "mine"
+        ]
+
+
+def test_unknown_launch_template_link_accepts_strict_refuses(order):
+    for mode in ("link", "strict"):
+        with linked(order, moto=mode):
+            eks, ec2, iam, _, _ = clients()
+            _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+            if mode == "link":
+                created = nodegroup(eks, subnets, arn, launchTemplate={"name": "nowhere"}, instanceTypes=[])
+                assert created["launchTemplate"]["name"] == "nowhere"
+            else:
+                code, message = refused(
+                    eks.create_nodegroup,
+                    clusterName="demo",
+                    nodegroupName="ng",
+                    nodeRole=arn,
+                    subnets=subnets,
+                    launchTemplate={"name": "nowhere"},
+                )
+                assert code == "InvalidParameterException" and "nowhere" in message
+
+
+def test_remote_access_key_pair_makes_a_security_group(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        _, vpc, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        ec2.create_key_pair(KeyName="ops")
+        created = nodegroup(eks, subnets, arn, remoteAccess={"ec2SshKey": "ops"})
+        group_id = created["resources"]["remoteAccessSecurityGroup"]
+        group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+        assert group["VpcId"] == vpc
+        assert [(p["IpProtocol"], p["FromPort"], p["ToPort"]) for p in group["IpPermissions"]] == [
+            ("tcp", 22, 22)
+        ]
+        eks.delete_nodegroup(clusterName="demo", nodegroupName="ng")
+        eks.list_nodegroups(clusterName="demo")
+        assert (
+            ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [group_id]}])[
+                "SecurityGroups"
+            ]
+            == []
+        )
+
+
+def test_strict_refuses_unknown_key_pair_and_node_role(order):
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        code, message = refused(
+            eks.create_nodegroup,
+            clusterName="demo",
+            nodegroupName="ng",
+            nodeRole=arn,
+            subnets=subnets,
+            remoteAccess={"ec2SshKey": "nokey"},
+        )
+        assert code == "InvalidParameterException" and "The key pair 'nokey' does not exist" in message
+        code, message = refused(
+            eks.create_nodegroup,
+            clusterName="demo",
+            nodegroupName="ng",
+            nodeRole="arn:aws:iam::123456789012:role/no-node-role",
+            subnets=subnets,
+        )
+        assert code == "InvalidParameterException" and "no-node-role" in message
+
+
+def test_nodegroup_subnets_must_be_in_the_cluster_vpc(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        _, vpc, _, arn = cluster_in_moto(eks, ec2, iam)
+        _, elsewhere = network(ec2, cidr="10.5.0.0/16")
+        code, message = refused(
+            eks.create_nodegroup, clusterName="demo", nodegroupName="ng", nodeRole=arn, subnets=elsewhere
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            f"Specified subnets must belong to cluster's vpc {vpc}",
+        )
+
+
+# ---- Fargate, KMS, roles
+
+
+def test_fargate_subnets_must_be_private(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        _, vpc, private, arn = cluster_in_moto(eks, ec2, iam)
+        _, public = network(ec2, cidr="10.7.0.0/16", public=True)
+        profile = {"clusterName": "demo", "podExecutionRoleArn": arn, "selectors": [{"namespace": "default"}]}
+        code, message = refused(eks.create_fargate_profile, fargateProfileName="p", subnets=public, **profile)
+        assert code == "InvalidParameterException"
+        assert message == f"Subnet {public[0]} provided in Fargate Profile is not a private subnet"
+        created = eks.create_fargate_profile(fargateProfileName="p", subnets=private, **profile)
+        assert created["fargateProfile"]["subnets"] == private
+
+
+def test_kms_aliases_resolve_to_the_moto_key(order):
+    with linked(order):
+        eks, ec2, iam, _, kms = clients()
+        key = kms.create_key()["KeyMetadata"]
+        kms.create_alias(AliasName="alias/eks-secrets", TargetKeyId=key["KeyId"])
+        _, subnets = network(ec2)
+        for name, given in (
+            ("by-name", "alias/eks-secrets"),
+            ("by-arn", key["Arn"].replace(f"key/{key['KeyId']}", "alias/eks-secrets")),
+        ):
+            cluster = eks.create_cluster(
+                name=name,
+                roleArn=role(iam, name),
+                resourcesVpcConfig={"subnetIds": subnets},
+                encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": given}}],
+            )["cluster"]
+            assert cluster["encryptionConfig"][0]["provider"]["keyArn"] == key["Arn"]
+
+
+def test_strict_refuses_unknown_kms_keys(order):
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, subnets = network(ec2)
+        code, message = refused(
+            eks.create_cluster,
+            name="c",
+            roleArn=role(iam),
+            resourcesVpcConfig={"subnetIds": subnets},
+            encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "alias/none"}}],
+        )
+        assert code == "InvalidParameterException" and "keyArn" in message
+
+
+def test_strict_refuses_unknown_pod_execution_pod_identity_and_addon_roles(order):
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, _, _, arn = cluster_in_moto(eks, ec2, iam)
+        missing = "arn:aws:iam::123456789012:role/absent"
+        calls = [
+            (
+                eks.create_fargate_profile,
+                {
+                    "fargateProfileName": "p",
+                    "podExecutionRoleArn": missing,
+                    "selectors": [{"namespace": "x"}],
+                },
+            ),
+            (
+                eks.create_pod_identity_association,
+                {"namespace": "x", "serviceAccount": "sa", "roleArn": missing},
+            ),
+            (eks.create_addon, {"addonName": "vpc-cni", "serviceAccountRoleArn": missing}),
+        ]
+        for call, params in calls:
+            code, message = refused(call, clusterName="demo", **params)
+            assert code == "InvalidParameterException" and missing in message, call
+        # the same calls with a role moto has are fine
+        eks.create_pod_identity_association(
+            clusterName="demo", namespace="x", serviceAccount="sa", roleArn=arn
+        )
+
+
+# ---- accounts and isolation
+
+
+def test_moto_account_id_names_one_account_for_both(order, monkeypatch):
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        cluster, vpc, _, _ = cluster_in_moto(eks, ec2, iam)
+        assert cluster["arn"].split(":")[4] == "111122223333"
+        assert cluster["resourcesVpcConfig"]["vpcId"] == vpc
+
+
+def test_a_twelve_digit_access_key_follows_moto_while_linked(order, monkeypatch):
+    # unlinked, mock_eks reads a 12-digit access key as the account; moto does not: linked, moto's rule wins
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "444455556666")
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        cluster, vpc, _, _ = cluster_in_moto(eks, ec2, iam)
+        assert cluster["arn"].split(":")[4] == iam.get_role(RoleName="eks-role")["Role"]["Arn"].split(":")[4]
+        assert cluster["resourcesVpcConfig"]["vpcId"] == vpc
+
+
+def test_nothing_the_link_made_outlives_mock_eks(order):
+    with moto.mock_aws():
+        ec2 = boto3.client("ec2", region_name=REGION)
+        autoscaling = boto3.client("autoscaling", region_name=REGION)
+        iam = boto3.client("iam", region_name=REGION)
+        with mock_eks:
+            eks = boto3.client("eks", region_name=REGION)
+            _, vpc, subnets, arn = cluster_in_moto(eks, ec2, iam)
+            nodegroup(eks, subnets, arn)
+            assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+        # mock_eks ended while moto goes on: the EKS-made group, template and security group are gone
+        assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+        assert ec2.describe_launch_templates()["LaunchTemplates"] == []
+        names = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+        assert not any(n.startswith("eks-") for n in names)
+        assert ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"]  # what the test made with moto stays
+
+
+def test_reset_releases_what_the_link_made(order):
+    with linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        nodegroup(eks, subnets, arn)
+        mock_eks.reset()
+        assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+        assert eks.list_clusters()["clusters"] == []
+
+
+def test_moto_installed_but_inactive_changes_nothing(eks_client):
+    cluster = eks_client.create_cluster(
+        name="c",
+        roleArn="arn:aws:iam::123456789012:role/r",
+        resourcesVpcConfig={"subnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]},
+    )["cluster"]
+    assert cluster["resourcesVpcConfig"]["vpcId"].startswith("vpc-")
+
+
+def test_importing_mock_eks_does_not_import_moto():
+    code = (
+        "import sys, boto3, mock_eks\n"
+        "with mock_eks.mock_eks:\n"
+        "    boto3.client('eks', region_name='us-east-1').list_clusters()\n"
+        "assert not any(m == 'moto' or m.startswith('moto.') for m in sys.modules), 'moto imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="moto must be one of"):
+        mock_eks(moto="sometimes")
