@@ -235,13 +235,15 @@ def test_off_leaves_moto_alone(order):
 
 
 def nodegroup(eks, subnets, node_role, **params):
+    """Create node group ``ng`` in ``demo`` and describe it (EKS shows its resources once it is no longer CREATING)."""
     defaults = {
         "scalingConfig": {"minSize": 1, "maxSize": 4, "desiredSize": 2},
         "instanceTypes": ["m5.large"],
     }
-    return eks.create_nodegroup(
+    eks.create_nodegroup(
         clusterName="demo", nodegroupName="ng", nodeRole=node_role, subnets=subnets, **{**defaults, **params}
-    )["nodegroup"]
+    )
+    return eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]
 
 
 def test_nodegroup_gets_an_auto_scaling_group_with_instances(order):
@@ -285,11 +287,11 @@ def test_scaling_update_reaches_the_group_when_the_update_completes(order):
         eks, ec2, iam, autoscaling, _ = clients()
         _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
         clock.tick(3600)
-        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+        nodegroup(eks, subnets, arn)
         clock.tick(3600)
-        assert (
-            eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]["status"] == "ACTIVE"
-        )
+        described = eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]
+        assert described["status"] == "ACTIVE"
+        group_name = described["resources"]["autoScalingGroups"][0]["name"]
 
         update = eks.update_nodegroup_config(
             clusterName="demo",

@@ -94,7 +94,7 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
         ec2.allow_ingress(
             link, remote, "tcp", (22, 22), cidrs=None if sources else ["0.0.0.0/0"], groups=sources
         )
-        record.resources["remoteAccessSecurityGroup"] = remote.id
+        record.group_resources["remoteAccessSecurityGroup"] = remote.id
         groups.append(remote.id)
     if record.launch_template is None:
         data: dict[str, Any] = {
@@ -118,7 +118,7 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
     else:
         template = {"LaunchTemplateId": given["id"], "Version": given.get("version") or "$Default"}
     scaling = record.scaling_config
-    name = record.resources["autoScalingGroups"][0]["name"]
+    name = record.group_resources["autoScalingGroups"][0]["name"]
     tags = [
         {
             "ResourceId": name,
