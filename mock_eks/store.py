@@ -125,12 +125,12 @@ class Backend:
         self.faults = Faults(self)
         # seconds the mock's clock runs ahead of time.time() (m.advance); freezegun moves time.time() itself
         self.clock_offset = 0.0
+        # the link to moto's in-process backends: "link", "strict" or "off" (mock_eks.moto_link)
+        self.moto = "link"
 
     def now(self) -> float:
         """The mock's clock: ``time.time()`` (which freezegun drives) plus what ``advance`` added."""
         return time.time() + self.clock_offset
-        # the link to moto's in-process backends: "link", "strict" or "off" (mock_eks.moto_link)
-        self.moto = "link"
 
     def region(self, account: str, region: str, partition: str) -> RegionStore:
         store = self.regions.get((account, region))
