@@ -803,7 +803,7 @@ def profile_mock(calls: int = 3000, top: int = 15) -> None:
             default=0.0,
         )
         print(
-            f"\nprofile of {label} under mock_eks: its before-send hook is {hook / total:.0%} of the call "
+            f"\nprofile of {label} under mock_eks: its interception is {hook / total:.0%} of the call "
             f"(profiled, so inflated); top {top} mock_eks functions by self time, µs/call (cumulative):"
         )
         for self_time, cumulative, (filename, line, function) in ours[:top]:
