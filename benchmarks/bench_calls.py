@@ -83,14 +83,14 @@ FULL = Profile(
 )
 QUICK = Profile(
     n=20,
-    repeats=11,
+    repeats=7,
     enter_n=100,
     moto_enter_n=4,
     big=1_000,
-    memory_n=400,
-    startups=3,
+    memory_n=200,
+    startups=2,
     server_seconds=0.5,
-    server_repeats=5,
+    server_repeats=3,
     pytest_runs=0,
 )
 
