@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import threading
 import time
@@ -160,9 +161,8 @@ def verify(token: str, pem: str | None) -> dict[str, Any]:
 # -- minting ------------------------------------------------------------------------------------------------
 
 
-def find_cluster(backend: Any, cluster_name: str, region: str, account: str | None) -> Any:
+def find_cluster(backend: Any, cluster_name: str, region: str, account: str) -> Any:
     """The cluster ``cluster_name`` of ``account`` in ``region`` (LookupError if there is none)."""
-    account = account or accounts.account_for(os.environ.get("AWS_ACCESS_KEY_ID"))
     store = backend.regions.get((account, region))
     cluster = store.clusters.get(cluster_name) if store is not None else None
     if cluster is None or cluster.oidc_issuer is None:
@@ -248,6 +248,8 @@ def make_service_account_token(
     else:
         with backend.lock:
             if issuer is None:
+                # the account the caller's own clients are in (their credentials come from the environment)
+                account = account or accounts.account_for(os.environ.get("AWS_ACCESS_KEY_ID"))
                 cluster = find_cluster(backend, cluster_name, region, account)
                 issuer = cluster.oidc_issuer
             else:
@@ -271,14 +273,17 @@ def make_service_account_token(
 # -- server mode ---------------------------------------------------------------------------------------------
 
 
-def _text(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+def _optional(body: dict[str, Any], name: str) -> str | None:
     value = body.get(name)
-    if value is None:
-        if required:
-            raise ValueError(f"{name} is required")
-        return None
-    if not isinstance(value, str) or not value:
+    if value is not None and (not isinstance(value, str) or not value):
         raise ValueError(f"{name} must be a non-empty string")
+    return value
+
+
+def _required(body: dict[str, Any], name: str) -> str:
+    value = _optional(body, name)
+    if value is None:
+        raise ValueError(f"{name} is required")
     return value
 
 
@@ -287,19 +292,24 @@ def mint_endpoint(target: control.Target, request: Request) -> Response:
     """``POST /_mock_eks/service-account-token``: {"clusterName", "namespace", "serviceAccount", "region",
     "accountId"?, "podName"?, "expiresIn"?} -> {"token": ...}."""
     body = control.json_body(request)
-    cluster_name = _text(body, "clusterName", required=True)
-    namespace = _text(body, "namespace", required=True)
-    service_account = _text(body, "serviceAccount", required=True)
-    region = _text(body, "region", required=True)
-    account = _text(body, "accountId", required=False)
-    pod_name = _text(body, "podName", required=False)
+    cluster_name = _required(body, "clusterName")
+    namespace = _required(body, "namespace")
+    service_account = _required(body, "serviceAccount")
+    region = _required(body, "region")
+    # without accountId: the account a request without credentials is served in (MOCK_EKS_ACCOUNT_ID or the default)
+    account = _optional(body, "accountId") or accounts.account_for(None)
+    pod_name = _optional(body, "podName")
     expires_in = body.get("expiresIn", 86400)
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+    if (
+        isinstance(expires_in, bool)
+        or not isinstance(expires_in, (int, float))
+        or not math.isfinite(expires_in)
+    ):
         raise ValueError("expiresIn must be a number of seconds")
     backend = target.backend
     with backend.lock:
         try:
-            cluster = find_cluster(backend, cluster_name, region, account)  # type: ignore[arg-type]
+            cluster = find_cluster(backend, cluster_name, region, account)
         except LookupError as error:
             return control.control_error(
                 404, f"No cluster to mint a token for: {error}.", "ResourceNotFoundException"
@@ -307,8 +317,8 @@ def mint_endpoint(target: control.Target, request: Request) -> Response:
         pem = cluster_key(cluster)
         claims = claims_for(
             cluster.oidc_issuer,
-            namespace,  # type: ignore[arg-type]
-            service_account,  # type: ignore[arg-type]
+            namespace,
+            service_account,
             now=backend.now(),
             expires_in=expires_in,
             pod_name=pod_name,

@@ -123,6 +123,14 @@ def test_mint_endpoint_errors(server: MockEKSServer) -> None:
     assert status == 400 and "namespace" in document["message"]
     status, _ = http(server, "GET", "/_mock_eks/oidc/oidc.eks.us-east-1.amazonaws.com/id/NOPE/keys")
     assert status == 404
+    cluster_with_association(server)
+    body = {"clusterName": "c1", "namespace": "shop", "serviceAccount": "checkout", "region": "us-east-1"}
+    for bad in ({"expiresIn": float("inf")}, {"expiresIn": "1h"}, {"podName": 7}, {"region": ""}):
+        status, document = http(server, "POST", "/_mock_eks/service-account-token", body | bad)
+        assert status == 400, bad
+    # the cluster was created with credentials that are not an account id: the default account holds it
+    status, _ = http(server, "POST", "/_mock_eks/service-account-token", body | {"accountId": "123456789012"})
+    assert status == 200
 
 
 def test_mock_eks_token_prints_a_token_the_server_accepts(server: MockEKSServer, capsys) -> None:
