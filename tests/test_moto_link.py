@@ -597,3 +597,16 @@ def test_importing_mock_eks_does_not_import_moto():
 def test_an_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="moto must be one of"):
         mock_eks(moto="sometimes")
+
+
+def test_the_readme_example_works_as_written():
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## One account with moto", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1
+    namespace: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    namespace["test_node_group_instances"]()
