@@ -48,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--seed", default=None, metavar="FILE", help="replay a YAML/JSON list of {operation, params} at start"
     )
+    serve.add_argument(
+        "--moto",
+        choices=("link", "strict", "off"),
+        default="link",
+        help="with moto installed: run moto in the server's process, serve its services on the same port, "
+        "and link EKS to its EC2, Auto Scaling, KMS and IAM (default: link)",
+    )
     token = commands.add_parser("token", help="print a service account token minted by a running server")
     token.add_argument("--endpoint", required=True, help="the server's URL, e.g. http://127.0.0.1:5454")
     token.add_argument("--cluster", required=True)
@@ -82,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         timing = Timing(args.timing, parse_durations(args.durations))
     except ValueError as error:
         parser.error(f"--durations: {error}")
-    return serve_forever(args.host, args.port, timing, state=args.state, seed=args.seed)
+    return serve_forever(args.host, args.port, timing, state=args.state, seed=args.seed, moto=args.moto)
 
 
 def print_routes(out: Any) -> int:

@@ -38,7 +38,7 @@ from typing import Any
 import h11
 from requests.structures import CaseInsensitiveDict
 
-from mock_eks import accounts, control
+from mock_eks import accounts, control, moto_link
 from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
@@ -176,12 +176,16 @@ class _Connection(socketserver.BaseRequestHandler):
         path = target.partition("?")[0]
         if path.startswith(control.PREFIX):
             return control.handle(self.server, Request(method, target, headers, body), path)
+        moto = self.server.moto
+        if moto is not None and moto.answers(headers):  # --moto: any other service is moto's, in-process
+            return moto.serve(method, target, headers, body)
         host = headers.get("Host", "")
         if not _HOST_HEADER.match(host):
             host = self.server.authority
-        return dispatch(
-            self.server.backend, self.server.timing, Request(method, f"http://{host}{target}", headers, body)
-        )
+        backend = self.server.backend
+        backend.moto = self.server.moto_mode
+        backend.moto_server = True  # the server's own account rule holds; moto is told the same account
+        return dispatch(backend, self.server.timing, Request(method, f"http://{host}{target}", headers, body))
 
     @staticmethod
     def _target(target: str) -> str:
@@ -327,6 +331,8 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         self.timing = timing
         self.backend = Backend()
         self._reset_lock = threading.Lock()
+        self.moto_mode = "off"  # --moto, and moto in the process when linked (MockEKSServer sets them)
+        self.moto: Any = None
 
     @property
     def authority(self) -> str:
@@ -336,6 +342,7 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
     def reset(self) -> None:
         """A fresh, empty backend; requests already inside the old one finish there."""
         with self._reset_lock:
+            moto_link.release(self.backend)
             self.backend = Backend()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -354,10 +361,13 @@ class MockEKSServer:
     ...     client = boto3.client("eks", endpoint_url=server.url, region_name="us-east-1")
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, timing: str | Timing = "instant") -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, timing: str | Timing = "instant", moto: str = "link"
+    ) -> None:
         accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails at start, as in-process
         self.timing = timing if isinstance(timing, Timing) else Timing(timing)
         self._httpd = _HTTPServer((host, port), self.timing)
+        self._httpd.moto_mode = moto_link.check_mode(moto)
         self._thread: threading.Thread | None = None
 
     @property
@@ -384,6 +394,12 @@ class MockEKSServer:
 
     def start(self) -> MockEKSServer:
         if self._thread is None:
+            if self._httpd.moto is None:
+                from mock_eks.moto_link.server import in_process
+
+                self._httpd.moto = in_process(self._httpd.moto_mode)
+            if self._httpd.moto is not None:
+                self._httpd.moto.start()
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
                 kwargs={"poll_interval": 0.1},
@@ -398,6 +414,9 @@ class MockEKSServer:
             self._httpd.shutdown()
             self._thread.join()
             self._thread = None
+            moto_link.release(self._httpd.backend)
+            if self._httpd.moto is not None:
+                self._httpd.moto.stop()
         self._httpd.server_close()
 
     def __enter__(self) -> MockEKSServer:

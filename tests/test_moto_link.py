@@ -610,3 +610,51 @@ def test_the_readme_example_works_as_written():
     namespace: dict = {}
     exec(compile(blocks[0], "README.md", "exec"), namespace)  # noqa: S102 - our own README
     namespace["test_node_group_instances"]()
+
+
+def test_the_server_serves_moto_and_links_eks_to_it():
+    pytest.importorskip("flask")  # moto's server application (moto[server])
+    from mock_eks.server import MockEKSServer
+
+    with MockEKSServer(moto="link") as server:
+        keys = {"aws_access_key_id": "AKIAEXAMPLE00000000", "aws_secret_access_key": "secret"}
+        session = boto3.Session(region_name=REGION, **keys)
+        eks, ec2, iam, autoscaling = (
+            session.client(name, endpoint_url=server.url) for name in ("eks", "ec2", "iam", "autoscaling")
+        )
+        cluster, vpc, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        assert cluster["resourcesVpcConfig"]["vpcId"] == vpc
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+        groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])
+        assert groups["AutoScalingGroups"][0]["DesiredCapacity"] == 2
+        # server mode keeps mock_eks's account rule (a 12-digit key id), and moto is told the same account
+        other = boto3.Session(region_name=REGION, aws_access_key_id="444455556666", aws_secret_access_key="s")
+        ec2_other = other.client("ec2", endpoint_url=server.url)
+        eks_other = other.client("eks", endpoint_url=server.url)
+        iam_other = other.client("iam", endpoint_url=server.url)
+        assert vpc not in [v["VpcId"] for v in ec2_other.describe_vpcs()["Vpcs"]]
+        cluster, vpc_other, _, _ = cluster_in_moto(eks_other, ec2_other, iam_other, name="other")
+        assert cluster["arn"].split(":")[4] == "444455556666"
+        assert cluster["resourcesVpcConfig"]["vpcId"] == vpc_other
+
+
+def test_the_server_with_moto_off_serves_eks_alone():
+    from mock_eks.server import MockEKSServer
+
+    with MockEKSServer(moto="off") as server:
+        ec2 = boto3.client(
+            "ec2",
+            endpoint_url=server.url,
+            region_name=REGION,
+            aws_access_key_id="AKIAEXAMPLE00000000",
+            aws_secret_access_key="secret",
+        )
+        with pytest.raises(Exception):  # noqa: B017 - mock_eks's JSON 404 is no EC2 answer
+            ec2.describe_vpcs()
+
+
+def test_serve_takes_a_moto_option():
+    from mock_eks import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--moto", "sometimes"])

@@ -152,6 +152,8 @@ def account_for(backend: Any, headers: Mapping[str, Any], access_key: str | None
     """
     if mode_of(backend) == "off" or not moto_active() or os.environ.get(ACCOUNT_ENV):
         return resolved
+    if getattr(backend, "moto_server", False):  # server mode: moto's requests carry mock_eks's account
+        return resolved
     configured = os.environ.get("MOTO_ACCOUNT_ID")
     if configured:
         return configured
