@@ -367,3 +367,23 @@ def test_case5_moto_answers_eks_again_after_mock_eks_stops():
         create_cluster(client, "motos")
         assert client.list_clusters()["clusters"] == ["motos"]
         assert _moto_eks_clusters() == ["motos"]
+
+
+# -- everything is put back on the last stop -------------------------------------------------------
+
+
+def test_last_stop_restores_botocore_requests_and_the_environment():
+    from botocore.hooks import HierarchicalEmitter
+
+    emit, get_adapter = HierarchicalEmitter._emit, requests.Session.get_adapter
+    environment = dict(os.environ)
+    with mock_eks():
+        assert HierarchicalEmitter._emit is not emit
+        assert requests.Session.get_adapter is not get_adapter
+        with mock_eks():
+            pass
+        assert HierarchicalEmitter._emit is not emit  # an inner stop keeps the outer mock working
+    assert HierarchicalEmitter._emit is emit
+    assert requests.Session.get_adapter is get_adapter
+    assert "__init_subclass__" not in vars(HierarchicalEmitter)
+    assert dict(os.environ) == environment
