@@ -55,6 +55,24 @@ def param(kind: str, value: Any) -> dict[str, str]:
     return {"type": kind, "value": text}
 
 
+def _modelled(shape_name: str) -> frozenset[str]:
+    from mock_eks.spec import MODELS
+
+    return frozenset(MODELS["eks"].shape_for(shape_name).enum)
+
+
+def _installed(update_type: str, params: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    """The update type and params as the installed model can say them (every answer validates).
+
+    An older botocore may lack a newer type or param type (CapabilityUpdate, RoleArn): such params are
+    left out and such a type is reported as the generic ConfigUpdate.
+    """
+    types, param_types = _modelled("UpdateType"), _modelled("UpdateParamType")
+    if update_type not in types:
+        update_type = "ConfigUpdate"
+    return update_type, [p for p in params if p["type"] in param_types]
+
+
 def in_progress(cluster: Any, scope: tuple[str, str] | None) -> Update | None:
     """The update in progress for this resource, if any."""
     for update in cluster.child("updates"):
@@ -93,6 +111,7 @@ def start_update(
             f"Update {running.id} of type {running.type} is already in progress for {what}.",
             **fields,
         )
+    update_type, params = _installed(update_type, params)
     update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
     cluster.child("updates").add(update.id, update)
     if revert is None and scope is None:
