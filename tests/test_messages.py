@@ -155,3 +155,30 @@ def test_update_not_found_message(eks_client):
     with pytest.raises(ClientError) as excinfo:
         eks_client.describe_update(name="demo", updateId="someupdateid")
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No update found for ID: someupdateid")
+
+
+def test_endpoint_update_that_changes_nothing(eks_client):
+    # eksctl-io/eksctl issue #4043 (2021-08-02): InvalidParameterException "Cluster is already at the desired
+    # configuration with endpointPrivateAccess: true , endpointPublicAccess: true, and Public Endpoint
+    # Restrictions: [0.0.0.0/0]" (the odd " ," is EKS's)
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_cluster_config(name="demo", resourcesVpcConfig={"endpointPublicAccess": True})
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        "Cluster is already at the desired configuration with endpointPrivateAccess: false , "
+        "endpointPublicAccess: true, and Public Endpoint Restrictions: [0.0.0.0/0]",
+    )
+
+
+def test_two_kinds_of_update_in_one_call(eks_client):
+    # crossplane-contrib/provider-aws issue #642 (2021-04-30): "Only one type of update can be allowed."
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_cluster_config(
+            name="demo",
+            resourcesVpcConfig={"endpointPrivateAccess": True},
+            logging={"clusterLogging": [{"types": ["api"], "enabled": True}]},
+        )
+    assert error_of(excinfo) == ("InvalidParameterException", 400, "Only one type of update can be allowed.")

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import lifecycle, versions
+from mock_eks import lifecycle, messages, versions
 from mock_eks.dispatch import operation
 from mock_eks.resources.clusters import (
     check_auto_mode,
@@ -134,6 +134,10 @@ def update_cluster_config(
     if not request:
         raise ctx.invalid_parameter("No changes were specified for cluster " + name + ".", clusterName=name)
     found: list[tuple[str, list, list]] = []  # (update type, params, changes)
+    endpoint_asked = any(
+        key in (request.get("resourcesVpcConfig") or {})
+        for key in ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
+    )
     if "resourcesVpcConfig" in request:
         found += _vpc_change(ctx, cluster, request.pop("resourcesVpcConfig"))
     if "logging" in request:
@@ -241,11 +245,21 @@ def update_cluster_config(
             )
     kinds = {update_type for update_type, _, _ in found}
     if not found:
+        vpc = cluster.resources_vpc_config or {}
+        if endpoint_asked:
+            raise messages.error(
+                ctx,
+                "cluster.endpoint_unchanged",
+                clusterName=name,
+                private=str(bool(vpc.get("endpointPrivateAccess"))).lower(),
+                public=str(bool(vpc.get("endpointPublicAccess"))).lower(),
+                cidrs=", ".join(vpc.get("publicAccessCidrs") or []),
+            )
         raise ctx.invalid_parameter(
             f"The cluster {name} is already at the desired configuration.", clusterName=name
         )
     if len(kinds) > 1:
-        raise ctx.invalid_parameter("Only one type of update can be allowed.", clusterName=name)
+        raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
     update_type = found[0][0]
     params = [p for _, change_params, _ in found for p in change_params]
     changes = [change for _, _, found_changes in found for change in found_changes]
