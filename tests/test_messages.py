@@ -182,3 +182,28 @@ def test_two_kinds_of_update_in_one_call(eks_client):
             logging={"clusterLogging": [{"types": ["api"], "enabled": True}]},
         )
     assert error_of(excinfo) == ("InvalidParameterException", 400, "Only one type of update can be allowed.")
+
+
+def test_access_entry_messages(eks_client):
+    # terraform-aws-modules/terraform-aws-eks issue #3293 (2025-01-31): 409 ResourceInUseException
+    # "The specified access entry resource is already in use on this cluster."; hashicorp/terraform-provider-aws
+    # issue #40951: 404 "The specified principalArn could not be found. You can view your available access
+    # entries with 'list-access-entries'."
+    principal = "arn:aws:iam::123456789012:role/dev"
+    create_cluster(eks_client, "demo", accessConfig={"authenticationMode": "API"})
+    eks_client.create_access_entry(clusterName="demo", principalArn=principal)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_access_entry(clusterName="demo", principalArn=principal)
+    assert error_of(excinfo) == (
+        "ResourceInUseException",
+        409,
+        "The specified access entry resource is already in use on this cluster.",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_access_entry(clusterName="demo", principalArn="arn:aws:iam::123456789012:role/x")
+    assert error_of(excinfo) == (
+        "ResourceNotFoundException",
+        404,
+        "The specified principalArn could not be found. You can view your available access entries with "
+        "'list-access-entries'.",
+    )

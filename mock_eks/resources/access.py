@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources import clusters
@@ -158,7 +158,8 @@ def ensure_node_entries(ctx: Any, cluster: Any) -> None:
     node role (EC2_LINUX, or EC2_WINDOWS for Windows AMIs; kubernetesGroups ["system:nodes"]; username
     system:node:{{EC2PrivateDNSName}}) and one of type FARGATE_LINUX for a Fargate profile's pod execution
     role. Node groups and Fargate profiles call this when created; access entry calls call it too, so a
-    cluster that leaves CONFIG_MAP later gets the entries of what it already has.
+    cluster that leaves CONFIG_MAP later gets the entries of what it already has. Deleting the node
+    group leaves its entry (terraform-aws-modules/terraform-aws-eks issue #3329, 2025-03-21).
     """
     if (cluster.access_config or {}).get("authenticationMode") not in ENTRY_MODES:
         return
@@ -220,12 +221,7 @@ def _cluster(ctx: Any, name: str) -> Any:
 def _entry(ctx: Any, cluster: Any, principal_arn: str) -> AccessEntry:
     entry = cluster.child("access_entries").get(principal_arn)
     if entry is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"The specified principalArn could not be found: no access entry for {principal_arn} in cluster "
-            f"{cluster.name}.",
-            clusterName=cluster.name,
-        )
+        raise messages.error(ctx, "access_entry.not_found", clusterName=cluster.name)
     return entry
 
 
@@ -292,11 +288,7 @@ def create_access_entry(
     _check_names(ctx, username, kubernetes_groups)
     tags = check_tags(ctx, tags)
     if principal_arn in cluster.child("access_entries"):
-        raise ctx.error(
-            "ResourceInUseException",
-            f"The specified access entry resource is already in use on this cluster: {principal_arn}.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "access_entry.exists", clusterName=cluster_name)
     entry = _new_entry(ctx, cluster, principal_arn, entry_type, username, kubernetes_groups, tags)
     return {"accessEntry": entry}
 
