@@ -207,3 +207,12 @@ def test_access_entry_messages(eks_client):
         "The specified principalArn could not be found. You can view your available access entries with "
         "'list-access-entries'.",
     )
+
+
+def test_addon_not_found_message(eks_client):
+    # hashicorp/terraform-provider-aws internal/service/eks wait.go: "ResourceNotFoundException: No addon:
+    # vpc-cni found in cluster: tf-acc-test-533189557170672934"
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.describe_addon(clusterName="demo", addonName="vpc-cni")
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No addon: vpc-cni found in cluster: demo")

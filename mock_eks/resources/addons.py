@@ -57,12 +57,7 @@ arns.taggable_cluster_child("addon", "addons", "addon_arn")
 
 
 def _not_found(ctx: Any, cluster_name: str, addon_name: str) -> Exception:
-    return ctx.error(
-        "ResourceNotFoundException",
-        f"No addon: {addon_name} found in cluster: {cluster_name}",
-        clusterName=cluster_name,
-        addonName=addon_name,
-    )
+    return messages.error(ctx, "addon.not_found", clusterName=cluster_name, addonName=addon_name)
 
 
 def find_addon(ctx: Any, cluster: Any, addon_name: str) -> Addon:
