@@ -46,6 +46,8 @@ def test_upgrade_readiness_insights_for_the_next_version(frozen):
         "Kubelet version skew": "Node kubelet versions match the cluster control plane version.",
         "Cluster health issues": "No cluster health issues detected.",
         "kube-proxy version skew": "kube-proxy versions match the cluster control plane version.",
+        # public list-insights recordings of 2025-09 (upgrades to 1.33) add this check
+        "Amazon Linux 2 compatibility": "No Amazon Linux 2 nodes detected.",
     }
     for insight in insights.values():
         assert insight["category"] == "UPGRADE_READINESS"
@@ -115,12 +117,12 @@ def test_filters_and_pagination(frozen):
     assert by_name(client, filter={"kubernetesVersions": ["1.30"]}) == {}
     assert (
         len(by_name(client, filter={"categories": ["UPGRADE_READINESS"], "kubernetesVersions": ["1.36"]}))
-        == 4
+        == 5
     )
     assert by_name(client, filter={"categories": ["MISCONFIGURATION"]}) == {}
     first = client.list_insights(clusterName="demo", maxResults=2)
-    second = client.list_insights(clusterName="demo", maxResults=2, nextToken=first["nextToken"])
-    assert len(first["insights"]) == 2 and len(second["insights"]) == 2
+    second = client.list_insights(clusterName="demo", maxResults=3, nextToken=first["nextToken"])
+    assert len(first["insights"]) == 2 and len(second["insights"]) == 3
     assert "nextToken" not in second
     with pytest.raises(ClientError) as excinfo:
         client.list_insights(clusterName="demo", nextToken="bogus")
@@ -247,3 +249,22 @@ def test_refresh_messages():
         clock.tick(61)
         described = client.describe_insights_refresh(clusterName="demo")
         assert described["message"] == "Cluster insights refresh has completed successfully."
+
+
+def test_amazon_linux_2_node_groups_fail_the_al2_check(frozen):
+    # public list-insights recordings (2025-09, upgrades to 1.33): "Amazon Linux 2 compatibility", ERROR reason
+    # "The cluster contains legacy Amazon Linux 2 (AL2) nodes. Migrate Amazon Linux 2 node groups to Amazon
+    # Linux 2023 before November 26, 2025 or before upgrading to EKS 1.33."
+    client, _ = frozen
+    create_cluster(client, version="1.32")
+    client.create_nodegroup(
+        clusterName="demo", nodegroupName="old", nodeRole=NODE_ROLE, subnets=SUBNETS, amiType="AL2_x86_64"
+    )
+    refresh(client)
+    check = by_name(client)["Amazon Linux 2 compatibility"]
+    assert check["kubernetesVersion"] == "1.33"
+    assert check["insightStatus"] == {
+        "status": "ERROR",
+        "reason": "The cluster contains legacy Amazon Linux 2 (AL2) nodes. Migrate Amazon Linux 2 node groups "
+        "to Amazon Linux 2023 before November 26, 2025 or before upgrading to EKS 1.33.",
+    }

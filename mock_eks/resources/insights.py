@@ -171,12 +171,32 @@ def _check_deprecated_apis(cluster: Any, target: str) -> tuple[str, str, list, d
     return "PASSING", _passing("deprecated_apis"), [], {"deprecationDetails": details}
 
 
+def _check_al2(cluster: Any, target: str) -> tuple[str, str, list, dict]:
+    """Managed node groups on Amazon Linux 2 AMIs, which EKS does not publish from 1.33 on."""
+    from mock_eks.ami_catalogue import family_of
+
+    definition = next(d for d in DATA["definitions"] if d["check"] == "al2_compatibility")
+    found = [
+        {
+            "insightStatus": {"status": "ERROR", "reason": definition["errorReason"]},
+            "kubernetesResourceUri": f"/nodegroups/{group.nodegroup_name}",
+            "arn": group.nodegroup_arn,
+        }
+        for group in cluster.child("nodegroups")
+        if family_of(group.ami_type) == "AL2" and group.status != "DELETING"
+    ]
+    if found:
+        return "ERROR", definition["errorReason"], found, {}
+    return "PASSING", definition["passingReason"], [], {}
+
+
 CHECKS = {
     "addon_compatibility": _check_addon_compatibility,
     "kubelet_skew": _check_kubelet_skew,
     "cluster_health": _check_cluster_health,
     "deprecated_apis": _check_deprecated_apis,
     "kube_proxy_skew": _check_kube_proxy_skew,
+    "al2_compatibility": _check_al2,
 }
 
 
@@ -204,6 +224,8 @@ def evaluate(cluster: Any, now: float) -> None:
     if target is not None:
         for definition in DATA["definitions"]:
             if definition["check"] == "deprecated_apis" and target not in DATA["deprecations"]:
+                continue
+            if "fromVersion" in definition and _minor(target) < _minor(definition["fromVersion"]):
                 continue
             status, reason, found, summary = CHECKS[definition["check"]](cluster, target)
             key = f"{definition['key']}@{target}"
