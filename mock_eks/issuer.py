@@ -43,7 +43,12 @@ def _not_found(url: str) -> Response:
 
 
 def discovery_document(issuer: str, jwks_uri: str) -> dict[str, Any]:
-    """The discovery document a Kubernetes service account issuer publishes."""
+    """The discovery document a Kubernetes service account issuer publishes.
+
+    Members as in the Kubernetes service account issuer discovery KEP (kubernetes/enhancements,
+    keps/sig-auth/1393-oidc-discovery, read 2026-11-28); the JWKS members (kty, kid, use, alg, n, e)
+    as the EKS User Guide's "Fetch signing keys to validate OIDC tokens" shows them (read 2026-11-28).
+    """
     return {
         "issuer": issuer,
         "jwks_uri": jwks_uri,
