@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.mock import MockEKS
 
-SECTIONS = ("clusters", "compute", "failures", "addons", "access", "more")
+SECTIONS = ("clusters", "compute", "failures", "addons", "access", "more", "moto")
 FAST_SECONDS = 0.05  # long enough to see CREATING, short enough for the whole demo to take ~2 s
 POLL_SECONDS = 0.02
 

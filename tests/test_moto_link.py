@@ -658,3 +658,17 @@ def test_serve_takes_a_moto_option():
 
     with pytest.raises(SystemExit):
         cli.main(["serve", "--moto", "sometimes"])
+
+
+def test_the_demo_shows_the_link():
+    import io
+
+    from mock_eks import demo
+
+    out = io.StringIO()
+    assert demo.run(out, instant=True) == 0
+    text = out.getvalue().split("=== One account with moto", 1)[1].split("\n=== ", 1)[0]
+    assert '"vpcId": "vpc-' in text and '"clusterSecurityGroupId": "sg-' in text
+    assert '"desired": 2, "instances": 2' in text
+    assert text.count('"m5.large", "running"') == 2
+    assert "linked node group deletion: deleted" in text and "linked cluster deletion: deleted" in text
