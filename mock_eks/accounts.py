@@ -135,7 +135,7 @@ def host_of(url: str) -> str:
     return rest[:end].rpartition("@")[2]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # regions come from any host a test sends to: bounded
 def partition_for(region: str) -> str | None:
     """The partition ``region`` belongs to (listed, else matching its pattern), or None."""
     for partition in partitions():
