@@ -223,26 +223,43 @@ class _Requests:
         self._callback_class = responses.CallbackResponse
         self._catch_all_class = CatchAll
         self._spec = spec
+        self._built = False
+        self._extras = 0
 
     def register(self) -> None:
-        """One callback per operation, in the route table's matching order, then the catch-all."""
-        tail = r"(?:[?#].*)?$"
-        for service in self._spec.SERVICE_NAMES:
-            host = accounts.host_pattern(service)
-            for route in sorted(self._spec.routes(service), key=_literal_first):
-                url = re.compile(rf"^https?://{host}{route.pattern[1:-1]}{tail}", re.IGNORECASE)
-                self.mock.add(
-                    self._callback_class(route.method, url, callback=_requests_callback, content_type=None)
-                )
-        anything = re.compile(rf"^https?://{accounts.host_pattern()}(?:[/?#].*)?$", re.IGNORECASE)
-        self.mock.add(self._catch_all_class("ANY", anything, callback=_requests_callback, content_type=None))
-        for pattern in ALSO_CATCH:
+        """One callback per operation, in the route table's matching order, then the catch-all.
+
+        Built on the first activation and kept (``responses`` checks each new registration against
+        all earlier ones, so rebuilding 70-odd on every activation would cost most of a start); only
+        catch-alls added to ``ALSO_CATCH`` since are added later.
+        """
+        if not self._built:
+            tail = r"(?:[?#].*)?$"
+            for service in self._spec.SERVICE_NAMES:
+                host = accounts.host_pattern(service)
+                for route in sorted(self._spec.routes(service), key=_literal_first):
+                    url = re.compile(rf"^https?://{host}{route.pattern[1:-1]}{tail}", re.IGNORECASE)
+                    self.mock.add(
+                        self._callback_class(
+                            route.method, url, callback=_requests_callback, content_type=None
+                        )
+                    )
+            anything = re.compile(rf"^https?://{accounts.host_pattern()}(?:[/?#].*)?$", re.IGNORECASE)
+            self.mock.add(
+                self._catch_all_class("ANY", anything, callback=_requests_callback, content_type=None)
+            )
+            self._built = True
+        for pattern in ALSO_CATCH[self._extras :]:
             self.mock.add(
                 self._catch_all_class("ANY", pattern, callback=_requests_callback, content_type=None)
             )
+        self._extras = len(ALSO_CATCH)
 
     def reset(self) -> None:
-        self.mock.reset()
+        """Forget the calls seen (the registrations stay for the next activation)."""
+        self.mock.calls.reset()
+        for registration in self.mock.registered():
+            registration.calls.reset()
 
 
 def _literal_first(route: Any) -> int:
@@ -296,7 +313,9 @@ def _uninstall_requests() -> None:
 
 def registered_responses() -> list[Any]:
     """The ``responses`` registrations of the active mock (empty while inactive)."""
-    return list(_requests.mock.registered()) if _requests is not None else []
+    if _serve is None or _requests is None:
+        return []
+    return list(_requests.mock.registered())
 
 
 # -- activation ------------------------------------------------------------------------------------
