@@ -64,3 +64,45 @@ def test_raw_bodies_on_every_route(body: bytes) -> None:
         call.body = body
         batch.append(call)
     _run(batch)
+
+
+def _filler(shape) -> object:
+    return {"list": [], "map": {}, "structure": {}, "integer": 1, "long": 1, "boolean": True}.get(
+        shape.type_name, "c1"
+    )
+
+
+def _nested_nulls(shape, depth: int = 0) -> list:
+    """Values of ``shape`` with a JSON null inside a list or map, at every level the shape has one."""
+    kind = shape.type_name
+    if depth > 3:
+        return []
+    if kind == "list":
+        return [[None]] + [[inner] for inner in _nested_nulls(shape.member, depth + 1)]
+    if kind == "map":
+        return [{"k": None}] + [{"k": inner} for inner in _nested_nulls(shape.value, depth + 1)]
+    if kind == "structure":
+        found = []
+        for name, member in shape.members.items():
+            base = {required: _filler(shape.members[required]) for required in shape.required_members}
+            found += [{**base, name: inner} for inner in _nested_nulls(member, depth + 1)]
+        return found
+    return []
+
+
+def test_a_null_inside_any_list_or_map_of_any_operation() -> None:
+    """The sweep the random run may miss: a null at each list/map position of each input shape."""
+    batch = []
+    for service, name in fuzzing.OPERATION_NAMES:
+        op = fuzzing.OPERATIONS[service][name]
+        shape = op.model.input_shape
+        if shape is None:
+            continue
+        base = {required: _filler(shape.members[required]) for required in shape.required_members}
+        for member_name, member in shape.members.items():
+            if member.serialization.get("location"):
+                continue
+            for value in _nested_nulls(member):
+                batch.append(fuzzing.build_call(op, {**base, member_name: value}))
+    assert len(batch) > 50
+    _run(batch)
