@@ -176,13 +176,12 @@ class Context:
     def error(self, code: str, message: str, **fields: Any) -> errors.ServiceError:
         """An error of this operation's service by its model code.
 
-        A code the operation does not model (ResourceNotFoundException from CreateFargateProfile, whose
-        model lists none) becomes the operation's invalid-parameter error (its invalid-request error for
-        ResourceInUseException) with the same message: every answer keeps to the operation's modelled
-        errors and the Reference's common ones.
+        A code the operation may not answer (see ``errors.allowed_codes``: its modelled errors, the
+        common ones, and codes real EKS is recorded answering from it) becomes the operation's
+        invalid-parameter error (its invalid-request error for ResourceInUseException), same message.
         """
         op = self.op
-        if code in op.error_codes or code in errors.COMMON_ERRORS:
+        if code in errors.allowed_codes(op.service, op.error_codes, op.name):
             cls = errors.error_class(op.service, code)
             if cls is not None:
                 return cls(message, **fields)

@@ -113,9 +113,13 @@ def error_class(service: str, code: str) -> type[ServiceError] | None:
     return BY_SERVICE[service].get(code) or COMMON_ERRORS.get(code)
 
 
-def allowed_codes(service: str, error_codes: frozenset[str]) -> frozenset[str]:
-    """Every code an operation may answer with: its own modelled errors plus the common errors."""
-    return error_codes | frozenset(COMMON_ERRORS)
+def allowed_codes(service: str, error_codes: frozenset[str], operation: str | None = None) -> frozenset[str]:
+    """Every code an operation may answer with: its modelled errors, the common errors, and the codes
+    real EKS is recorded answering from it although its model omits them (data/messages.json)."""
+    from mock_eks import messages
+
+    recorded = messages.recorded_codes(operation) if operation else frozenset()
+    return error_codes | frozenset(COMMON_ERRORS) | recorded
 
 
 # The error the mock raises for input that breaks the model, by preference.

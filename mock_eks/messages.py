@@ -20,6 +20,14 @@ def table() -> dict[str, dict[str, str]]:
     return data["messages"]
 
 
+@functools.cache
+def recorded_codes(operation: str) -> frozenset[str]:
+    """Codes real EKS is recorded answering from ``operation`` although its model omits them."""
+    return frozenset(
+        entry["code"] for entry in table().values() if operation in entry.get("recorded_for", ())
+    )
+
+
 def text(key: str, **values: Any) -> str:
     """The message ``key`` with its placeholders filled."""
     return table()[key]["text"].format(**values)

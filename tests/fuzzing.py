@@ -327,10 +327,12 @@ def verdict(call: Call, status: int, headers: dict[str, str], body: bytes) -> st
     if status >= 400:
         code = headers.get("x-amzn-ErrorType", "").split(":", 1)[0]
         allowed = (
-            errors.allowed_codes(call.service, op.error_codes) if op else frozenset(errors.COMMON_ERRORS)
+            errors.allowed_codes(call.service, op.error_codes, op.name)
+            if op
+            else frozenset(errors.COMMON_ERRORS)
         )
         if code not in allowed:
-            return f"code {code!r} is neither modelled by {op.name if op else 'any operation'} nor common"
+            return f"code {code!r} is neither modelled by {op.name if op else 'any operation'}, nor common, nor recorded"
         if _documented_status(call.service, code) != status:
             return f"code {code} with status {status}"
         try:

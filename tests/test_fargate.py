@@ -79,8 +79,9 @@ def test_cluster_must_exist_and_be_active():
         client = boto3.client("eks", region_name="us-east-1")
         with pytest.raises(ClientError) as excinfo:
             _create(client)
-        # CreateFargateProfile models no ResourceNotFoundException: its invalid-parameter error (issue 11)
-        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+        # the model omits it, but real EKS answers ResourceNotFoundException (moto/eks/models.py
+        # create_fargate_profile, captured from the real API; data/messages.json recorded_for)
+        assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
         create_cluster(client, "c1")
         with pytest.raises(ClientError) as excinfo:
             _create(client)
@@ -129,10 +130,10 @@ def test_name_rules(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client)
     # message: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API);
-    # code: CreateFargateProfile models no ResourceInUseException, so its invalid-request error (issue 11)
+    # code: the model omits it, but real EKS answers ResourceInUseException 409 (same moto source, issue 13)
     assert error_of(excinfo) == (
-        "InvalidRequestException",
-        400,
+        "ResourceInUseException",
+        409,
         "A Fargate Profile already exists with this name in this cluster.",
     )
     with pytest.raises(ClientError) as excinfo:

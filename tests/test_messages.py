@@ -138,10 +138,10 @@ def test_fargate_profile_messages(eks_client):
     _fargate(eks_client)
     with pytest.raises(ClientError) as excinfo:
         _fargate(eks_client)
-    # CreateFargateProfile models no ResourceInUseException: its invalid-request error (issue 11)
+    # the model omits ResourceInUseException here, but real EKS answers it with 409 (moto, issue 13)
     assert error_of(excinfo) == (
-        "InvalidRequestException",
-        400,
+        "ResourceInUseException",
+        409,
         "A Fargate Profile already exists with this name in this cluster.",
     )
     with pytest.raises(ClientError) as excinfo:

@@ -171,8 +171,9 @@ def test_launch_template_allows_up_to_twenty_instance_types(eks_client, cluster)
 def test_cluster_must_exist(eks_client):
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client, cluster="missing")
-    # CreateNodegroup models no ResourceNotFoundException: its invalid-parameter error (issue 11)
-    assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+    # the model omits it, but real EKS answers ResourceNotFoundException "No cluster found for name: ..."
+    # (terraform-aws-modules/terraform-aws-eks issue #793, 2020-03-13, a real account's log)
+    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No cluster found for name: missing.")
 
 
 def test_cluster_must_be_active():

@@ -21,7 +21,7 @@ EKS = "https://eks.us-east-1.amazonaws.com"
 
 def allowed(operation: str, service: str = "eks") -> frozenset[str]:
     op = OPERATIONS[service][operation]
-    return errors.allowed_codes(service, op.error_codes)
+    return errors.allowed_codes(service, op.error_codes, operation)
 
 
 # -- 1. deep nesting --------------------------------------------------------------------------------
