@@ -38,7 +38,7 @@ from typing import Any
 import h11
 from requests.structures import CaseInsensitiveDict
 
-from mock_eks import accounts, control, moto_link
+from mock_eks import accounts, control, errors, moto_link
 from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
@@ -52,19 +52,19 @@ _DRAIN_LIMIT = (
 )  # up to this much of an oversized body is read and dropped, so the client sees the 413
 _HOST_HEADER = re.compile(r"^[A-Za-z0-9._\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
 
-# the error code an HTTP-level status is reported under
+# What an HTTP-level refusal is answered as: always one of the Reference's common errors, with the status
+# the Reference documents for it (so no operation ever sees a code it neither models nor shares with all).
 _HTTP_CODES = {
-    400: "BadRequestException",
+    400: "MalformedHttpRequestException",
     404: "UnknownOperationException",
-    405: "MethodNotAllowedException",
     408: "RequestTimeoutException",
-    411: "LengthRequiredException",
+    411: "MalformedHttpRequestException",
     413: "RequestEntityTooLargeException",
-    414: "RequestURITooLongException",
-    431: "RequestHeaderFieldsTooLargeException",
+    414: "MalformedHttpRequestException",
+    431: "MalformedHttpRequestException",
     500: "InternalFailure",
-    501: "NotImplementedException",
-    505: "HTTPVersionNotSupportedException",
+    501: "UnknownOperationException",  # a method no operation has
+    505: "MalformedHttpRequestException",
 }
 
 
@@ -90,7 +90,9 @@ class _HTTPError(Exception):
 
 def error_response(status: int, message: str, code: str | None = None) -> Response:
     """An AWS-style JSON error the SDKs parse (code from ``x-amzn-ErrorType`` and the body)."""
-    code = code or _HTTP_CODES.get(status, "BadRequestException")
+    if code is None:
+        code = _HTTP_CODES.get(status, "MalformedHttpRequestException")
+        status = errors.COMMON_ERRORS[code].status
     body = json.dumps({"message": message}).encode()
     headers = {
         "Content-Type": "application/json",

@@ -195,9 +195,10 @@ def test_malformed_json_is_an_invalid_parameter_error(
 def test_unknown_path_and_method(server: MockEKSServer) -> None:
     assert aws_error(*request(server, "GET", "/no/such/thing"))[:2] == (404, "UnknownOperationException")
     assert aws_error(*request(server, "PATCH", "/clusters"))[:2] == (404, "UnknownOperationException")
-    assert aws_error(*request(server, "BREW", "/clusters"))[:2] == (501, "NotImplementedException")
+    # HTTP-level refusals are the Reference's common errors with their documented statuses (issue 11, 12)
+    assert aws_error(*request(server, "BREW", "/clusters"))[:2] == (404, "UnknownOperationException")
     status, code, _ = aws_error(*raw(server, b"THIS IS NOT HTTP\r\n\r\n"))
-    assert (status, code) == (400, "BadRequestException")
+    assert (status, code) == (400, "MalformedHttpRequestException")
 
 
 def test_oversized_body_is_refused_with_413(server: MockEKSServer) -> None:
@@ -222,9 +223,9 @@ def test_oversized_body_is_refused_with_413(server: MockEKSServer) -> None:
 
 def test_bad_framing(server: MockEKSServer) -> None:
     bad_length = b"POST /clusters HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n"
-    assert aws_error(*raw(server, bad_length))[:2] == (400, "BadRequestException")
+    assert aws_error(*raw(server, bad_length))[:2] == (400, "MalformedHttpRequestException")
     both = b"POST /clusters HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}"
-    assert aws_error(*raw(server, both))[:2] == (400, "BadRequestException")
+    assert aws_error(*raw(server, both))[:2] == (400, "MalformedHttpRequestException")
     # no Content-Length: the body is empty (RFC 9112), the request fails validation, the connection closes
     unframed = f"POST /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
     status, headers, body = raw(server, unframed + b'{"name": "x"}')
@@ -352,7 +353,7 @@ def test_request_line_without_version_gets_a_status_line(server: MockEKSServer) 
     answer = raw_exchange(server, b"GET /clusters\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 400 ")
     head, _, body = answer.partition(b"\r\n\r\n")
-    assert b"x-amzn-ErrorType: BadRequestException" in head
+    assert b"x-amzn-ErrorType: MalformedHttpRequestException" in head
     assert "request line" in json.loads(body)["message"]
 
 
