@@ -47,6 +47,38 @@ _CLEARED_ENVIRONMENT = (
 _UNSET = object()
 
 
+@functools.cache
+def _shared_model_loader() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_component("data_loader")
+
+
+def fresh_botocore_session() -> Any:
+    """A new botocore session (its own credentials, resolved now) sharing one model loader with every
+    other one made here: a new session's own loader reads botocore's JSON models again (~0.1 s)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    session.register_component("data_loader", _shared_model_loader())
+    return session
+
+
+class _FreshDefaultSession:
+    """boto3's default session while a mock is active: a new one (credentials resolved inside the mock),
+    made on first use so that an activation costs nothing when boto3's default session is not used."""
+
+    def __getattr__(self, name: str) -> Any:
+        import boto3
+
+        real = boto3.Session(botocore_session=fresh_botocore_session())
+        paths = real._loader.search_paths  # boto3 appends its data path to the shared loader each time
+        paths[:] = list(dict.fromkeys(paths))
+        if boto3.DEFAULT_SESSION is self:
+            boto3.DEFAULT_SESSION = real
+        return getattr(real, name)
+
+
 class _FakeCredentials:
     """Fake AWS credentials in the environment while active; the user's own come back on stop."""
 
@@ -75,7 +107,7 @@ class _FakeCredentials:
         boto3 = sys.modules.get("boto3")
         if boto3 is not None:
             self.default_session = boto3.DEFAULT_SESSION
-            boto3.DEFAULT_SESSION = None
+            boto3.DEFAULT_SESSION = _FreshDefaultSession()
 
     def restore(self) -> None:
         env = os.environ

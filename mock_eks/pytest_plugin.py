@@ -10,7 +10,6 @@ imports nothing of the mock (nor boto3) until a fixture is used.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -29,22 +28,12 @@ def eks_mock() -> Iterator[MockEKS]:
         yield mock
 
 
-@functools.cache
-def _model_loader() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_component("data_loader")
-
-
 def _client(service: str) -> Any:
     """A client from a fresh botocore session (credentials resolved inside the mock, as boto3.client's
-    would be) that shares one model loader: reading botocore's JSON models again for every test's
-    new session cost about 0.1 s a test."""
-    import botocore.session
+    would be) that shares the mock's one model loader."""
+    from mock_eks.mock import fresh_botocore_session
 
-    session = botocore.session.get_session()
-    session.register_component("data_loader", _model_loader())
-    return session.create_client(service, region_name="us-east-1")
+    return fresh_botocore_session().create_client(service, region_name="us-east-1")
 
 
 @pytest.fixture
