@@ -23,8 +23,8 @@ from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.mock import MockEKS
 
 SECTIONS = ("clusters", "compute", "failures", "addons", "access", "more", "moto")
-FAST_SECONDS = 0.05  # long enough to see CREATING, short enough for the whole demo to take ~2 s
-POLL_SECONDS = 0.02
+FAST_SECONDS = 0.02  # long enough to see CREATING, short enough to keep the whole walk within a few seconds
+POLL_SECONDS = 0.005
 
 
 def demo_seconds(pause: float) -> dict[str, float]:
