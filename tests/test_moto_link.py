@@ -5,6 +5,7 @@ Every test runs under moto's ``mock_aws()`` and ``mock_eks()`` in both orders of
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,7 +22,18 @@ from tests.helpers import error_of
 moto = pytest.importorskip("moto")
 
 REGION = "us-east-1"
-TRUST = '{"Version": "2012-10-17", "Statement": []}'
+# the service principals EKS's roles are assumed by (cluster, node, Fargate pod execution, pod identity)
+SERVICES = (
+    "eks.amazonaws.com",
+    "ec2.amazonaws.com",
+    "eks-fargate-pods.amazonaws.com",
+    "pods.eks.amazonaws.com",
+)
+
+
+def trust(*services: str, actions=("sts:AssumeRole", "sts:TagSession")) -> str:
+    statement = {"Effect": "Allow", "Principal": {"Service": list(services)}, "Action": list(actions)}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement] if services else []})
 
 
 @pytest.fixture(autouse=True)
@@ -77,8 +89,9 @@ def network(ec2, cidr="10.0.0.0/16", azs=("a", "b"), public=False):
     return vpc, subnets
 
 
-def role(iam, name="eks-role"):
-    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+def role(iam, name="eks-role", services=SERVICES, **options):
+    """A role in moto's IAM, trusting ``services`` (by default every one EKS's roles are assumed by)."""
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(*services, **options))["Role"]["Arn"]
 
 
 def cluster_in_moto(eks, ec2, iam, name="demo", **config):
@@ -447,6 +460,89 @@ def test_nodegroup_subnets_must_be_in_the_cluster_vpc(order):
         )
 
 
+def test_a_launch_template_version_update_rolls_the_group_when_the_update_completes(order):
+    with freeze_time("2026-06-01 12:00:00") as clock, linked(order, timing="realistic"):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        clock.tick(3600)
+        template = ec2.create_launch_template(
+            LaunchTemplateName="mine",
+            LaunchTemplateData={"InstanceType": "c5.large", "ImageId": "ami-12c6146b"},
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        ec2.create_launch_template_version(
+            LaunchTemplateId=template,
+            LaunchTemplateData={"InstanceType": "c5.xlarge", "ImageId": "ami-12c6146b"},
+        )
+        nodegroup(eks, subnets, arn, launchTemplate={"id": template, "version": "1"}, instanceTypes=[])
+        clock.tick(3600)
+        group_name = eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]["resources"][
+            "autoScalingGroups"
+        ][0]["name"]
+
+        def group():
+            return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+                "AutoScalingGroups"
+            ][0]
+
+        def types(instance_ids):
+            reservations = ec2.describe_instances(InstanceIds=instance_ids)["Reservations"]
+            return {(i["InstanceType"], i["State"]["Name"]) for r in reservations for i in r["Instances"]}
+
+        before = [i["InstanceId"] for i in group()["Instances"]]
+        assert group()["LaunchTemplate"]["Version"] == "1" and types(before) == {("c5.large", "running")}
+
+        update = eks.update_nodegroup_version(
+            clusterName="demo", nodegroupName="ng", launchTemplate={"id": template, "version": "2"}
+        )["update"]
+        assert group()["LaunchTemplate"]["Version"] == "1"  # still in progress
+        clock.tick(3600)
+        assert (
+            eks.describe_update(name="demo", nodegroupName="ng", updateId=update["id"])["update"]["status"]
+            == "Successful"
+        )
+        now = group()
+        assert now["LaunchTemplate"] == {
+            "LaunchTemplateId": template,
+            "LaunchTemplateName": "mine",
+            "Version": "2",
+        }
+        # EKS rolled the nodes: as many new ones of the new version, the old ones terminated
+        after = [i["InstanceId"] for i in now["Instances"]]
+        assert len(after) == len(before) == 2 and not set(after) & set(before)
+        assert types(after) == {("c5.xlarge", "running")}
+        assert types(before) == {("c5.large", "terminated")}
+        described = eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]
+        assert described["launchTemplate"]["version"] == "2"
+
+
+def test_nodegroup_subnets_partly_known_to_moto_use_the_known_ones(order):
+    made_up = "subnet-0123456789abcdef0"
+    with linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, vpc, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        created = nodegroup(eks, [subnets[0], made_up], arn)
+        assert created["subnets"] == [subnets[0], made_up]
+        group_name = created["resources"]["autoScalingGroups"][0]["name"]
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+            "AutoScalingGroups"
+        ][0]
+        assert group["VPCZoneIdentifier"] == subnets[0]
+        assert {i["AvailabilityZone"] for i in group["Instances"]} == {f"{REGION}a"}
+        # the known ones are still checked: a subnet of another VPC is refused beside a made-up one
+        _, elsewhere = network(ec2, cidr="10.5.0.0/16")
+        code, message = refused(
+            eks.create_nodegroup,
+            clusterName="demo",
+            nodegroupName="ng2",
+            nodeRole=arn,
+            subnets=[made_up, elsewhere[0]],
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            f"Specified subnets must belong to cluster's vpc {vpc}",
+        )
+
+
 # ---- Fargate, KMS, roles
 
 
@@ -461,6 +557,128 @@ def test_fargate_subnets_must_be_private(order):
         assert message == f"Subnet {public[0]} provided in Fargate Profile is not a private subnet"
         created = eks.create_fargate_profile(fargateProfileName="p", subnets=private, **profile)
         assert created["fargateProfile"]["subnets"] == private
+
+
+def make_public(ec2, vpc, subnets):
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+    for subnet in subnets:
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+
+
+def test_a_fargate_profile_without_subnets_takes_the_clusters_private_ones(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        vpc, subnets = network(ec2, azs=("a", "b", "c", "d"))
+        make_public(ec2, vpc, subnets[2:])
+        arn = role(iam)
+        eks.create_cluster(name="demo", roleArn=arn, resourcesVpcConfig={"subnetIds": subnets})
+        profile = {"clusterName": "demo", "podExecutionRoleArn": arn, "selectors": [{"namespace": "default"}]}
+        created = eks.create_fargate_profile(fargateProfileName="p", **profile)["fargateProfile"]
+        assert created["subnets"] == subnets[:2]
+
+        # a cluster with public subnets only leaves the profile none to use
+        public_vpc, public = network(ec2, cidr="10.9.0.0/16", public=True)
+        eks.create_cluster(name="public", roleArn=arn, resourcesVpcConfig={"subnetIds": public})
+        code, message = refused(
+            eks.create_fargate_profile, fargateProfileName="p", **{**profile, "clusterName": "public"}
+        )
+        assert code == "InvalidParameterException"
+        assert message == f"Subnet {public[0]} provided in Fargate Profile is not a private subnet"
+
+
+def test_strict_refuses_roles_whose_trust_policy_does_not_trust_the_eks_service(order):
+    wrong = {"services": ("lambda.amazonaws.com",)}
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, subnets = network(ec2)
+        cluster_role = role(iam, "cluster", **wrong)
+        code, message = refused(
+            eks.create_cluster, name="c", roleArn=cluster_role, resourcesVpcConfig={"subnetIds": subnets}
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            f"Role with arn: {cluster_role}, could not be assumed because it does not exist or the trusted "
+            "entity is not correct",
+        )
+        eks.create_cluster(
+            name="demo",
+            roleArn=role(iam, "good", services=("eks.amazonaws.com",)),
+            resourcesVpcConfig={"subnetIds": subnets},
+        )
+        # each role is checked for its own service: a cluster role is no node role
+        node_role = role(iam, "node", services=("eks.amazonaws.com",))
+        code, message = refused(
+            eks.create_nodegroup, clusterName="demo", nodegroupName="ng", nodeRole=node_role, subnets=subnets
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            "Following required service principals [ec2.amazonaws.com] were not found in the trust "
+            f"relationships of nodeRole {node_role}",
+        )
+        code, message = refused(
+            eks.create_fargate_profile,
+            clusterName="demo",
+            fargateProfileName="p",
+            podExecutionRoleArn=role(iam, "pods", services=("ec2.amazonaws.com",)),
+            selectors=[{"namespace": "x"}],
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            "Misconfigured PodExecutionRole Trust Policy; Please add the eks-fargate-pods.amazonaws.com "
+            "Service Principal",
+        )
+        invalid = "Trust policy of the role provided is invalid. Follow the official documentation to resolve the issue."
+        # pod identity needs sts:TagSession as well as sts:AssumeRole
+        untagged = role(iam, "untagged", services=("pods.eks.amazonaws.com",), actions=("sts:AssumeRole",))
+        code, message = refused(
+            eks.create_pod_identity_association,
+            clusterName="demo",
+            namespace="x",
+            serviceAccount="sa",
+            roleArn=untagged,
+        )
+        assert (code, message) == ("InvalidParameterException", invalid)
+        code, message = refused(
+            eks.create_addon,
+            clusterName="demo",
+            addonName="vpc-cni",
+            podIdentityAssociations=[{"serviceAccount": "aws-node", "roleArn": role(iam, "lambda", **wrong)}],
+        )
+        assert (code, message) == ("InvalidParameterException", invalid)
+
+        # roles that trust their service are accepted, with wildcards and single statements too
+        eks.create_nodegroup(
+            clusterName="demo",
+            nodegroupName="ng",
+            nodeRole=role(iam, "node-ok", services=("ec2.amazonaws.com",), actions=("sts:*",)),
+            subnets=subnets,
+        )
+        single = json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "pods.eks.amazonaws.com"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                },
+            }
+        )
+        pods = iam.create_role(RoleName="pods-ok", AssumeRolePolicyDocument=single)["Role"]["Arn"]
+        eks.create_pod_identity_association(
+            clusterName="demo", namespace="x", serviceAccount="sa", roleArn=pods
+        )
+
+
+def test_link_mode_leaves_trust_policies_alone(order):
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        _, subnets = network(ec2)
+        nobody = role(iam, "nobody", services=())
+        cluster = eks.create_cluster(name="demo", roleArn=nobody, resourcesVpcConfig={"subnetIds": subnets})
+        assert cluster["cluster"]["roleArn"] == nobody
 
 
 def test_kms_aliases_resolve_to_the_moto_key(order):

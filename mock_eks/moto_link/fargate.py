@@ -18,3 +18,24 @@ def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
     for subnet_id, subnet in known.items():
         if ec2.is_public(link, subnet):
             raise refuse(ctx, "link.fargate_public_subnet", subnet=subnet_id, fargateProfileName=profile_name)
+
+
+def inherited_subnets(ctx: Any, cluster_subnets: list[str], profile_name: str) -> list[str]:
+    """CreateFargateProfile without ``subnets``: the cluster's subnets that are private.
+
+    EKS launches Fargate pods only into private subnets, so of the cluster's subnets the profile keeps
+    those moto does not show to be public (moto's private ones, and in ``"link"`` those it does not
+    know); when that leaves none, the profile is refused as a public subnet given explicitly is
+    (our reading: the Reference only says that only private subnets are accepted).
+    """
+    link = link_for(ctx)
+    if link is None or not cluster_subnets:
+        return cluster_subnets
+    known, unknown = ec2.subnets(link, cluster_subnets)
+    if unknown and link.strict:
+        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
+    public = [subnet_id for subnet_id, subnet in known.items() if ec2.is_public(link, subnet)]
+    private = [subnet_id for subnet_id in cluster_subnets if subnet_id not in public]
+    if not private:
+        raise refuse(ctx, "link.fargate_public_subnet", subnet=public[0], fargateProfileName=profile_name)
+    return private

@@ -40,8 +40,11 @@ def _tags(cluster: str, nodegroup: str) -> dict[str, str]:
     }
 
 
-def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[bool, Any]:
-    """Refuse what EKS would; (are all subnets moto's, moto's key pair or None)."""
+def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[dict[str, Any], Any]:
+    """Refuse what EKS would; (the subnets moto knows, by id; moto's key pair or None).
+
+    Subnets moto knows are checked even when others are made up ("link"): all of them must be in the
+    cluster's VPC, and the node group's Auto Scaling group is made in them."""
     fields = {"clusterName": cluster.name, "nodegroupName": record.nodegroup_name}
     known, unknown = ec2.subnets(link, record.subnets)
     if unknown and link.strict:
@@ -60,7 +63,7 @@ def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[
     for group_id in remote.get("sourceSecurityGroups") or []:
         if link.strict and ec2.security_group(link, group_id) is None:
             raise refuse(ctx, "link.security_group_not_found", group=group_id, **fields)
-    return bool(known) and not unknown, key
+    return known, key
 
 
 def create(ctx: Any, cluster: Any, record: Any) -> None:
@@ -69,14 +72,13 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
     link = link_for(ctx)
     if link is None:
         return
-    linked, key = _check_references(ctx, link, cluster, record)
+    known, key = _check_references(ctx, link, cluster, record)
     given = record.launch_template
-    if not linked or (given is not None and ec2.launch_template(link, given.get("id"), None) is None):
+    if not known or (given is not None and ec2.launch_template(link, given.get("id"), None) is None):
         return  # made-up subnets or template: no group in moto, as before the link
     owner = record.nodegroup_arn
     resource_id = owner.rsplit("/", 1)[1]
-    subnets = ec2.subnets(link, record.subnets)[0]
-    vpc_id = next(iter(subnets.values())).vpc_id
+    vpc_id = next(iter(known.values())).vpc_id
     groups = []
     cluster_group = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
     if cluster_group and ec2.security_group(link, cluster_group) is not None:
@@ -137,7 +139,7 @@ def create(ctx: Any, cluster: Any, record: Any) -> None:
         min_size=scaling["minSize"],
         launch_config_name="",
         launch_template=template,
-        vpc_zone_identifier=",".join(record.subnets),
+        vpc_zone_identifier=",".join(s for s in record.subnets if s in known),
         default_cooldown=None,
         health_check_period=None,
         health_check_type="EC2",
@@ -180,4 +182,51 @@ def _scaled(backend: Any, due: float, *, record: Any, account: str, region: str,
         group.min_size = scaling["minSize"]
         group.max_size = scaling["maxSize"]
         group.set_desired_capacity(scaling["desiredSize"])
+        _instance_types(group, record)
+
+
+def template_step(ctx: Any, record: Any, template: dict[str, str]) -> lifecycle.Step:
+    """UpdateNodegroupVersion with a launch template version, as a step for when the update completes."""
+    return lifecycle.step("moto_link.nodegroup_rolled", record=record, template=dict(template), **where(ctx))
+
+
+@lifecycle.action("moto_link.nodegroup_rolled")
+def _rolled(
+    backend: Any,
+    due: float,
+    *,
+    record: Any,
+    template: dict[str, str],
+    account: str,
+    region: str,
+    partition: str,
+) -> None:
+    """The update completed: the Auto Scaling group launches from the new template version, and its
+    nodes are replaced by nodes of that version (EKS rolls the node group: new nodes up, old ones gone)."""
+    link = link_at(backend, account, region, partition)
+    if link is None or not template.get("id"):
+        return
+    autoscaling = link.autoscaling()
+    for _, _, _, name, _ in link.owned(record.nodegroup_arn, "asg"):
+        group = autoscaling.autoscaling_groups.get(name)
+        if group is None:
+            continue
+        version = template.get("version") or "$Default"
+        autoscaling.update_auto_scaling_group(
+            name=name,
+            availability_zones=[],
+            desired_capacity=None,
+            max_size=None,
+            min_size=None,
+            launch_config_name="",
+            launch_template={"LaunchTemplateId": template["id"], "Version": version},
+            vpc_zone_identifier=None,
+            health_check_period=None,
+            health_check_type=None,
+        )
+        old = [state for state in group.instance_states if state.lifecycle_state == "InService"]
+        if old:
+            group.replace_autoscaling_group_instances(len(old), group.get_propagated_tags())
+            autoscaling.ec2_backend.terminate_instances([state.instance.id for state in old])
+            group.instance_states = [state for state in group.instance_states if state not in old]
         _instance_types(group, record)

@@ -115,7 +115,8 @@ def create_fargate_profile(
         moto_fargate.check_subnets(ctx, list(subnets), name)
         chosen = list(subnets)
     else:  # EKS uses the cluster's (private) subnets when none are given
-        chosen = list((cluster.resources_vpc_config or {}).get("subnetIds") or [])
+        inherited = list((cluster.resources_vpc_config or {}).get("subnetIds") or [])
+        chosen = moto_fargate.inherited_subnets(ctx, inherited, name)
     record = FargateProfile(
         fargate_profile_name=name,
         fargate_profile_arn=ctx.arn(f"fargateprofile/{cluster_name}/{name}/{uuid.uuid4()}"),

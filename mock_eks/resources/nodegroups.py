@@ -628,9 +628,12 @@ def update_nodegroup_version(
         )
 
     changes = [(("version",), target), (("release_version",), new_release)]
+    also = None
     if template is not None:
         changes.append((("launch_template",), template))
-    return {"update": _start(ctx, cluster, record, "VersionUpdate", params, changes)}
+        # the node group's Auto Scaling group in moto rolls to the template version when the update completes
+        also = moto_nodegroups.template_step(ctx, record, template)
+    return {"update": _start(ctx, cluster, record, "VersionUpdate", params, changes, also)}
 
 
 def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> None:
