@@ -1,7 +1,10 @@
 """Build mock_eks/data/addons.json from the add-on facts in scripts/sources/addons/.
 
 Facts, strongest first, decide whether build B of an add-on is compatible with Kubernetes version K:
-1. a recording of DescribeAddonVersions for K lists B as compatible (or default) or as not compatible;
+1. a recording of DescribeAddonVersions lists B as compatible with K (or default for K), or as not
+   compatible: an unfiltered recording (recording-*-all.json) that lists B without K, where K is
+   among the versions it covers, says B did not run on K that day. A build once recorded as
+   compatible with K stays so (EKS later delists old builds; users still pass them);
 2. the EKS User Guide lists B as the latest version for K, or a public configuration pins B for K;
 3. the earlier catalogue lists B as compatible with K;
 4. otherwise B's family (same add-on major.minor) decides. For add-ons tied to the Kubernetes minor
@@ -51,6 +54,11 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
     earlier = json.loads((sources / "earlier-catalogue.json").read_text())
     guide = json.loads((sources / "user-guide-latest-versions.json").read_text())
     recordings = [json.loads(p.read_text()) for p in sorted(sources.glob("recorded-*.json"))]
+    # raw recordings (scripts/rebuild_catalogues.py addon-recording), oldest first
+    raw = sorted(
+        (json.loads(p.read_text()) for p in sources.glob("recording-*.json")),
+        key=lambda r: r["_source"]["commitDate"],
+    )
     observed = json.loads((sources / "observed-in-public-configurations.json").read_text())
 
     # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
@@ -76,6 +84,37 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             for version in facts.get("amd64Only", ()):
                 extra.setdefault(name, {}).setdefault(version, {})["architecture"] = ["amd64"]
             defaults.setdefault(name, {})[k] = facts["default"]
+    recorded_ok: dict[str, dict[str, set[str]]] = {}  # name -> build -> K some recording lists
+    for recording in recordings:
+        for name, facts in recording["addons"].items():
+            for version in facts["compatible"]:
+                recorded_ok.setdefault(name, {}).setdefault(version, set()).add(recording["clusterVersion"])
+    for recording in raw:
+        for name, entry in recording["addons"].items():
+            for version, facts in entry["builds"].items():
+                recorded_ok.setdefault(name, {}).setdefault(version, set()).update(facts["k"])
+    for recording in raw:  # rule 1, raw recordings: newer ones name the defaults
+        for name, entry in recording["addons"].items():
+            for version, facts in entry["builds"].items():
+                for k in facts["k"]:
+                    note(name, version, k, True, override=True)
+                if not recording["filtered"]:
+                    for k in set(recording["scope"]) - set(facts["k"]):
+                        if k not in recorded_ok[name][version]:
+                            note(name, version, k, False, override=True)
+                for k in facts["default"]:
+                    defaults.setdefault(name, {})[k] = version
+                fields = {
+                    f: facts[f]
+                    for f in (
+                        "architecture",
+                        "computeTypes",
+                        "requiresConfiguration",
+                        "requiresIamPermissions",
+                    )
+                    if f in facts
+                }
+                extra.setdefault(name, {}).setdefault(version, {}).update(fields)
     for snapshot in sorted(guide["snapshots"], key=lambda s: s["commitDate"]):  # rule 2
         for name, table in snapshot["addons"].items():
             for k, version in table.items():
@@ -155,7 +194,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
         "_provenance": {
             "built": "scripts/rebuild_catalogues.py addons (scripts/addon_facts.py)",
             "sources": {
-                "recordings": [r["_source"] for r in recordings],
+                "recordings": [r["_source"] for r in recordings] + [r["_source"] for r in raw],
                 "userGuide": guide["_source"],
                 "publicConfigurations": [o["source"] for o in observed["observations"]],
                 "earlierCatalogue": earlier["_source"],

@@ -9,6 +9,8 @@ project, file, commit and commit date in the file's ``_provenance``. No source t
   bottlerocket bottlerocket-os/bottlerocket: release tags and the aws-k8s-* variants in each
   ami-windows awsdocs/amazon-eks-user-guide: latest/ug/nodes/eks-ami-versions-windows.adoc
   platforms   awsdocs/amazon-eks-user-guide: latest/ug/clusters/platform-versions.adoc
+  addon-recording  a public DescribeAddonVersions recording (aws-cli or eksctl JSON, any encoding) kept
+              in a git repository: every revision of the file -> scripts/sources/addons/recording-*.json
   addons      scripts/sources/addons/*.json (facts extracted from public DescribeAddonVersions recordings
               and the EKS User Guide's add-on version tables) -> mock_eks/data/addons.json
 
@@ -306,6 +308,112 @@ def cmd_addon_docs(repo: Path) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+# ---- add-on facts from a public DescribeAddonVersions recording (every revision of the file)
+
+
+def _decode(raw: bytes) -> str:
+    """Recordings come as UTF-8 or, from PowerShell redirection, UTF-16 with a byte-order mark."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def _lower_keys(value: Any) -> Any:
+    """eksctl prints the API's members capitalised (AddonVersions); the aws cli prints them as sent."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: _lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(v) for v in value]
+    return value
+
+
+def parse_addon_recording(text: str) -> dict[str, Any]:
+    """Facts of one DescribeAddonVersions answer: per add-on and build, its Kubernetes versions and defaults.
+
+    ``scope`` is every Kubernetes version the answer speaks of. When each build lists one and the same
+    version, the call was filtered by --kubernetes-version: builds it leaves out say nothing. Otherwise
+    the answer is the whole catalogue of that day, and a build without a version in ``scope`` was not
+    compatible with it then (``filtered`` tells the two apart).
+    """
+    answer = _lower_keys(json.loads(text))
+    addons: dict[str, Any] = {}
+    seen: set[str] = set()
+    for addon in answer.get("addons", []):
+        builds = {}
+        for info in addon.get("addonVersions", []):
+            compat = info.get("compatibilities") or []
+            facts: dict[str, Any] = {
+                "k": sorted((c["clusterVersion"] for c in compat), key=_minor_key, reverse=True),
+                "default": sorted(
+                    (c["clusterVersion"] for c in compat if c.get("defaultVersion")),
+                    key=_minor_key,
+                    reverse=True,
+                ),
+            }
+            platforms = sorted({p for c in compat for p in c.get("platformVersions") or ["*"]})
+            if platforms != ["*"]:
+                facts["platformVersions"] = platforms
+            for field in ("architecture", "computeTypes", "requiresConfiguration", "requiresIamPermissions"):
+                if field in info:
+                    facts[field] = info[field]
+            seen.update(facts["k"])
+            builds[info["addonVersion"]] = facts
+        entry: dict[str, Any] = {"type": addon.get("type")}
+        for field in ("publisher", "owner", "marketplaceInformation"):
+            if addon.get(field):
+                entry[field] = addon[field]
+        entry["builds"] = builds
+        addons[addon["addonName"]] = entry
+    every = [facts["k"] for entry in addons.values() for facts in entry["builds"].values()]
+    filtered = len(seen) == 1 and all(k == sorted(seen) for k in every)
+    return {
+        "scope": sorted(seen, key=_minor_key),
+        "filtered": filtered,
+        "addons": dict(sorted(addons.items())),
+    }
+
+
+def cmd_addon_recording(repo: Path, file: str, project: str) -> None:
+    written: list[Any] = []
+    log = _git(repo, "log", "--reverse", "--format=%H %cs", "--", file).splitlines()
+    for line in log:
+        commit, when = line.split()
+        try:
+            raw = subprocess.run(
+                ["git", "-C", str(repo), "show", f"{commit}:{file}"], check=True, capture_output=True
+            ).stdout
+        except subprocess.CalledProcessError:  # the revision deleted the file
+            continue
+        try:
+            facts = parse_addon_recording(_decode(raw))
+        except (ValueError, KeyError):
+            print(f"skipped {commit}: not a DescribeAddonVersions answer", file=sys.stderr)
+            continue
+        if not facts["addons"] or any(f["addons"] == facts["addons"] for f in written):
+            continue
+        written.append(facts)
+        scope = f"k8s-{facts['scope'][0]}" if facts["filtered"] else "all"
+        record = {
+            "_source": {
+                "project": project,
+                "file": file,
+                "commit": commit,
+                "commitDate": when,
+                "extracted": date.today().isoformat(),
+                "what": "DescribeAddonVersions output as recorded in the file at this commit"
+                + (
+                    " (filtered by --kubernetes-version)"
+                    if facts["filtered"]
+                    else " (every add-on, no filter)"
+                ),
+            },
+            **facts,
+        }
+        path = SOURCES / "addons" / f"recording-{when}-{scope}.json"
+        path.write_text(_compact(json.dumps(record, indent=1)) + "\n")
+        print(f"wrote {path}", file=sys.stderr)
+
+
 # ---- add-ons from our extracted facts
 
 
@@ -329,15 +437,17 @@ def _load(name: str) -> Any:
     return json.loads((DATA / name).read_text())
 
 
-def _save(name: str, value: Any) -> None:
-    text = json.dumps(value, indent=1)
-    # innermost lists of scalars on one line: the files stay small and diffs stay readable
-    text = re.sub(
+def _compact(text: str) -> str:
+    """Innermost lists of scalars on one line: the files stay small and diffs stay readable."""
+    return re.sub(
         r"\[\s*((?:\"[^\"\n]*\"|true|false|[\d.]+)(?:,\s*(?:\"[^\"\n]*\"|true|false|[\d.]+))*)\s*\]",
         lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]",
         text,
     )
-    (DATA / name).write_text(text + "\n")
+
+
+def _save(name: str, value: Any) -> None:
+    (DATA / name).write_text(_compact(json.dumps(value, indent=1)) + "\n")
     print(f"wrote {DATA / name}", file=sys.stderr)
 
 
@@ -354,11 +464,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=[*COMMANDS, "addons"])
+    parser.add_argument("command", choices=[*COMMANDS, "addons", "addon-recording"])
     parser.add_argument("source", nargs="?", type=Path, help="git checkout or mirror of the source project")
+    parser.add_argument("--file", help="addon-recording: the recording's path inside the repository")
+    parser.add_argument("--project", help="addon-recording: the repository's owner/name, for the provenance")
     args = parser.parse_args(argv)
     if args.command == "addons":
         cmd_addons()
+    elif args.command == "addon-recording":
+        if args.source is None or not args.file or not args.project:
+            parser.error("addon-recording needs the repository path, --file and --project")
+        cmd_addon_recording(args.source, args.file, args.project)
     else:
         if args.source is None:
             parser.error(f"{args.command} needs the path of the source repository")

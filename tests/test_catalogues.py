@@ -191,11 +191,25 @@ def test_platform_versions_from_the_user_guide():
         ("1.33", "eks-node-monitoring-agent", "v1.4.0-eksbuild.2"),
         ("1.33", "aws-mountpoint-s3-csi-driver", "v2.0.0-eksbuild.1"),
         ("1.33", "snapshot-controller", "v8.3.0-eksbuild.1"),
+        # aws eks describe-addon-versions (every add-on, no filter) saved in Group-4-EKS/EKS-M-setup,
+        # 1.eks-addon/python-test/addons.json (commit 1b68574f, 2024-03-05)
+        ("1.24", "coredns", "v1.8.7-eksbuild.4"),
+        ("1.24", "adot", "v0.29.0-eksbuild.1"),
+        ("1.28", "aws-efs-csi-driver", "v1.5.8-eksbuild.1"),
+        ("1.28", "amazon-cloudwatch-observability", "v1.1.1-eksbuild.1"),
+        # eksctl utils describe-addon-versions --kubernetes-version 1.30 / 1.31 saved in
+        # RekhuGopal/AWS_EKS_Upgrade, result.json (commits ba8a7842, 2024-07-30 and bc0dd75f, 2024-10-25)
+        ("1.30", "coredns", "v1.11.1-eksbuild.9"),
+        ("1.31", "aws-efs-csi-driver", "v2.0.8-eksbuild.1"),
+        ("1.31", "amazon-cloudwatch-observability", "v2.2.0-eksbuild.1"),
+        ("1.31", "kube-proxy", "v1.31.0-eksbuild.5"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
     # a clock at which the Kubernetes version can be created (1.23's extended support ends 2024-10-11)
-    clock = {"1.23": "2024-06-01", "1.32": "2025-08-01", "1.33": "2025-08-01"}.get(kubernetes, "2024-12-20")
+    clock = {"1.23": "2024-06-01", "1.24": "2024-06-01", "1.32": "2025-08-01", "1.33": "2025-08-01"}.get(
+        kubernetes, "2024-12-20"
+    )
     with mock_eks(), freeze_time(clock):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=kubernetes)
@@ -236,6 +250,27 @@ def test_recorded_compatibility_and_default_for_1_29():
         # newest build first, as DescribeAddonVersions lists them
         keys = [tuple(int(p) for p in v.split("-")[0][1:].split(".")) for v in versions]
         assert keys == sorted(keys, reverse=True)
+
+
+def test_recorded_compatibilities_across_kubernetes_versions():
+    # Group-4-EKS/EKS-M-setup 1.eks-addon/python-test/addons.json (2024-03-05), an unfiltered
+    # DescribeAddonVersions answer: coredns v1.8.7-eksbuild.4 ran on 1.22-1.26 and no later version
+    with mock_eks(), freeze_time("2024-06-01"):
+        client = boto3.client("eks", region_name="us-east-1")
+        listed = client.describe_addon_versions(addonName="coredns")["addons"][0]["addonVersions"]
+        by_version = {v["addonVersion"]: v for v in listed}
+        old = [c["clusterVersion"] for c in by_version["v1.8.7-eksbuild.4"]["compatibilities"]]
+        assert {"1.23", "1.24", "1.25", "1.26"} <= set(old) and "1.27" not in old
+        # EKS flags exactly one default build per Kubernetes version
+        for k in ("1.24", "1.27", "1.31"):
+            flags = [
+                c["defaultVersion"] for v in listed for c in v["compatibilities"] if c["clusterVersion"] == k
+            ]
+            assert flags.count(True) == 1
+        create_cluster(client, "c1", version="1.27")
+        with pytest.raises(ClientError) as excinfo:
+            client.create_addon(clusterName="c1", addonName="coredns", addonVersion="v1.8.7-eksbuild.4")
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():

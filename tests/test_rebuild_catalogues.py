@@ -98,3 +98,63 @@ def test_user_guide_addon_tables():
         "coredns": {"1.31": "v1.11.3-eksbuild.2"},
         "kube-proxy": {"1.31": "v1.31.2-eksbuild.3"},
     }
+
+
+def test_addon_recordings_in_either_casing_and_encoding():
+    rebuild = _load("rebuild_catalogues")
+
+    def answer(key):
+        def k(name):
+            return name[:1].upper() + name[1:] if key == "eksctl" else name
+
+        return {
+            k("addons"): [
+                {
+                    k("addonName"): "coredns",
+                    k("type"): "networking",
+                    k("addonVersions"): [
+                        {
+                            k("addonVersion"): "v1.9.3-eksbuild.7",
+                            k("architecture"): ["amd64", "arm64"],
+                            k("compatibilities"): [
+                                {
+                                    k("clusterVersion"): "1.26",
+                                    k("platformVersions"): ["*"],
+                                    k("defaultVersion"): True,
+                                },
+                                {
+                                    k("clusterVersion"): "1.25",
+                                    k("platformVersions"): ["*"],
+                                    k("defaultVersion"): False,
+                                },
+                            ],
+                        },
+                        {
+                            k("addonVersion"): "v1.8.7-eksbuild.1",
+                            k("compatibilities"): [
+                                {
+                                    k("clusterVersion"): "1.22",
+                                    k("platformVersions"): ["*"],
+                                    k("defaultVersion"): True,
+                                }
+                            ],
+                        },
+                    ],
+                }
+            ]
+        }
+
+    # aws-cli JSON in UTF-8; eksctl JSON redirected by PowerShell (UTF-16 with a byte-order mark)
+    cli = rebuild.parse_addon_recording(rebuild._decode(json.dumps(answer("cli")).encode()))
+    eksctl = rebuild.parse_addon_recording(rebuild._decode(json.dumps(answer("eksctl")).encode("utf-16")))
+    assert cli == eksctl
+    assert cli["scope"] == ["1.22", "1.25", "1.26"] and cli["filtered"] is False
+    builds = cli["addons"]["coredns"]["builds"]
+    assert builds["v1.9.3-eksbuild.7"]["k"] == ["1.26", "1.25"]
+    assert builds["v1.9.3-eksbuild.7"]["default"] == ["1.26"]
+    filtered = {
+        "addons": [
+            dict(answer("cli")["addons"][0], addonVersions=answer("cli")["addons"][0]["addonVersions"][1:])
+        ]
+    }
+    assert rebuild.parse_addon_recording(json.dumps(filtered))["filtered"] is True
