@@ -89,11 +89,17 @@ def host_pattern(service: str | None = None) -> str:
     Any partition, FIPS and dual-stack forms, optional port. The region part is deliberately loose
     (anything without a dot) so that a malformed or unknown region is still caught, and answered
     with an error, rather than sent to the network.
+
+    An interface VPC endpoint's own names (AWS PrivateLink) are EKS hosts too, with the region taken
+    from the name: ``vpce-<id>.<service>.<region>.vpce.<suffix>`` and its zonal form
+    ``vpce-<id>-<zone>.<service>...`` (PrivateLink's DNS name formats, AWS PrivateLink and EKS User
+    Guides, 2025).
     """
     suffixes = "|".join(re.escape(s) for s in dns_suffixes())
     services = re.escape(service) if service else "eks-auth|eks"
     return (
-        rf"(?:fips\.)?(?P<service>{services})(?:-fips)?\.(?P<region>[^./:?#@]*)\.(?:{suffixes})\.?(?::\d+)?"
+        rf"(?:fips\.|vpce-[a-z0-9-]+\.)?(?P<service>{services})(?:-fips)?\.(?P<region>[^./:?#@]*)"
+        rf"\.(?:vpce\.)?(?:{suffixes})\.?(?::\d+)?"
     )
 
 

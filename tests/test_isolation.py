@@ -387,3 +387,54 @@ def test_last_stop_restores_botocore_requests_and_the_environment():
     assert requests.Session.get_adapter is get_adapter
     assert "__init_subclass__" not in vars(HierarchicalEmitter)
     assert dict(os.environ) == environment
+
+
+# -- interface VPC endpoint (AWS PrivateLink) names are EKS hosts ---------------------------------
+
+_VPC_ENDPOINTS = [
+    ("eks", "https://vpce-0a1b2c3d4e5f67890-abcdefgh.eks.eu-west-1.vpce.amazonaws.com", "eu-west-1"),
+    (
+        "eks",
+        "https://vpce-0a1b2c3d4e5f67890-abcdefgh-eu-west-1a.eks.eu-west-1.vpce.amazonaws.com",
+        "eu-west-1",
+    ),
+    ("eks", "https://vpce-0a1b2c3d4e5f67890-abcdefgh.eks.cn-north-1.vpce.amazonaws.com.cn", "cn-north-1"),
+    (
+        "eks",
+        "https://vpce-0a1b2c3d4e5f67890-abcdefgh.eks-fips.us-gov-west-1.vpce.amazonaws.com",
+        "us-gov-west-1",
+    ),
+    (
+        "eks-auth",
+        "https://vpce-0a1b2c3d4e5f67890-abcdefgh.eks-auth.eu-west-1.vpce.amazonaws.com",
+        "eu-west-1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("service", "endpoint", "region"), _VPC_ENDPOINTS, ids=lambda v: v[:40])
+def test_vpc_endpoint_names_are_answered_in_the_region_they_name(eks_mock, service, endpoint, region):
+    # the client's own region differs: the endpoint's name says where the request goes
+    client = boto3.client(
+        service, region_name="us-east-1", endpoint_url=endpoint, config=Config(retries={"max_attempts": 1})
+    )
+    if service == "eks":
+        arn = create_cluster(client, "through-privatelink")["arn"]
+        assert arn.split(":")[3] == region
+        assert client.list_clusters()["clusters"] == ["through-privatelink"]
+        assert boto3.client("eks", region_name=region).list_clusters()["clusters"] == ["through-privatelink"]
+        assert requests.get(f"{endpoint}/clusters", timeout=5).json()["clusters"] == ["through-privatelink"]
+    else:
+        with pytest.raises(ClientError) as excinfo:
+            client.assume_role_for_pod_identity(clusterName="nope", token="x" * 20)
+        assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_other_services_vpc_endpoints_are_not_eks(eks_mock):
+    from mock_eks import intercept
+
+    assert intercept.eks_host("https://vpce-0a1b2c3d-abcd.ec2.us-east-1.vpce.amazonaws.com/") is None
+    assert (
+        intercept.eks_host("https://vpce-0a1b2c3d-abcd.eks.us-east-1.vpce.amazonaws.com/").region
+        == "us-east-1"
+    )
