@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from random import getrandbits
 from typing import Any
 
-from mock_eks import accounts, errors, lifecycle, moto_link
+from mock_eks import accounts, errors, lifecycle, messages, moto_link
 from mock_eks.lifecycle import Timing
 from mock_eks.protocol import (
     JSON_HEADERS,
@@ -165,27 +165,21 @@ class Context:
         item = lifecycle.step("remove", collection=collection, key=key, record=record, kind=kind)
         return self.schedule(kind, item)
 
-    def invalid_parameter(self, message: str, **fields: Any) -> errors.ServiceError:
-        """The operation's own invalid-input error (usually InvalidParameterException)."""
-        return errors.parameter_error(self.op.service, self.op.error_codes)(message, **fields)
-
-    def invalid_request(self, message: str, **fields: Any) -> errors.ServiceError:
-        """The operation's own 'not in this state' error (usually InvalidRequestException)."""
-        return errors.request_error(self.op.service, self.op.error_codes)(message, **fields)
-
-    def error(self, code: str, message: str, **fields: Any) -> errors.ServiceError:
-        """An error of this operation's service by its model code.
+    def error(self, code: str, message: messages.Message, /, **fields: Any) -> errors.ServiceError:
+        """An error of this operation's service by its model code (handlers use ``messages.error``,
+        which words it from data/messages.json; a plain string is refused by ``ServiceError``).
 
         A code the operation may not answer (see ``errors.allowed_codes``: its modelled errors, the
         common ones, and codes real EKS is recorded answering from it) becomes the operation's
-        invalid-parameter error (its invalid-request error for ResourceInUseException), same message.
+        invalid-parameter error (its invalid-request error for a state conflict:
+        ResourceInUseException, InvalidRequestException), same message.
         """
         op = self.op
         if code in errors.allowed_codes(op.service, op.error_codes, op.name):
             cls = errors.error_class(op.service, code)
             if cls is not None:
                 return cls(message, **fields)
-        if code == "ResourceInUseException":  # a conflict with the current state, not a bad value
+        if code in ("ResourceInUseException", "InvalidRequestException"):  # the state, not a bad value
             return errors.request_error(op.service, op.error_codes)(message, **fields)
         return errors.parameter_error(op.service, op.error_codes)(message, **fields)
 
@@ -231,7 +225,7 @@ def _route(
             _ROUTES[key] = found
             return found
     # A path another method serves is still no operation: the common 404, as no model has a 405.
-    return errors.UnknownOperationError(f"No operation matches {method} {path}")
+    return messages.build(errors.UnknownOperationError, "request.no_operation", method=method, path=path)
 
 
 def _request_id() -> str:
@@ -259,24 +253,27 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
 
     handler = HANDLERS.table().get((op.service, op.name))
     if handler is None:
-        error = errors.request_error(op.service, op.error_codes)(
-            f"mock_eks does not implement {op.name} yet ({op.service})."
+        error = messages.build(
+            errors.request_error(op.service, op.error_codes),
+            "request.not_implemented",
+            operation=op.name,
+            service=op.service,
         )
         return _error_response(error, request_id)
 
     try:
         account = accounts.account_for(access_key)
     except accounts.AccountError as problem:
-        return _error_response(errors.COMMON_ERRORS["UnrecognizedClientException"](str(problem)), request_id)
+        refused = messages.build(
+            errors.COMMON_ERRORS["UnrecognizedClientException"], "request.bad_account", problem=problem
+        )
+        return _error_response(refused, request_id)
     if backend.moto != "off":  # linked to moto: the account moto gives the same request
         account = moto_link.account_for(backend, request.headers, access_key, account)
     partition = accounts.partition_for(region)
     if partition is None:
         # botocore sends a region no partition knows to <region>.amazonaws.com; answer instead of resolving it
-        unknown = errors.common.ValidationError(
-            f"The region '{region}' does not belong to any AWS partition known to botocore, "
-            "so it has no EKS endpoint."
-        )
+        unknown = messages.build(errors.common.ValidationError, "request.unknown_region", region=region)
         return _error_response(unknown, request_id)
     with backend.lock:
         now = backend.now()
@@ -291,7 +288,7 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         except Exception:  # noqa: BLE001 - the client gets a ServerException, the log gets the traceback
             log.exception("mock_eks handler for %s failed", op.name)
             return _error_response(
-                _server_error(op)(f"Internal failure while serving {op.name}."), request_id
+                messages.build(_server_error(op), "request.internal_failure", operation=op.name), request_id
             )
     return Response(op.status, {**JSON_HEADERS, "x-amzn-RequestId": request_id}, payload)
 
@@ -301,28 +298,28 @@ def _parse(op: Operation, labels: dict[str, str], query: str, body: bytes | str 
     invalid = errors.parameter_error(op.service, op.error_codes)
     for name, value in labels.items():
         if not value:  # a URI label is never empty (the path would name another resource or operation)
-            raise invalid(
-                f"1 validation error detected: Value '' at '{name}' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 1"
-            )
+            problem = f"Value '' at '{name}' failed to satisfy constraint: Member must have length greater than or equal to 1"
+            raise messages.build(invalid, "request.validation", **validation_message([problem]))
     try:
         raw = body or b""
         if len(raw) > MAX_BODY_BYTES:
-            raise errors.COMMON_ERRORS["RequestEntityTooLargeException"](
-                f"The request body is larger than {MAX_BODY_BYTES} bytes."
+            raise messages.build(
+                errors.COMMON_ERRORS["RequestEntityTooLargeException"],
+                "request.too_large",
+                limit=MAX_BODY_BYTES,
             )
         params = parse_request(op, labels, query, raw if isinstance(raw, bytes) else raw.encode())
         problems: list[str] = []
         if op.model.input_shape is not None:
             compile_shape(op.model.input_shape)(params, "", problems)
     except ParseError as error:
-        raise invalid(str(error)) from None
+        raise invalid(error.message) from None
     except (RecursionError, MemoryError, ValueError, TypeError, UnicodeError):
         # input the parser or validator could not take apart: the caller's fault, never a 500
         log.debug("mock_eks could not read a %s request", op.name, exc_info=True)
-        raise invalid(f"The request for {op.name} could not be read.") from None
+        raise messages.build(invalid, "request.unreadable", operation=op.name) from None
     if problems:
-        raise invalid(validation_message(problems))
+        raise messages.build(invalid, "request.validation", **validation_message(problems))
     return params
 
 
@@ -355,9 +352,7 @@ def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
     if seen is not None:
         if seen[0] == fingerprint:
             return seen[1]
-        raise ctx.invalid_parameter(
-            f"The client request token {token} was already used with different parameters."
-        )
+        raise messages.error(ctx, "request.token_reused", token=token)
     result = handler(ctx, **kwargs)
     ctx.store.idempotency[key] = (fingerprint, result)
     return result

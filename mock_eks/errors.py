@@ -18,6 +18,7 @@ from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
+from mock_eks.messages import Message
 from mock_eks.spec import MODELS, SERVICE_NAMES, LazyMapping
 
 
@@ -29,7 +30,10 @@ class ServiceError(Exception):
     service: str = "eks"
     fields: tuple[str, ...] = ("message",)
 
-    def __init__(self, message: str, **fields: Any) -> None:
+    def __init__(self, message: Message, /, **fields: Any) -> None:
+        # the one error path checks the wording came from data/messages.json (mock_eks.messages)
+        if not isinstance(message, Message):
+            raise TypeError(f"{type(self).__name__} message {message!r} is not from data/messages.json")
         super().__init__(message)
         self.message = message
         self.extra = fields

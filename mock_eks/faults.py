@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns, control, errors
+from mock_eks import arns, control, errors, messages
 from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.spec import MODELS, OPERATIONS
 
@@ -275,9 +275,8 @@ class Faults:
                     cls = (
                         errors.BY_SERVICE[service][rule.code] if modelled else errors.COMMON_ERRORS[rule.code]
                     )
-                    return cls(
-                        rule.message or _common_messages().get(rule.code) or _default_message(rule.code)
-                    )
+                    text = rule.message or _common_messages().get(rule.code) or _default_message(rule.code)
+                    return messages.build(cls, "fault.injected", text=text)
         return None
 
     # -- lifecycle faults ------------------------------------------------------------------------

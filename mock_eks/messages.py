@@ -1,8 +1,12 @@
-"""Error messages as real EKS words them: data/messages.json, read on first use.
+"""Every error message the mock answers with, as real EKS words it: data/messages.json, read on first use.
 
-Each entry names its error code and the public source quoting the real response, so a handler says
-``raise messages.error(ctx, "cluster.not_found", clusterName=name)`` and the wording lives in one table.
-The keyword arguments fill the placeholders and become the error body's fields (those its shape has).
+Each entry names its error code, its wording and its source: the public source quoting the real
+response, or "mock" where none shows it (our wording). A handler says
+``raise messages.error(ctx, "cluster.not_found", clusterName=name)``; the keyword arguments fill the
+placeholders and become the error body's fields (those its shape has).
+
+This module is the only way to word an error: ``errors.ServiceError`` takes only a ``Message`` (made
+here from the table), so an inline string anywhere fails loudly instead of answering unlisted wording.
 """
 
 from __future__ import annotations
@@ -13,9 +17,15 @@ from importlib import resources
 from typing import Any
 
 
+class Message(str):
+    """A message worded by data/messages.json; ``key`` names its entry."""
+
+    key: str
+
+
 @functools.cache
-def table() -> dict[str, dict[str, str]]:
-    """Every message by key: ``{"code", "text", "source"}``."""
+def table() -> dict[str, dict[str, Any]]:
+    """Every message by key: ``{"code", "text", "source"}`` (and ``recorded_for`` where it applies)."""
     data = json.loads(resources.files("mock_eks.data").joinpath("messages.json").read_text())
     return data["messages"]
 
@@ -28,12 +38,20 @@ def recorded_codes(operation: str) -> frozenset[str]:
     )
 
 
-def text(key: str, **values: Any) -> str:
-    """The message ``key`` with its placeholders filled."""
-    return table()[key]["text"].format(**values)
+def text(key: str, /, **values: Any) -> Message:
+    """The message ``key`` with its placeholders filled (KeyError for a key the table lacks)."""
+    message = Message(table()[key]["text"].format(**values))
+    message.key = key
+    return message
 
 
-def error(ctx: Any, key: str, **fields: Any) -> Exception:
-    """The error ``key`` names (its code, its worded message), carrying ``fields`` in its body."""
-    entry = table()[key]
-    return ctx.error(entry["code"], entry["text"].format(**fields), **fields)
+def error(ctx: Any, key: str, /, **fields: Any) -> Exception:
+    """The error ``key`` names (its code, its worded message) for ``ctx``'s operation, carrying
+    ``fields`` in its body. A code the operation may not answer becomes its own invalid-parameter
+    (or invalid-request) error with the same message: see ``dispatch.Context.error``."""
+    return ctx.error(table()[key]["code"], text(key, **fields), **fields)
+
+
+def build(cls: Any, key: str, /, **fields: Any) -> Exception:
+    """The error class ``cls`` (chosen by the caller, e.g. the dispatcher's common errors) worded as ``key``."""
+    return cls(text(key, **fields), **fields)

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from mock_eks import messages
 from mock_eks.store import Collection
 
 T = TypeVar("T")
@@ -80,7 +81,7 @@ def paginate(
     if next_token:
         position = decode_token(key, next_token, scope)
         if position is None:
-            raise ctx.invalid_parameter("The nextToken provided is not valid.")
+            raise messages.error(ctx, "request.nexttoken_provided_valid")
     if isinstance(items, Collection):
         page, last = items.page(position, limit, predicate)
         return page, (encode_token(key, scope, last) if last is not None else None)

@@ -25,7 +25,14 @@ Serializer = Callable[[Any], Any]
 
 
 class ParseError(Exception):
-    """The request body or query string cannot be read as the model says."""
+    """The request body or query string cannot be read as the model says: ``message`` is worded by
+    data/messages.json."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        from mock_eks import messages
+
+        self.message = messages.text(key, **values)
+        super().__init__(self.message)
 
 
 # No EKS input shape nests deeper than a handful of levels, nor comes near 10 MiB; beyond these limits a
@@ -53,12 +60,12 @@ def load_json_body(body: bytes) -> Any:
     try:
         document = json.loads(body)
     except RecursionError:
-        raise ParseError(f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+        raise ParseError("request.too_deep", limit=MAX_JSON_DEPTH) from None
     except ValueError as error:
-        raise ParseError(f"Could not parse request body into json: {error}") from None
+        raise ParseError("request.not_json", problem=error) from None
     # fewer opening brackets than the limit cannot nest past it: skip the walk for ordinary bodies
     if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _too_deep(document, MAX_JSON_DEPTH):
-        raise ParseError(f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise ParseError("request.too_deep", limit=MAX_JSON_DEPTH)
     return document
 
 
@@ -97,7 +104,7 @@ def parse_request(op: Operation, labels: dict[str, str], query: str, body: bytes
     if body and op.body_members:
         document = load_json_body(body)
         if not isinstance(document, dict):
-            raise ParseError("Request body must be a JSON object")
+            raise ParseError("request.not_object")
         for key, value in document.items():
             member = op.body_members.get(key)
             if member is not None:

@@ -154,7 +154,7 @@ def compile_shape(shape: Shape) -> Check:
     return check
 
 
-def validation_message(errors: list[str]) -> str:
+def validation_message(errors: list[str]) -> dict[str, Any]:
+    """The placeholders of the "request.validation" message (data/messages.json) for ``errors``."""
     count = len(errors)
-    noun = "error" if count == 1 else "errors"
-    return f"{count} validation {noun} detected: " + "; ".join(errors)
+    return {"count": count, "noun": "error" if count == 1 else "errors", "problems": "; ".join(errors)}

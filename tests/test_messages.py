@@ -1,6 +1,16 @@
-"""Error codes and messages as real EKS words them (issue 13), each with the public source quoting it."""
+"""Error codes and messages as real EKS words them (issue 13), each with the public source quoting it.
+
+Every message any handler or the dispatcher answers with lives in data/messages.json (mock_eks.messages):
+``errors.ServiceError`` refuses any other text at runtime, and the scan below refuses inline wording and
+unknown keys anywhere in the package's source, so neither check can pass silently.
+"""
 
 from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -32,12 +42,113 @@ def _nodegroup(client, **overrides):
     return client.create_nodegroup(**params)
 
 
+PACKAGE = Path(messages.__file__).parent
+# Functions that pass a key on to mock_eks.messages (the key argument's position): their callers are checked.
+KEY_TAKERS = {"error": 1, "text": 0, "build": 1, "refuse": 1, "find_child": 4, "ParseError": 0}
+# The few places that forward a key they were given rather than naming one (checked at their callers).
+FORWARDERS = {
+    ("messages.py", "error"),
+    ("messages.py", "build"),
+    ("protocol.py", "__init__"),
+    ("common.py", "find_child"),
+    ("__init__.py", "refuse"),
+    ("clusters.py", "delete_cluster"),  # the keys of clusters.BLOCKS_CLUSTER_DELETE
+}
+
+
+def _name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _scan() -> tuple[list[str], set[str]]:
+    """Problems in the package's source, and every string constant (to find unused entries)."""
+    from mock_eks import errors
+
+    table = messages.table()
+    service_errors = {code for service in errors.BY_SERVICE for code in errors.BY_SERVICE[service]}
+    service_errors |= set(errors.COMMON_ERRORS) | {"ServiceError", "UnknownOperationError"}
+    problems: list[str] = []
+    constants: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        where_fn: dict[int, str] = {}
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for inner in ast.walk(fn):
+                    where_fn.setdefault(id(inner), fn.name)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                constants.add(node.value)
+            if not isinstance(node, ast.Call):
+                continue
+            here = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+            name = _name(node.func)
+            if name in ("invalid_parameter", "invalid_request") or (
+                name == "error" and _name(getattr(node.func, "value", node.func)) == "ctx"
+            ):
+                if path.name != "messages.py":
+                    problems.append(f"{here}: ctx.{name}() words its own error; use messages.error(ctx, key)")
+                continue
+            # an error class called with inline text (errors.X("..."), invalid(f"..."), cls("..."))
+            if node.args and _is_text(node.args[0]) and name not in KEY_TAKERS:
+                callee = ast.unparse(node.func)
+                if (
+                    name in service_errors
+                    or re.search(r"\berrors\.(common\.|auth\.)?[A-Z]|ERRORS", callee)
+                    or name in ("invalid", "cls")
+                ):
+                    problems.append(f"{here}: {callee}() is given inline text")
+            position = KEY_TAKERS.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            if (
+                name in ("error", "text", "build")
+                and _name(getattr(node.func, "value", node.func)) != "messages"
+            ):
+                continue
+            key = node.args[position]
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                if (path.name, where_fn.get(id(node))) not in FORWARDERS:
+                    problems.append(f"{here}: {name}() is given a computed message key")
+                continue
+            if key.value not in table:
+                problems.append(f"{here}: message key {key.value!r} is not in data/messages.json")
+                continue
+            given = {k.arg for k in node.keywords}
+            if None in given or name in ("find_child", "refuse"):
+                continue  # **fields: checked at runtime (KeyError answers as a 500 in the suite)
+            needed = {f for _, f, _, _ in string.Formatter().parse(table[key.value]["text"]) if f}
+            if needed - given:
+                problems.append(f"{here}: {key.value!r} needs {sorted(needed - given)}")
+    return problems, constants
+
+
+def test_every_error_message_comes_from_the_table():
+    problems, constants = _scan()
+    assert problems == []
+    unused = sorted(key for key in messages.table() if key not in constants)
+    assert unused == [], "entries no code raises"
+
+
+def test_an_error_worded_outside_the_table_is_refused():
+    from mock_eks import errors
+
+    with pytest.raises(TypeError, match="not from data/messages.json"):
+        errors.ResourceNotFoundException("No such thing.")
+    error = errors.ResourceNotFoundException(messages.text("cluster.not_found", clusterName="x"))
+    assert error.body() == {"message": "No cluster found for name: x."}
+
+
 def test_every_message_names_a_source_and_a_modelled_code():
     from mock_eks import errors
 
     for key, entry in messages.table().items():
         assert entry["source"], key
-        assert errors.error_class("eks", entry["code"]) is not None, key
+        assert errors.error_class("eks", entry["code"]) or errors.error_class("eks-auth", entry["code"]), key
 
 
 def test_cluster_messages(eks_client):

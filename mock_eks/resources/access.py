@@ -208,10 +208,12 @@ def _cluster(ctx: Any, name: str) -> Any:
     cluster = find_cluster(ctx, name)
     mode = (cluster.access_config or {}).get("authenticationMode", "CONFIG_MAP")
     if mode not in ENTRY_MODES:
-        raise ctx.invalid_request(
-            f"The cluster's authentication mode must be set to one of [{', '.join(ENTRY_MODES)}] to perform "
-            f"this operation (current mode: {mode}).",
+        raise messages.error(
+            ctx,
+            "access.cluster_authentication_mode_set",
             clusterName=name,
+            modes=", ".join(ENTRY_MODES),
+            mode=mode,
         )
     _materialise_creator(ctx, cluster)
     ensure_node_entries(ctx, cluster)
@@ -228,17 +230,17 @@ def _entry(ctx: Any, cluster: Any, principal_arn: str) -> AccessEntry:
 def _check_names(ctx: Any, username: str | None, groups: list[str] | None) -> None:
     if username is not None:
         if not username.strip():
-            raise ctx.invalid_parameter("username must not be empty.")
+            raise messages.error(ctx, "access.username_empty")
         if username.lower().startswith(RESERVED_PREFIXES):
-            raise ctx.invalid_parameter(
-                f"username '{username}' can't start with any of {', '.join(RESERVED_PREFIXES)}."
+            raise messages.error(
+                ctx, "access.username_start_any", username=username, prefixes=", ".join(RESERVED_PREFIXES)
             )
     for group in groups or []:
         if not group.strip():
-            raise ctx.invalid_parameter("kubernetesGroups must not contain an empty group name.")
+            raise messages.error(ctx, "access.kubernetesgroups_contain_empty_group")
         if group.lower().startswith(RESERVED_PREFIXES):
-            raise ctx.invalid_parameter(
-                f"Kubernetes group '{group}' can't start with any of {', '.join(RESERVED_PREFIXES)}."
+            raise messages.error(
+                ctx, "access.kubernetes_group_start_any", group=group, prefixes=", ".join(RESERVED_PREFIXES)
             )
 
 
@@ -256,34 +258,33 @@ def create_access_entry(
 ) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status in ("DELETING", "FAILED"):
-        raise ctx.invalid_request(f"Cluster {cluster_name} is {cluster.status}.", clusterName=cluster_name)
+        raise messages.error(ctx, "access.cluster", clusterName=cluster_name, status=cluster.status)
     entry_type = type or "STANDARD"
     if entry_type not in TYPES:
-        raise ctx.invalid_parameter(
-            f"The type '{entry_type}' is not valid. Valid types are {', '.join(TYPES)}.",
+        raise messages.error(
+            ctx,
+            "access.type_valid_valid_types",
             clusterName=cluster_name,
+            entry_type=entry_type,
+            types=", ".join(TYPES),
         )
     if STS_SESSION.match(principal_arn):
-        raise ctx.invalid_parameter(
-            "The principalArn can't be an STS session principal (assumed-role or federated-user): use the ARN "
-            "of the IAM role or user.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "access.principalarn_sts_session_principal", clusterName=cluster_name)
     if not arns.IAM_PRINCIPAL.match(principal_arn):
-        raise ctx.invalid_parameter(
-            f"The principalArn '{principal_arn}' is not a valid IAM role or user ARN.",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "access.principalarn_valid_iam_role", clusterName=cluster_name, principal_arn=principal_arn
         )
     if entry_type != "STANDARD":
         if ":role/" not in principal_arn:
-            raise ctx.invalid_parameter(
-                f"Access entries of type {entry_type} must have an IAM role as principalArn.",
-                clusterName=cluster_name,
+            raise messages.error(
+                ctx, "access.access_entries_type_have", clusterName=cluster_name, entry_type=entry_type
             )
         if username is not None or kubernetes_groups:
-            raise ctx.invalid_parameter(
-                f"username and kubernetesGroups can't be specified for access entries of type {entry_type}.",
+            raise messages.error(
+                ctx,
+                "access.username_kubernetesgroups_specified_access",
                 clusterName=cluster_name,
+                entry_type=entry_type,
             )
     _check_names(ctx, username, kubernetes_groups)
     tags = check_tags(ctx, tags)
@@ -337,9 +338,8 @@ def update_access_entry(
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
     if entry.type != "STANDARD" and (username is not None or kubernetes_groups is not None):
-        raise ctx.invalid_parameter(
-            f"username and kubernetesGroups can't be updated for access entries of type {entry.type}.",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "access.username_kubernetesgroups_updated_access", clusterName=cluster_name, type=entry.type
         )
     _check_names(ctx, username, kubernetes_groups)
     if kubernetes_groups is not None:
@@ -368,9 +368,7 @@ def _known_policy(ctx: Any, arn: str) -> str:
     for policy in ACCESS_POLICIES:
         if policy_arn(ctx.partition, policy["name"]) == arn:
             return policy["name"]
-    raise ctx.invalid_parameter(
-        f"The policyArn '{arn}' is not a valid access policy ARN. Use ListAccessPolicies to list them."
-    )
+    raise messages.error(ctx, "access.policyarn_valid_access_policy", arn=arn)
 
 
 @operation("ListAccessPolicies")
@@ -387,33 +385,31 @@ def associate_access_policy(
     entry = _entry(ctx, cluster, principal_arn)
     name = _known_policy(ctx, policy_arn)
     if entry.type != "STANDARD" and name not in POLICIES_BY_TYPE.get(entry.type, ()):
-        raise ctx.invalid_parameter(
-            f"Access policy {name} can't be associated with an access entry of type {entry.type}.",
+        raise messages.error(
+            ctx,
+            "access.access_policy_associated_access",
             clusterName=cluster_name,
+            name=name,
+            type=entry.type,
         )
     scope_type = access_scope.get("type")
     namespaces = list(access_scope.get("namespaces") or [])
     if scope_type is None:
-        raise ctx.invalid_parameter(
-            "accessScope.type is required: cluster or namespace.", clusterName=cluster_name
-        )
+        raise messages.error(ctx, "access.accessscope_type_required_cluster", clusterName=cluster_name)
     if scope_type == "namespace":
         if not namespaces:
-            raise ctx.invalid_parameter(
-                "accessScope.namespaces must name at least one namespace when accessScope.type is namespace.",
-                clusterName=cluster_name,
-            )
+            raise messages.error(ctx, "access.accessscope_namespaces_name_at", clusterName=cluster_name)
         for namespace in namespaces:
             if len(namespace) > 63 or not NAMESPACE.match(namespace):
-                raise ctx.invalid_parameter(
-                    f"'{namespace}' is not a valid Kubernetes namespace name.", clusterName=cluster_name
+                raise messages.error(
+                    ctx,
+                    "access.valid_kubernetes_namespace_name",
+                    clusterName=cluster_name,
+                    namespace=namespace,
                 )
         namespaces = list(dict.fromkeys(namespaces))
     elif namespaces:
-        raise ctx.invalid_parameter(
-            "accessScope.namespaces can only be specified when accessScope.type is namespace.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "access.accessscope_namespaces_only_specified", clusterName=cluster_name)
     existing = entry.policies.get(policy_arn)
     associated = {
         "policyArn": policy_arn,
@@ -434,10 +430,12 @@ def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: st
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
     if policy_arn not in entry.policies:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"The access policy {policy_arn} is not associated with the access entry {principal_arn}.",
+        raise messages.error(
+            ctx,
+            "access.access_policy_associated_access_2",
             clusterName=cluster_name,
+            policy_arn=policy_arn,
+            principal_arn=principal_arn,
         )
     entry.policies.remove(policy_arn)
     entry.modified_at = ctx.now

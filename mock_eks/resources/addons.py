@@ -73,26 +73,33 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
     if version is None:
         version = addon_catalogue.default_version(addon_name, kubernetes)
         if version is None:
-            raise ctx.invalid_parameter(
-                f"Addon {addon_name} is not supported for Kubernetes version {kubernetes}.",
+            raise messages.error(
+                ctx,
+                "addon.addon_supported_kubernetes_version",
                 clusterName=cluster.name,
                 addonName=addon_name,
+                kubernetes=kubernetes,
             )
         return version
     info = addon_catalogue.version_info(addon_name, version)
     if info is None:
-        raise ctx.invalid_parameter(
-            f"Addon version specified is not supported: {addon_name} has no version {version}.",
+        raise messages.error(
+            ctx,
+            "addon.addon_version_specified_supported",
             clusterName=cluster.name,
             addonName=addon_name,
+            version=version,
         )
     if addon_catalogue.compatibility(info, kubernetes) is None:
         supported = ", ".join(addon_catalogue.compatible_versions(addon_name, kubernetes)) or "none"
-        raise ctx.invalid_parameter(
-            f"Addon version {version} of {addon_name} is not compatible with Kubernetes version {kubernetes}. "
-            f"Compatible versions: {supported}.",
+        raise messages.error(
+            ctx,
+            "addon.addon_version_compatible_kubernetes",
             clusterName=cluster.name,
             addonName=addon_name,
+            version=version,
+            kubernetes=kubernetes,
+            supported=supported,
         )
     return version
 
@@ -107,10 +114,12 @@ def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> 
     try:
         values = documents.load(text, yaml_allowed=True)
     except documents.DocumentError as problem:
-        raise ctx.invalid_parameter(
-            f"ConfigurationValue provided in request is not supported: {problem}.",
+        raise messages.error(
+            ctx,
+            "addon.configurationvalue_provided_request_supported_2",
             addonName=addon_name,
             **fields,
+            problem=problem,
         ) from None
     if values is None:
         values = {}
@@ -120,11 +129,12 @@ def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> 
     if problems:
         # each message cut short: jsonschema repeats the offending value, which the caller controls
         described = "; ".join(f"{e.json_path[:200]}: {e.message[:200]}" for e in problems[:5])
-        raise ctx.invalid_parameter(
-            "ConfigurationValue provided in request is not supported: "
-            f"Json schema validation failed with error: [{described}]",
+        raise messages.error(
+            ctx,
+            "addon.configurationvalue_provided_request_supported",
             addonName=addon_name,
             **fields,
+            described=described,
         )
     return values
 
@@ -136,20 +146,22 @@ def _pod_identity(
     allowed = [c["serviceAccount"] for c in addon_catalogue.pod_identity_configuration(addon_name)]
     fields = {"clusterName": cluster.name, "addonName": addon_name}
     if requested and not allowed:
-        raise ctx.invalid_parameter(
-            f"Addon {addon_name} does not support EKS Pod Identity associations.", **fields
-        )
+        raise messages.error(ctx, "addon.addon_does_support_eks", **fields, addon_name=addon_name)
     seen: set[str] = set()
     specs = []
     for entry in requested:
         account = entry["serviceAccount"]
         if account not in allowed:
-            raise ctx.invalid_parameter(
-                f"Service account {account} is not used by addon {addon_name}; supported: {', '.join(allowed)}.",
+            raise messages.error(
+                ctx,
+                "addon.service_account_used_by",
                 **fields,
+                account=account,
+                addon_name=addon_name,
+                allowed=", ".join(allowed),
             )
         if account in seen:
-            raise ctx.invalid_parameter(f"Service account {account} appears more than once.", **fields)
+            raise messages.error(ctx, "addon.service_account_appears_more", **fields, account=account)
         seen.add(account)
         check_role_arn(ctx, entry["roleArn"], "podIdentityAssociations.roleArn")
         specs.append({"serviceAccount": account, "roleArn": entry["roleArn"]})
@@ -179,11 +191,13 @@ def _check_free(
             continue
         for spec in specs:
             if other.namespace == namespace and other.service_account == spec["serviceAccount"]:
-                raise ctx.error(
-                    "ResourceInUseException",
-                    f"Association already exists: {other.association_id} for namespace {namespace} and "
-                    f"service account {spec['serviceAccount']}.",
+                raise messages.error(
+                    ctx,
+                    "addon.association_already_exists_namespace",
                     clusterName=cluster.name,
+                    association_id=other.association_id,
+                    namespace=namespace,
+                    service_account=spec["serviceAccount"],
                 )
 
 
@@ -238,18 +252,14 @@ def create_addon(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(
-            f"Add-ons are not supported on registered cluster {cluster_name}.", clusterName=cluster_name
-        )
+        raise messages.error(ctx, "addon.add_ons_are_supported", clusterName=cluster_name)
     require_active(ctx, cluster)
     if addon_name in cluster.child("addons"):
         raise messages.error(ctx, "addon.exists", clusterName=cluster_name, addonName=addon_name)
     entry = addon_catalogue.get(addon_name)
     if entry is None:
-        raise ctx.invalid_parameter(
-            f"Addon {addon_name} specified is not supported; see DescribeAddonVersions for the available add-ons.",
-            clusterName=cluster_name,
-            addonName=addon_name,
+        raise messages.error(
+            ctx, "addon.addon_specified_supported_see", clusterName=cluster_name, addonName=addon_name
         )
     version = _check_version(ctx, cluster, addon_name, addon_version)
     check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
@@ -320,18 +330,21 @@ def update_addon(
     addon = find_addon(ctx, cluster, addon_name)
     fields = {"clusterName": cluster_name, "addonName": addon_name}
     if addon.status in ("CREATING", "DELETING"):
-        raise ctx.invalid_request(
-            f"Addon {addon_name} is in {addon.status} status and cannot be updated.", **fields
+        raise messages.error(
+            ctx, "addon.addon_status_cannot_updated", **fields, addon_name=addon_name, status=addon.status
         )
     params = []
     target = addon.addon_version
     if addon_version is not None:
         target = _check_version(ctx, cluster, addon_name, addon_version)
         if addon_catalogue.version_key(target) < addon_catalogue.version_key(addon.addon_version):
-            raise ctx.invalid_parameter(
-                f"Updating addon {addon_name} from {addon.addon_version} to the lower version {target} "
-                "is not supported.",
+            raise messages.error(
+                ctx,
+                "addon.updating_addon_from_lower",
                 **fields,
+                addon_name=addon_name,
+                addon_version=addon.addon_version,
+                target=target,
             )
         params.append(param("AddonVersion", target))
     check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
@@ -456,11 +469,13 @@ def describe_addon_versions(
 @operation("DescribeAddonConfiguration")
 def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: str) -> dict[str, Any]:
     if addon_catalogue.get(addon_name) is None:
-        raise ctx.error("ResourceNotFoundException", f"Addon {addon_name} not found.", addonName=addon_name)
+        raise messages.error(ctx, "addon.addon_found", addonName=addon_name)
     if addon_catalogue.version_info(addon_name, addon_version) is None:
-        raise ctx.invalid_parameter(
-            f"Addon version specified is not supported: {addon_name} has no version {addon_version}.",
+        raise messages.error(
+            ctx,
+            "addon.addon_version_specified_supported_2",
             addonName=addon_name,
+            addon_version=addon_version,
         )
     return {
         "addonName": addon_name,

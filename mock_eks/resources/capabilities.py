@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import (
@@ -59,21 +59,23 @@ def _cluster(ctx: Any, name: str) -> Any:
         return find_cluster(ctx, name, include_registered=False)
     cluster = ctx.store.clusters.get(name)
     if cluster is None or cluster.connector_config is not None:
-        raise ctx.invalid_parameter(f"No cluster found for name: {name}.", clusterName=name)
+        raise messages.error(ctx, "capability.no_cluster_found_name", clusterName=name)
     return cluster
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> Capability:
-    return find_child(ctx, cluster, "capabilities", name, f"No capability found for name: {name}.")
+    return find_child(ctx, cluster, "capabilities", name, "capability.not_found", name=name)
 
 
 def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str, Any]:
     idc = request["awsIdc"]
     instance = idc["idcInstanceArn"]
     if not IDC_INSTANCE.match(instance):
-        raise ctx.invalid_parameter(
-            f"configuration.argoCd.awsIdc.idcInstanceArn '{instance}' is not a valid IAM Identity Center instance ARN.",
+        raise messages.error(
+            ctx,
+            "capability.configuration_argocd_awsidc_idcinstancearn",
             clusterName=cluster.name,
+            instance=instance,
         )
     instance_id = instance.rsplit("/", 1)[1]
     _check_role_mappings(ctx, request.get("rbacRoleMappings") or [], cluster)
@@ -98,9 +100,11 @@ def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str,
 def _check_role_mappings(ctx: Any, mappings: list[dict[str, Any]], cluster: Any) -> None:
     for mapping in mappings:
         if not mapping.get("identities"):
-            raise ctx.invalid_parameter(
-                f"rbacRoleMappings entry for role {mapping.get('role')} must name at least one identity.",
+            raise messages.error(
+                ctx,
+                "capability.rbacrolemappings_entry_role_name",
                 clusterName=cluster.name,
+                role=mapping.get("role"),
             )
 
 
@@ -111,14 +115,18 @@ def _configuration(
     request = request or {}
     for member, owner in CONFIG_MEMBERS.items():
         if request.get(member) is not None and owner != kind:
-            raise ctx.invalid_parameter(
-                f"configuration.{member} applies only to {owner} capabilities, not {kind}.",
+            raise messages.error(
+                ctx,
+                "capability.configuration_applies_only_capabilities",
                 clusterName=cluster.name,
+                member=member,
+                owner=owner,
+                kind=kind,
             )
     if kind == "ARGOCD":
         if request.get("argoCd") is None:
-            raise ctx.invalid_parameter(
-                "ARGOCD capabilities require configuration.argoCd with awsIdc.", clusterName=cluster.name
+            raise messages.error(
+                ctx, "capability.argocd_capabilities_require_configuration", clusterName=cluster.name
             )
         return {"argoCd": _argocd_config(ctx, request["argoCd"], cluster)}
     if kind == "ACK":
@@ -148,24 +156,28 @@ def create_capability(
 ) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if not NAME.match(capability_name) or len(capability_name) > 100:
-        raise ctx.invalid_parameter(
-            f"capabilityName '{capability_name}' may contain only alphanumeric characters, hyphens and underscores.",
+        raise messages.error(
+            ctx,
+            "capability.capabilityname_may_contain_only",
             clusterName=cluster_name,
+            capability_name=capability_name,
         )
     capabilities = cluster.child("capabilities")
     if capability_name in capabilities:
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Capability {capability_name} already exists in cluster {cluster_name}.",
+        raise messages.error(
+            ctx,
+            "capability.capability_already_exists_cluster",
             clusterName=cluster_name,
+            capability_name=capability_name,
         )
     same_type = next((c for c in capabilities if c.type == type), None)
     if same_type is not None:
-        raise ctx.error(
-            "ResourceLimitExceededException",
-            f"Cluster {cluster_name} already has a capability of type {type} ({same_type.capability_name}); "
-            "only one capability of each type is allowed per cluster.",
+        raise messages.error(
+            ctx,
+            "capability.cluster_already_has_capability",
             clusterName=cluster_name,
+            type=type,
+            capability_name=same_type.capability_name,
         )
     require_active(ctx, cluster)
     check_role_arn(ctx, role_arn, "roleArn")
@@ -249,21 +261,25 @@ def update_capability(
     record = _find(ctx, cluster, capability_name)
     configuration = {k: v for k, v in (configuration or {}).items() if v}
     if role_arn is None and not configuration and delete_propagation_policy is None:
-        raise ctx.invalid_parameter(
-            "Specify at least one of roleArn, configuration and deletePropagationPolicy.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "capability.specify_at_least_one", clusterName=cluster_name)
     for member, owner in CONFIG_MEMBERS.items():
         if member in configuration and owner != record.type:
-            raise ctx.invalid_parameter(
-                f"configuration.{member} applies only to {owner} capabilities; {capability_name} is {record.type}.",
+            raise messages.error(
+                ctx,
+                "capability.configuration_applies_only_capabilities_2",
                 clusterName=cluster_name,
+                member=member,
+                owner=owner,
+                capability_name=capability_name,
+                type=record.type,
             )
     if record.status != "ACTIVE":
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Capability {capability_name} is {record.status}; it can be updated only when ACTIVE.",
+        raise messages.error(
+            ctx,
+            "capability.capability_updated_only_when",
             clusterName=cluster_name,
+            capability_name=capability_name,
+            status=record.status,
         )
     check_role_arn(ctx, role_arn, "roleArn")
     params = []
@@ -321,10 +337,12 @@ def delete_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> d
     if record.status == "DELETING":
         return {"capability": record}
     if record.status in ("CREATING", "UPDATING"):
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Capability {capability_name} is {record.status}; wait until it is ACTIVE to delete it.",
+        raise messages.error(
+            ctx,
+            "capability.capability_wait_until_active",
             clusterName=cluster_name,
+            capability_name=capability_name,
+            status=record.status,
         )
     record.status = "DELETING"
     record.modified_at = ctx.now

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from mock_eks import lifecycle
+from mock_eks import lifecycle, messages
 from mock_eks.certificates import cluster_ca_data
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
@@ -87,10 +87,8 @@ def _signing(cluster: Any) -> CertificateAuthority | None:
 def _find(ctx: Any, cluster: Any, ca_id: str) -> CertificateAuthority:
     record = authorities(cluster).get(ca_id)
     if record is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No certificate authority found for ID: {ca_id}.",
-            clusterName=cluster.name,
+        raise messages.error(
+            ctx, "certificate_authority.no_certificate_authority_found", clusterName=cluster.name, ca_id=ca_id
         )
     return record
 
@@ -105,18 +103,19 @@ def create_certificate_authority(
 ) -> dict:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Cluster {cluster_name} is {cluster.status}; a certificate authority can be appended only when ACTIVE.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.cluster_certificate_authority_appended",
             clusterName=cluster_name,
+            status=cluster.status,
         )
     collection = authorities(cluster)
     if len(collection) >= MAX_CAS:
-        raise ctx.error(
-            "ResourceLimitExceededException",
-            f"Cluster {cluster_name} already has {MAX_CAS} certificate authorities; delete the successor or "
-            "activate it and delete the outgoing one first.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.cluster_already_has_certificate",
             clusterName=cluster_name,
+            MAX_CAS=MAX_CAS,
         )
     record = CertificateAuthority(
         id=str(uuid.uuid4()),
@@ -185,27 +184,34 @@ def activate_certificate_authority(
     cluster = _cluster(ctx, cluster_name)
     record = _find(ctx, cluster, certificate_authority_id)
     if record.signing_status != "NOT_USED":
-        raise ctx.invalid_parameter(
-            f"Certificate authority {certificate_authority_id} is {record.signing_status}; only a NOT_USED successor "
-            "can be activated.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.certificate_authority_only_used",
             clusterName=cluster_name,
+            certificate_authority_id=certificate_authority_id,
+            signing_status=record.signing_status,
         )
     if record.distribution_status != "COMPLETE":
-        raise ctx.invalid_parameter(
-            f"Certificate authority {certificate_authority_id} has distributionStatus "
-            f"{record.distribution_status}; it can be activated only when COMPLETE.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.certificate_authority_has_distributionstatus",
             clusterName=cluster_name,
+            certificate_authority_id=certificate_authority_id,
+            distribution_status=record.distribution_status,
         )
     if cluster.status != "ACTIVE":
-        raise ctx.invalid_parameter(
-            f"Cluster {cluster_name} is {cluster.status}; it must be ACTIVE.", clusterName=cluster_name
+        raise messages.error(
+            ctx, "certificate_authority.cluster_active", clusterName=cluster_name, status=cluster.status
         )
     running = in_progress(cluster, None)
     if running is not None:
         # ActivateCertificateAuthority's error list has no ResourceInUseException
-        raise ctx.invalid_parameter(
-            f"Update {running.id} of type {running.type} is in progress for cluster {cluster_name}; try again later.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.update_type_progress_cluster",
             clusterName=cluster_name,
+            id=running.id,
+            type=running.type,
         )
     outgoing = _signing(cluster)
 
@@ -246,24 +252,26 @@ def delete_certificate_authority(
     collection = authorities(cluster)
     record = _find(ctx, cluster, certificate_authority_id)
     if record.signing_status in ("IN_USE", "ACTIVATING"):
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Certificate authority {certificate_authority_id} is {record.signing_status}: the signing certificate "
-            "authority can't be deleted; activate the successor first.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.certificate_authority_signing_certificate",
             clusterName=cluster_name,
+            certificate_authority_id=certificate_authority_id,
+            signing_status=record.signing_status,
         )
     if record.distribution_status == "DELETING":
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Certificate authority {certificate_authority_id} is already being deleted.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.certificate_authority_already_being",
             clusterName=cluster_name,
+            certificate_authority_id=certificate_authority_id,
         )
     if record.created_by == "EKS" and record.activated_at is None and len(collection) <= MAX_CAS:
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Certificate authority {certificate_authority_id} was appended by Amazon EKS and is the only "
-            "successor on the cluster; it can't be deleted.",
+        raise messages.error(
+            ctx,
+            "certificate_authority.certificate_authority_was_appended",
             clusterName=cluster_name,
+            certificate_authority_id=certificate_authority_id,
         )
 
     remove = lifecycle.step("remove", collection=collection, key=record.id, record=record)

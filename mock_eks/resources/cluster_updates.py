@@ -28,15 +28,17 @@ AUTH_MODE_ORDER = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")
 
 def _require_updatable(ctx: Any, cluster: Any) -> None:
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(
-            f"Cluster {cluster.name} is a registered cluster and cannot be updated.", clusterName=cluster.name
+        raise messages.error(
+            ctx, "cluster_update.cluster_registered_cluster_cannot", clusterName=cluster.name
         )
     if cluster.status != "ACTIVE":
         if cluster.status == "UPDATING":
             return  # start_update reports the update in progress
-        raise ctx.invalid_request(
-            f"Cluster {cluster.name} is in {cluster.status} status; it must be ACTIVE to be updated.",
+        raise messages.error(
+            ctx,
+            "cluster_update.cluster_status_active_updated",
             clusterName=cluster.name,
+            status=cluster.status,
         )
 
 
@@ -54,9 +56,7 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
         if merged["endpointPublicAccess"] and not merged["publicAccessCidrs"]:
             merged["publicAccessCidrs"] = ["0.0.0.0/0"]
         if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
-            raise ctx.invalid_parameter(
-                "The cluster endpoint must have public access, private access, or both enabled."
-            )
+            raise messages.error(ctx, "cluster_update.cluster_endpoint_have_public")
         if any(merged[k] != current[k] for k in endpoint_keys):
             # the params list what was asked: PublicAccessCidrs only when given (issue 13 item 9;
             # aws/aws-cli awscli/examples/eks/update-cluster-config.rst)
@@ -76,9 +76,9 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
     network = {k: request[k] for k in ("subnetIds", "securityGroupIds") if k in request}
     if network:
         if "subnetIds" in network and len(set(network["subnetIds"])) < 2:
-            raise ctx.invalid_parameter("Subnets specified must be in at least two different AZs")
+            raise messages.error(ctx, "cluster_update.subnets_specified_at_least")
         if len(network.get("securityGroupIds", ())) > 5:
-            raise ctx.invalid_parameter("You can specify up to 5 security groups.")
+            raise messages.error(ctx, "cluster_update.you_specify_up_security")
         if any(list(network[k]) != current[k] for k in network):
             params = [
                 param("Subnets", network.get("subnetIds", current["subnetIds"])),
@@ -92,17 +92,14 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
 
 def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
     if "bootstrapClusterCreatorAdminPermissions" in request:
-        raise ctx.invalid_parameter(
-            "bootstrapClusterCreatorAdminPermissions can only be set when creating a cluster."
-        )
+        raise messages.error(ctx, "cluster_update.bootstrapclustercreatoradminpermissions_only_set_when")
     mode = request.get("authenticationMode")
     current = cluster.access_config["authenticationMode"]
     if mode is None or mode == current:
         return []
     if AUTH_MODE_ORDER.index(mode) < AUTH_MODE_ORDER.index(current):
-        raise ctx.invalid_parameter(
-            f"Unsupported authentication mode update from {current} to {mode}: the authentication mode "
-            "can only move from CONFIG_MAP to API_AND_CONFIG_MAP to API."
+        raise messages.error(
+            ctx, "cluster_update.unsupported_authentication_mode_update", current=current, mode=mode
         )
     return [
         (
@@ -132,7 +129,7 @@ def update_cluster_config(
     _require_updatable(ctx, cluster)
     request = ctx.member_names(changes)
     if not request:
-        raise ctx.invalid_parameter("No changes were specified for cluster " + name + ".", clusterName=name)
+        raise messages.error(ctx, "cluster_update.no_changes_were_specified", clusterName=name)
     found: list[tuple[str, list, list]] = []  # (update type, params, changes)
     endpoint_asked = any(
         key in (request.get("resourcesVpcConfig") or {})
@@ -191,9 +188,7 @@ def update_cluster_config(
             for k in ("serviceIpv4Cidr", "ipFamily")
             if k in network
         ):
-            raise ctx.invalid_parameter(
-                "serviceIpv4Cidr and ipFamily can only be set when creating a cluster."
-            )
+            raise messages.error(ctx, "cluster_update.serviceipv_cidr_ipfamily_only")
         changed = [
             k
             for k in ("computeConfig", "storageConfig")
@@ -255,9 +250,7 @@ def update_cluster_config(
                 public=str(bool(vpc.get("endpointPublicAccess"))).lower(),
                 cidrs=", ".join(vpc.get("publicAccessCidrs") or []),
             )
-        raise ctx.invalid_parameter(
-            f"The cluster {name} is already at the desired configuration.", clusterName=name
-        )
+        raise messages.error(ctx, "cluster_update.cluster_already_at_desired", clusterName=name)
     if len(kinds) > 1:
         raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
     update_type = found[0][0]
@@ -288,9 +281,12 @@ def update_cluster_version(
     current = versions.get(cluster.version)
     target = check_version(ctx, version)
     if current is None or versions.next_minor(cluster.version) != version:
-        raise ctx.invalid_parameter(
-            f"Unsupported Kubernetes minor version update from {cluster.version} to {version}",
+        raise messages.error(
+            ctx,
+            "cluster_update.unsupported_kubernetes_minor_version",
             clusterName=name,
+            version=cluster.version,
+            version2=version,
         )
     if not force:
         for check in VERSION_UPDATE_CHECKS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import versions
+from mock_eks import messages, versions
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 
@@ -50,9 +50,11 @@ def describe_cluster_versions(
     if status is not None:
         legacy_state = {v: k for k, v in LEGACY_STATUS.items()}[status]
         if wanted_state is not None and wanted_state != legacy_state:
-            raise ctx.invalid_parameter(
-                f"status '{status}' and versionStatus '{version_status}' ask for different statuses; "
-                "use versionStatus only (status is deprecated)."
+            raise messages.error(
+                ctx,
+                "cluster_version.status_versionstatus_ask_different",
+                status=status,
+                version_status=version_status,
             )
         wanted_state = legacy_state
     now = ctx.now

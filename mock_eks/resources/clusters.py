@@ -21,11 +21,10 @@ from mock_eks.store import Collection
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
-# Families that refuse a cluster's deletion while they hold something: (child name, description);
-# "Cluster has nodegroups attached" is the real wording (getmoto/moto, moto/eks/models.py CLUSTER_IN_USE_MSG)
+# Families that refuse a cluster's deletion while they hold something: (child name, message key)
 BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
-    ("nodegroups", "nodegroups"),
-    ("fargate_profiles", "Fargate profiles"),
+    ("nodegroups", "cluster.has_nodegroups"),
+    ("fargate_profiles", "cluster.has_fargate_profiles"),
 ]
 
 
@@ -122,8 +121,8 @@ def _check_log_types(ctx: Any, logging: dict[str, Any] | None) -> None:
     for entry in (logging or {}).get("clusterLogging", []):
         for log_type in entry.get("types") or []:
             if log_type not in LOG_TYPES:
-                raise ctx.invalid_parameter(
-                    f"Unknown log type '{log_type}'; valid types are {', '.join(LOG_TYPES)}."
+                raise messages.error(
+                    ctx, "cluster.unknown_log_type_valid", log_type=log_type, types=", ".join(LOG_TYPES)
                 )
 
 
@@ -132,28 +131,20 @@ def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError:
-            raise ctx.invalid_parameter(
-                f"The following CIDRs are invalid in publicAccessCidrs: [{cidr}]"
-            ) from None
+            raise messages.error(ctx, "cluster.following_cidrs_are_invalid", cidr=cidr) from None
 
 
 def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
     subnets = list(request.get("subnetIds") or [])
     groups = list(request.get("securityGroupIds") or [])
     if len(set(subnets)) < 2:
-        raise ctx.invalid_parameter(
-            "Subnets specified must be in at least two different AZs", clusterName=None
-        )
+        raise messages.error(ctx, "cluster.subnets_specified_at_least", clusterName=None)
     if len(groups) > 5:
-        raise ctx.invalid_parameter(
-            "You can specify up to 5 security groups; found " + str(len(groups)) + "."
-        )
+        raise messages.error(ctx, "cluster.you_specify_up_security", count=str(len(groups)))
     public = request.get("endpointPublicAccess", True)
     private = request.get("endpointPrivateAccess", False)
     if not public and not private:
-        raise ctx.invalid_parameter(
-            "The cluster endpoint must have public access, private access, or both enabled."
-        )
+        raise messages.error(ctx, "cluster.cluster_endpoint_have_public")
     cidrs = request.get("publicAccessCidrs")
     check_public_access_cidrs(ctx, cidrs)
     # clusters on the same subnets share a VPC, as they would in EC2
@@ -187,7 +178,7 @@ def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
     cidr = request.get("serviceIpv4Cidr")
     if family == "ipv6":
         if cidr:
-            raise ctx.invalid_parameter("serviceIpv4Cidr can't be specified when ipFamily is ipv6.")
+            raise messages.error(ctx, "cluster.serviceipv_cidr_specified_when")
         config["serviceIpv6Cidr"] = (
             f"fd{hex_id(2, upper=False)}:{hex_id(4, upper=False)}:{hex_id(4, upper=False)}::/108"
         )
@@ -195,13 +186,11 @@ def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
         try:
             network = ipaddress.ip_network(cidr, strict=True)
         except ValueError:
-            raise ctx.invalid_parameter(f"serviceIpv4Cidr '{cidr}' is not a valid IPv4 CIDR block.") from None
+            raise messages.error(ctx, "cluster.serviceipv_cidr_valid_ipv", cidr=cidr) from None
         if network.version != 4 or not any(network.subnet_of(block) for block in PRIVATE_BLOCKS):
-            raise ctx.invalid_parameter(
-                f"serviceIpv4Cidr '{cidr}' must be within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
-            )
+            raise messages.error(ctx, "cluster.serviceipv_cidr_within_or", cidr=cidr)
         if not 12 <= network.prefixlen <= 24:
-            raise ctx.invalid_parameter(f"serviceIpv4Cidr '{cidr}' must be between /24 and /12.")
+            raise messages.error(ctx, "cluster.serviceipv_cidr_between", cidr=cidr)
         config["serviceIpv4Cidr"] = str(network)
     else:
         config["serviceIpv4Cidr"] = "10.100.0.0/16"
@@ -221,18 +210,15 @@ def check_auto_mode(ctx: Any, compute: Any, storage: Any, network: Any) -> None:
     }
     given = {bool(v) for v in flags.values() if v is not None}
     if len(given) > 1 or (True in given and None in flags.values()):
-        raise ctx.invalid_parameter(
-            "For EKS Auto Mode, computeConfig.enabled, storageConfig.blockStorage.enabled and "
-            "kubernetesNetworkConfig.elasticLoadBalancing.enabled must all be true or all be false."
-        )
+        raise messages.error(ctx, "cluster.eks_auto_mode_computeconfig")
 
 
 def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
     entry = versions.get(version)
     if entry is None or not versions.available(version, ctx.now):
         supported = ", ".join(versions.available_versions(ctx.now))
-        raise ctx.invalid_parameter(
-            f"unsupported Kubernetes version {version}. Supported versions: {supported}."
+        raise messages.error(
+            ctx, "cluster.unsupported_kubernetes_version_supported", version=version, supported=supported
         )
     return entry
 
@@ -350,7 +336,7 @@ def list_clusters(
     # the Reference: 'all' must be in lowercase otherwise an error occurs (blank means EKS clusters only)
     unknown = [value for value in include or [] if value not in ("all", "")]
     if unknown:
-        raise ctx.invalid_parameter(f"include accepts only 'all' (lowercase), not {unknown[0]!r}.")
+        raise messages.error(ctx, "cluster.include_accepts_only_all", value=unknown[0])
     with_registered = bool(include) and "all" in include
     predicate = None if with_registered else (lambda c: c.connector_config is None)
     page, token = paginate(
@@ -368,17 +354,12 @@ def list_clusters(
 def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, name)
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(
-            f"Cluster {name} is a registered cluster; use DeregisterCluster to remove it.", clusterName=name
-        )
+        raise messages.error(ctx, "cluster.cluster_registered_cluster_use", clusterName=name)
     if cluster.deletion_protection:
-        raise ctx.invalid_request(
-            f"Cluster {name} has deletion protection enabled; disable it with UpdateClusterConfig first.",
-            clusterName=name,
-        )
-    for family, description in BLOCKS_CLUSTER_DELETE:
+        raise messages.error(ctx, "cluster.cluster_has_deletion_protection", clusterName=name)
+    for family, key in BLOCKS_CLUSTER_DELETE:
         if len(cluster.children.get(family) or ()):
-            raise ctx.error("ResourceInUseException", f"Cluster has {description} attached", clusterName=name)
+            raise messages.error(ctx, key, clusterName=name)
     if cluster.status == "DELETING":
         return {"cluster": cluster}
     cluster.status = "DELETING"

@@ -18,10 +18,11 @@ def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any
 
 
 def find_child(ctx: Any, cluster: Any, family: str, key: str, message: str, **fields: Any) -> Any:
-    """The record ``key`` in ``cluster.child(family)``, or ResourceNotFoundException with ``message``."""
+    """The record ``key`` in ``cluster.child(family)``, or the not-found error ``message`` (a key of
+    data/messages.json) filled with ``fields``."""
     record = cluster.child(family).get(key)
     if record is None:
-        raise ctx.error("ResourceNotFoundException", message, clusterName=cluster.name, **fields)
+        raise messages.error(ctx, message, clusterName=cluster.name, **fields)
     return record
 
 
@@ -38,12 +39,10 @@ def check_tags(
     merged = dict(existing or {})
     for key, value in (tags or {}).items():
         if key.lower().startswith("aws:"):
-            raise ctx.invalid_parameter(f"Tag key '{key}' uses the reserved prefix 'aws:'.")
+            raise messages.error(ctx, "common.tag_key_uses_reserved", key=key)
         merged[key] = value
     if len(merged) > 50:
-        raise ctx.invalid_parameter(
-            f"A resource can have at most 50 tags; this request would give it {len(merged)}."
-        )
+        raise messages.error(ctx, "common.resource_have_at_most", count=len(merged))
     return merged
 
 
@@ -56,7 +55,7 @@ def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
     if value is None:
         return
     if not arns.IAM_ROLE.match(value):
-        raise ctx.invalid_parameter(f"{member} '{value}' is not a valid IAM role ARN.")
+        raise messages.error(ctx, "common.valid_iam_role_arn", member=member, value=value)
     for check in ROLE_CHECKS:
         check(ctx, value, member)
 

@@ -59,7 +59,7 @@ def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
 def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: Any) -> list[dict[str, Any]]:
     """``encryptionConfig`` as EKS stores it: one entry for ``secrets``, its key resolved to a key ARN."""
     if len(config) != 1:
-        raise ctx.invalid_parameter("encryptionConfig must contain exactly one configuration.", **fields)
+        raise messages.error(ctx, "encryption.encryptionconfig_contain_exactly_one", **fields)
     entry = config[0]
     key = (entry.get("provider") or {}).get("keyArn")
     if not key:
@@ -68,10 +68,7 @@ def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: An
     if key_arn is None:
         raise messages.error(ctx, "encryption.key_invalid", **fields)
     if list(entry.get("resources") or []) != ["secrets"]:
-        raise ctx.invalid_parameter(
-            "encryptionConfig.resources must be ['secrets']: only Kubernetes secrets can be encrypted.",
-            **fields,
-        )
+        raise messages.error(ctx, "encryption.encryptionconfig_resources_secrets_only", **fields)
     return [{"resources": ["secrets"], "provider": {"keyArn": key_arn}}]
 
 
@@ -85,19 +82,13 @@ def associate_encryption_config(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} is a registered cluster.", clusterName=cluster_name
-        )
+        raise messages.error(ctx, "encryption.cluster_registered_cluster", clusterName=cluster_name)
     if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} is in {cluster.status} status; it must be ACTIVE.",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "encryption.cluster_status_active", clusterName=cluster_name, status=cluster.status
         )
     if cluster.encryption_config:
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} already has an encryption config; it can't be changed or replaced.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "encryption.cluster_already_has_encryption", clusterName=cluster_name)
     config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)
 
     # one update at a time, and nothing else sets an encryption config: it is still unset when this completes

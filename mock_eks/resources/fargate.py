@@ -39,8 +39,7 @@ arns.taggable_cluster_child("fargateprofile", "fargate_profiles", "fargate_profi
 
 
 def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:
-    message = messages.text("fargate.not_found", fargateProfileName=name)
-    return find_child(ctx, cluster, "fargate_profiles", name, message, fargateProfileName=name)
+    return find_child(ctx, cluster, "fargate_profiles", name, "fargate.not_found", fargateProfileName=name)
 
 
 def _deleting(cluster: Any) -> FargateProfile | None:
@@ -55,9 +54,12 @@ def _check_selectors(ctx: Any, selectors: list[dict[str, Any]] | None, name: str
     if not selectors:
         raise messages.error(ctx, "fargate.needs_selector", fargateProfileName=name)
     if len(selectors) > MAX_SELECTORS:
-        raise ctx.invalid_parameter(
-            f"A Fargate profile can have at most {MAX_SELECTORS} selectors; {len(selectors)} were given.",
+        raise messages.error(
+            ctx,
+            "fargate.fargate_profile_have_at",
             fargateProfileName=name,
+            MAX_SELECTORS=MAX_SELECTORS,
+            count=len(selectors),
         )
     out = []
     for selector in selectors:
@@ -89,11 +91,8 @@ def create_fargate_profile(
     name = fargate_profile_name
     cluster = find_cluster(ctx, cluster_name, include_registered=False)
     if not NAME.fullmatch(name):
-        raise ctx.invalid_parameter(
-            f"Fargate profile name '{name}' must be 1-100 characters: letters, digits, hyphens and underscores, "
-            "starting with a letter or digit.",
-            clusterName=cluster_name,
-            fargateProfileName=name,
+        raise messages.error(
+            ctx, "fargate.fargate_profile_name_characters", clusterName=cluster_name, fargateProfileName=name
         )
     require_active(ctx, cluster)
     profiles = cluster.child("fargate_profiles")
@@ -101,16 +100,19 @@ def create_fargate_profile(
         raise messages.error(ctx, "fargate.exists", clusterName=cluster_name, fargateProfileName=name)
     deleting = _deleting(cluster)
     if deleting is not None:
-        raise ctx.invalid_request(
-            f"Fargate Profile {deleting.fargate_profile_name} is in DELETING status; wait for it to finish deleting "
-            "before creating another Fargate profile in this cluster.",
+        raise messages.error(
+            ctx,
+            "fargate.fargate_profile_deleting_status",
             clusterName=cluster_name,
+            fargate_profile_name=deleting.fargate_profile_name,
         )
     check_role_arn(ctx, pod_execution_role_arn, "podExecutionRoleArn")
     clean = _check_selectors(ctx, selectors, name)
     for subnet in subnets or ():
         if not SUBNET.fullmatch(subnet):
-            raise ctx.invalid_parameter(f"Subnet {subnet} is not a valid subnet ID.", fargateProfileName=name)
+            raise messages.error(
+                ctx, "fargate.subnet_valid_subnet_id", fargateProfileName=name, subnet=subnet
+            )
     if subnets:
         moto_fargate.check_subnets(ctx, list(subnets), name)
         chosen = list(subnets)
@@ -163,11 +165,12 @@ def delete_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name:
     deleting = _deleting(cluster)
     if deleting is not None:
         # "Only one Fargate profile in a cluster can be in the DELETING status at a time."
-        raise ctx.invalid_request(
-            f"Fargate Profile {deleting.fargate_profile_name} is already DELETING; only one Fargate profile in a "
-            "cluster can be in the DELETING status at a time.",
+        raise messages.error(
+            ctx,
+            "fargate.fargate_profile_already_deleting",
             clusterName=cluster_name,
             fargateProfileName=fargate_profile_name,
+            fargate_profile_name=deleting.fargate_profile_name,
         )
     record.status = "DELETING"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from mock_eks import arns, lifecycle
+from mock_eks import arns, lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_tags, find_cluster
@@ -51,13 +51,10 @@ def _tagged_config(store: Any, parts: list[str]) -> OidcConfig | None:
 
 def _require_updatable(ctx: Any, cluster: Any) -> None:
     if cluster.connector_config is not None:
-        raise ctx.invalid_request(
-            f"Cluster {cluster.name} is a registered cluster.", clusterName=cluster.name
-        )
+        raise messages.error(ctx, "identity_provider.cluster_registered_cluster", clusterName=cluster.name)
     if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise ctx.invalid_request(
-            f"Cluster {cluster.name} is in {cluster.status} status; it must be ACTIVE.",
-            clusterName=cluster.name,
+        raise messages.error(
+            ctx, "identity_provider.cluster_status_active", clusterName=cluster.name, status=cluster.status
         )
 
 
@@ -67,45 +64,51 @@ def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:
         parts = urlsplit(url)
         port = parts.port  # reading it checks the port and an IPv6 literal such as https://[abc
     except ValueError:
-        raise ctx.invalid_parameter(
-            f"issuerUrl '{url}' is not a valid URL.", clusterName=cluster_name
+        raise messages.error(
+            ctx, "identity_provider.issuerurl_valid_url", clusterName=cluster_name, url=url
         ) from None
     if parts.scheme != "https" or not parts.hostname or port == 0:
-        raise ctx.invalid_parameter(f"issuerUrl '{url}' must be an https:// URL.", clusterName=cluster_name)
+        raise messages.error(ctx, "identity_provider.issuerurl_https_url", clusterName=cluster_name, url=url)
     if parts.query or parts.fragment:
-        raise ctx.invalid_parameter(
-            f"issuerUrl '{url}' can't have query parameters or a fragment.", clusterName=cluster_name
+        raise messages.error(
+            ctx, "identity_provider.issuerurl_have_query_parameters", clusterName=cluster_name, url=url
         )
     if not oidc["clientId"].strip():
-        raise ctx.invalid_parameter("clientId must not be empty.", clusterName=cluster_name)
+        raise messages.error(ctx, "identity_provider.clientid_empty", clusterName=cluster_name)
     if not oidc["identityProviderConfigName"].strip():
-        raise ctx.invalid_parameter("identityProviderConfigName must not be empty.", clusterName=cluster_name)
+        raise messages.error(
+            ctx, "identity_provider.identityproviderconfigname_empty", clusterName=cluster_name
+        )
     for member in ("usernamePrefix", "groupsPrefix"):
         value = oidc.get(member)
         if value is not None and "system:" in value:
-            raise ctx.invalid_parameter(f"{member} can't contain system:", clusterName=cluster_name)
+            raise messages.error(
+                ctx, "identity_provider.contain_system", clusterName=cluster_name, member=member
+            )
     claims = oidc.get("requiredClaims") or {}
     if len(claims) > MAX_REQUIRED_CLAIMS:
-        raise ctx.invalid_parameter(
-            f"requiredClaims can have at most {MAX_REQUIRED_CLAIMS} claims; found {len(claims)}.",
+        raise messages.error(
+            ctx,
+            "identity_provider.requiredclaims_have_at_most",
             clusterName=cluster_name,
+            MAX_REQUIRED_CLAIMS=MAX_REQUIRED_CLAIMS,
+            count=len(claims),
         )
 
 
 def _reference(ctx: Any, identity_provider_config: dict[str, str], cluster: Any) -> OidcConfig:
     if identity_provider_config["type"] != "oidc":
-        raise ctx.invalid_parameter(
-            f"Identity provider config type '{identity_provider_config['type']}' is not valid; the only type "
-            "is oidc.",
+        raise messages.error(
+            ctx,
+            "identity_provider.identity_provider_config_type",
             clusterName=cluster.name,
+            config_type=identity_provider_config["type"],
         )
     name = identity_provider_config["name"]
     config = cluster.child("identity_provider_configs").get(name)
     if config is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No identity provider config found for name: {name}.",
-            clusterName=cluster.name,
+        raise messages.error(
+            ctx, "identity_provider.no_identity_provider_config", clusterName=cluster.name, name=name
         )
     return config
 
@@ -131,16 +134,15 @@ def associate_identity_provider_config(
     name = oidc["identityProviderConfigName"]
     configs = cluster.child("identity_provider_configs")
     if name in configs:
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Identity provider config {name} is already associated with cluster {cluster_name}.",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "identity_provider.identity_provider_config_already", clusterName=cluster_name, name=name
         )
     if len(configs):
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} already has an OIDC identity provider config ({configs.keys()[0]}); a "
-            "cluster can have only one.",
+        raise messages.error(
+            ctx,
+            "identity_provider.cluster_already_has_oidc",
             clusterName=cluster_name,
+            existing=configs.keys()[0],
         )
     config = OidcConfig(
         identity_provider_config_name=name,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import addon_catalogue, lifecycle
+from mock_eks import addon_catalogue, lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import find_cluster
@@ -315,16 +315,15 @@ def describe_insight(ctx: Any, *, cluster_name: str, id: str) -> dict[str, Any]:
     for record in cluster.child("insights"):
         if record.id == id:
             return {"insight": record}
-    raise ctx.error("ResourceNotFoundException", f"No insight found for id: {id}.", clusterName=cluster_name)
+    raise messages.error(ctx, "insight.no_insight_found_id", clusterName=cluster_name, id=id)
 
 
 @operation("StartInsightsRefresh")
 def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} is {cluster.status}; insights can be refreshed only for an ACTIVE cluster.",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "insight.cluster_insights_refreshed_only", clusterName=cluster_name, status=cluster.status
         )
     state = _state(cluster)
     current = state.get("latest")
@@ -358,11 +357,7 @@ def describe_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     refresh = _state(cluster).get("latest")
     if refresh is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No insights refresh has been started for cluster {cluster_name}.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "insight.no_insights_refresh_has", clusterName=cluster_name)
     return {
         "message": refresh.message,
         "status": refresh.status,

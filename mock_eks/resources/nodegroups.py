@@ -104,8 +104,7 @@ arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
 
 
 def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
-    message = messages.text("nodegroup.not_found", nodegroupName=name)
-    return find_child(ctx, cluster, "nodegroups", name, message, nodegroupName=name)
+    return find_child(ctx, cluster, "nodegroups", name, "nodegroup.not_found", nodegroupName=name)
 
 
 # ---- checks shared by create and update
@@ -114,21 +113,23 @@ def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
 def _check_scaling(ctx: Any, config: dict[str, int], name: str) -> None:
     low, high, desired = config["minSize"], config["maxSize"], config["desiredSize"]
     if low > high:
-        raise ctx.invalid_parameter(
-            f"Minimum capacity {low} can't be greater than maximum capacity {high}.", nodegroupName=name
+        raise messages.error(
+            ctx, "nodegroup.minimum_capacity_greater_than", nodegroupName=name, low=low, high=high
         )
     if not low <= desired <= high:
-        raise ctx.invalid_parameter(
-            f"Desired capacity {desired} must be between minimum capacity {low} and maximum capacity {high}.",
+        raise messages.error(
+            ctx,
+            "nodegroup.desired_capacity_between_minimum",
             nodegroupName=name,
+            desired=desired,
+            low=low,
+            high=high,
         )
     if high > MAX_NODES_PER_NODEGROUP:
-        message = (
-            f"Maximum capacity {high} exceeds the limit of {MAX_NODES_PER_NODEGROUP} nodes per node group."
+        # ResourceLimitExceededException where the operation models it, else its invalid-parameter error
+        raise messages.error(
+            ctx, "nodegroup.max_nodes", nodegroupName=name, high=high, limit=MAX_NODES_PER_NODEGROUP
         )
-        if "ResourceLimitExceededException" in ctx.op.error_codes:
-            raise ctx.error("ResourceLimitExceededException", message, nodegroupName=name)
-        raise ctx.invalid_parameter(message, nodegroupName=name)
 
 
 def _check_update_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
@@ -136,11 +137,9 @@ def _check_update_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
         return
     count, percentage = config.get("maxUnavailable"), config.get("maxUnavailablePercentage")
     if count is not None and percentage is not None:
-        raise ctx.invalid_parameter(
-            "You can specify either maxUnavailable or maxUnavailablePercentage, not both.", nodegroupName=name
-        )
+        raise messages.error(ctx, "nodegroup.you_specify_either_maxunavailable", nodegroupName=name)
     if count is not None and count > 100:
-        raise ctx.invalid_parameter("maxUnavailable can't be greater than 100.", nodegroupName=name)
+        raise messages.error(ctx, "nodegroup.maxunavailable_greater_than", nodegroupName=name)
 
 
 def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
@@ -151,8 +150,8 @@ def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
         ("maxUnhealthyNodeThresholdCount", "maxUnhealthyNodeThresholdPercentage"),
     ):
         if config.get(count) is not None and config.get(percentage) is not None:
-            raise ctx.invalid_parameter(
-                f"You can't specify both {count} and {percentage}.", nodegroupName=name
+            raise messages.error(
+                ctx, "nodegroup.you_specify_both", nodegroupName=name, count=count, percentage=percentage
             )
     for override in config.get("nodeRepairConfigOverrides") or []:
         missing = [
@@ -166,33 +165,29 @@ def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
             if override.get(k) is None
         ]
         if missing:
-            raise ctx.invalid_parameter(
-                "Each nodeRepairConfigOverrides entry must specify all values; missing "
-                + ", ".join(missing)
-                + ".",
+            raise messages.error(
+                ctx,
+                "nodegroup.each_noderepairconfigoverrides_entry_specify",
                 nodegroupName=name,
+                missing=", ".join(missing),
             )
 
 
 def _check_taints(ctx: Any, taints: list[dict[str, str]], name: str, *, need_effect: bool = True) -> None:
     for taint in taints:
         if not taint.get("key"):
-            raise ctx.invalid_parameter("Each taint must have a key.", nodegroupName=name)
+            raise messages.error(ctx, "nodegroup.each_taint_have_key", nodegroupName=name)
         if need_effect and not taint.get("effect"):
-            raise ctx.invalid_parameter(f"Taint '{taint['key']}' must have an effect.", nodegroupName=name)
+            raise messages.error(ctx, "nodegroup.taint_have_effect", nodegroupName=name, key=taint["key"])
     if len(taints) > MAX_TAINTS:
-        raise ctx.invalid_parameter(
-            f"A node group can have at most {MAX_TAINTS} taints; this request would give it {len(taints)}.",
-            nodegroupName=name,
+        raise messages.error(
+            ctx, "nodegroup.node_group_have_at", nodegroupName=name, MAX_TAINTS=MAX_TAINTS, count=len(taints)
         )
 
 
 def _check_launch_template(ctx: Any, template: dict[str, str], name: str) -> None:
     if bool(template.get("id")) == bool(template.get("name")):
-        raise ctx.invalid_parameter(
-            "You must specify either the launch template ID or the launch template name in the request, but not both.",
-            nodegroupName=name,
-        )
+        raise messages.error(ctx, "nodegroup.you_specify_either_launch", nodegroupName=name)
 
 
 def _resolved_template(ctx: Any, template: dict[str, str], **fields: Any) -> dict[str, str]:
@@ -239,11 +234,8 @@ def create_nodegroup(
     cluster = find_cluster(ctx, cluster_name, include_registered=False)
     name = nodegroup_name
     if not NAME.fullmatch(name):
-        raise ctx.invalid_parameter(
-            f"Nodegroup name '{name}' must be 1-100 characters: letters, digits, hyphens and underscores, "
-            "starting with a letter or digit.",
-            clusterName=cluster_name,
-            nodegroupName=name,
+        raise messages.error(
+            ctx, "nodegroup.nodegroup_name_characters_letters", clusterName=cluster_name, nodegroupName=name
         )
     require_active(ctx, cluster)
     groups = cluster.child("nodegroups")
@@ -251,21 +243,20 @@ def create_nodegroup(
         raise messages.error(ctx, "nodegroup.exists", clusterName=cluster_name, nodegroupName=name)
     check_role_arn(ctx, node_role, "nodeRole")
     if version is not None and version != cluster.version:
-        raise ctx.invalid_parameter(
-            f"Requested Nodegroup version {version} is invalid. You can only create a node group with the "
-            f"cluster's current Kubernetes version {cluster.version}.",
+        raise messages.error(
+            ctx,
+            "nodegroup.requested_nodegroup_version_invalid",
             clusterName=cluster_name,
             nodegroupName=name,
+            version=version,
+            version2=cluster.version,
         )
     version = cluster.version
     if not subnets:
-        raise ctx.invalid_parameter("Subnets must be specified for a node group.", nodegroupName=name)
+        raise messages.error(ctx, "nodegroup.subnets_specified_node_group", nodegroupName=name)
     if scaling_config is not None:
         if len(scaling_config) != 3:
-            raise ctx.invalid_parameter(
-                "When creating a node group, specify all or none of minSize, maxSize and desiredSize.",
-                nodegroupName=name,
-            )
+            raise messages.error(ctx, "nodegroup.when_creating_node_group", nodegroupName=name)
         scaling = dict(scaling_config)
     else:
         scaling = dict(ami_catalogue.node_defaults()["scalingConfig"])
@@ -273,44 +264,49 @@ def create_nodegroup(
     if launch_template is not None:
         _check_launch_template(ctx, launch_template, name)
         # the order EKS checks them in (moto/eks/models.py validate_launch_template_combination)
-        for key, value in (
-            ("launch_template.disk_size", disk_size),
-            ("launch_template.remote_access", remote_access),
-        ):
-            if value is not None:
-                raise messages.error(ctx, key, clusterName=cluster_name, nodegroupName=name)
+        if disk_size is not None:
+            raise messages.error(
+                ctx, "launch_template.disk_size", clusterName=cluster_name, nodegroupName=name
+            )
+        if remote_access is not None:
+            raise messages.error(
+                ctx, "launch_template.remote_access", clusterName=cluster_name, nodegroupName=name
+            )
     if instance_types is not None and len(instance_types) > MAX_INSTANCE_TYPES:
-        raise ctx.invalid_parameter(
-            f"You can specify at most {MAX_INSTANCE_TYPES} instance types.", nodegroupName=name
+        raise messages.error(
+            ctx, "nodegroup.you_specify_at_most", nodegroupName=name, MAX_INSTANCE_TYPES=MAX_INSTANCE_TYPES
         )
     if ami_type == "CUSTOM" and launch_template is None:
-        raise ctx.invalid_parameter(
-            "The CUSTOM AMI type is only for node groups deployed with a launch template.", nodegroupName=name
-        )
+        raise messages.error(ctx, "nodegroup.custom_ami_type_only", nodegroupName=name)
     ami = ami_type or default_ami_type(version, instance_types)
     if ami_catalogue.is_windows(ami) and ctx.partition != "aws":
-        raise ctx.invalid_parameter(
-            f"Windows AMI types are only supported in commercial AWS Regions; {ami} is not available in {ctx.region}.",
-            nodegroupName=name,
+        raise messages.error(
+            ctx, "nodegroup.windows_ami_types_are", nodegroupName=name, ami=ami, region=ctx.region
         )
     if ami != "CUSTOM":
         if not ami_catalogue.supports(ami, version):
-            raise ctx.invalid_parameter(
-                f"AMI type {ami} is not supported for Kubernetes version {version}.", nodegroupName=name
+            raise messages.error(
+                ctx, "nodegroup.ami_type_supported_kubernetes", nodegroupName=name, ami=ami, version=version
             )
         arm = ami_catalogue.is_arm(ami)
         for instance_type in instance_types or ():
             if bool(ARM_INSTANCE.match(instance_type)) != arm:
-                raise ctx.invalid_parameter(
-                    f"[{instance_type}] is not a valid instance type for requested amiType {ami}",
+                raise messages.error(
+                    ctx,
+                    "nodegroup.valid_instance_type_requested",
                     nodegroupName=name,
+                    instance_type=instance_type,
+                    ami=ami,
                 )
     releases = ami_catalogue.release_versions(ami, version, ctx.now) if ami != "CUSTOM" else []
     if release_version is not None:
         if ami != "CUSTOM" and not ami_catalogue.is_valid_release(ami, version, release_version, ctx.now):
-            raise ctx.invalid_parameter(
-                f"Requested release version {release_version} is not valid for kubernetes version {version}.",
+            raise messages.error(
+                ctx,
+                "nodegroup.requested_release_version_valid",
                 nodegroupName=name,
+                release_version=release_version,
+                version=version,
             )
     elif releases:
         release_version = releases[-1]
@@ -390,11 +386,12 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     if record.status == "DELETING":
         return {"nodegroup": record}
     if record.status in ("CREATING", "UPDATING"):
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Nodegroup {nodegroup_name} is in {record.status} status and can't be deleted until it finishes.",
+        raise messages.error(
+            ctx,
+            "nodegroup.nodegroup_status_deleted_until",
             clusterName=cluster_name,
             nodegroupName=nodegroup_name,
+            status=record.status,
         )
     record.status = "DELETING"
     record.modified_at = ctx.now
@@ -408,10 +405,12 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
     cluster = find_cluster(ctx, cluster_name)
     record = find_nodegroup(ctx, cluster, nodegroup_name)
     if record.status not in ("ACTIVE", "UPDATING", "DEGRADED"):
-        raise ctx.invalid_request(
-            f"Nodegroup {nodegroup_name} is in {record.status} status; it must be ACTIVE to be updated.",
+        raise messages.error(
+            ctx,
+            "nodegroup.nodegroup_status_active_updated",
             clusterName=cluster_name,
             nodegroupName=nodegroup_name,
+            status=record.status,
         )
     return cluster, record
 
@@ -455,9 +454,7 @@ def update_nodegroup_config(
         remove = list(labels.get("removeLabels") or [])
         both = sorted(set(add) & set(remove))
         if both:
-            raise ctx.invalid_parameter(
-                f"The label keys {both} can't be both added and removed in one update.", nodegroupName=name
-            )
+            raise messages.error(ctx, "nodegroup.label_keys_both_added", nodegroupName=name, both=both)
         merged = {k: v for k, v in record.node_labels.items() if k not in remove}
         merged.update(add)
         if add:
@@ -472,9 +469,7 @@ def update_nodegroup_config(
         _check_taints(ctx, remove, name, need_effect=False)
         both = sorted({t["key"] for t in add} & {t["key"] for t in remove})
         if both:
-            raise ctx.invalid_parameter(
-                f"The taint keys {both} can't be both added and removed in one update.", nodegroupName=name
-            )
+            raise messages.error(ctx, "nodegroup.taint_keys_both_added", nodegroupName=name, both=both)
         removed = {t["key"] for t in remove}
         adding = {_taint_key(t): t for t in add}
         merged_taints = [
@@ -527,10 +522,8 @@ def update_nodegroup_config(
         params += [param(kinds[k], v) for k, v in warm_pool.items() if k in kinds]
         new["warmPoolConfig"] = {**(record.extra.get("warmPoolConfig") or {}), **warm_pool}
     if not params:
-        raise ctx.invalid_parameter(
-            "No changes were specified for node group " + name + ".",
-            clusterName=cluster_name,
-            nodegroupName=name,
+        raise messages.error(
+            ctx, "nodegroup.no_changes_were_specified", clusterName=cluster_name, nodegroupName=name
         )
     new = copy.deepcopy(new)
 
@@ -557,16 +550,20 @@ def update_nodegroup_version(
     fields = {"clusterName": cluster_name, "nodegroupName": name}
     target = version or cluster.version
     if versions.get(target) is None or _minor(target) > _minor(cluster.version):
-        raise ctx.invalid_parameter(
-            f"Requested Nodegroup version {target} is invalid: a node group can't be newer than its cluster's "
-            f"Kubernetes version {cluster.version}.",
+        raise messages.error(
+            ctx,
+            "nodegroup.requested_nodegroup_version_invalid_2",
             **fields,
+            target=target,
+            version=cluster.version,
         )
     if _minor(target) < _minor(record.version):
-        raise ctx.invalid_parameter(
-            f"Requested Nodegroup version {target} is older than the node group's version {record.version}; "
-            "a node group can't be rolled back to an earlier Kubernetes version.",
+        raise messages.error(
+            ctx,
+            "nodegroup.requested_nodegroup_version_older",
             **fields,
+            target=target,
+            version=record.version,
         )
     # with a launch template the update lists the template's name and version instead of Version
     # (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
@@ -574,18 +571,18 @@ def update_nodegroup_version(
     template = None
     if launch_template is not None:
         if record.launch_template is None:
-            raise ctx.invalid_parameter(
-                f"Nodegroup {name} was not created with a launch template, so it can't be updated with one.",
-                **fields,
-            )
+            raise messages.error(ctx, "nodegroup.nodegroup_was_created_launch", **fields, name=name)
         _check_launch_template(ctx, launch_template, name)
         requested = _resolved_template(ctx, launch_template, **fields)
         if requested["id"] != record.launch_template.get("id"):
             key = "id" if launch_template.get("id") else "name"
-            raise ctx.invalid_parameter(
-                f"The launch template {key} must match the one used to create node group {name} "
-                f"({record.launch_template.get(key)}).",
+            raise messages.error(
+                ctx,
+                "nodegroup.launch_template_match_one",
                 **fields,
+                key=key,
+                name=name,
+                current=record.launch_template.get(key),
             )
         template = {**record.launch_template, **requested}
         params.append(param("LaunchTemplateName", template["name"]))
@@ -597,9 +594,12 @@ def update_nodegroup_version(
         if not custom and not ami_catalogue.is_valid_release(
             record.ami_type, target, release_version, ctx.now
         ):
-            raise ctx.invalid_parameter(
-                f"Requested release version {release_version} is not valid for kubernetes version {target}.",
+            raise messages.error(
+                ctx,
+                "nodegroup.requested_release_version_valid_2",
                 **fields,
+                release_version=release_version,
+                target=target,
             )
         if (
             target == record.version
@@ -607,10 +607,12 @@ def update_nodegroup_version(
             and release_version in releases
             and releases.index(release_version) < releases.index(record.release_version)
         ):
-            raise ctx.invalid_parameter(
-                f"Requested release version {release_version} is older than the node group's release version "
-                f"{record.release_version}; a node group can't be rolled back to an earlier AMI version.",
+            raise messages.error(
+                ctx,
+                "nodegroup.requested_release_version_older",
                 **fields,
+                release_version=release_version,
+                release_version2=record.release_version,
             )
         new_release: str | None = release_version
     else:
@@ -622,9 +624,13 @@ def update_nodegroup_version(
         and new_release == record.release_version
         and (template is None or template == record.launch_template)
     ):
-        raise ctx.invalid_parameter(
-            f"Nodegroup {name} is already at version {target} with release version {record.release_version}.",
+        raise messages.error(
+            ctx,
+            "nodegroup.nodegroup_already_at_version",
             **fields,
+            name=name,
+            target=target,
+            release_version=record.release_version,
         )
 
     changes = [(("version",), target), (("release_version",), new_release)]
@@ -640,10 +646,13 @@ def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> No
     """UpdateClusterVersion: every managed node group must be at the cluster's current version first."""
     behind = [g.nodegroup_name for g in cluster.child("nodegroups") if g.version != cluster.version]
     if behind:
-        raise ctx.invalid_request(
-            f"Nodegroup(s) {', '.join(behind)} must be updated to the cluster's Kubernetes version "
-            f"{cluster.version} before the cluster can be updated to {target_version}.",
+        raise messages.error(
+            ctx,
+            "nodegroup.nodegroup_updated_cluster_kubernetes",
             clusterName=cluster.name,
+            behind=", ".join(behind),
+            version=cluster.version,
+            target_version=target_version,
         )
 
 

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, documents, tokens
+from mock_eks import arns, documents, messages, tokens
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster
@@ -64,16 +64,15 @@ def _check_policy(ctx: Any, policy: str | None) -> None:
     try:
         document = documents.load(policy)
     except documents.DocumentError as problem:
-        raise ctx.invalid_parameter(
-            f"policy must be a JSON IAM session policy document: {problem}."
-        ) from None
+        raise messages.error(ctx, "pod_identity.policy_json_iam_session", problem=problem) from None
     if not isinstance(document, dict) or "Statement" not in document:
-        raise ctx.invalid_parameter("policy must be an IAM policy document with a Statement.")
+        raise messages.error(ctx, "pod_identity.policy_iam_policy_document")
 
 
 def _find(ctx: Any, cluster: Any, association_id: str) -> PodIdentityAssociation:
-    message = f"No pod identity association found for id {association_id} in cluster {cluster.name}."
-    return find_child(ctx, cluster, "pod_identity_associations", association_id, message)
+    return find_child(
+        ctx, cluster, "pod_identity_associations", association_id, "pod_identity.not_found", id=association_id
+    )
 
 
 def create_association(
@@ -91,13 +90,18 @@ def create_association(
 ) -> PodIdentityAssociation:
     """Validate and store an association (also for add-ons that own theirs: pass ``owner_arn``)."""
     if len(namespace) > 63 or not DNS_LABEL.match(namespace):
-        raise ctx.invalid_parameter(
-            f"namespace '{namespace}' is not a valid Kubernetes namespace name.", clusterName=cluster.name
+        raise messages.error(
+            ctx,
+            "pod_identity.namespace_valid_kubernetes_namespace",
+            clusterName=cluster.name,
+            namespace=namespace,
         )
     if len(service_account) > 253 or not DNS_SUBDOMAIN.match(service_account):
-        raise ctx.invalid_parameter(
-            f"serviceAccount '{service_account}' is not a valid Kubernetes service account name.",
+        raise messages.error(
+            ctx,
+            "pod_identity.serviceaccount_valid_kubernetes_service",
             clusterName=cluster.name,
+            service_account=service_account,
         )
     check_role_arn(ctx, role_arn, "roleArn")
     check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
@@ -106,11 +110,13 @@ def create_association(
     children = cluster.child("pod_identity_associations")
     for other in children:
         if other.namespace == namespace and other.service_account == service_account:
-            raise ctx.error(
-                "ResourceInUseException",
-                f"Association already exists: {other.association_id} for namespace {namespace} and service "
-                f"account {service_account}.",
+            raise messages.error(
+                ctx,
+                "pod_identity.association_already_exists_namespace",
                 clusterName=cluster.name,
+                association_id=other.association_id,
+                namespace=namespace,
+                service_account=service_account,
             )
     association_id = _association_id()
     association = PodIdentityAssociation(
@@ -149,9 +155,8 @@ def create_pod_identity_association(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.status not in ("ACTIVE", "UPDATING"):
-        raise ctx.invalid_request(
-            f"Cluster '{cluster_name}' is not in ACTIVE status (current status: {cluster.status}).",
-            clusterName=cluster_name,
+        raise messages.error(
+            ctx, "pod_identity.cluster_active_status_current", clusterName=cluster_name, status=cluster.status
         )
     association = create_association(
         ctx,
@@ -217,10 +222,7 @@ def update_pod_identity_association(
     association = _find(ctx, cluster, association_id)
     if role_arn is None and disable_session_tags is None and target_role_arn is None and policy is None:
         # the Reference: "You must change at least one of these in an update"
-        raise ctx.invalid_parameter(
-            "You must change at least one of roleArn, targetRoleArn, disableSessionTags or policy.",
-            clusterName=cluster_name,
-        )
+        raise messages.error(ctx, "pod_identity.you_change_at_least", clusterName=cluster_name)
     check_role_arn(ctx, role_arn, "roleArn")
     check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
     _check_policy(ctx, policy)
@@ -269,8 +271,8 @@ def _session_name(cluster_name: str, pod_name: str) -> str:
 
 
 def _invalid(ctx: Any, reason: str) -> Exception:
-    return ctx.error(
-        "InvalidTokenException", f"The service account token is invalid: {reason}. {tokens.HOW_TO_MINT}."
+    return messages.error(
+        ctx, "pod_identity.service_account_token_invalid", reason=reason, HOW_TO_MINT=tokens.HOW_TO_MINT
     )
 
 
@@ -300,7 +302,7 @@ def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, st
     if nbf is not None and not _number(nbf):
         raise _invalid(ctx, "its nbf and iat claims must be numbers of seconds since the epoch")
     if exp <= ctx.now:
-        raise ctx.error("ExpiredTokenException", "The service account token has expired.")
+        raise messages.error(ctx, "pod_identity.service_account_token_has")
     if nbf is not None and nbf > ctx.now + CLOCK_SKEW:
         raise _invalid(ctx, "it is not valid yet (nbf)")
     subject = claims.get("sub")
@@ -329,10 +331,10 @@ def assume_role_for_pod_identity(
 ) -> dict[str, Any]:
     cluster = ctx.store.clusters.get(cluster_name)
     if cluster is None or cluster.connector_config is not None:
-        raise ctx.error("ResourceNotFoundException", f"No cluster found for name: {cluster_name}.")
+        raise messages.error(ctx, "pod_identity.no_cluster_found_name", cluster_name=cluster_name)
     if not cluster.provisioned or cluster.status in ("DELETING", "FAILED"):
-        raise ctx.invalid_request(
-            f"Cluster {cluster_name} is {cluster.status} and cannot serve pod identities."
+        raise messages.error(
+            ctx, "pod_identity.cluster_cannot_serve_pod", cluster_name=cluster_name, status=cluster.status
         )
     claims, namespace, service_account = _claims(ctx, cluster, token)
     association = next(
@@ -344,10 +346,12 @@ def assume_role_for_pod_identity(
         None,
     )
     if association is None:
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No Pod Identity Association found for namespace {namespace} and service account "
-            f"{service_account} in cluster {cluster_name}.",
+        raise messages.error(
+            ctx,
+            "pod_identity.no_pod_identity_association",
+            namespace=namespace,
+            service_account=service_account,
+            cluster_name=cluster_name,
         )
     role_arn = association.target_role_arn or association.role_arn
     role_partition, role_account = role_arn.split(":")[1], role_arn.split(":")[4]

@@ -68,9 +68,7 @@ def register_cluster(
 def deregister_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
     cluster = ctx.store.clusters.get(name)
     if cluster is None or cluster.connector_config is None:
-        raise ctx.error(
-            "ResourceNotFoundException", f"No registered cluster found for name: {name}.", clusterName=name
-        )
+        raise messages.error(ctx, "registration.no_registered_cluster_found", clusterName=name)
     if cluster.status == "DELETING":
         return {"cluster": cluster}
     cluster.status = "DELETING"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_eks import arns, lifecycle
+from mock_eks import arns, lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 from mock_eks.resources.common import check_tags
@@ -77,7 +77,7 @@ def _advance(record: Subscription, now: float) -> None:
 def _find(ctx: Any, subscription_id: str) -> Subscription:
     record = ctx.store.subscriptions.get(subscription_id)
     if record is None:
-        raise ctx.error("ResourceNotFoundException", f"No subscription found for id: {subscription_id}.")
+        raise messages.error(ctx, "subscription.no_subscription_found_id", subscription_id=subscription_id)
     _advance(record, ctx.now)
     return record
 
@@ -116,12 +116,12 @@ def create_subscription(
 ) -> dict[str, Any]:
     duration, unit = term.get("duration"), term.get("unit") or "MONTHS"
     if duration not in TERM_MONTHS or unit != "MONTHS":
-        raise ctx.invalid_parameter(f"term must be 12 or 36 MONTHS; got duration={duration}, unit={unit}.")
+        raise messages.error(ctx, "subscription.term_or_months_got", duration=duration, unit=unit)
     quantity = 1 if license_quantity is None else license_quantity
     if not 1 <= quantity <= 100:
-        raise ctx.invalid_parameter(f"licenseQuantity must be between 1 and 100; got {quantity}.")
+        raise messages.error(ctx, "subscription.licensequantity_between_got", quantity=quantity)
     if any(s.name == name and s.status != "DELETING" for s in ctx.store.subscriptions):
-        raise ctx.invalid_parameter(f"A subscription named {name} already exists in this account and Region.")
+        raise messages.error(ctx, "subscription.subscription_named_already_exists", name=name)
     tags = check_tags(ctx, tags)
     subscription_id = str(uuid.uuid4())
     expiry = add_months(ctx.now, duration)
@@ -198,8 +198,8 @@ def update_subscription(
 ) -> dict[str, Any]:
     record = _find(ctx, id)
     if record.status not in ("ACTIVE", "EXPIRING"):
-        raise ctx.invalid_request(
-            f"Subscription {id} is {record.status}; only an active subscription can be updated."
+        raise messages.error(
+            ctx, "subscription.subscription_only_active_subscription", id=id, status=record.status
         )
     record.auto_renew = bool(auto_renew)
     _advance(record, ctx.now)
@@ -212,10 +212,7 @@ def delete_subscription(ctx: Any, *, id: str) -> dict[str, Any]:  # noqa: A002 -
     if record.status == "DELETING":
         return {"subscription": record}
     if record.status != "EXPIRED":
-        raise ctx.invalid_request(
-            f"Subscription {id} is {record.status}; only an expired or inactive subscription can be deleted. "
-            "To cancel an active subscription within 7 days of creation, contact AWS Support."
-        )
+        raise messages.error(ctx, "subscription.subscription_only_expired_or", id=id, status=record.status)
     record.status = "DELETING"
 
     ctx.remove_later("subscription.delete", ctx.store.subscriptions, id, record)

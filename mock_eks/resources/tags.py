@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import arns
+from mock_eks import arns, messages
 from mock_eks.dispatch import operation
 from mock_eks.resources.common import check_tags
 
@@ -12,11 +12,11 @@ from mock_eks.resources.common import check_tags
 def _tagged(ctx: Any, resource_arn: str) -> Any:
     parts = arns.parse(resource_arn)
     if parts is None:
-        raise ctx.error("BadRequestException", f"{resource_arn} is not a valid EKS resource ARN.")
+        raise messages.error(ctx, "tags.valid_eks_resource_arn", resource_arn=resource_arn)
     path = parts["resource"].split("/")
     finder = arns.TAGGABLE.get(path[0])
     if finder is None:
-        raise ctx.error("BadRequestException", f"Resources of type {path[0]} cannot be tagged.")
+        raise messages.error(ctx, "tags.resources_type_cannot_tagged", resource_type=path[0])
     record = None
     if (
         parts["account"] == ctx.account
@@ -25,7 +25,7 @@ def _tagged(ctx: Any, resource_arn: str) -> Any:
     ):
         record = finder(ctx.store, path)
     if record is None:
-        raise ctx.error("NotFoundException", f"Resource {resource_arn} was not found.")
+        raise messages.error(ctx, "tags.resource_was_found", resource_arn=resource_arn)
     return record
 
 

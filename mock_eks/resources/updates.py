@@ -106,10 +106,8 @@ def start_update(
         fields = {"clusterName": cluster.name}
         if scope:
             fields[scope[0]] = scope[1]
-        raise ctx.error(
-            "ResourceInUseException",
-            f"Update {running.id} of type {running.type} is already in progress for {what}.",
-            **fields,
+        raise messages.error(
+            ctx, "update.update_type_already_progress", **fields, id=running.id, type=running.type, what=what
         )
     update_type, params = _installed(update_type, params)
     update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
@@ -207,17 +205,14 @@ def _scope(
         if v is not None
     ]
     if len(given) > 1:
-        raise ctx.invalid_parameter("Specify at most one of nodegroupName, addonName and capabilityName.")
+        raise messages.error(ctx, "update.specify_at_most_one")
     if not given:
         return None
     member, value = given[0]
     if value not in cluster.child(SCOPES[member]):
         noun = {"nodegroupName": "nodegroup", "addonName": "addon", "capabilityName": "capability"}[member]
-        raise ctx.error(
-            "ResourceNotFoundException",
-            f"No {noun} found for name: {value}.",
-            clusterName=cluster.name,
-            **{member: value},
+        raise messages.error(
+            ctx, "update.no_found_name", clusterName=cluster.name, **{member: value}, noun=noun, value=value
         )
     return given[0]
 
@@ -277,15 +272,20 @@ def cancel_update(
     if update is None:
         raise messages.error(ctx, "update.not_found", updateId=update_id, clusterName=name)
     if update.status != "InProgress":
-        raise ctx.error(
-            "InvalidStateException",
-            f"Update {update_id} is {update.status} and can no longer be cancelled.",
+        raise messages.error(
+            ctx,
+            "update.update_no_longer_cancelled",
             clusterName=name,
+            update_id=update_id,
+            status=update.status,
         )
     if update.type not in CANCELLABLE:
-        raise ctx.invalid_request(
-            f"Updates of type {update.type} cannot be cancelled; only {', '.join(sorted(CANCELLABLE))} updates can.",
+        raise messages.error(
+            ctx,
+            "update.updates_type_cannot_cancelled",
             clusterName=name,
+            type=update.type,
+            cancellable=", ".join(sorted(CANCELLABLE)),
         )
     update.status = "Cancelled"
     return {"update": update}
