@@ -53,6 +53,7 @@ FORWARDERS = {
     ("common.py", "find_child"),
     ("__init__.py", "refuse"),
     ("clusters.py", "delete_cluster"),  # the keys of clusters.BLOCKS_CLUSTER_DELETE
+    ("iam.py", "check_role"),  # the keys of moto_link.iam.TRUSTED_SERVICES
 }
 
 
