@@ -135,7 +135,11 @@ def _day(value) -> str:
         ("1.26", "2023-04-11", "2024-06-11", "2025-06-11"),
         ("1.29", "2024-01-23", "2025-03-23", "2026-03-23"),
         ("1.31", "2024-09-26", "2025-11-26", "2026-11-26"),
-        # endoflife-date/endoflife.date products/amazon-eks.md (eol / eoes)
+        # real `aws eks describe-cluster-versions` output in a public blog post ("Checking When EKS
+        # Versions Go Out Of Standard Support", 1.32.2 / eks.5): the API says 01-21 where the guide says 01-23
+        ("1.32", "2025-01-21", "2026-03-21", "2027-03-21"),
+        # endoflife-date/endoflife.date products/amazon-eks.md (eol / eoes), and real describe-cluster-versions
+        # output in a public repository's notes of 2025-06-28 (1.33.1 / eks.6)
         ("1.33", "2025-05-29", "2026-07-29", "2027-07-29"),
     ],
 )
