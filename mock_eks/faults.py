@@ -367,6 +367,65 @@ class Faults:
             )
         return record
 
+    # -- snapshots -------------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """The pending faults as JSON-serialisable data (a snapshot's ``faults``; ``load`` reads it)."""
+        calls = []
+        for rule in self._calls:
+            entry: dict[str, Any] = {"operation": rule.operation, "code": rule.code}
+            entry.update(
+                {k: v for k, v in (("message", rule.message), ("times", rule.times)) if v is not None}
+            )
+            if rule.rate is not None and rule.random is not None:
+                version, state, gauss = rule.random.getstate()
+                # the generator's exact position, so a restored rate fault goes on with the same draws
+                entry.update(rate=rule.rate, random=[version, list(state), gauss])
+            calls.append(entry)
+        lifecycle = {
+            kind: [{"code": f.code, "message": f.message} for f in pending]
+            for kind, pending in self._lifecycle.items()
+        }
+        return {"calls": calls, "lifecycle": lifecycle}
+
+    def load(self, data: Any) -> None:
+        """Replace the pending faults with ``to_data()``'s output (ValueError names what is wrong).
+
+        Each entry goes through ``fail_calls`` / ``fail_next``, so a snapshot holds no fault those refuse.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("faults must be an object")
+        calls, lifecycle = data.get("calls", []), data.get("lifecycle", {})
+        if not isinstance(calls, list) or not isinstance(lifecycle, dict):
+            raise ValueError("faults must hold a list of calls and an object of lifecycle faults")
+        self.clear()
+        for entry in calls:
+            if not isinstance(entry, dict):
+                raise ValueError("a call fault must be an object")
+            self.fail_calls(
+                entry.get("operation"),  # type: ignore[arg-type]
+                entry.get("code"),  # type: ignore[arg-type]
+                times=entry.get("times"),
+                rate=entry.get("rate"),
+                message=entry.get("message"),
+            )
+            rule = self._calls[-1]
+            if rule.random is not None:
+                state = entry.get("random")
+                if not (isinstance(state, list) and len(state) == 3 and isinstance(state[1], list)):
+                    raise ValueError("a rate fault needs its random generator's state")
+                try:
+                    rule.random.setstate((state[0], tuple(state[1]), state[2]))
+                except (TypeError, ValueError) as error:
+                    raise ValueError(f"a rate fault's random state is malformed: {error}") from None
+        for kind, pending in lifecycle.items():
+            if not isinstance(pending, list):
+                raise ValueError(f"the lifecycle faults of {kind} must be a list")
+            for entry in pending:
+                if not isinstance(entry, dict):
+                    raise ValueError("a lifecycle fault must be an object")
+                self.fail_next(kind, entry.get("code"), message=entry.get("message"))  # type: ignore[arg-type]
+
     # -- all -------------------------------------------------------------------------------------
 
     def clear(self) -> None:

@@ -199,6 +199,7 @@ class MockEKS:
         if self.state is not None:
             backend = snapshot.load(self.state)
             with ACTIVE.lock:
+                moto_link.handover(ACTIVE.backend, backend)
                 ACTIVE.backend = backend
         if self.seed is not None:
             seeds.replay(seeds.read(self.seed), seeds.clients())
@@ -246,6 +247,7 @@ class MockEKS:
         self._active("restoring a snapshot")
         backend = snapshot.load(state)
         with ACTIVE.lock:
+            moto_link.handover(ACTIVE.backend, backend)  # what the replaced state made in moto goes with it
             ACTIVE.backend = backend
 
     @staticmethod

@@ -2,8 +2,9 @@
 
 ``take(backend)`` writes down every account and region (clusters with all their children, EKS
 Anywhere subscriptions, idempotency records, per-family extras), the pending lifecycle transitions
-(``lifecycle.Step`` data) and the mock's clock offset; ``restore(snapshot)`` builds a new ``Backend``
-from one. Pending faults (``m.faults``) are configuration of a test, not state, and are not included.
+(``lifecycle.Step`` data), the mock's clock offset, the pending faults (``m.faults``, rate faults with
+their random generator's position) and the moto link's record of what EKS made in moto (moto's own
+state is moto's: not included); ``restore(snapshot)`` builds a new ``Backend`` from one.
 
 Records are dataclasses that reference each other (a pending step holds the record and collection it
 acts on; an idempotency record holds the result it answered), so the encoding is an object graph:
@@ -36,9 +37,16 @@ from mock_eks.lifecycle import Step
 from mock_eks.store import Backend, Collection
 
 FORMAT = "mock_eks.snapshot"
-VERSION = 1
+VERSION = 2
 # MIGRATIONS[n] upgrades a version-n snapshot to version n + 1
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _v1_to_v2(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added the pending faults and the moto link's record: a version-1 snapshot had neither."""
+    return {**snapshot, "version": 2, "faults": {"calls": [], "lifecycle": {}}, "moto_link": []}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 class SnapshotError(ValueError):
@@ -122,7 +130,7 @@ def take(backend: Backend) -> dict[str, Any]:
             }
         )
     pending = [[due, writer.value(item, "lifecycle")] for due, item in backend.lifecycle.entries()]
-    from mock_eks import __version__
+    from mock_eks import __version__, moto_link
 
     return {
         "format": FORMAT,
@@ -133,6 +141,8 @@ def take(backend: Backend) -> dict[str, Any]:
         "regions": regions,
         "lifecycle": pending,
         "objects": writer.objects,
+        "faults": backend.faults.to_data(),
+        "moto_link": moto_link.record_of(backend),
     }
 
 
@@ -266,6 +276,10 @@ def restore(snapshot: Any) -> Backend:
                 raise SnapshotError("a pending lifecycle entry is not a step")
             pending.append((float(due), step))
         backend.lifecycle.replace(pending)
+        backend.faults.load(snapshot.get("faults", {}))
+        from mock_eks import moto_link
+
+        moto_link.adopt(backend, snapshot.get("moto_link", []))
     except SnapshotError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -318,5 +332,9 @@ def put_state(target: control.Target, request: Request) -> Response:
         document = json.loads(request.body or b"null")
     except ValueError as error:
         raise ValueError(f"the body is not JSON: {error}") from None
-    target.backend = restore(document)  # SnapshotError is a ValueError: 400 with its message
+    backend = restore(document)  # SnapshotError is a ValueError: 400 with its message
+    from mock_eks import moto_link
+
+    moto_link.handover(target.backend, backend)
+    target.backend = backend
     return control.json_response(200, {"status": "restored"})

@@ -55,12 +55,13 @@ SESSION = boto3.Session(region_name=REGION)
 def linked(order: str, **options):
     """moto's mock_aws and mock_eks(**options), activated in ``order``."""
     with ExitStack() as stack:
-        mocks = [moto.mock_aws(), mock_eks(**options) if options else mock_eks]
+        eks_mock = mock_eks(**options) if options else mock_eks
+        mocks = [moto.mock_aws(), eks_mock]
         if order != "moto first":
             mocks.reverse()
         for mock in mocks:
             stack.enter_context(mock)
-        yield
+        yield eks_mock
 
 
 def clients():
@@ -781,6 +782,60 @@ def test_nothing_the_link_made_outlives_mock_eks(order):
         names = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
         assert not any(n.startswith("eks-") for n in names)
         assert ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"]  # what the test made with moto stays
+
+
+def test_a_snapshot_keeps_what_the_link_made_in_moto(order):
+    with linked(order) as m:
+        eks, ec2, iam, autoscaling, _ = clients()
+        empty = m.snapshot()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+        snapshot = json.loads(json.dumps(m.snapshot()))
+        kinds = sorted(entry[0] for entry in snapshot["moto_link"])
+        assert kinds == ["asg", "lt", "sg"]
+
+        def groups():
+            return [
+                g["AutoScalingGroupName"]
+                for g in autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"]
+            ]
+
+        # restoring the same state keeps moto's resources, and the restored state still owns them
+        m.restore(snapshot)
+        assert groups() == [group_name]
+        eks.update_nodegroup_config(
+            clusterName="demo",
+            nodegroupName="ng",
+            scalingConfig={"minSize": 1, "maxSize": 4, "desiredSize": 3},
+        )
+        eks.list_clusters()
+        assert len(autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"][0]["Instances"]) == 3
+        eks.delete_nodegroup(clusterName="demo", nodegroupName="ng")
+        eks.list_nodegroups(clusterName="demo")
+        assert groups() == [] and ec2.describe_launch_templates()["LaunchTemplates"] == []
+
+        # restoring a state from before the cluster removes what the replaced state made in moto
+        m.restore(snapshot)
+        m.restore(empty)
+        assert eks.list_clusters()["clusters"] == []
+        names = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+        assert not any(n.startswith("eks-cluster-sg-") for n in names)
+
+
+def test_what_a_restored_state_made_in_moto_ends_with_the_activation():
+    with moto.mock_aws():
+        ec2 = boto3.client("ec2", region_name=REGION)
+        iam = boto3.client("iam", region_name=REGION)
+        with mock_eks as m:
+            eks = boto3.client("eks", region_name=REGION)
+            cluster = cluster_in_moto(eks, ec2, iam)[0]
+            group = cluster["resourcesVpcConfig"]["clusterSecurityGroupId"]
+            m.restore(m.snapshot())
+        # moto goes on; the cluster security group the restored state owned went with mock_eks
+        assert (
+            ec2.describe_security_groups(Filters=[{"Name": "group-id", "Values": [group]}])["SecurityGroups"]
+            == []
+        )
 
 
 def test_reset_releases_what_the_link_made(order):

@@ -6,9 +6,11 @@ import importlib
 import io
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -21,9 +23,9 @@ from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def eks(region: str = "us-east-1", account: str | None = None):
+def eks(region: str = "us-east-1", account: str | None = None, **options):
     if account is None:
-        return boto3.client("eks", region_name=region)
+        return boto3.client("eks", region_name=region, **options)
     return boto3.client("eks", region_name=region, aws_access_key_id=account, aws_secret_access_key="secret")
 
 
@@ -37,7 +39,7 @@ def test_a_snapshot_is_versioned_json_of_every_account_and_region():
         create_cluster(eks("eu-west-1"), "west")
         create_cluster(eks(account="210987654321"), "other-account")
         snapshot = roundtrip(m.snapshot())
-    assert snapshot["format"] == "mock_eks.snapshot" and snapshot["version"] == 1
+    assert snapshot["format"] == "mock_eks.snapshot" and snapshot["version"] == 2
     with mock_eks(state=snapshot):
         assert eks().list_clusters()["clusters"] == ["east"]
         assert eks("eu-west-1").list_clusters()["clusters"] == ["west"]
@@ -104,6 +106,76 @@ def test_pending_transitions_and_in_progress_updates_resume_after_a_restore():
         assert described["status"] == "Successful"
 
 
+def no_retries():
+    # botocore retries throttling and 503s; each failure here should be seen
+    return eks(config=Config(retries={"total_max_attempts": 1}))
+
+
+def test_pending_faults_survive_a_restore():
+    with mock_eks() as m:
+        create_cluster(eks(), "c1")
+        m.faults.fail_calls("DescribeCluster", "ThrottlingException", times=2, message="slow down")
+        m.faults.fail_calls("ListClusters", "ServiceUnavailable", rate=0.5, seed=7)
+        m.faults.fail_next("nodegroup.create", "Ec2SubnetNotFound", message="gone")
+        with pytest.raises(ClientError):  # one of the two throttles is used before the snapshot
+            no_retries().describe_cluster(name="c1")
+        snapshot = roundtrip(m.snapshot())
+        draws = list_outcomes(no_retries())
+    with mock_eks(state=snapshot):
+        client = no_retries()
+        with pytest.raises(ClientError) as excinfo:
+            client.describe_cluster(name="c1")
+        assert error_of(excinfo)[0] == "ThrottlingException" and error_of(excinfo)[2] == "slow down"
+        assert client.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"  # only one was left
+        # the rate fault goes on from where its generator was: the same draws as before the restore
+        assert list_outcomes(client) == draws and {"ok", "failed"} == set(draws)
+        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        described = client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"]
+        assert described["status"] == "CREATE_FAILED"
+        assert described["health"]["issues"][0]["code"] == "Ec2SubnetNotFound"
+        assert described["health"]["issues"][0]["message"] == "gone"
+
+
+def list_outcomes(client) -> list[str]:
+    outcomes = []
+    for _ in range(12):
+        try:
+            client.list_clusters()
+            outcomes.append("ok")
+        except ClientError:
+            outcomes.append("failed")
+    return outcomes
+
+
+def test_a_version_1_snapshot_still_loads():
+    # written by mock_eks before snapshots held faults and the moto link's record (format version 1):
+    # a cluster CREATING under realistic timing, its transition pending
+    path = Path(__file__).parent / "data" / "snapshot-v1.json"
+    assert json.loads(path.read_text())["version"] == 1
+    with freeze_time("2026-06-01 12:00:00") as clock, mock_eks(timing="realistic", state=path) as m:
+        client = eks()
+        assert client.describe_cluster(name="v1")["cluster"]["status"] == "CREATING"
+        clock.tick(3600)
+        assert client.describe_cluster(name="v1")["cluster"]["status"] == "ACTIVE"
+        snapshot = m.snapshot()
+        assert snapshot["version"] == 2 and snapshot["faults"] == {"calls": [], "lifecycle": {}}
+
+
+def test_malformed_faults_or_link_records_are_refused():
+    with mock_eks() as m:
+        snapshot = m.snapshot()
+        bad = [
+            {"faults": {"calls": [{"operation": "NoSuchOperation", "code": "ThrottlingException"}]}},
+            {"faults": {"lifecycle": {"cluster.create": [{"code": "NotACode"}]}}},
+            {"faults": {"calls": [{"operation": "ListClusters", "code": "ServiceUnavailable", "rate": 0.5}]}},
+            {"faults": []},
+            {"moto_link": [["asg", "123456789012"]]},
+        ]
+        for change in bad:
+            with pytest.raises(SnapshotError, match="malformed"):
+                m.restore({**snapshot, **change})
+
+
 def test_restore_replaces_the_active_state_and_accepts_a_file(tmp_path):
     with mock_eks() as m:
         create_cluster(eks(), "kept")
@@ -151,8 +223,8 @@ def test_every_demo_section_survives_a_snapshot_and_can_be_torn_down_after_it():
 def test_snapshots_of_a_future_version_or_of_something_else_are_refused(tmp_path):
     with mock_eks() as m:
         snapshot = m.snapshot()
-        with pytest.raises(SnapshotError, match="version 2.*upgrade mock_eks"):
-            m.restore({**snapshot, "version": 2})
+        with pytest.raises(SnapshotError, match="version 3.*upgrade mock_eks"):
+            m.restore({**snapshot, "version": 3})
         for bad in ({}, {"format": "mock_eks.snapshot", "version": "1"}, [1, 2]):
             with pytest.raises(SnapshotError):
                 m.restore(bad)

@@ -172,6 +172,38 @@ def release(backend: Any) -> None:
         _remove(entries)
 
 
+def record_of(backend: Any) -> list[list[str]]:
+    """What the link made in moto for ``backend``, as JSON-serialisable data (a snapshot's ``moto_link``)."""
+    return [list(entry) for entry in _CREATED.get(backend, ())]
+
+
+def adopt(backend: Any, record: Any) -> None:
+    """``backend`` (restored from a snapshot) owns what ``record`` says the link made in moto.
+
+    moto's own state is not in a snapshot: the record lets the restored backend change and remove
+    what it made (when its node groups scale or go, when its activation ends) if moto still has it.
+    ValueError if ``record`` is malformed.
+    """
+    if not isinstance(record, list) or not all(
+        isinstance(entry, list) and len(entry) == 5 and all(isinstance(part, str) for part in entry)
+        for entry in record
+    ):
+        raise ValueError("moto_link must be a list of [kind, account, region, resource id, owner ARN]")
+    if record:
+        _CREATED[backend] = [tuple(entry) for entry in record]  # type: ignore[misc]
+
+
+def handover(previous: Any, backend: Any) -> None:
+    """``backend`` replaces ``previous`` (a restore): what ``previous`` made in moto and ``backend`` does
+    not claim is removed from moto now, as when any state ends."""
+    if previous is None or previous is backend:
+        return
+    claimed = {entry[:4] for entry in _CREATED.get(backend, ())}
+    gone = [entry for entry in _CREATED.pop(previous, []) if entry[:4] not in claimed]
+    if gone and moto_active():
+        _remove(gone)
+
+
 def _remove(entries: list[Entry]) -> None:
     from mock_eks.moto_link import ec2
 
