@@ -2,7 +2,9 @@
 
 Loaded on first use and indexed once: parsing the file costs nothing at import.
 A release version is offered from its date on (the request's clock), so a frozen clock sees
-the releases that existed then; the newest offered one is the default.
+the releases that existed then; the newest offered one is the default. A release recorded as
+"<version>-*" (a Bottlerocket release whose commit no public source shows) accepts any commit of
+the family's shape from its date on, and is never offered as a default.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Family:
     first: tuple[int, ...] | None
     last: tuple[int, ...] | None
     releases: dict[str, tuple[tuple[float, str], ...]]  # minor -> (epoch, releaseVersion), oldest first
+    unknown_commits: dict[str, tuple[tuple[float, str], ...]]  # minor -> (epoch, "<version>-"): any commit
 
 
 def _minor(version: str) -> tuple[int, ...]:
@@ -57,9 +60,14 @@ def _families() -> dict[str, Family]:
             last=_minor(entry["lastKubernetesVersion"]) if entry.get("lastKubernetesVersion") else None,
             # minors the Kubernetes catalogue does not know can never be asked for: not kept in memory
             releases={
-                minor: tuple((_epoch(day), release) for day, release in items)
+                minor: tuple((_epoch(day), release) for day, release in items if not release.endswith("-*"))
                 for minor, items in entry["releases"].items()
-                if versions.get(minor) is not None
+                if versions.get(minor) is not None and any(not r.endswith("-*") for _, r in items)
+            },
+            unknown_commits={
+                minor: tuple((_epoch(day), release[:-1]) for day, release in items if release.endswith("-*"))
+                for minor, items in entry["releases"].items()
+                if versions.get(minor) is not None and any(r.endswith("-*") for _, r in items)
             },
         )
     return out
@@ -130,8 +138,14 @@ def is_valid_release(ami_type: str, version: str, release: str, now: float) -> b
     family = _family_of().get(ami_type)
     if family is None or not supports(ami_type, version):
         return False
-    if family.releases.get(version):
-        return release in release_versions(ami_type, version, now)
+    if family.releases.get(version) or family.unknown_commits.get(version):
+        if release in release_versions(ami_type, version, now):
+            return True
+        pattern = family.pattern.format(minor=re.escape(version))
+        return re.fullmatch(pattern, release) is not None and any(
+            when <= now and release.startswith(prefix)
+            for when, prefix in family.unknown_commits.get(version, ())
+        )
     # a minor the family's source does not cover yet: any release version of the family's shape
     pattern = family.pattern.format(minor=re.escape(version))
     return re.fullmatch(pattern, release) is not None

@@ -7,6 +7,9 @@ project, file, commit and commit date in the file's ``_provenance``. No source t
 
   ami-linux   awslabs/amazon-eks-ami: CHANGELOG.md (release notes of every AL2 / AL2023 EKS AMI)
   bottlerocket bottlerocket-os/bottlerocket: release tags and the aws-k8s-* variants in each
+  bottlerocket-history  a copy of bottlerocket's history without tags: CHANGELOG.md's releases (version,
+              date) and the aws-k8s-* variants when each was written up; a release's commit comes from
+              scripts/sources/bottlerocket/commits-in-public-ami-names.json, else it is unknown ("-*")
   ami-windows awsdocs/amazon-eks-user-guide: latest/ug/nodes/eks-ami-versions-windows.adoc
   platforms   awsdocs/amazon-eks-user-guide: latest/ug/clusters/platform-versions.adoc
   addon-recording  a public DescribeAddonVersions recording (aws-cli or eksctl JSON, any encoding) kept
@@ -192,7 +195,86 @@ def cmd_bottlerocket(repo: Path) -> None:
     entry["_provenance"] = _provenance(
         repo, "bottlerocket-os/bottlerocket", "release tags v*, variants/aws-k8s-*"
     )
+    _add_bottlerocket_history(entry)
     _save("ami_releases.json", catalogue)
+
+
+_BOTTLEROCKET_SOURCES = SOURCES / "bottlerocket"
+_CHANGELOG_RELEASE = re.compile(r"^# v(\d+\.\d+\.\d+) \((\d{4}-\d{2}-\d{2})\)", re.MULTILINE)
+
+
+def parse_bottlerocket_changelog(text: str) -> list[tuple[str, str]]:
+    """[(version, release date)] of every release CHANGELOG.md writes up, newest first."""
+    return _CHANGELOG_RELEASE.findall(text)
+
+
+def cmd_bottlerocket_history(repo: Path, project: str) -> None:
+    """Releases after the newest tag we have, from a copy of bottlerocket's history that has no tags.
+
+    Each release's Kubernetes minors are the aws-k8s-* variants in the tree of the first commit whose
+    CHANGELOG.md starts with that release (the release's write-up), an approximation of its tag's tree.
+    """
+    written: dict[str, str] = {}  # version -> first commit that writes it up
+    for line in _git(repo, "log", "--reverse", "--first-parent", "--format=%H", "--", "CHANGELOG.md").split():
+        top = parse_bottlerocket_changelog(_git(repo, "show", f"{line}:CHANGELOG.md"))
+        if top:
+            written.setdefault(top[0][0], line)
+    releases = []
+    for version, when in parse_bottlerocket_changelog(_git(repo, "show", "HEAD:CHANGELOG.md")):
+        commit = written.get(version)
+        if commit is None:
+            continue
+        try:
+            variants = _git(repo, "ls-tree", "--name-only", f"{commit}:variants").split()
+        except subprocess.CalledProcessError:
+            continue
+        minors = sorted(
+            {m.group(1) for v in variants if (m := re.fullmatch(r"aws-k8s-(\d+\.\d+)", v))}, key=_minor_key
+        )
+        releases.append({"version": version, "date": when, "kubernetes": minors})
+    facts = {
+        "_source": {
+            **_provenance(repo, project, "CHANGELOG.md (every first-parent revision), variants/aws-k8s-*"),
+            "what": "Bottlerocket releases (version, date) and the aws-k8s variants when each was written up",
+        },
+        "releases": releases,
+    }
+    _BOTTLEROCKET_SOURCES.mkdir(exist_ok=True)
+    path = _BOTTLEROCKET_SOURCES / "releases-from-changelog.json"
+    path.write_text(_compact(json.dumps(facts, indent=1)) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+    catalogue = _load("ami_releases.json")
+    _add_bottlerocket_history(catalogue["families"]["BOTTLEROCKET"])
+    _save("ami_releases.json", catalogue)
+
+
+def _add_bottlerocket_history(entry: dict[str, Any]) -> None:
+    """Add the releases the tags do not have; a release whose tag commit no public source shows gets
+    the suffix "-*" (any commit accepted, never offered as a default)."""
+    history = _BOTTLEROCKET_SOURCES / "releases-from-changelog.json"
+    if not history.exists():
+        return
+    facts = json.loads(history.read_text())
+    commits = json.loads((_BOTTLEROCKET_SOURCES / "commits-in-public-ami-names.json").read_text())["commits"]
+    known = {r.rsplit("-", 1)[0] for items in entry["releases"].values() for _, r in items}
+    added: dict[str, list[list[str]]] = {}
+    for release in facts["releases"]:
+        if release["version"] in known:
+            continue
+        commit = commits.get(release["version"], {}).get("commit", "*")
+        for minor in release["kubernetes"]:
+            added.setdefault(minor, []).append([release["date"], f"{release['version']}-{commit}"])
+    for minor, items in added.items():
+        entry["releases"].setdefault(minor, []).extend(items)
+    entry["releases"] = {
+        minor: sorted(items, key=lambda dv: (dv[0], _patch_key(dv[1])))
+        for minor, items in sorted(entry["releases"].items(), key=lambda kv: _minor_key(kv[0]))
+    }
+    entry["_provenanceHistory"] = {
+        "releases": facts["_source"],
+        "commits": "scripts/sources/bottlerocket/commits-in-public-ami-names.json (AMI names quoted in public "
+        "configurations); releases ending in -* have no public commit: any 8-hex commit is accepted",
+    }
 
 
 # ---- Windows from the EKS User Guide
@@ -464,10 +546,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=[*COMMANDS, "addons", "addon-recording"])
+    parser.add_argument("command", choices=[*COMMANDS, "addons", "addon-recording", "bottlerocket-history"])
     parser.add_argument("source", nargs="?", type=Path, help="git checkout or mirror of the source project")
     parser.add_argument("--file", help="addon-recording: the recording's path inside the repository")
-    parser.add_argument("--project", help="addon-recording: the repository's owner/name, for the provenance")
+    parser.add_argument(
+        "--project",
+        help="addon-recording, bottlerocket-history: the repository's owner/name, for the provenance",
+    )
     args = parser.parse_args(argv)
     if args.command == "addons":
         cmd_addons()
@@ -475,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.source is None or not args.file or not args.project:
             parser.error("addon-recording needs the repository path, --file and --project")
         cmd_addon_recording(args.source, args.file, args.project)
+    elif args.command == "bottlerocket-history":
+        if args.source is None or not args.project:
+            parser.error("bottlerocket-history needs the repository path and --project")
+        cmd_bottlerocket_history(args.source, args.project)
     else:
         if args.source is None:
             parser.error(f"{args.command} needs the path of the source repository")

@@ -46,6 +46,11 @@ def _nodegroup(client, version, name="ng1", **overrides):
         ("2024-07-01", "1.29", "BOTTLEROCKET_x86_64", "1.20.3-5d9ac849"),
         # bottlerocket-os/bottlerocket tag v1.19.2 (commit 29cc92cc...)
         ("2024-03-01", "1.28", "BOTTLEROCKET_ARM_64", "1.19.2-29cc92cc"),
+        # AMI names public configurations quote (bottlerocket-aws-k8s-1.32-x86_64-v1.32.0-cacc4ce9, ...);
+        # release dates from bottlerocket's CHANGELOG.md (history copy DrMundo0/source-bottlerocket-v1.50.0)
+        ("2025-03-01", "1.32", "BOTTLEROCKET_x86_64", "1.32.0-cacc4ce9"),
+        ("2025-11-01", "1.33", "BOTTLEROCKET_x86_64", "1.46.0-431fe75a"),
+        ("2025-11-01", "1.32", "BOTTLEROCKET_ARM_64", "1.49.0-713f44ce"),
         # awsdocs/amazon-eks-user-guide eks-ami-versions-windows.adoc, Windows Server 2022 Core, 1.29
         ("2024-12-01", "1.29", "WINDOWS_CORE_2022_x86_64", "1.29-2024.11.12"),
     ],
@@ -309,6 +314,35 @@ def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
             ]
             == []
         )
+
+
+def test_bottlerocket_releases_whose_commit_no_public_source_shows():
+    # bottlerocket CHANGELOG.md: v1.40.0 (2025-05-22) with the aws-k8s-1.28..1.33 variants; no public
+    # AMI name shows its commit, so any 8-hex commit is accepted from that day on and never offered
+    with mock_eks():
+        with freeze_time("2025-06-01"):
+            client = boto3.client("eks", region_name="us-east-1")
+            group = _nodegroup(
+                client,
+                "1.31",
+                amiType="BOTTLEROCKET_x86_64",
+                releaseVersion="1.40.0-0123abcd",
+                instanceTypes=["m5.large"],
+            )
+            assert group["releaseVersion"] == "1.40.0-0123abcd"
+            # the default is the newest release with a known commit by then (v1.32.0-cacc4ce9, 2025-01-24)
+            default = _nodegroup(client, "1.31", name="ng2", amiType="BOTTLEROCKET_x86_64")
+            assert default["releaseVersion"] == "1.32.0-cacc4ce9"
+            with pytest.raises(ClientError) as excinfo:
+                _nodegroup(
+                    client, "1.31", name="ng3", amiType="BOTTLEROCKET_x86_64", releaseVersion="1.40.0-xyz"
+                )
+            assert error_of(excinfo)[0] == "InvalidParameterException"
+        with freeze_time("2025-05-01"), pytest.raises(ClientError) as excinfo:
+            _nodegroup(
+                client, "1.31", name="ng4", amiType="BOTTLEROCKET_x86_64", releaseVersion="1.40.0-0123abcd"
+            )
+        assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
 def test_a_minor_newer_than_a_familys_source_still_gets_a_release():

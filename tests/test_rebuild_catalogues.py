@@ -158,3 +158,9 @@ def test_addon_recordings_in_either_casing_and_encoding():
         ]
     }
     assert rebuild.parse_addon_recording(json.dumps(filtered))["filtered"] is True
+
+
+def test_bottlerocket_changelog_releases():
+    rebuild = _load("rebuild_catalogues")
+    text = "# v1.27.1 (2024-11-16)\n\n## OS Changes\n* x\n\n# v1.27.0 (2024-11-12)\n## Release Highlights\n"
+    assert rebuild.parse_bottlerocket_changelog(text) == [("1.27.1", "2024-11-16"), ("1.27.0", "2024-11-12")]
