@@ -34,18 +34,19 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
-from mock_eks import accounts
+from mock_eks import accounts, intercept_urllib
 from mock_eks.dispatch import Request, Response
 
 Serve = Callable[[Request], Response]
 _serve: Serve | None = None
 _lock = threading.Lock()
 
-# a cluster's OIDC issuer (discovery document and JWKS, see issuer.py): answered for ``requests`` only
+# a cluster's OIDC issuer (discovery document and JWKS, see issuer.py): answered for ``requests`` and
+# ``urllib.request`` (intercept_urllib.py)
 OIDC_URL = re.compile(r"^https?://oidc\.eks\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
 
-# Further URLs that ``requests`` sends to the mock while it is active, beside the EKS and EKS Auth
-# hosts; the served request reaches the same ``serve`` callable (which tells them apart).
+# Further URLs that ``requests`` and ``urllib.request`` send to the mock while it is active, beside the
+# EKS and EKS Auth hosts; the served request reaches the same ``serve`` callable (which tells them apart).
 ALSO_CATCH: list[re.Pattern[str]] = [OIDC_URL]
 
 
@@ -328,6 +329,7 @@ def install(serve: Serve) -> None:
         _serve = serve
         _install_botocore()
         _install_requests()
+        intercept_urllib.install()
 
 
 def uninstall() -> None:
@@ -337,3 +339,4 @@ def uninstall() -> None:
         _serve = None
         _uninstall_botocore()
         _uninstall_requests()
+        intercept_urllib.uninstall()

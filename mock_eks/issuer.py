@@ -3,7 +3,7 @@
 EKS hosts ``https://oidc.eks.<region>.amazonaws.com/id/<ID>`` for every cluster, serving
 ``/.well-known/openid-configuration`` (``issuer``, ``jwks_uri``, ...) and ``/keys`` (the public keys
 that verify the cluster's service account tokens). ``answer`` serves those two documents for any
-cluster of a backend; in-process, the mock routes ``requests`` calls to issuer URLs here, and in server
+cluster of a backend; in-process, the mock routes ``requests`` and ``urllib`` calls to issuer URLs here, and in server
 mode they are under ``/_mock_eks/oidc/<issuer without https://>/...``.
 """
 

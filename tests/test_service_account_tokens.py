@@ -4,14 +4,21 @@ discovery document and JWKS, and how AssumeRoleForPodIdentity treats tokens that
 from __future__ import annotations
 
 import base64
+import http.client
+import io
 import json
+import urllib.error
+import urllib.request
+import urllib.response
 
+import boto3
 import jwt
 import pytest
 import requests
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+from mock_eks import mock_eks
 from mock_eks.tokens import make_service_account_token
 from tests.helpers import ROLE, create_cluster, error_of
 
@@ -76,6 +83,51 @@ def test_issuer_urls_of_no_cluster_are_not_found(eks_client):
     assert requests.get(f"{issuer}/elsewhere", timeout=5).status_code == 404
     eks_client.delete_cluster(name="c1")
     assert requests.get(f"{issuer}/keys", timeout=5).status_code == 404
+
+
+def test_the_issuer_answers_urllib_too(eks_client):
+    # PyJWT's PyJWKClient (like many OIDC clients) fetches the key set with urllib.request.urlopen
+    create_cluster(eks_client, "c1")
+    issuer = issuer_of(eks_client)
+    with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=5) as response:
+        assert response.status == 200 and response.headers["Content-Type"] == "application/json"
+        document = json.load(response)
+    assert document["issuer"] == issuer and document["jwks_uri"] == f"{issuer}/keys"
+    token = make_service_account_token("c1", "shop", "checkout")
+    signing_key = jwt.PyJWKClient(document["jwks_uri"], cache_keys=False).get_signing_key_from_jwt(token)
+    claims = jwt.decode(
+        token, signing_key.key, algorithms=["RS256"], audience="pods.eks.amazonaws.com", issuer=issuer
+    )
+    assert claims["sub"] == "system:serviceaccount:shop:checkout"
+    # an opener built by hand goes through the same handlers; a missing document is an HTTPError 404
+    opener = urllib.request.build_opener()
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        opener.open(f"{issuer}/elsewhere", timeout=5)
+    assert excinfo.value.code == 404
+
+
+def test_urllib_urls_the_mock_does_not_own_go_where_they_went_before(monkeypatch):
+    # the user's own stand-in for the network (here: a patched HTTPS handler) keeps answering every
+    # other URL while mock_eks is active, and is back in place, untouched, after it stops
+    seen = []
+
+    def users_own(handler, request):
+        seen.append(request.full_url)
+        response = urllib.response.addinfourl(
+            io.BytesIO(b"theirs"), http.client.HTTPMessage(), request.full_url, 200
+        )
+        response.msg = "OK"
+        return response
+
+    monkeypatch.setattr(urllib.request.HTTPSHandler, "https_open", users_own)
+    with mock_eks():
+        eks = boto3.client("eks", region_name="us-east-1")
+        create_cluster(eks, "c1")
+        issuer = issuer_of(eks)
+        assert urllib.request.urlopen("https://example.com/data", timeout=5).read() == b"theirs"
+        assert json.load(urllib.request.urlopen(f"{issuer}/keys", timeout=5))["keys"]
+    assert seen == ["https://example.com/data"]
+    assert urllib.request.HTTPSHandler.https_open is users_own
 
 
 def test_the_exchange_accepts_a_minted_token(eks_client, eks_auth_client):

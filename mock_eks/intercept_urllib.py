@@ -1,0 +1,74 @@
+"""``urllib.request`` while a mock is active: the URLs the mock answers for ``requests`` are answered here too.
+
+Libraries that fetch an OIDC issuer's documents with the standard library (PyJWT's ``PyJWKClient``,
+many OIDC clients) call ``urllib.request.urlopen``. While a mock is active, the ``http_open`` and
+``https_open`` methods of ``urllib.request.HTTPHandler`` / ``HTTPSHandler`` are wrapped: a URL that
+``intercept`` claims (EKS and EKS Auth hosts, and ``intercept.ALSO_CATCH``: the clusters' OIDC issuers)
+gets the mock's answer without a connection; any other URL goes to the method that was there before,
+so the user's own patches of those methods, ``urlopen`` mocks and openers keep working. Patching the
+handler classes (rather than installing a global opener) also covers openers built with
+``build_opener`` before or after activation, and leaves ``urllib.request.install_opener`` to the user.
+The last stop puts back each original that is still in place (one wrapped since stays, inert).
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import urllib.request
+import urllib.response
+from collections.abc import Callable
+from typing import Any
+
+_patched: dict[tuple[type, str], Callable[..., Any]] = {}  # (handler class, method) -> our wrapper
+
+
+def _answer(request: urllib.request.Request) -> Any:
+    """The mock's response to ``request`` as urllib's handlers return one (None: not ours)."""
+    from mock_eks import intercept
+    from mock_eks.dispatch import Request
+
+    serve = intercept._serve
+    url = request.full_url
+    if serve is None or not intercept._claims(url):
+        return None
+    headers = dict(request.header_items())
+    response = serve(Request(request.get_method(), url, headers, intercept._body_bytes(request.data)))
+    message = http.client.HTTPMessage()
+    for name, value in response.headers.items():
+        message[name] = value
+    answer = urllib.response.addinfourl(io.BytesIO(response.body), message, url, response.status)
+    # what HTTPErrorProcessor reads (a non-2xx status becomes urllib.error.HTTPError, as over the wire)
+    answer.msg = http.client.responses.get(response.status, "")
+    return answer
+
+
+def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    def open_url(self: Any, request: urllib.request.Request) -> Any:
+        answer = _answer(request)
+        return answer if answer is not None else original(self, request)
+
+    open_url.mock_eks_original = original  # type: ignore[attr-defined]
+    return open_url
+
+
+def install() -> None:
+    """Wrap the handlers' open methods (first activation)."""
+    # HTTPSHandler is missing where Python was built without ssl
+    for cls_name, name in (("HTTPHandler", "http_open"), ("HTTPSHandler", "https_open")):
+        cls = getattr(urllib.request, cls_name, None)
+        current = vars(cls).get(name) if cls is not None else None
+        if current is None or (cls, name) in _patched or hasattr(current, "mock_eks_original"):
+            continue
+        wrapped = _wrap(current)
+        setattr(cls, name, wrapped)
+        _patched[(cls, name)] = wrapped
+
+
+def uninstall() -> None:
+    """Put back each original still under our wrapper (last deactivation)."""
+    for (cls, name), wrapped in list(_patched.items()):
+        if vars(cls).get(name) is wrapped:
+            setattr(cls, name, wrapped.mock_eks_original)  # type: ignore[attr-defined]
+        # else: someone wrapped ours since; ours stays below theirs and answers nothing while inactive
+        del _patched[(cls, name)]
