@@ -9,8 +9,9 @@ timing is not instant is active, a waiter that polls EKS sleeps in mock time ins
 advances the mock's clock (or, under freezegun, ticks the frozen clock, which the mock follows), so
 it makes the same polls as against EKS and returns at once. Other services' waiters, and EKS waiters
 when no such mock is active, sleep as usual. aiobotocore's waiters (their ``_sleep`` method) get the
-same treatment when aiobotocore is imported before the mock starts (importing it costs too much to do
-for every activation).
+same treatment: patched at activation when aiobotocore is loaded, else when the first waiter is made
+(aiobotocore's waiters share botocore's ``Waiter.__init__``, which is wrapped while active), so
+aiobotocore imported after the mock starts is covered too without importing it at every activation.
 """
 
 from __future__ import annotations
@@ -138,6 +139,27 @@ def _async_sleep(original: Any) -> Any:
     return _sleep
 
 
+def _patch_async_waiters() -> None:
+    """Patch the aiobotocore waiter classes not patched yet (call under ``_install_lock``, while installed)."""
+    patched = _originals.setdefault("async", [])
+    done = {cls for cls, _ in patched}
+    for cls in _async_waiter_classes():
+        if cls not in done:
+            original = vars(cls)["_sleep"]
+            cls._sleep = _async_sleep(original)  # type: ignore[attr-defined]
+            patched.append((cls, original))
+
+
+def _waiter_init(waiter: Any, *args: Any, **kwargs: Any) -> None:
+    _originals["init"](waiter, *args, **kwargs)
+    # an aiobotocore waiter whose module was imported after the mock started: patch its class now,
+    # before its first sleep
+    if "_sleep" not in vars(type(waiter)) and "aiobotocore.waiter" in sys.modules:
+        with _install_lock:
+            if _installed:
+                _patch_async_waiters()
+
+
 def install_waiter_clock() -> None:
     """Called by each outermost activation (counted): EKS waiters sleep in mock time."""
     global _installed
@@ -147,15 +169,13 @@ def install_waiter_clock() -> None:
         _installed += 1
         if _installed == 1:
             _originals["wait"] = botocore.waiter.Waiter.wait
+            _originals["init"] = botocore.waiter.Waiter.__init__
             _originals["time"] = botocore.waiter.time
             botocore.waiter.Waiter.wait = _wait  # type: ignore[method-assign]
+            botocore.waiter.Waiter.__init__ = _waiter_init  # type: ignore[method-assign]
             botocore.waiter.time = _WaiterTime(time)  # type: ignore[assignment]
-            patched = []
-            for cls in _async_waiter_classes():
-                original = vars(cls)["_sleep"]
-                cls._sleep = _async_sleep(original)  # type: ignore[attr-defined]
-                patched.append((cls, original))
-            _originals["async"] = patched
+            _originals["async"] = []
+            _patch_async_waiters()
 
 
 def uninstall_waiter_clock() -> None:
@@ -168,6 +188,7 @@ def uninstall_waiter_clock() -> None:
         _installed -= 1
         if _installed == 0:
             botocore.waiter.Waiter.wait = _originals.pop("wait")  # type: ignore[method-assign]
+            botocore.waiter.Waiter.__init__ = _originals.pop("init")  # type: ignore[method-assign]
             botocore.waiter.time = _originals.pop("time")
             for cls, original in _originals.pop("async", []):
                 cls._sleep = original

@@ -7,6 +7,7 @@ extra ``[aio]``); where aiobotocore is not installed the file is skipped.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -117,6 +118,32 @@ def test_aiobotocore_imported_while_active():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+_WAITER_IMPORTED_INSIDE = """
+import asyncio, json
+from mock_eks import mock_eks
+with mock_eks(timing="realistic", durations={"cluster.create": 60}) as m:
+    from aiobotocore.session import get_session   # first imported while the mock is active
+    async def main():
+        async with get_session().create_client("eks", region_name="us-east-1") as client:
+            await client.create_cluster(name="late", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+            await client.get_waiter("cluster_active").wait(name="late")  # default delay: 30 s between polls
+            return (await client.describe_cluster(name="late"))["cluster"]["status"]
+    status = asyncio.run(main())
+    print(json.dumps({"status": status, "mock_seconds": m.backend.clock_offset}))
+"""
+
+
+def test_waiters_of_aiobotocore_imported_while_active_sleep_in_mock_time():
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x"}
+    program = f"ROLE = {ROLE!r}\nSUBNETS = {SUBNETS!r}\n" + _WAITER_IMPORTED_INSIDE
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # the waiter's two 30 s sleeps passed in mock time (a real sleep would leave the mock clock where it was)
+    assert json.loads(result.stdout) == {"status": "ACTIVE", "mock_seconds": 60.0}
 
 
 def test_waiters_sleep_in_mock_time_under_realistic_timing():
