@@ -4,7 +4,10 @@ Loaded on first use and indexed once: parsing the file costs nothing at import.
 A release version is offered from its date on (the request's clock), so a frozen clock sees
 the releases that existed then; the newest offered one is the default. A release recorded as
 "<version>-*" (a Bottlerocket release whose commit no public source shows) accepts any commit of
-the family's shape from its date on, and is never offered as a default.
+the family's shape from its date on, and is never offered as a default. A family's source is a
+snapshot (its ``_provenance`` commit date): a well-formed release published after it, by the date in
+the release version (Linux, Windows) or, for Bottlerocket, a version newer than every recorded one,
+is accepted once the clock has passed that snapshot, as EKS kept releasing after it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class Family:
     last: tuple[int, ...] | None
     releases: dict[str, tuple[tuple[float, str], ...]]  # minor -> (epoch, releaseVersion), oldest first
     unknown_commits: dict[str, tuple[tuple[float, str], ...]]  # minor -> (epoch, "<version>-"): any commit
+    covered_until: float | None  # the source snapshot's day: later releases are not known to us
+    newest_version: tuple[int, ...]  # for undated release versions (Bottlerocket): the newest recorded
 
 
 def _minor(version: str) -> tuple[int, ...]:
@@ -64,6 +69,11 @@ def _families() -> dict[str, Family]:
                 for minor, items in entry["releases"].items()
                 if versions.get(minor) is not None and any(not r.endswith("-*") for _, r in items)
             },
+            covered_until=_snapshot_day(entry),
+            newest_version=max(
+                (_numbers(r.split("-")[0]) for items in entry["releases"].values() for _, r in items),
+                default=(),
+            ),
             unknown_commits={
                 minor: tuple((_epoch(day), release[:-1]) for day, release in items if release.endswith("-*"))
                 for minor, items in entry["releases"].items()
@@ -71,6 +81,33 @@ def _families() -> dict[str, Family]:
             },
         )
     return out
+
+
+def _snapshot_day(entry: dict[str, Any]) -> float | None:
+    provenance = entry.get("_provenanceHistory", {}).get("releases") or entry.get("_provenance") or {}
+    day = provenance.get("commitDate")
+    return _epoch(day) if day else None
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text))
+
+
+_RELEASE_DAY = re.compile(r"(\d{4})\.?(\d{2})\.?(\d{2})$")
+
+
+def _published_after_source(family: Family, release: str, now: float) -> bool:
+    """A well-formed release our source snapshot cannot know: published after it, and by ``now``."""
+    if family.covered_until is None or now <= family.covered_until:
+        return False
+    day = _RELEASE_DAY.search(release) if "{minor}" in family.pattern else None
+    if day is None:  # no date in the release version: newer than every recorded version
+        return _numbers(release.split("-")[0]) > family.newest_version
+    try:
+        published = _epoch("-".join(day.groups()))
+    except ValueError:
+        return False
+    return family.covered_until < published <= now
 
 
 @cache
@@ -142,7 +179,9 @@ def is_valid_release(ami_type: str, version: str, release: str, now: float) -> b
         if release in release_versions(ami_type, version, now):
             return True
         pattern = family.pattern.format(minor=re.escape(version))
-        return re.fullmatch(pattern, release) is not None and any(
+        if re.fullmatch(pattern, release) is None:
+            return False
+        return _published_after_source(family, release, now) or any(
             when <= now and release.startswith(prefix)
             for when, prefix in family.unknown_commits.get(version, ())
         )

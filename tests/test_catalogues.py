@@ -345,6 +345,48 @@ def test_bottlerocket_releases_whose_commit_no_public_source_shows():
         assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
+@pytest.mark.parametrize(
+    ("when", "version", "ami_type", "release"),
+    [
+        # a public EC2 AMI filter names Windows_Server-2022-English-Full-EKS_Optimized-1.31-2025.04.14;
+        # our Windows source (EKS User Guide) is a snapshot of 2024-12-18
+        ("2025-05-01", "1.31", "WINDOWS_FULL_2022_x86_64", "1.31-2025.04.14"),
+        # a public Terraform default names bottlerocket-aws-k8s-1.32-aarch64-v1.51.0-47438798; our
+        # bottlerocket history copy ends with v1.50.0 (2025-11)
+        ("2025-12-15", "1.32", "BOTTLEROCKET_ARM_64", "1.51.0-47438798"),
+    ],
+)
+def test_releases_published_after_a_familys_source_snapshot(when, version, ami_type, release):
+    with mock_eks(), freeze_time(when):
+        client = boto3.client("eks", region_name="us-east-1")
+        instance = "m6g.large" if "ARM" in ami_type else "m5.large"
+        group = _nodegroup(
+            client, version, amiType=ami_type, releaseVersion=release, instanceTypes=[instance]
+        )
+        assert group["releaseVersion"] == release
+
+
+def test_releases_the_source_covers_are_not_guessed():
+    with mock_eks():
+        with freeze_time("2025-05-01"):
+            client = boto3.client("eks", region_name="us-east-1")
+            # inside the User Guide snapshot's time (to 2024-12-18) only its listed releases exist
+            with pytest.raises(ClientError) as excinfo:
+                _nodegroup(
+                    client, "1.31", amiType="WINDOWS_CORE_2022_x86_64", releaseVersion="1.31-2024.11.30"
+                )
+            assert error_of(excinfo)[0] == "InvalidParameterException"
+        with freeze_time("2025-04-01"), pytest.raises(ClientError) as excinfo:  # not published yet
+            _nodegroup(
+                client,
+                "1.31",
+                name="ng2",
+                amiType="WINDOWS_CORE_2022_x86_64",
+                releaseVersion="1.31-2025.04.14",
+            )
+        assert error_of(excinfo)[0] == "InvalidParameterException"
+
+
 def test_a_minor_newer_than_a_familys_source_still_gets_a_release():
     # the Windows list in our User Guide snapshot ends with 1.31 (2024-12): for 1.33 any release version
     # of the Windows shape "<minor>-<yyyy.mm.dd>" is accepted, and the default has that shape
