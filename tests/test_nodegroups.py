@@ -494,7 +494,8 @@ def test_version_rules_between_cluster_and_node_groups():
             with pytest.raises(ClientError) as excinfo:
                 client.update_cluster_version(name="c1", version=following)
             code, _, message = error_of(excinfo)
-            assert code == "InvalidRequestException" and "ng1" in message
+            # hashicorp/terraform-provider-aws #19478 (2021-05-22): InvalidParameterException 400
+            assert code == "InvalidParameterException" and "ng1" in message
         # no version: the node group moves to the cluster's version with its latest AMI
         update = client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1")["update"]
         assert update["type"] == "VersionUpdate"
@@ -527,12 +528,17 @@ def test_cluster_version_update_refused_while_a_node_group_lags():
         with pytest.raises(ClientError) as excinfo:
             client.update_cluster_version(name="c1", version=following)
         code, status, message = error_of(excinfo)
-        assert (code, status) == ("InvalidRequestException", 400)
-        assert "ng1" in message
+        # hashicorp/terraform-provider-aws #19478 (2021-05-22): "Nodegroups eks-stg-gp must be updated to match
+        # cluster version 1.18 before updating cluster version", InvalidParameterException 400
+        assert (code, status) == ("InvalidParameterException", 400)
+        assert (
+            message
+            == f"Nodegroups ng1 must be updated to match cluster version {new} before updating cluster version"
+        )
         # force overrides upgrade-readiness checks, not the node group version rule
         with pytest.raises(ClientError) as excinfo:
             client.update_cluster_version(name="c1", version=following, force=True)
-        assert error_of(excinfo)[0] == "InvalidRequestException"
+        assert error_of(excinfo)[0] == "InvalidParameterException"
 
 
 def test_release_version_no_roll_back_to_an_older_ami():

@@ -210,7 +210,7 @@ def _cluster(ctx: Any, name: str) -> Any:
     if mode not in ENTRY_MODES:
         raise messages.error(
             ctx,
-            "access.cluster_authentication_mode_set",
+            "access_entry.wrong_authentication_mode",
             clusterName=name,
             modes=", ".join(ENTRY_MODES),
             mode=mode,

@@ -75,7 +75,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
         if version is None:
             raise messages.error(
                 ctx,
-                "addon.addon_supported_kubernetes_version",
+                "addon.not_supported_for_version",
                 clusterName=cluster.name,
                 addonName=addon_name,
                 kubernetes=kubernetes,
@@ -85,7 +85,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
     if info is None:
         raise messages.error(
             ctx,
-            "addon.addon_version_specified_supported",
+            "addon.version_not_supported",
             clusterName=cluster.name,
             addonName=addon_name,
             version=version,
@@ -94,7 +94,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
         supported = ", ".join(addon_catalogue.compatible_versions(addon_name, kubernetes)) or "none"
         raise messages.error(
             ctx,
-            "addon.addon_version_compatible_kubernetes",
+            "addon.version_not_supported",
             clusterName=cluster.name,
             addonName=addon_name,
             version=version,
@@ -259,7 +259,7 @@ def create_addon(
     entry = addon_catalogue.get(addon_name)
     if entry is None:
         raise messages.error(
-            ctx, "addon.addon_specified_supported_see", clusterName=cluster_name, addonName=addon_name
+            ctx, "addon.not_supported", clusterName=cluster_name, addonName=addon_name, kubernetes=cluster.version
         )
     version = _check_version(ctx, cluster, addon_name, addon_version)
     check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
@@ -473,9 +473,9 @@ def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: st
     if addon_catalogue.version_info(addon_name, addon_version) is None:
         raise messages.error(
             ctx,
-            "addon.addon_version_specified_supported_2",
+            "addon.version_not_supported",
             addonName=addon_name,
-            addon_version=addon_version,
+            version=addon_version,
         )
     return {
         "addonName": addon_name,

@@ -137,7 +137,8 @@ def update_cluster_config(
     )
     if "resourcesVpcConfig" in request:
         found += _vpc_change(ctx, cluster, request.pop("resourcesVpcConfig"))
-    if "logging" in request:
+    logging_asked = "logging" in request
+    if logging_asked:
         logging = normalise_logging(request.pop("logging"), cluster.logging)
         if logging != cluster.logging:
             found.append(
@@ -250,6 +251,8 @@ def update_cluster_config(
                 public=str(bool(vpc.get("endpointPublicAccess"))).lower(),
                 cidrs=", ".join(vpc.get("publicAccessCidrs") or []),
             )
+        if logging_asked:
+            raise messages.error(ctx, "cluster.logging_unchanged", clusterName=name)
         raise messages.error(ctx, "cluster_update.cluster_already_at_desired", clusterName=name)
     if len(kinds) > 1:
         raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
@@ -283,10 +286,10 @@ def update_cluster_version(
     if current is None or versions.next_minor(cluster.version) != version:
         raise messages.error(
             ctx,
-            "cluster_update.unsupported_kubernetes_minor_version",
+            "cluster.unsupported_version_update",
             clusterName=name,
-            version=cluster.version,
-            version2=version,
+            current=cluster.version,
+            target=version,
         )
     if not force:
         for check in VERSION_UPDATE_CHECKS:

@@ -217,9 +217,7 @@ def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
     entry = versions.get(version)
     if entry is None or not versions.available(version, ctx.now):
         supported = ", ".join(versions.available_versions(ctx.now))
-        raise messages.error(
-            ctx, "cluster.unsupported_kubernetes_version_supported", version=version, supported=supported
-        )
+        raise messages.error(ctx, "cluster.unsupported_version", version=version, supported=supported)
     return entry
 
 

@@ -303,7 +303,7 @@ def create_nodegroup(
         if ami != "CUSTOM" and not ami_catalogue.is_valid_release(ami, version, release_version, ctx.now):
             raise messages.error(
                 ctx,
-                "nodegroup.requested_release_version_valid",
+                "nodegroup.release_version_not_valid",
                 nodegroupName=name,
                 release_version=release_version,
                 version=version,
@@ -596,10 +596,10 @@ def update_nodegroup_version(
         ):
             raise messages.error(
                 ctx,
-                "nodegroup.requested_release_version_valid_2",
+                "nodegroup.release_version_not_valid",
                 **fields,
                 release_version=release_version,
-                target=target,
+                version=target,
             )
         if (
             target == record.version
@@ -648,7 +648,7 @@ def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> No
     if behind:
         raise messages.error(
             ctx,
-            "nodegroup.nodegroup_updated_cluster_kubernetes",
+            "cluster.nodegroups_behind",
             clusterName=cluster.name,
             behind=", ".join(behind),
             version=cluster.version,
