@@ -259,7 +259,11 @@ def create_addon(
     entry = addon_catalogue.get(addon_name)
     if entry is None:
         raise messages.error(
-            ctx, "addon.not_supported", clusterName=cluster_name, addonName=addon_name, kubernetes=cluster.version
+            ctx,
+            "addon.not_supported",
+            clusterName=cluster_name,
+            addonName=addon_name,
+            kubernetes=cluster.version,
         )
     version = _check_version(ctx, cluster, addon_name, addon_version)
     check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
