@@ -17,6 +17,7 @@ Codes, statuses and issue shapes come from the botocore model and the Reference'
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import random
 import re
@@ -115,11 +116,24 @@ def _name_of(record: Any) -> str | None:
     return None
 
 
+# Issue codes whose resourceIds are the node group's EC2 instances, not the node group: a real
+# DescribeNodegroup (2026-04, tests/recordings/public-describe-nodegroup-create-failed-2026.json) lists
+# the two instances of a desiredSize-2 group under NodeCreationFailure.
+INSTANCE_ISSUES = {"NodeCreationFailure"}
+
+
 def _issue(shape_name: str, record: Any, code: str, message: str) -> dict[str, Any]:
     issue: dict[str, Any] = {"code": code, "message": message}
     name = _name_of(record)
     if "resourceIds" in _issue_shape(shape_name).members and name:
         issue["resourceIds"] = [name]
+        scaling = getattr(record, "scaling_config", None)
+        if code in INSTANCE_ISSUES and isinstance(scaling, dict):
+            count = max(1, int(scaling.get("desiredSize") or 1))
+            seed = getattr(record, "nodegroup_arn", name)
+            issue["resourceIds"] = [
+                "i-" + hashlib.sha256(f"{seed}#{index}".encode()).hexdigest()[:17] for index in range(count)
+            ]
     return issue
 
 

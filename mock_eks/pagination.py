@@ -26,12 +26,12 @@ def _sign(key: bytes, payload: bytes) -> str:
     return hmac.new(key, payload, hashlib.sha256).hexdigest()[:16]
 
 
-def encode_token(key: bytes, scope: str, position: int) -> str:
+def encode_token(key: bytes, scope: str, position: int | str) -> str:
     payload = json.dumps([scope, position], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(payload).decode().rstrip("=") + "." + _sign(key, payload)
 
 
-def decode_token(key: bytes, token: str, scope: str) -> int | None:
+def decode_token(key: bytes, token: str, scope: str) -> int | str | None:
     """The position a token resumes from, or None if it is not a token for this scope and key."""
     if not token.isascii() or "." not in token:
         return None
@@ -46,7 +46,7 @@ def decode_token(key: bytes, token: str, scope: str) -> int | None:
         token_scope, position = json.loads(payload)
     except (ValueError, TypeError):
         return None
-    return position if token_scope == scope and type(position) is int else None
+    return position if token_scope == scope and type(position) in (int, str) else None
 
 
 def max_results_of(ctx: Any, max_results: int | None, default: int | None = None) -> int:
@@ -68,8 +68,11 @@ def paginate(
     scope: str = "",
     predicate: Callable[[T], bool] | None = None,
     default_page: int | None = None,
+    by_key: bool = False,
 ) -> tuple[list[T], str | None]:
     """One page of ``items`` and the token for the next page (None on the last page).
+
+    ``by_key`` pages a Collection in key (name) order instead of insertion order.
 
     Without maxResults a page holds ``default_page`` items where the Reference names a smaller default
     than the model's maximum, else that maximum.
@@ -82,6 +85,13 @@ def paginate(
         position = decode_token(key, next_token, scope)
         if position is None:
             raise messages.error(ctx, "request.nexttoken_provided_valid")
+    if isinstance(items, Collection) and by_key:
+        if position is not None and not isinstance(position, str):
+            raise messages.error(ctx, "request.nexttoken_provided_valid")
+        page, after = items.page_by_key(position, limit, predicate)
+        return page, (encode_token(key, scope, after) if after is not None else None)
+    if position is not None and not isinstance(position, int):
+        raise messages.error(ctx, "request.nexttoken_provided_valid")
     if isinstance(items, Collection):
         page, last = items.page(position, limit, predicate)
         return page, (encode_token(key, scope, last) if last is not None else None)

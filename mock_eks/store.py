@@ -20,7 +20,7 @@ class Collection(Generic[T]):
     collection's size, and deletions between pages do not skip or repeat records.
     """
 
-    __slots__ = ("_items", "_seq_of", "_keys", "_seqs", "_next", "_dead")
+    __slots__ = ("_items", "_seq_of", "_keys", "_seqs", "_next", "_dead", "_sorted")
 
     def __init__(self) -> None:
         self._items: dict[str, T] = {}
@@ -29,6 +29,8 @@ class Collection(Generic[T]):
         self._seqs: list[int] = []
         self._next = 0
         self._dead = 0
+        # the keys in sorted order, built on the first by-key page after a change (not part of snapshots)
+        self._sorted: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -48,6 +50,7 @@ class Collection(Generic[T]):
     def add(self, key: str, item: T) -> T:
         if key in self._items:
             self.remove(key)
+        self._sorted = None
         seq = self._next
         self._next += 1
         self._items[key] = item
@@ -60,6 +63,7 @@ class Collection(Generic[T]):
         item = self._items.pop(key, None)
         if item is None:
             return None
+        self._sorted = None
         del self._seq_of[key]
         self._dead += 1
         if self._dead > 32 and self._dead * 2 > len(self._keys):
@@ -92,6 +96,31 @@ class Collection(Generic[T]):
                 return out, last
             out.append(item)
             last = seq
+        return out, None
+
+    def page_by_key(
+        self, after: str | None, limit: int, predicate: Callable[[T], bool] | None = None
+    ) -> tuple[list[T], str | None]:
+        """Up to ``limit`` records in key order after key ``after``, and the key to resume after.
+
+        For the List operations real EKS answers in name order (see tests/recordings: ListAddons,
+        ListAccessEntries, ListClusters). Resuming after a key neither skips nor repeats records when
+        others are added or removed between pages.
+        """
+        if self._sorted is None:
+            self._sorted = sorted(self._items)
+        keys, items = self._sorted, self._items
+        start = 0 if after is None else bisect_right(keys, after)
+        out: list[T] = []
+        last = None
+        for index in range(start, len(keys)):
+            item = items[keys[index]]
+            if predicate is not None and not predicate(item):
+                continue
+            if len(out) == limit:
+                return out, last
+            out.append(item)
+            last = keys[index]
         return out, None
 
 

@@ -343,12 +343,13 @@ def test_list_addons_paginates(frozen):
     names = ["vpc-cni", "coredns", "kube-proxy", "metrics-server", "eks-pod-identity-agent"]
     for name in names:
         client.create_addon(clusterName="c1", addonName=name)
+    # listed by name, not creation order (tests/recordings/custodian-list-addons-order.json, 2026-03)
     first = client.list_addons(clusterName="c1", maxResults=2)
-    assert first["addons"] == names[:2] and first["nextToken"]
+    assert first["addons"] == sorted(names)[:2] and first["nextToken"]
     pages = list(
         client.get_paginator("list_addons").paginate(clusterName="c1", PaginationConfig={"PageSize": 2})
     )
-    assert [n for p in pages for n in p["addons"]] == names and len(pages) == 3
+    assert [n for p in pages for n in p["addons"]] == sorted(names) and len(pages) == 3
     with pytest.raises(ClientError) as excinfo:
         client.list_addons(clusterName="nope")
     assert _code(excinfo) == ("ResourceNotFoundException", 404)

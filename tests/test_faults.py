@@ -4,6 +4,7 @@ degraded health, and the same through server mode's /_mock_eks/faults* endpoints
 from __future__ import annotations
 
 import json
+import re
 
 import boto3
 import pytest
@@ -201,9 +202,14 @@ def test_failed_node_group_create_and_the_waiter_stops(eks_client, eks_mock):
         {
             "code": "NodeCreationFailure",
             "message": "Instances failed to join the kubernetes cluster",
-            "resourceIds": ["ng1"],
+            "resourceIds": group["health"]["issues"][0]["resourceIds"],
         }
     ]
+    # the group's instances, one per desired node (a real DescribeNodegroup, 2026-04:
+    # tests/recordings/public-describe-nodegroup-create-failed-2026.json)
+    ids = group["health"]["issues"][0]["resourceIds"]
+    assert len(ids) == group["scalingConfig"]["desiredSize"]
+    assert all(re.fullmatch(r"i-[0-9a-f]{17}", i) for i in ids)
     # only the next one fails
     _nodegroup(eks_client, "ng2")
     assert _describe_ng(eks_client, "ng2")["status"] == "ACTIVE"

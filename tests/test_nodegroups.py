@@ -410,7 +410,8 @@ def test_update_config_applies_labels_taints_scaling_and_is_tracked(eks_client, 
     assert group["labels"] == {"keep": "1", "new": "3"}
     assert group["taints"] == [{"key": "t", "value": "v", "effect": "NO_EXECUTE"}]
     assert group["scalingConfig"] == {"minSize": 1, "maxSize": 6, "desiredSize": 4}
-    assert group["updateConfig"] == {"maxUnavailable": 2}
+    # updateStrategy stays DEFAULT (a real DescribeNodegroup, 2026-04: tests/recordings/public-*-2026.json)
+    assert group["updateConfig"] == {"maxUnavailable": 2, "updateStrategy": "DEFAULT"}
     assert group["nodeRepairConfig"] == {"enabled": True}
     assert group["status"] == "ACTIVE"
 

@@ -321,6 +321,7 @@ def list_access_entries(
         next_token,
         scope=f"{cluster_name}:{associated_policy_arn or ''}",
         predicate=predicate,
+        by_key=True,
     )
     return {"accessEntries": [entry.principal_arn for entry in page], "nextToken": token}
 
@@ -360,7 +361,9 @@ def delete_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> d
 
 
 def _policies(partition: str) -> list[dict[str, str]]:
-    return [{"name": p["name"], "arn": policy_arn(partition, p["name"])} for p in ACCESS_POLICIES]
+    # by name, as real ListAccessPolicies answers (aws-cli examples list-access-policies.rst, 2025)
+    names = sorted(p["name"] for p in ACCESS_POLICIES)
+    return [{"name": name, "arn": policy_arn(partition, name)} for name in names]
 
 
 def _known_policy(ctx: Any, arn: str) -> str:

@@ -274,7 +274,9 @@ def create_addon(
     tags = check_tags(ctx, tags)
     # EKS-published add-ons carry no owner/publisher; marketplace and community ones do (issue 13 item 5;
     # aws/aws-cli awscli/examples/eks/describe-addon.rst and create-addon.rst show neither for vpc-cni)
-    published_by_eks = entry.get("owner") == "aws"
+    # community add-ons (owner "community") show neither either: a real DescribeAddon of metrics-server
+    # (cloud-custodian tests/data/placebo/test_eks_addon_health/eks.DescribeAddon_2.json, 2026-03)
+    published_by_eks = entry.get("owner") in ("aws", "community")
     addon = Addon(
         addon_name=addon_name,
         cluster_name=cluster_name,
@@ -312,7 +314,9 @@ def list_addons(
     ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
-    page, token = paginate(ctx, cluster.child("addons"), max_results, next_token, scope=cluster_name)
+    page, token = paginate(
+        ctx, cluster.child("addons"), max_results, next_token, scope=cluster_name, by_key=True
+    )
     return {"addons": [a.addon_name for a in page], "nextToken": token}
 
 
@@ -485,5 +489,7 @@ def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: st
         "addonName": addon_name,
         "addonVersion": addon_version,
         "configurationSchema": json.dumps(addon_catalogue.schema(addon_name)),
-        "podIdentityConfiguration": addon_catalogue.pod_identity_configuration(addon_name),
+        # omitted when the add-on has none, as for coredns in aws-cli examples
+        # describe-addon-configuration.rst (2024, after Pod Identity's launch)
+        "podIdentityConfiguration": addon_catalogue.pod_identity_configuration(addon_name) or None,
     }

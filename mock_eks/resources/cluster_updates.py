@@ -144,7 +144,7 @@ def update_cluster_config(
             found.append(
                 (
                     "LoggingUpdate",
-                    [param("ClusterLogging", logging["clusterLogging"])],
+                    [param("ClusterLogging", {"clusterLogging": logging["clusterLogging"]})],
                     _replace(cluster, "logging", "logging", logging),
                 )
             )

@@ -31,7 +31,9 @@ class FargateProfile:
     selectors: list[dict[str, Any]]
     status: str
     tags: dict[str, str] = field(default_factory=dict)
-    health: dict[str, Any] = field(default_factory=lambda: {"issues": []})
+    # absent while healthy: no recorded Create/Describe/DeleteFargateProfile carries it
+    # (aws-cli examples *-fargate-profile.rst, 2024-03/04); {"issues": [...]} once something is wrong
+    health: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -150,7 +152,7 @@ def list_fargate_profiles(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     page, token = paginate(
-        ctx, cluster.child("fargate_profiles"), max_results, next_token, scope=cluster_name
+        ctx, cluster.child("fargate_profiles"), max_results, next_token, scope=cluster_name, by_key=True
     )
     return {"fargateProfileNames": [p.fargate_profile_name for p in page], "nextToken": token}
 

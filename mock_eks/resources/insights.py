@@ -218,6 +218,8 @@ def _state(cluster: Any) -> Any:
 
 def evaluate(cluster: Any, now: float) -> None:
     """Take a new snapshot of the cluster's insights at ``now`` (transition times move only on change)."""
+    # insight times are whole seconds (aws-cli examples list-insights.rst / describe-insight.rst, 2025-05)
+    now = float(int(now))
     collection = cluster.child("insights")
     target = next_version(cluster.version)
     live: set[str] = set()
@@ -332,14 +334,21 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
             "message": "An insights refresh is already in progress for this cluster.",
             "status": "IN_PROGRESS",
         }
-    refresh = Refresh(status="IN_PROGRESS", started_at=ctx.now, message=DATA["refreshMessages"]["inProgress"])
+    # whole seconds, as the Reference's DescribeInsightsRefresh samples (2025-08) show
+    refresh = Refresh(
+        status="IN_PROGRESS", started_at=float(int(ctx.now)), message=DATA["refreshMessages"]["inProgress"]
+    )
     state.add("latest", refresh)
 
     ctx.schedule(
         "insights.refresh",
         lifecycle.step("insights.refresh", clusters=ctx.store.clusters, cluster=cluster, refresh=refresh),
     )
-    return {"message": DATA["refreshMessages"]["inProgress"], "status": "IN_PROGRESS"}
+    # StartInsightsRefresh's own answer (the Reference's sample response, 2025-08)
+    return {
+        "message": DATA["refreshMessages"].get("initiated", "Initiated cluster insights refresh."),
+        "status": "IN_PROGRESS",
+    }
 
 
 @lifecycle.action("insights.refresh")
@@ -348,7 +357,7 @@ def _refreshed(backend: Any, due: float, *, clusters: Any, cluster: Any, refresh
         return
     evaluate(cluster, due)
     refresh.status = "COMPLETED"
-    refresh.ended_at = due
+    refresh.ended_at = float(int(due))
     refresh.message = DATA["refreshMessages"]["completed"]
 
 

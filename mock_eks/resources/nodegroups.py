@@ -66,7 +66,7 @@ class Nodegroup:
     node_role: str
     node_labels: dict[str, str]
     node_taints: list[dict[str, str]]
-    group_resources: dict[str, Any]
+    group_resources: dict[str, Any] | None
     disk_size: int | None
     health: dict[str, Any]
     update_config: dict[str, Any]
@@ -140,6 +140,47 @@ def _check_update_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
         raise messages.error(ctx, "nodegroup.you_specify_either_maxunavailable", nodegroupName=name)
     if count is not None and count > 100:
         raise messages.error(ctx, "nodegroup.maxunavailable_greater_than", nodegroupName=name)
+
+
+def _java_map_order(mapping: dict[str, str]) -> dict[str, str]:
+    """``mapping`` in the order a java.util.HashMap iterates it, as EKS writes LabelsToAdd.
+
+    Source: aws-cli examples update-nodegroup-config.rst (2024-04): labels sent as label-1, label-2 come
+    back as {"...label-2":..., "...label-1":...}, new-label-1, new-label-2 in that order; both are the
+    HashMap's bucket order (String.hashCode, spread h ^ h>>>16, table of 16 doubling past 3/4 full).
+    """
+
+    def bucket(key: str, size: int) -> int:
+        h = 0
+        units = key.encode("utf-16-le")
+        for i in range(0, len(units), 2):
+            h = (31 * h + int.from_bytes(units[i : i + 2], "little")) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (size - 1)
+
+    size = 16
+    while len(mapping) > size * 3 // 4:
+        size *= 2
+    ordered = sorted(enumerate(mapping), key=lambda pair: (bucket(pair[1], size), pair[0]))
+    return {key: mapping[key] for _, key in ordered}
+
+
+def _taint_texts(taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Taints as EKS writes them in update params: effect, value, key (update-nodegroup-config.rst)."""
+    return [{member: t[member] for member in ("effect", "value", "key") if member in t} for t in taints]
+
+
+def _with_default_strategy(config: dict[str, Any]) -> dict[str, Any]:
+    """updateConfig as DescribeNodegroup shows it: updateStrategy DEFAULT unless asked otherwise.
+
+    Source: a real DescribeNodegroup of 2026-04 shows {"maxUnavailable": 1, "updateStrategy": "DEFAULT"}
+    (tests/recordings/public-describe-nodegroup-create-failed-2026.json); only where the model has it.
+    """
+    from mock_eks.spec import MODELS
+
+    members = MODELS["eks"].shape_for("NodegroupUpdateConfig").members
+    if "updateStrategy" in members and "updateStrategy" not in config:
+        return {**config, "updateStrategy": "DEFAULT"}
+    return dict(config)
 
 
 def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
@@ -345,7 +386,7 @@ def create_nodegroup(
         group_resources=group_resources,
         disk_size=disk_size,
         health={"issues": []},
-        update_config=update_config if update_config is not None else {"maxUnavailable": 1},
+        update_config=_with_default_strategy(update_config or {"maxUnavailable": 1}),
         node_repair_config=node_repair_config if node_repair_config is not None else {"enabled": False},
         launch_template=(
             _resolved_template(ctx, launch_template, clusterName=cluster_name, nodegroupName=name)
@@ -374,7 +415,9 @@ def list_nodegroups(
     ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
-    page, token = paginate(ctx, cluster.child("nodegroups"), max_results, next_token, scope=cluster_name)
+    page, token = paginate(
+        ctx, cluster.child("nodegroups"), max_results, next_token, scope=cluster_name, by_key=True
+    )
     return {"nodegroups": [g.nodegroup_name for g in page], "nextToken": token}
 
 
@@ -385,7 +428,9 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     record = find_nodegroup(ctx, cluster, nodegroup_name)
     if record.status == "DELETING":
         return {"nodegroup": record}
-    if record.status in ("CREATING", "UPDATING"):
+    # a CREATING node group can be deleted: aws-cli examples delete-nodegroup.rst (2024-04) deletes one
+    # 16 s after creating it (modifiedAt - createdAt), before it had resources
+    if record.status == "UPDATING":
         raise messages.error(
             ctx,
             "nodegroup.nodegroup_status_deleted_until",
@@ -393,6 +438,8 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
             nodegroupName=nodegroup_name,
             status=record.status,
         )
+    if record.status == "CREATING":
+        record.group_resources = None  # never provisioned: DELETING shows no resources (delete-nodegroup.rst)
     record.status = "DELETING"
     record.modified_at = ctx.now
 
@@ -458,7 +505,7 @@ def update_nodegroup_config(
         merged = {k: v for k, v in record.node_labels.items() if k not in remove}
         merged.update(add)
         if add:
-            params.append(param("LabelsToAdd", add))
+            params.append(param("LabelsToAdd", _java_map_order(add)))
         if remove:
             params.append(param("LabelsToRemove", remove))
         new["labels"] = merged
@@ -477,9 +524,9 @@ def update_nodegroup_config(
         ] + list(adding.values())
         _check_taints(ctx, merged_taints, name)
         if add:
-            params.append(param("TaintsToAdd", add))
+            params.append(param("TaintsToAdd", _taint_texts(add)))
         if remove:
-            params.append(param("TaintsToRemove", remove))
+            params.append(param("TaintsToRemove", _taint_texts(remove)))
         new["taints"] = merged_taints
     if scaling_config:
         scaling = {**record.scaling_config, **scaling_config}
