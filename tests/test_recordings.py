@@ -106,12 +106,13 @@ _SHAPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[0-9A-F]{32}\b"), "<endpoint-id>"),
     # the endpoint's cell label differs between Regions and accounts (gr7, yl4, sk1, ...)
     (re.compile(r"\.[a-z]{2}[0-9]\.(?=[a-z]{2}(?:-[a-z]+)+-[0-9]\.eks\.)"), ".<cell>."),
-    (re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])"), "<account>"),
     (re.compile(r"\b(sg|vpc|subnet|lt|eni|i)-[0-9a-f]{8,17}\b"), r"\1-<hex>"),
     (re.compile(r"\ba-[0-9a-z]{17}\b"), "a-<association>"),
     (re.compile(r"\bv[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+\b"), "<addon-version>"),
     (re.compile(r"\b[0-9]+\.[0-9]+\.[0-9]+-[0-9]{8}\b"), "<ami-release>"),
     (re.compile(r"\beks\.[0-9]+\b"), "eks.<n>"),
+    # after the ids above, whose hex digits can hold 12 decimal digits in a row
+    (re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])"), "<account>"),
     (re.compile(r"\b1\.[0-9]+\.[0-9]+\b"), "<kubernetes-patch>"),
 ]
 
@@ -338,3 +339,31 @@ if __name__ == "__main__":
             + ("" if not found else "\n    " + "\n    ".join(found))
         )
     print(f"{matched}/{len(names)} recordings match")
+
+
+def test_lists_are_in_name_order_across_pages() -> None:
+    # ListAddons (custodian-list-addons-order, 2026-03) and ListAccessEntries (cli-list-access-entries-order,
+    # 2025-05) list by name although created in another order; ListClusters recordings are all by name.
+    import boto3
+
+    from mock_eks import mock_eks
+    from tests.helpers import create_cluster
+
+    with mock_eks():
+        client = boto3.client("eks", region_name="us-east-1")
+        for name in ["zeta", "alpha", "mid", "beta"]:
+            create_cluster(client, name)
+        first = client.list_clusters(maxResults=2)
+        assert first["clusters"] == ["alpha", "beta"]
+        client.delete_cluster(name="alpha")
+        create_cluster(client, "aaa")  # sorts before the page already served: not repeated, not skipped after
+        rest = client.list_clusters(maxResults=2, nextToken=first["nextToken"])
+        assert rest["clusters"] == ["mid", "zeta"] and "nextToken" not in rest
+        for name in ["web", "api", "db"]:
+            client.create_nodegroup(
+                clusterName="zeta",
+                nodegroupName=name,
+                nodeRole="arn:aws:iam::123456789012:role/n",
+                subnets=["subnet-0a1b2c3d4e5f60001"],
+            )
+        assert client.list_nodegroups(clusterName="zeta")["nodegroups"] == ["api", "db", "web"]
