@@ -43,9 +43,9 @@ _CLUSTER_2024 = (
     "its health {issues: []} on a healthy cluster is contradicted by the newer 2026-03 DescribeCluster "
     "recordings (custodian-addon-health-*), which omit health and which the mock follows"
 )
-_CATALOGUE = (
-    "vpc-cni {version} ran on Kubernetes 1.26 in the recorded account; the add-on catalogue "
-    "(data/addons.json, owned by the catalogue work of issue 13) does not list that build for 1.26 yet"
+_ADDON_2024 = (
+    "recorded 2024-03, before namespaceConfig (2025); the newer 2026-03 DescribeAddon recordings "
+    "(custodian-describe-addon-*) show the add-on's namespace there, and the mock follows them"
 )
 
 # recording -> why the mock answers otherwise (keep this small; fix the mock instead where possible)
@@ -86,13 +86,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "'The KeyArn in encryptionConfig provider {keyArn} is not found.' is not in the message table "
         "(data/messages.json, owned by the wording work)"
     ),
-    "cli-create-addon-2": _CATALOGUE.format(version="v1.16.4-eksbuild.2"),
-    "cli-create-addon-3": _CATALOGUE.format(version="v1.16.4-eksbuild.2"),
-    "cli-describe-addon": _CATALOGUE.format(version="v1.16.4-eksbuild.2"),
-    "cli-delete-addon": _CATALOGUE.format(version="v1.15.1-eksbuild.1"),
-    "cli-update-addon-2": _CATALOGUE.format(version="v1.15.1-eksbuild.1"),
-    "cli-update-addon-3": _CATALOGUE.format(version="v1.15.1-eksbuild.1"),
-    "cli-list-updates-addon": _CATALOGUE.format(version="v1.15.1-eksbuild.1"),
+    "cli-create-addon-2": _ADDON_2024,
+    "cli-create-addon-3": _ADDON_2024,
+    "cli-describe-addon": _ADDON_2024,
+    "cli-delete-addon": _ADDON_2024,
 }
 
 # free text whose wording other tables own (insight texts, add-on schemas): compared by type only
