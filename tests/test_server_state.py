@@ -113,7 +113,7 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
     process, url = serve("--state", str(state), "--timing", "realistic")
     try:
         eks = client(url)
-        assert eks.list_clusters()["clusters"] == ["seeded", "added"]
+        assert eks.list_clusters()["clusters"] == ["added", "seeded"]  # by name, as real EKS lists them
         assert (
             eks.describe_nodegroup(clusterName="seeded", nodegroupName="ng")["nodegroup"]["status"]
             == "DELETING"
