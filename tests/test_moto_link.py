@@ -10,13 +10,14 @@ import os
 import subprocess
 import sys
 from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from mock_eks import mock_eks
+from mock_eks import mock_eks, versions
 from tests.helpers import error_of
 
 moto = pytest.importorskip("moto")
@@ -514,6 +515,44 @@ def test_a_launch_template_version_update_rolls_the_group_when_the_update_comple
         assert types(before) == {("c5.large", "terminated")}
         described = eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]
         assert described["launchTemplate"]["version"] == "2"
+
+
+def test_a_version_update_rolls_the_group_onto_a_new_version_of_eks_own_template(order):
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    old, new = next(
+        (v, versions.next_minor(v))
+        for v in versions.available_versions(now.timestamp())
+        if versions.next_minor(v) and versions.available(versions.next_minor(v), now.timestamp())
+    )
+    with freeze_time(now), linked(order):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, subnets = network(ec2)
+        arn = role(iam)
+        eks.create_cluster(name="demo", version=old, roleArn=arn, resourcesVpcConfig={"subnetIds": subnets})
+        group_name = nodegroup(eks, subnets, arn)["resources"]["autoScalingGroups"][0]["name"]
+
+        def group():
+            return autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+                "AutoScalingGroups"
+            ][0]
+
+        before = group()
+        assert before["LaunchTemplate"]["Version"] == "1"
+        eks.update_cluster_version(name="demo", version=new)
+        eks.update_nodegroup_version(clusterName="demo", nodegroupName="ng")
+        assert eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]["version"] == new
+        after = group()
+        template = before["LaunchTemplate"]["LaunchTemplateId"]
+        assert (
+            after["LaunchTemplate"]["LaunchTemplateId"] == template
+            and after["LaunchTemplate"]["Version"] == "2"
+        )
+        versions_made = ec2.describe_launch_template_versions(LaunchTemplateId=template)[
+            "LaunchTemplateVersions"
+        ]
+        assert sorted(v["VersionNumber"] for v in versions_made) == [1, 2]
+        old_ids = {i["InstanceId"] for i in before["Instances"]}
+        assert len(after["Instances"]) == 2 and not old_ids & {i["InstanceId"] for i in after["Instances"]}
 
 
 def test_nodegroup_subnets_partly_known_to_moto_use_the_known_ones(order):

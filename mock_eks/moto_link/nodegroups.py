@@ -185,9 +185,11 @@ def _scaled(backend: Any, due: float, *, record: Any, account: str, region: str,
         _instance_types(group, record)
 
 
-def template_step(ctx: Any, record: Any, template: dict[str, str]) -> lifecycle.Step:
-    """UpdateNodegroupVersion with a launch template version, as a step for when the update completes."""
-    return lifecycle.step("moto_link.nodegroup_rolled", record=record, template=dict(template), **where(ctx))
+def rolled_step(ctx: Any, record: Any, template: dict[str, str] | None) -> lifecycle.Step:
+    """UpdateNodegroupVersion, as a step for when the update completes: ``template`` is the user's launch
+    template at its new version, or None (EKS's own template gets a new version)."""
+    given = None if template is None else dict(template)
+    return lifecycle.step("moto_link.nodegroup_rolled", record=record, template=given, **where(ctx))
 
 
 @lifecycle.action("moto_link.nodegroup_rolled")
@@ -196,22 +198,35 @@ def _rolled(
     due: float,
     *,
     record: Any,
-    template: dict[str, str],
+    template: dict[str, str] | None,
     account: str,
     region: str,
     partition: str,
 ) -> None:
     """The update completed: the Auto Scaling group launches from the new template version, and its
-    nodes are replaced by nodes of that version (EKS rolls the node group: new nodes up, old ones gone)."""
+    nodes are replaced by nodes of that version (EKS rolls the node group: new nodes up, old ones gone).
+
+    With the user's launch template that is the version the update names; with EKS's own, EKS writes a
+    new version of it (real EKS puts the new release's AMI in it; moto has no EKS AMIs, so the image stays).
+    """
     link = link_at(backend, account, region, partition)
-    if link is None or not template.get("id"):
+    if link is None:
+        return
+    if template is None:
+        made = link.owned(record.nodegroup_arn, "lt")
+        ec2_backend = link.ec2()
+        own = None if not made or ec2_backend is None else ec2_backend.launch_templates.get(made[0][3])
+        if own is None:
+            return  # the user's template, not EKS's: the update names no new version of it
+        version = own.create_version(dict(own.latest_version().data), "Created by Amazon EKS")
+        template = {"id": own.id, "version": str(version.number)}
+    if not template.get("id"):
         return
     autoscaling = link.autoscaling()
     for _, _, _, name, _ in link.owned(record.nodegroup_arn, "asg"):
         group = autoscaling.autoscaling_groups.get(name)
         if group is None:
             continue
-        version = template.get("version") or "$Default"
         autoscaling.update_auto_scaling_group(
             name=name,
             availability_zones=[],
@@ -219,7 +234,10 @@ def _rolled(
             max_size=None,
             min_size=None,
             launch_config_name="",
-            launch_template={"LaunchTemplateId": template["id"], "Version": version},
+            launch_template={
+                "LaunchTemplateId": template["id"],
+                "Version": template.get("version") or "$Default",
+            },
             vpc_zone_identifier=None,
             health_check_period=None,
             health_check_type=None,

@@ -681,11 +681,10 @@ def update_nodegroup_version(
         )
 
     changes = [(("version",), target), (("release_version",), new_release)]
-    also = None
     if template is not None:
         changes.append((("launch_template",), template))
-        # the node group's Auto Scaling group in moto rolls to the template version when the update completes
-        also = moto_nodegroups.template_step(ctx, record, template)
+    # the node group's Auto Scaling group in moto rolls to the new template version when the update completes
+    also = moto_nodegroups.rolled_step(ctx, record, template)
     return {"update": _start(ctx, cluster, record, "VersionUpdate", params, changes, also)}
 
 
