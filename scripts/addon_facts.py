@@ -5,7 +5,8 @@ Facts, strongest first, decide whether build B of an add-on is compatible with K
    compatible: an unfiltered recording (recording-*-all.json) that lists B without K, where K is
    among the versions it covers, says B did not run on K that day. A build once recorded as
    compatible with K stays so (EKS later delists old builds; users still pass them);
-2. the EKS User Guide lists B as the latest version for K, or a public configuration pins B for K;
+2. the EKS User Guide lists B as the latest version for K (its git history, or stored copies of its
+   pages in user-guide-pages.json), or a public configuration pins B for K;
 3. the earlier catalogue lists B as compatible with K;
 4. otherwise B's family (same add-on major.minor) decides. For add-ons tied to the Kubernetes minor
    (kube-proxy, coredns) B is compatible with K between the lowest K this family or a newer one is
@@ -60,6 +61,8 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
         key=lambda r: r["_source"]["commitDate"],
     )
     observed = json.loads((sources / "observed-in-public-configurations.json").read_text())
+    pages = json.loads((sources / "user-guide-pages.json").read_text())
+    observations = observed["observations"] + pages["observations"]
 
     # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
     evidence: dict[str, dict[str, dict[str, bool]]] = {}
@@ -120,11 +123,16 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             for k, version in table.items():
                 if k not in strong.get(name, {}).get(version, set()):
                     note(name, version, k, True, override=False)
-    for observation in observed["observations"]:  # rule 2, second half
-        pins = {
+    for observation in observations:  # rule 2, second half
+        pins: dict[str, dict[str, Any]] = {
             name: dict.fromkeys(observation.get("clusterVersions", ()), version)
             for name, version in observation.get("addons", {}).items()
         }
+        for name, versions in observation.get("builds", {}).items():  # several builds per version
+            for version in versions:
+                for k in observation.get("clusterVersions", ()):
+                    if k not in strong.get(name, {}).get(version, set()):
+                        note(name, version, k, True, override=False)
         for name, table in observation.get("perVersion", {}).items():
             pins.setdefault(name, {}).update(table)
         for name, table in pins.items():
@@ -197,6 +205,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 "recordings": [r["_source"] for r in recordings] + [r["_source"] for r in raw],
                 "userGuide": guide["_source"],
                 "publicConfigurations": [o["source"] for o in observed["observations"]],
+                "userGuidePages": [o["source"] for o in pages["observations"]],
                 "earlierCatalogue": earlier["_source"],
                 "metadata": metadata["_source"],
             },

@@ -212,13 +212,24 @@ def test_platform_versions_from_the_user_guide():
         ("1.31", "aws-efs-csi-driver", "v2.0.8-eksbuild.1"),
         ("1.31", "amazon-cloudwatch-observability", "v2.2.0-eksbuild.1"),
         ("1.31", "kube-proxy", "v1.31.0-eksbuild.5"),
+        # EKS User Guide managing-kube-proxy / managing-coredns tables in stored copies of
+        # docs.amazonaws.cn (zh_cn .md, 2026) and docs.aws.amazon.com (2025)
+        ("1.35", "kube-proxy", "v1.35.3-eksbuild.2"),
+        ("1.35", "coredns", "v1.13.2-eksbuild.4"),
+        ("1.34", "coredns", "v1.12.4-eksbuild.1"),
+        ("1.33", "kube-proxy", "v1.33.3-eksbuild.6"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
     # a clock at which the Kubernetes version can be created (1.23's extended support ends 2024-10-11)
-    clock = {"1.23": "2024-06-01", "1.24": "2024-06-01", "1.32": "2025-08-01", "1.33": "2025-08-01"}.get(
-        kubernetes, "2024-12-20"
-    )
+    clock = {
+        "1.23": "2024-06-01",
+        "1.24": "2024-06-01",
+        "1.32": "2025-08-01",
+        "1.33": "2025-08-01",
+        "1.34": "2026-04-01",
+        "1.35": "2026-04-01",
+    }.get(kubernetes, "2024-12-20")
     with mock_eks(), freeze_time(clock):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=kubernetes)
