@@ -10,7 +10,9 @@ mock is active, ``_emit`` of ``HierarchicalEmitter`` and of every subclass with 
 (aiobotocore's async one included, even when it is imported later) is wrapped: a ``before-send``
 for an EKS or EKS Auth host is answered by mock_eks and *no* ``before-send`` handler runs, so moto's
 stubber never sees the request and only one EKS state exists. Any other event or host is passed on
-untouched. The last stop restores every original.
+untouched. The last stop restores every original. A ``before-sign`` for those hosts runs its
+handlers, then has the request signed with the mock's credentials (``credentials.sign_as_mock``), so
+a client with an explicit profile or explicit keys never signs an EKS request with them.
 
 ``requests``: while active, ``requests.Session.get_adapter`` hands EKS and EKS Auth URLs to an
 adapter whose ``send`` is a ``responses.RequestsMock`` holding one callback per operation of the
@@ -34,7 +36,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
-from mock_eks import accounts, intercept_urllib
+from mock_eks import accounts, credentials, intercept_urllib
 from mock_eks.dispatch import Request, Response
 
 Serve = Callable[[Request], Response]
@@ -110,6 +112,13 @@ def _aio_response_class() -> type[AWSResponse]:
     return AioAWSResponse
 
 
+def _sign_as_mock(kwargs: dict, asynchronous: bool) -> None:
+    # after the user's own before-sign handlers: the URL is final and the mock's credentials win
+    request = kwargs.get("request")
+    if _serve is not None and request is not None and eks_host(request.url) is not None:
+        credentials.sign_as_mock(request, kwargs.get("request_signer"), asynchronous)
+
+
 def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.iscoroutinefunction(original):
 
@@ -120,6 +129,10 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
                 answer = _answer(kwargs.get("request"), _aio_response_class())
                 if answer is not None:
                     return [(mock_eks_answer, answer)]
+            elif event_name.startswith("before-sign."):
+                responses = await original(self, event_name, kwargs, stop_on_response)
+                _sign_as_mock(kwargs, asynchronous=True)
+                return responses
             return await original(self, event_name, kwargs, stop_on_response)
 
         _emit_async.mock_eks_original = original  # type: ignore[attr-defined]
@@ -130,6 +143,10 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
             answer = _answer(kwargs.get("request"), AWSResponse)
             if answer is not None:
                 return [(mock_eks_answer, answer)]
+        elif event_name.startswith("before-sign."):
+            responses = original(self, event_name, kwargs, stop_on_response)
+            _sign_as_mock(kwargs, asynchronous=False)
+            return responses
         return original(self, event_name, kwargs, stop_on_response)
 
     _emit.mock_eks_original = original  # type: ignore[attr-defined]

@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import sys
 import threading
 import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mock_eks import accounts, clock, intercept, moto_link
+from mock_eks import accounts, clock, credentials, intercept, moto_link
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
 from mock_eks.store import Backend
@@ -25,26 +24,6 @@ if TYPE_CHECKING:
     from mock_eks.faults import Faults
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# While active, boto3/botocore's default credential chain finds these first: the environment provider
-# comes first, and without a profile variable nothing reads shared files, SSO, containers or IMDS.
-_FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIAMOCKEKSTESTING00", "AWS_SECRET_ACCESS_KEY": "mock-eks-secret"}
-_FAKE_ENVIRONMENT = {**_FAKE_CREDENTIALS, "AWS_EC2_METADATA_DISABLED": "true"}
-_CLEARED_ENVIRONMENT = (
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-)
-_UNSET = object()
 
 
 @functools.cache
@@ -64,67 +43,6 @@ def fresh_botocore_session() -> Any:
     return session
 
 
-class _FreshDefaultSession:
-    """boto3's default session while a mock is active: a new one (credentials resolved inside the mock),
-    made on first use so that an activation costs nothing when boto3's default session is not used."""
-
-    def __getattr__(self, name: str) -> Any:
-        import boto3
-
-        real = boto3.Session(botocore_session=fresh_botocore_session())
-        paths = real._loader.search_paths  # boto3 appends its data path to the shared loader each time
-        paths[:] = list(dict.fromkeys(paths))
-        if boto3.DEFAULT_SESSION is self:
-            boto3.DEFAULT_SESSION = real
-        return getattr(real, name)
-
-
-class _FakeCredentials:
-    """Fake AWS credentials in the environment while active; the user's own come back on stop."""
-
-    def __init__(self) -> None:
-        self.saved: dict[str, str | None] = {}
-        self.placed: dict[str, str | None] = {}
-        self.default_session: Any = _UNSET
-
-    def place(self) -> None:
-        env = os.environ
-        wanted: dict[str, str | None] = dict.fromkeys(_CLEARED_ENVIRONMENT)
-        wanted.update(_FAKE_ENVIRONMENT)
-        key = env.get("AWS_ACCESS_KEY_ID", "")
-        if len(key) == 12 and key.isdigit() and env.get("AWS_SECRET_ACCESS_KEY"):
-            # a 12-digit key id is no real key, only the documented way to choose the account: keep it
-            wanted.pop("AWS_ACCESS_KEY_ID")
-            wanted.pop("AWS_SECRET_ACCESS_KEY")
-        self.saved = {name: env.get(name) for name in wanted}
-        for name, value in wanted.items():
-            if value is None:
-                env.pop(name, None)
-            else:
-                env[name] = value
-        self.placed = wanted
-        # boto3's default session may hold credentials it resolved before: make boto3 build a new one
-        boto3 = sys.modules.get("boto3")
-        if boto3 is not None:
-            self.default_session = boto3.DEFAULT_SESSION
-            boto3.DEFAULT_SESSION = _FreshDefaultSession()
-
-    def restore(self) -> None:
-        env = os.environ
-        for name, value in self.saved.items():
-            if env.get(name) != self.placed.get(name):
-                continue  # changed by someone else since (a test, another mock): theirs now
-            if value is None:
-                env.pop(name, None)
-            else:
-                env[name] = value
-        self.saved, self.placed = {}, {}
-        boto3 = sys.modules.get("boto3")
-        if boto3 is not None and self.default_session is not _UNSET:
-            boto3.DEFAULT_SESSION = self.default_session
-        self.default_session = _UNSET
-
-
 class _Activations:
     """The shared state of all active mocks."""
 
@@ -132,7 +50,7 @@ class _Activations:
         self.lock = threading.Lock()
         self.stack: list[MockEKS] = []
         self.backend: Backend | None = None
-        self.credentials = _FakeCredentials()
+        self.credentials = credentials.FakeEnvironment()
 
     def serve(self, request: Request) -> Response:
         backend = self.backend

@@ -438,3 +438,173 @@ def test_other_services_vpc_endpoints_are_not_eks(eks_mock):
         intercept.eks_host("https://vpce-0a1b2c3d-abcd.eks.us-east-1.vpce.amazonaws.com/").region
         == "us-east-1"
     )
+
+
+# -- explicit profiles and explicit keys sign EKS requests with the mock's credentials --------------
+
+_REAL_KEYS = ("AKIAREALPROFILEKEY00", "AKIAREALEXPLICITKEY0", "ASIAREALSESSIONKEY00")
+
+
+def _signed_with(client: Any) -> list[tuple[str, bool]]:
+    """(access key id, carries a session token) of every request the client signs."""
+    seen: list[tuple[str, bool]] = []
+
+    def capture(request: Any, **_: Any) -> None:
+        header = request.headers.get("Authorization", b"")
+        header = header.decode() if isinstance(header, bytes) else header
+        seen.append(
+            (header.split("Credential=", 1)[1].split("/", 1)[0], "X-Amz-Security-Token" in request.headers)
+        )
+
+    client.meta.events.register_last("request-created", capture)
+    return seen
+
+
+@pytest.fixture
+def real_profiles(monkeypatch, tmp_path):
+    """A user's shared files: a profile with real keys, and one that assumes a role (through STS)."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[real]\naws_access_key_id = AKIAREALPROFILEKEY00\naws_secret_access_key = real-secret\n"
+        "[accountid]\naws_access_key_id = 444455556666\naws_secret_access_key = x\n"
+    )
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile assumer]\nrole_arn = arn:aws:iam::210987654321:role/admin\nsource_profile = real\n"
+        "region = us-east-1\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+
+
+@pytest.mark.parametrize("service", ["eks", "eks-auth"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda service: boto3.Session(profile_name="real").client(service, region_name="us-east-1"),
+        lambda service: boto3.client(
+            service,
+            region_name="us-east-1",
+            aws_access_key_id="AKIAREALEXPLICITKEY0",
+            aws_secret_access_key="real-secret",
+            aws_session_token="real-token",
+        ),
+        lambda service: boto3.Session(
+            aws_access_key_id="ASIAREALSESSIONKEY00", aws_secret_access_key="s", aws_session_token="t"
+        ).client(service, region_name="us-east-1"),
+    ],
+    ids=["profile", "client-keys", "session-keys"],
+)
+def test_explicit_credentials_never_sign_eks_requests(real_profiles, service, make):
+    with mock_eks():
+        client = make(service)
+        seen = _signed_with(client)
+        if service == "eks":
+            create_cluster(client, "explicit")
+            assert client.list_clusters()["clusters"] == ["explicit"]
+        else:
+            with pytest.raises(ClientError):
+                client.assume_role_for_pod_identity(clusterName="explicit", token="x" * 20)
+    assert seen and all(key not in _REAL_KEYS and not token for key, token in seen)
+
+
+def test_a_profile_that_assumes_a_role_is_never_resolved_for_eks(real_profiles):
+    # resolving it would call the real STS with the profile's real keys: the network guard fails the test
+    with mock_eks():
+        client = boto3.Session(profile_name="assumer").client("eks")
+        seen = _signed_with(client)
+        assert create_cluster(client, "no-sts")["arn"].startswith("arn:aws:eks:us-east-1:123456789012:")
+    assert [key for key, _ in seen] == ["AKIAMOCKEKSTESTING00"]
+
+
+def test_explicit_twelve_digit_key_still_chooses_the_account(real_profiles):
+    with mock_eks():
+        client = boto3.Session(profile_name="accountid").client("eks", region_name="us-east-1")
+        seen = _signed_with(client)
+        assert ":444455556666:" in create_cluster(client, "by-profile")["arn"]
+    assert [key for key, _ in seen] == ["444455556666"]
+
+
+def test_presigned_eks_urls_carry_the_mock_key(real_profiles):
+    with mock_eks():
+        client = boto3.Session(profile_name="real").client("eks", region_name="us-east-1")
+        url = client.generate_presigned_url("list_clusters", Params={})
+    assert "AKIAMOCKEKSTESTING00" in url and "AKIAREALPROFILEKEY00" not in url
+
+
+def test_other_services_keep_the_clients_own_credentials(real_profiles):
+    # mock_eks mocks EKS only: another service's request is signed as the client says (moto, if active,
+    # answers it; otherwise it goes where it is sent)
+    with mock_eks():
+        sts = boto3.Session(profile_name="real").client("sts", region_name="us-east-1")
+        signed = AWSRequest("POST", "https://sts.us-east-1.amazonaws.com/", data=b"Action=GetCallerIdentity")
+        sts._request_signer.sign("GetCallerIdentity", signed)
+    assert "AKIAREALPROFILEKEY00" in signed.headers["Authorization"]
+
+
+def test_an_unknown_profile_fails_as_it_does_under_moto(real_profiles):
+    from botocore.exceptions import ProfileNotFound
+
+    with pytest.raises(ProfileNotFound), mock_aws():
+        boto3.Session(profile_name="no-such-profile")
+    with pytest.raises(ProfileNotFound), mock_eks():
+        boto3.Session(profile_name="no-such-profile")
+
+
+def test_keys_moto_issued_keep_their_account_beside_moto():
+    with mock_aws(), mock_eks():
+        sts = boto3.client("sts", region_name="us-east-1")
+        assumed = sts.assume_role(RoleArn="arn:aws:iam::210987654321:role/admin", RoleSessionName="session")
+        keys = assumed["Credentials"]
+        client = boto3.client(
+            "eks",
+            region_name="us-east-1",
+            aws_access_key_id=keys["AccessKeyId"],
+            aws_secret_access_key=keys["SecretAccessKey"],
+            aws_session_token=keys["SessionToken"],
+        )
+        seen = _signed_with(client)
+        assert ":210987654321:" in create_cluster(client, "assumed")["arn"]
+    assert [key for key, _ in seen] == [keys["AccessKeyId"]]
+
+
+# -- the environment ends as it was, whatever the order beside moto ---------------------------------
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_environment_and_default_session_end_as_they_were_in_every_order(monkeypatch, order):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY00000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "users-own-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "users-own-token")
+    before = dict(os.environ)
+    users_session = boto3.Session()
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", users_session)
+    both = _Both(order)
+    both.__enter__()
+    try:
+        assert os.environ["AWS_ACCESS_KEY_ID"] != "AKIAUSERSOWNKEY00000"
+        # whichever stops first, the one still active keeps fake keys in place
+        first_to_stop = both.moto if order in ("eks-then-moto", "moto-eks-stop-moto-first") else both.eks
+        first_to_stop.stop()
+        assert os.environ["AWS_ACCESS_KEY_ID"] != "AKIAUSERSOWNKEY00000"
+        assert boto3.DEFAULT_SESSION is not users_session
+        if first_to_stop is both.moto:  # mock_eks still active: moto's stop put the user's keys back
+            assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAMOCKEKSTESTING00"
+            assert "AWS_SESSION_TOKEN" not in os.environ
+    finally:
+        (both.eks if first_to_stop is both.moto else both.moto).stop()
+    assert dict(os.environ) == before
+    assert boto3.DEFAULT_SESSION is users_session
+
+
+def test_a_new_activation_while_moto_holds_the_keys_still_ends_clean(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERSOWNKEY00000")
+    before = dict(os.environ)
+    moto = mock_aws()
+    first = mock_eks().start()
+    moto.start()
+    first.stop()  # moto holds the keys; it saved mock_eks's
+    with mock_eks():
+        moto.stop()  # moto puts mock_eks's back while a new activation is live
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAMOCKEKSTESTING00"
+    assert dict(os.environ) == before
