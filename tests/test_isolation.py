@@ -546,9 +546,9 @@ def test_an_unknown_profile_fails_as_it_does_under_moto(real_profiles):
     from botocore.exceptions import ProfileNotFound
 
     with pytest.raises(ProfileNotFound), mock_aws():
-        boto3.Session(profile_name="no-such-profile")
+        boto3.Session(profile_name="no-such-profile").client("eks", region_name="us-east-1")
     with pytest.raises(ProfileNotFound), mock_eks():
-        boto3.Session(profile_name="no-such-profile")
+        boto3.Session(profile_name="no-such-profile").client("eks", region_name="us-east-1")
 
 
 def test_keys_moto_issued_keep_their_account_beside_moto():
