@@ -114,6 +114,9 @@ _SHAPES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def shape_of(value: str) -> str:
     for pattern, replacement in _SHAPES:
         value = pattern.sub(replacement, value)
@@ -196,6 +199,12 @@ def compare(recorded: Any, got: Any, shape: Any, path: str = "") -> list[str]:
     if isinstance(recorded, str):
         if not isinstance(got, str):
             return [f"{where}: {type(got).__name__}, recorded a string"]
+        if path.endswith(".update.id") or path.startswith(".updateIds["):
+            # update ids: the UUID version tells node group / add-on updates (3) from cluster ones (4)
+            if UUID.fullmatch(recorded) and (not UUID.fullmatch(got) or got[14] != recorded[14]):
+                return [
+                    f"{where}: {got!r} is not a version-{recorded[14]} UUID like the recorded {recorded!r}"
+                ]
         if shape is not None and shape.enum:
             return [] if got == recorded else [f"{where}: {got!r}, recorded {recorded!r}"]
         if got == recorded or shape_of(got) == shape_of(recorded):

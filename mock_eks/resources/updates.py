@@ -55,6 +55,19 @@ def param(kind: str, value: Any) -> dict[str, str]:
     return {"type": kind, "value": text}
 
 
+# Node group and add-on updates have name-based (version 3) UUIDs, cluster updates random (version 4)
+# ones: every update id in the aws-cli examples (update-nodegroup-config.rst, update-nodegroup-version.rst,
+# update-addon.rst, list-update.rst vs update-cluster-version.rst, update-cluster-config.rst,
+# describe-update.rst; 2019-2024) and the Reference's UpdateNodegroupVersion sample (2020).
+VERSION_3_SCOPES = {"nodegroupName", "addonName"}
+
+
+def update_id(scope: tuple[str, str] | None) -> str:
+    """A new update id, in the UUID version real EKS uses for updates of this scope."""
+    version = 3 if scope is not None and scope[0] in VERSION_3_SCOPES else 4
+    return str(uuid.UUID(bytes=uuid.uuid4().bytes, version=version))
+
+
 def _modelled(shape_name: str) -> frozenset[str]:
     from mock_eks.spec import MODELS
 
@@ -110,7 +123,7 @@ def start_update(
             ctx, "update.update_type_already_progress", **fields, id=running.id, type=running.type, what=what
         )
     update_type, params = _installed(update_type, params)
-    update = Update(id=str(uuid.uuid4()), type=update_type, params=params, created_at=ctx.now, scope=scope)
+    update = Update(id=update_id(scope), type=update_type, params=params, created_at=ctx.now, scope=scope)
     cluster.child("updates").add(update.id, update)
     if revert is None and scope is None:
         revert = lifecycle.assign(cluster, status=("UPDATING", "ACTIVE"))
