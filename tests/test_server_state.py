@@ -59,6 +59,31 @@ def test_get_and_put_state() -> None:
         assert eks.list_clusters()["clusters"] == ["c1"]
 
 
+def test_pending_faults_travel_in_the_state() -> None:
+    with MockEKSServer("127.0.0.1", 0) as server:
+        eks = boto3.client(
+            "eks",
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+            config=Config(retries={"total_max_attempts": 1}),  # the one failure is seen, not retried
+        )
+        fault = {"operation": "ListClusters", "code": "ServiceUnavailable", "times": 1, "message": "later"}
+        assert http(f"{server.url}/_mock_eks/faults/calls", "POST", json.dumps(fault).encode())[0] == 200
+        status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
+        assert status == 200 and snapshot["faults"]["calls"] == [fault]
+        assert http(f"{server.url}/_mock_eks/faults", "DELETE")[0] == 200
+        assert eks.list_clusters()["clusters"] == []
+        assert http(f"{server.url}/_mock_eks/state", "PUT", json.dumps(snapshot).encode())[0] == 200
+        try:
+            eks.list_clusters()
+            raise AssertionError("the restored fault did not fire")
+        except eks.exceptions.ClientError as error:
+            assert error.response["Error"] == {"Code": "ServiceUnavailable", "Message": "later"}
+        assert eks.list_clusters()["clusters"] == []  # it was for one call
+
+
 def serve(*args: str) -> tuple[subprocess.Popen[str], str]:
     """A `mock-eks serve` process on a free port, and its URL once it serves."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
