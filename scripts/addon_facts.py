@@ -62,7 +62,9 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
     )
     observed = json.loads((sources / "observed-in-public-configurations.json").read_text())
     pages = json.loads((sources / "user-guide-pages.json").read_text())
+    pinned = [json.loads(p.read_text()) for p in sorted(sources.glob("pins-*.json"))]
     observations = observed["observations"] + pages["observations"]
+    observations += [o for pins in pinned for o in pins["observations"]]
 
     # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
     evidence: dict[str, dict[str, dict[str, bool]]] = {}
@@ -206,6 +208,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 "userGuide": guide["_source"],
                 "publicConfigurations": [o["source"] for o in observed["observations"]],
                 "userGuidePages": [o["source"] for o in pages["observations"]],
+                "pinnedInConfigurations": [p["_source"] for p in pinned],
                 "earlierCatalogue": earlier["_source"],
                 "metadata": metadata["_source"],
             },

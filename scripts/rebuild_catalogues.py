@@ -14,6 +14,9 @@ project, file, commit and commit date in the file's ``_provenance``. No source t
   platforms   awsdocs/amazon-eks-user-guide: latest/ug/clusters/platform-versions.adoc
   addon-recording  a public DescribeAddonVersions recording (aws-cli or eksctl JSON, any encoding) kept
               in a git repository: every revision of the file -> scripts/sources/addons/recording-*.json
+  addon-pins  a configuration that pins EKS add-on builds next to its cluster version (Terraform or
+              Terragrunt: eks_cluster_version = "1.33", eks_addon_coredns_version_override = "v..."),
+              every revision -> scripts/sources/addons/pins-<owner>-<name>.json
   addons      scripts/sources/addons/*.json (facts extracted from public DescribeAddonVersions recordings
               and the EKS User Guide's add-on version tables) -> mock_eks/data/addons.json
 
@@ -496,6 +499,67 @@ def cmd_addon_recording(repo: Path, file: str, project: str) -> None:
         print(f"wrote {path}", file=sys.stderr)
 
 
+# ---- add-on builds a configuration pins next to its cluster version (every revision of the file)
+
+# variable-name stems of Terraform/Terragrunt add-on pins -> EKS add-on names
+_PIN_NAMES = {
+    "vpccni": "vpc-cni",
+    "vpc_cni": "vpc-cni",
+    "coredns": "coredns",
+    "kubeproxy": "kube-proxy",
+    "kube_proxy": "kube-proxy",
+    "awsebscsidriver": "aws-ebs-csi-driver",
+    "ebs_csi_driver": "aws-ebs-csi-driver",
+    "awsefscsidriver": "aws-efs-csi-driver",
+    "efs_csi_driver": "aws-efs-csi-driver",
+    "podidentity": "eks-pod-identity-agent",
+    "pod_identity_agent": "eks-pod-identity-agent",
+}
+_PIN = re.compile(
+    r"^\s*\w*?addon_(\w+?)_version(?:_override)?\s*=\s*\"(v\d+\.\d+\.\d+-eksbuild\.\d+)\"", re.M
+)
+_PIN_CLUSTER = re.compile(r"^\s*\w*cluster_version\s*=\s*\"(1\.\d+)\"", re.M)
+
+
+def parse_addon_pins(text: str) -> tuple[str | None, dict[str, str]]:
+    """(cluster version, {add-on: build}) of one revision of a configuration."""
+    cluster = _PIN_CLUSTER.search(text)
+    pins = {_PIN_NAMES[m.group(1)]: m.group(2) for m in _PIN.finditer(text) if m.group(1) in _PIN_NAMES}
+    return (cluster.group(1) if cluster else None), pins
+
+
+def cmd_addon_pins(repo: Path, file: str, project: str) -> None:
+    seen: dict[tuple[str, str, str], str] = {}  # (add-on, cluster version, build) -> first commit date
+    for line in _git(repo, "log", "--all", "--reverse", "--format=%H %cs", "--", file).splitlines():
+        commit, when = line.split()
+        try:
+            text = _git(repo, "show", f"{commit}:{file}")
+        except subprocess.CalledProcessError:
+            continue
+        cluster, pins = parse_addon_pins(text)
+        if cluster is None:
+            continue
+        for name, version in pins.items():
+            seen.setdefault((name, cluster, version), when)
+    by_cluster: dict[str, dict[str, list[str]]] = {}
+    for (name, cluster, version), _when in sorted(seen.items(), key=lambda kv: kv[1]):
+        by_cluster.setdefault(cluster, {}).setdefault(name, []).append(version)
+    facts = {
+        "_source": {
+            **_provenance(repo, project, file),
+            "what": "add-on builds the configuration pinned next to its cluster version, over every revision "
+            f"({min(seen.values(), default='')} to {max(seen.values(), default='')}); each build ran on that version",
+        },
+        "observations": [
+            {"source": f"{project} {file} (cluster version {k})", "clusterVersions": [k], "builds": builds}
+            for k, builds in sorted(by_cluster.items(), key=lambda kv: _minor_key(kv[0]))
+        ],
+    }
+    path = SOURCES / "addons" / f"pins-{project.replace('/', '-')}.json"
+    path.write_text(_compact(json.dumps(facts, indent=1)) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
 # ---- add-ons from our extracted facts
 
 
@@ -546,7 +610,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=[*COMMANDS, "addons", "addon-recording", "bottlerocket-history"])
+    parser.add_argument(
+        "command", choices=[*COMMANDS, "addons", "addon-recording", "addon-pins", "bottlerocket-history"]
+    )
     parser.add_argument("source", nargs="?", type=Path, help="git checkout or mirror of the source project")
     parser.add_argument("--file", help="addon-recording: the recording's path inside the repository")
     parser.add_argument(
@@ -556,10 +622,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "addons":
         cmd_addons()
-    elif args.command == "addon-recording":
+    elif args.command in ("addon-recording", "addon-pins"):
         if args.source is None or not args.file or not args.project:
-            parser.error("addon-recording needs the repository path, --file and --project")
-        cmd_addon_recording(args.source, args.file, args.project)
+            parser.error(f"{args.command} needs the repository path, --file and --project")
+        extract = cmd_addon_recording if args.command == "addon-recording" else cmd_addon_pins
+        extract(args.source, args.file, args.project)
     elif args.command == "bottlerocket-history":
         if args.source is None or not args.project:
             parser.error("bottlerocket-history needs the repository path and --project")

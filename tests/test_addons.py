@@ -381,7 +381,7 @@ def test_update_addon_rejects_bad_versions_and_configuration(frozen):
     client, _ = frozen
     names, default = _versions(client, "vpc-cni", "1.32")
     client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion=default)
-    older = [n for n in names if n != default][0]
+    older = names[names.index(default) + 1]  # newest first: the next one is older than the default
     every = client.describe_addon_versions(addonName="vpc-cni")["addons"][0]["addonVersions"]
     incompatible = next(
         v["addonVersion"] for v in every if "1.32" not in {c["clusterVersion"] for c in v["compatibilities"]}

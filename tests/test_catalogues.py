@@ -218,6 +218,12 @@ def test_platform_versions_from_the_user_guide():
         ("1.35", "coredns", "v1.13.2-eksbuild.4"),
         ("1.34", "coredns", "v1.12.4-eksbuild.1"),
         ("1.33", "kube-proxy", "v1.33.3-eksbuild.6"),
+        # dfds/infrastructure-modules test/integration/eu-west-1/k8s-qa/cluster/terragrunt.hcl pins these
+        # next to eks_cluster_version for its integration test clusters (revisions 2025-07 to 2026-07)
+        ("1.35", "vpc-cni", "v1.22.3-eksbuild.1"),
+        ("1.35", "aws-ebs-csi-driver", "v1.62.0-eksbuild.1"),
+        ("1.34", "aws-efs-csi-driver", "v3.1.0-eksbuild.1"),
+        ("1.33", "aws-ebs-csi-driver", "v1.52.1-eksbuild.1"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):

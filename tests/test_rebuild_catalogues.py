@@ -164,3 +164,21 @@ def test_bottlerocket_changelog_releases():
     rebuild = _load("rebuild_catalogues")
     text = "# v1.27.1 (2024-11-16)\n\n## OS Changes\n* x\n\n# v1.27.0 (2024-11-12)\n## Release Highlights\n"
     assert rebuild.parse_bottlerocket_changelog(text) == [("1.27.1", "2024-11-16"), ("1.27.0", "2024-11-12")]
+
+
+def test_addon_pins_next_to_a_cluster_version():
+    rebuild = _load("rebuild_catalogues")
+    text = "\n".join(
+        [
+            "inputs = {",
+            '  eks_cluster_version       = "1.34"',
+            '  eks_addon_vpccni_version_override = "v1.21.1-eksbuild.7"',
+            '  eks_addon_kubeproxy_version_override = "v1.34.6-eksbuild.5"',
+            '  eks_addon_unknown_version_override = "v9.9.9-eksbuild.1"',
+            "}",
+        ]
+    )
+    assert rebuild.parse_addon_pins(text) == (
+        "1.34",
+        {"vpc-cni": "v1.21.1-eksbuild.7", "kube-proxy": "v1.34.6-eksbuild.5"},
+    )
