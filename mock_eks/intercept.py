@@ -21,8 +21,13 @@ error. Patching ``get_adapter`` rather than ``HTTPAdapter.send`` (which is what 
 patches) keeps mock_eks out of the way of the user's own ``responses`` mocks and moto's, whatever
 order they start and stop in, and keeps theirs from ever seeing an EKS URL.
 
+``urllib.request`` (``intercept_urllib``) and urllib3 used directly (``intercept_urllib3``) are
+answered the same way; any other client is refused at ``socket.getaddrinfo`` (``intercept_names``),
+so an EKS host's name is never even looked up while a mock is active.
+
 Requests to any other host, such as a custom ``endpoint_url`` pointing at ``mock-eks serve``,
-go where they were sent.
+go where they were sent: to the user's or moto's ``responses`` mock if one is active, else to the
+network (moto's own rule for URLs it does not mock: ``passthru`` of ``http``).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
-from mock_eks import accounts, credentials, intercept_urllib
+from mock_eks import accounts, credentials, intercept_names, intercept_urllib, intercept_urllib3
 from mock_eks.dispatch import Request, Response
 
 Serve = Callable[[Request], Response]
@@ -347,6 +352,8 @@ def install(serve: Serve) -> None:
         _install_botocore()
         _install_requests()
         intercept_urllib.install()
+        intercept_urllib3.install()
+        intercept_names.install()
 
 
 def uninstall() -> None:
@@ -357,3 +364,5 @@ def uninstall() -> None:
         _uninstall_botocore()
         _uninstall_requests()
         intercept_urllib.uninstall()
+        intercept_urllib3.uninstall()
+        intercept_names.uninstall()

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError, EndpointVa
 
 from conftest import ESCAPES
 from mock_eks import mock_eks
-from tests.helpers import create_cluster, error_of
+from tests.helpers import ROLE, SUBNETS, create_cluster, error_of
 
 # -- the network guard itself ------------------------------------------------------------------------
 
@@ -608,3 +608,140 @@ def test_a_new_activation_while_moto_holds_the_keys_still_ends_clean(monkeypatch
         moto.stop()  # moto puts mock_eks's back while a new activation is live
         assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAMOCKEKSTESTING00"
     assert dict(os.environ) == before
+
+
+# -- other clients: urllib3 is answered, anything else is refused before a name lookup --------------
+
+
+def _signed_headers(url: str, method: str = "GET", body: bytes = b"") -> dict[str, str]:
+    request = AWSRequest(method, url, data=body)
+    SigV4Auth(Credentials("AKIAEXAMPLEEXAMPLE00", "x"), "eks", "us-east-1").add_auth(request)
+    return dict(request.headers)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://eks.us-east-1.amazonaws.com/clusters",
+        "https://vpce-0a1b2c3d4e5f67890-abcdefgh.eks.us-east-1.vpce.amazonaws.com/clusters",
+    ],
+)
+def test_urllib3_directly_is_answered(eks_mock, url):
+    import urllib3
+
+    create_cluster(boto3.client("eks", region_name="us-east-1"), "seen-by-urllib3")
+    response = urllib3.PoolManager().request("GET", url, headers=_signed_headers(url))
+    assert response.status == 200
+    assert response.json()["clusters"] == ["seen-by-urllib3"]
+    pool = urllib3.HTTPSConnectionPool(accounts_host(url))
+    assert pool.urlopen("GET", "/clusters/missing").status == 404
+
+
+def accounts_host(url: str) -> str:
+    from mock_eks.accounts import host_of
+
+    return host_of(url)
+
+
+def test_urllib3_post_with_a_body(eks_mock):
+    import json
+
+    import urllib3
+
+    url = "https://eks.us-east-1.amazonaws.com/clusters"
+    body = json.dumps(
+        {
+            "name": "posted",
+            "roleArn": ROLE,
+            "resourcesVpcConfig": {"subnetIds": SUBNETS},
+        }
+    ).encode()
+    headers = {**_signed_headers(url, "POST", body), "Content-Type": "application/json"}
+    response = urllib3.request("POST", url, body=body, headers=headers)
+    assert response.status == 200, response.data
+    assert response.json()["cluster"]["name"] == "posted"
+
+
+def test_http_client_and_asyncio_never_look_up_an_eks_host(eks_mock):
+    import asyncio
+    import http.client
+    import socket
+
+    with pytest.raises(socket.gaierror, match="mock_eks is active"):
+        http.client.HTTPSConnection("eks.us-east-1.amazonaws.com", timeout=5).request("GET", "/clusters")
+    with pytest.raises(socket.gaierror):
+        asyncio.run(asyncio.open_connection("vpce-0a1b2c3d-abcd.eks-auth.eu-west-1.vpce.amazonaws.com", 443))
+    assert not ESCAPES  # refused by the mock, not by the suite's network guard
+
+
+def test_the_clusters_kubernetes_endpoint_never_reaches_the_network(eks_mock):
+    cluster = create_cluster(boto3.client("eks", region_name="us-east-1"), "kube")
+    endpoint = boto3.client("eks", region_name="us-east-1").describe_cluster(name="kube")["cluster"][
+        "endpoint"
+    ]
+    assert cluster["name"] == "kube" and ".eks.amazonaws.com" in endpoint
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{endpoint}/version", timeout=5)
+    assert not ESCAPES
+
+
+def test_other_names_are_still_looked_up_as_before(eks_mock):
+    import socket
+
+    # the suite's own guard (underneath the mock's) still answers everything else
+    assert socket.getaddrinfo("localhost", 80)
+    with pytest.raises(socket.gaierror, match="network guard"):
+        socket.getaddrinfo("example.com", 443)
+    ESCAPES.clear()
+
+
+def test_urllib3_and_name_lookups_are_put_back_on_the_last_stop():
+    import socket
+
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    urlopen, getaddrinfo = HTTPConnectionPool.urlopen, socket.getaddrinfo
+    with mock_eks():
+        assert HTTPConnectionPool.urlopen is not urlopen
+        assert socket.getaddrinfo is not getaddrinfo
+    assert HTTPConnectionPool.urlopen is urlopen
+    assert socket.getaddrinfo is getaddrinfo
+
+
+# -- requests: non-EKS URLs go to whatever is underneath (moto, responses), as before ---------------
+
+
+def test_requests_to_other_aws_services_reach_moto_beside_mock_eks():
+    with mock_aws(), mock_eks():
+        created = requests.put("https://from-requests.s3.amazonaws.com/", timeout=5)
+        assert created.status_code == 200
+        names = [b["Name"] for b in boto3.client("s3", region_name="us-east-1").list_buckets()["Buckets"]]
+        assert names == ["from-requests"]
+
+
+def test_requests_to_other_urls_reach_the_users_own_responses_mock(eks_mock):
+    import responses
+
+    with responses.RequestsMock() as users:
+        users.get("https://example.com/hello", body="theirs")
+        assert requests.get("https://example.com/hello", timeout=5).text == "theirs"
+
+
+# -- the AWS CLI driver in-process ------------------------------------------------------------------
+
+
+def test_aws_cli_driver_in_process_is_mocked_and_signs_with_the_mock_key(real_profiles, capsys):
+    clidriver = pytest.importorskip("awscli.clidriver")
+
+    with mock_eks():
+        create_cluster(boto3.client("eks", region_name="us-east-1"), "from-boto3")
+        driver = clidriver.create_clidriver()
+        seen: list[str] = []
+        driver.session.get_component("event_emitter").register_last(
+            "request-created.eks",
+            lambda request, **_: seen.append(str(request.headers.get("Authorization"))),
+        )
+        code = driver.main(["--profile", "real", "--region", "us-east-1", "eks", "list-clusters"])
+    assert code == 0
+    assert '"from-boto3"' in capsys.readouterr().out
+    assert seen and all("AKIAMOCKEKSTESTING00" in header for header in seen)

@@ -1,0 +1,95 @@
+"""urllib3 used directly while a mock is active: EKS and EKS Auth URLs are answered by the mock.
+
+Code that talks to an EKS host with urllib3 itself (``urllib3.request``, a ``PoolManager``, a
+``ProxyManager`` or a connection pool) goes through ``HTTPConnectionPool.urlopen``, which every pool
+class inherits. While a mock is active it is wrapped: a URL that ``intercept`` claims (EKS and EKS Auth
+hosts, PrivateLink names, ``intercept.ALSO_CATCH``) gets the mock's answer as a ``urllib3.HTTPResponse``
+without a connection; any other URL goes to the method that was there before. botocore and ``requests``
+are answered before they reach urllib3, so this only sees what they do not. The last stop puts back the
+original if it is still in place (a wrapper added since stays, and ours below it is inert).
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+from collections.abc import Callable
+from typing import Any
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_patched: dict[type, Callable[..., Any]] = {}  # pool class -> our wrapper
+
+
+def _full_url(pool: Any, url: str) -> str:
+    if url.startswith(("http://", "https://")):  # absolute form: an http:// URL sent through a proxy
+        return url
+    scheme = getattr(pool, "scheme", "http")
+    port = getattr(pool, "port", None)
+    netloc = pool.host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{pool.host}:{port}"
+    return f"{scheme}://{netloc}{url if url.startswith('/') else '/' + url}"
+
+
+def _body(body: Any) -> bytes:
+    from mock_eks import intercept
+
+    if body is None or isinstance(body, bytes | str) or hasattr(body, "read"):
+        return intercept._body_bytes(body)
+    return b"".join(part.encode() if isinstance(part, str) else bytes(part) for part in body)  # chunks
+
+
+def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: dict[str, Any]) -> Any:
+    from urllib3 import HTTPHeaderDict, HTTPResponse
+
+    from mock_eks import intercept
+    from mock_eks.dispatch import Request
+
+    serve = intercept._serve
+    if serve is None:
+        return None
+    full = _full_url(pool, url)
+    if not intercept._claims(full):
+        return None
+    response = serve(Request(method, full, HTTPHeaderDict(headers or {}), _body(body)))
+    return HTTPResponse(
+        body=io.BytesIO(response.body),
+        headers=response.headers,
+        status=response.status,
+        reason=http.client.responses.get(response.status, ""),
+        preload_content=options.get("preload_content", True),
+        decode_content=options.get("decode_content", True),
+        request_method=method,
+        request_url=full,
+    )
+
+
+def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+    def urlopen(
+        self: Any, method: str, url: str, body: Any = None, headers: Any = None, *args: Any, **kw: Any
+    ) -> Any:
+        answer = _answer(self, method, url, body, headers, kw)
+        return answer if answer is not None else original(self, method, url, body, headers, *args, **kw)
+
+    urlopen.mock_eks_original = original  # type: ignore[attr-defined]
+    return urlopen
+
+
+def install() -> None:
+    """Wrap ``HTTPConnectionPool.urlopen`` (first activation; nothing if urllib3 is not installed)."""
+    try:
+        from urllib3.connectionpool import HTTPConnectionPool
+    except ImportError:  # pragma: no cover - requests and botocore depend on urllib3
+        return
+    current = vars(HTTPConnectionPool).get("urlopen")
+    if current is None or HTTPConnectionPool in _patched or hasattr(current, "mock_eks_original"):
+        return
+    wrapped = _wrap(current)
+    HTTPConnectionPool.urlopen = wrapped  # type: ignore[method-assign]
+    _patched[HTTPConnectionPool] = wrapped
+
+
+def uninstall() -> None:
+    """Put back the original if still under our wrapper (last deactivation)."""
+    for cls, wrapped in list(_patched.items()):
+        if vars(cls).get("urlopen") is wrapped:
+            cls.urlopen = wrapped.mock_eks_original  # type: ignore[attr-defined]
+        del _patched[cls]
