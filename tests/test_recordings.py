@@ -43,6 +43,10 @@ _CLUSTER_2024 = (
     "its health {issues: []} on a healthy cluster is contradicted by the newer 2026-03 DescribeCluster "
     "recordings (custodian-addon-health-*), which omit health and which the mock follows"
 )
+_ADDON_CATALOGUE = (
+    "the add-on catalogue (data/addons.json, the catalogue work's) is not dated: it also lists what was "
+    "published after this 2024-04 recording ({what}). "
+)
 _ADDON_2024 = (
     "recorded 2024-03, before namespaceConfig (2025); the newer 2026-03 DescribeAddon recordings "
     "(custodian-describe-addon-*) show the add-on's namespace there, and the mock follows them"
@@ -86,6 +90,13 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "'The KeyArn in encryptionConfig provider {keyArn} is not found.' is not in the message table "
         "(data/messages.json, owned by the wording work)"
     ),
+    "cli-describe-addon-versions-vpc-cni-1.26": _ADDON_CATALOGUE.format(what="vpc-cni v1.18.1 to v1.20.1")
+    + "The 21 recorded builds are the tail of the mock's list, in the same newest-first order",
+    "cli-describe-addon-versions-1.26-table": _ADDON_CATALOGUE.format(
+        what="metrics-server, a 2025 community add-on"
+    )
+    + "It also holds one of the 19 marketplace add-ons listed, and gives aws-mountpoint-s3-csi-driver the "
+    "publisher eks where EKS says s3. The add-ons it has come in the recorded order (names descending)",
     "cli-create-addon-2": _ADDON_2024,
     "cli-create-addon-3": _ADDON_2024,
     "cli-describe-addon": _ADDON_2024,
@@ -171,15 +182,16 @@ def compare(recorded: Any, got: Any, shape: Any, path: str = "") -> list[str]:
         for key in sorted(set(recorded) & set(got)):
             out.extend(compare(recorded[key], got[key], shape.value, f"{path}[{key!r}]"))
         return out
-    if kind == "list":
+    if kind == "list" or (shape is None and isinstance(recorded, list)):
         if not isinstance(got, list):
             return [f"{where}: {type(got).__name__}, recorded a list"]
         if len(got) != len(recorded):
             return [f"{where}: {len(got)} items, recorded {len(recorded)}: {str(got)[:160]}"]
+        member = shape.member if shape is not None else None
         return [
             problem
             for index, (want, have) in enumerate(zip(recorded, got, strict=True))
-            for problem in compare(want, have, shape.member, f"{path}[{index}]")
+            for problem in compare(want, have, member, f"{path}[{index}]")
         ]
     if kind == "timestamp":
         if not isinstance(got, datetime.datetime):
@@ -289,6 +301,10 @@ def replay(recording: dict[str, Any]) -> tuple[int, dict[str, Any], Any]:
             status = answer.pop("ResponseMetadata")["HTTPStatusCode"]
             return status, answer, None
         status = answer.pop("ResponseMetadata")["HTTPStatusCode"]
+        if "query" in recording:  # the source recorded the CLI's --query projection, not the whole body
+            import jmespath
+
+            return status, jmespath.search(recording["query"], answer), None
         return status, answer, operation.output_shape
 
 
@@ -373,3 +389,18 @@ def test_lists_are_in_name_order_across_pages() -> None:
                 subnets=["subnet-0a1b2c3d4e5f60001"],
             )
         assert client.list_nodegroups(clusterName="zeta")["nodegroups"] == ["api", "db", "web"]
+
+
+def test_addon_versions_are_listed_by_name_descending() -> None:
+    # aws-cli examples describe-addon-versions.rst (2024): `sort_by(addons, &owner)` is stable, and within
+    # each owner the add-ons run vpc-cni, snapshot-controller, ..., adot: names descending
+    import boto3
+
+    from mock_eks import mock_eks
+
+    with mock_eks():
+        client = boto3.client("eks", region_name="us-east-1")
+        names = [a["addonName"] for a in client.describe_addon_versions()["addons"]]
+        assert names == sorted(names, reverse=True) and len(names) > 3
+        pages = client.get_paginator("describe_addon_versions").paginate(PaginationConfig={"PageSize": 2})
+        assert [a["addonName"] for page in pages for a in page["addons"]] == names

@@ -467,6 +467,10 @@ def describe_addon_versions(
             info = _addon_info(entry, kubernetes_version)
             if info is not None:
                 selected.append(info)
+    # by name, descending: both add-on tables in aws-cli examples describe-addon-versions.rst (2024) are
+    # `sort_by(addons, &owner)`, a stable sort, and within each owner they run vpc-cni ... adot and
+    # upwind-security_... accuknox_..., so that is the order EKS returned them in
+    selected.sort(key=lambda info: info["addonName"], reverse=True)
     scope = json.dumps(
         [kubernetes_version, addon_name, sorted(types or []), sorted(publishers or []), sorted(owners or [])]
     )
