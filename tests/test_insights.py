@@ -194,8 +194,9 @@ def test_cluster_on_the_newest_version_is_checked_against_the_next_one(frozen):
 
 
 def test_describe_insight_has_links_and_a_category_summary(frozen):
-    # aws/aws-cli awscli/examples/eks/describe-insight.rst (2025-05): the kubelet check's recommendation,
-    # additionalInfo links and categorySpecificSummary {"deprecationDetails": []}
+    # aws/aws-cli awscli/examples/eks/describe-insight.rst (2025-05): the kubelet check's recommendation and
+    # additionalInfo links; awsdocs/amazon-eks-user-guide view-cluster-insights.adoc: the same insight with
+    # "resources": [] and categorySpecificSummary {"deprecationDetails": [], "addonCompatibilityDetails": []}
     client, _ = frozen
     create_cluster(client, version="1.35")
     summary = by_name(client)["Kubelet version skew"]
@@ -207,7 +208,8 @@ def test_describe_insight_has_links_and_a_category_summary(frozen):
         "Kubelet version skew policy": "https://kubernetes.io/releases/version-skew-policy/#kubelet",
         "Updating a managed node group": "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html",
     }
-    assert insight["categorySpecificSummary"] == {"deprecationDetails": []}
+    assert insight["categorySpecificSummary"] == {"deprecationDetails": [], "addonCompatibilityDetails": []}
+    assert insight["resources"] == []
     assert insight["description"] == (
         "Checks for kubelet versions of worker nodes in the cluster to see if upgrade would cause non "
         "compliance with supported Kubernetes kubelet version skew policy."
@@ -268,3 +270,110 @@ def test_amazon_linux_2_node_groups_fail_the_al2_check(frozen):
         "reason": "The cluster contains legacy Amazon Linux 2 (AL2) nodes. Migrate Amazon Linux 2 node groups "
         "to Amazon Linux 2023 before November 26, 2025 or before upgrading to EKS 1.33.",
     }
+
+
+def test_deprecated_api_insights_for_each_version_ahead_that_removes_apis():
+    # HariSekhon/Knowledge-Base eks-upgrade.md (list-insights of a 1.24 cluster, 2024-12-31): one
+    # "Deprecated APIs removed in Kubernetes vX" insight per future version that removes APIs (1.25 and 1.27);
+    # awsdocs/amazon-eks-user-guide doc_source/cluster-insights.md (2023-11): the v1.29 insight's additionalInfo
+    # and deprecationDetails (flowcontrol v1beta2 -> v1beta3, served since 1.26)
+    with mock_eks(), freeze_time("2025-01-15"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, version="1.26")
+        insights = by_name(client)
+        deprecated = {n: i["kubernetesVersion"] for n, i in insights.items() if n.startswith("Deprecated")}
+        assert deprecated == {
+            "Deprecated APIs removed in Kubernetes v1.27": "1.27",
+            "Deprecated APIs removed in Kubernetes v1.29": "1.29",
+        }
+        summary = insights["Deprecated APIs removed in Kubernetes v1.29"]
+        insight = client.describe_insight(clusterName="demo", id=summary["id"])["insight"]
+        assert insight["additionalInfo"] == {
+            "EKS update cluster documentation": "https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html",
+            "Kubernetes v1.29 deprecation guide": "https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v1-29",
+        }
+        assert insight["categorySpecificSummary"]["deprecationDetails"] == [
+            {
+                "usage": "/apis/flowcontrol.apiserver.k8s.io/v1beta2/flowschemas",
+                "replacedWith": "/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas",
+                "stopServingVersion": "1.29",
+                "clientStats": [],
+                "startServingReplacementVersion": "1.26",
+            },
+            {
+                "usage": "/apis/flowcontrol.apiserver.k8s.io/v1beta2/prioritylevelconfigurations",
+                "replacedWith": "/apis/flowcontrol.apiserver.k8s.io/v1beta3/prioritylevelconfigurations",
+                "stopServingVersion": "1.29",
+                "clientStats": [],
+                "startServingReplacementVersion": "1.26",
+            },
+        ]
+        assert insight["insightStatus"] == {
+            "status": "PASSING",
+            "reason": "No deprecated API usage detected within the last 30 days.",
+        }
+
+
+def test_addon_compatibility_recommendation(frozen):
+    # a public EKS upgrade-preflight report quoting DescribeInsight (2026-07-16): "Upgrade your EKS add-on to a
+    # newer version compatible with the next Kubernetes version."; description with its trailing space as in
+    # awsdocs/amazon-eks-user-guide view-cluster-insights.adoc and the 2025-09 recordings
+    client, _ = frozen
+    create_cluster(client, version="1.35")
+    summary = by_name(client)["EKS add-on version compatibility"]
+    insight = client.describe_insight(clusterName="demo", id=summary["id"])["insight"]
+    assert insight["recommendation"] == (
+        "Upgrade your EKS add-on to a newer version compatible with the next Kubernetes version."
+    )
+    assert insight["description"] == (
+        "Checks version of installed EKS add-ons to ensure they are compatible with the next version of "
+        "Kubernetes. "
+    )
+
+
+def test_rollback_readiness_insights_for_seven_days_after_an_upgrade(frozen):
+    # awsdocs/amazon-eks-user-guide view-cluster-insights.adoc: after an upgrade, for the 7-day rollback window,
+    # ROLLBACK_READINESS insights "Incompatible API usage", "Kubelet version rollback compatibility" (ERROR
+    # "At least one node kubelet version matches the cluster control plane version.") and "EKS add-on version
+    # rollback compatibility" (PASSING "All installed EKS add-on versions are compatible with previous
+    # Kubernetes version."), with the wording below
+    client, clock = frozen
+    create_cluster(client, version="1.34")
+    client.create_addon(clusterName="demo", addonName="kube-proxy")
+    client.create_nodegroup(clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+    assert by_name(client, filter={"categories": ["ROLLBACK_READINESS"]}) == {}
+    client.update_cluster_version(name="demo", version="1.35")
+    client.update_nodegroup_version(clusterName="demo", nodegroupName="ng")
+    refresh(client)
+    rollback = by_name(client, filter={"categories": ["ROLLBACK_READINESS"]})
+    assert {n: i["kubernetesVersion"] for n, i in rollback.items()} == {
+        "Incompatible API usage": "1.34",
+        "Kubelet version rollback compatibility": "1.34",
+        "EKS add-on version rollback compatibility": "1.34",
+    }
+    kubelet = rollback["Kubelet version rollback compatibility"]
+    assert kubelet["insightStatus"] == {
+        "status": "ERROR",
+        "reason": "At least one node kubelet version matches the cluster control plane version.",
+    }
+    assert kubelet["description"] == (
+        "Checks for kubelet versions of worker nodes in the cluster to see if rollback would cause non "
+        "compliance with supported Kubernetes kubelet version skew policy."
+    )
+    addons = rollback["EKS add-on version rollback compatibility"]
+    assert addons["insightStatus"] == {
+        "status": "PASSING",
+        "reason": "All installed EKS add-on versions are compatible with previous Kubernetes version.",
+    }
+    apis = client.describe_insight(clusterName="demo", id=rollback["Incompatible API usage"]["id"])["insight"]
+    assert apis["description"] == (
+        "Checks for usage of APIs that are not compatible with the previous Kubernetes version. Rolling back "
+        "your cluster before removing incompatible API usage could cause data loss or application impact."
+    )
+    assert apis["recommendation"] == (
+        "Remove usage of the incompatible API from the resources where the usage is detected."
+    )
+    assert apis.get("additionalInfo", {}) == {}
+    clock.tick(7 * 86400)
+    refresh(client)
+    assert by_name(client, filter={"categories": ["ROLLBACK_READINESS"]}) == {}

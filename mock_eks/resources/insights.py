@@ -24,6 +24,7 @@ from mock_eks.resources.common import find_cluster
 
 DATA: dict[str, Any] = json.loads(resources.files("mock_eks.data").joinpath("insights.json").read_text())
 REFRESH_INTERVAL = float(DATA["refreshIntervalSeconds"])
+ROLLBACK_WINDOW = float(DATA["rollbackWindowSeconds"])
 MAX_SKEW = int(DATA["kubeletMaxSkew"])
 _RANK = {"PASSING": 0, "UNKNOWN": 1, "WARNING": 2, "ERROR": 3}
 
@@ -55,139 +56,166 @@ class Refresh:
 
 def _minor(version: str | None) -> tuple[int, int] | None:
     try:
-        major, minor = (version or "").split(".")[:2]
+        major, minor = (version or "").lstrip("v").split(".")[:2]
         return int(major), int(minor)
     except ValueError:
         return None
+
+
+def _shift(version: str | None, by: int) -> str | None:
+    minor = _minor(version)
+    return f"{minor[0]}.{minor[1] + by}" if minor else None
 
 
 def _worst(statuses: list[str]) -> str:
     return max(statuses, key=_RANK.__getitem__) if statuses else "PASSING"
 
 
-def _check_addon_compatibility(cluster: Any, target: str) -> tuple[str, str, list, dict]:
-    resources_, details = [], []
-    for addon in cluster.child("addons"):
-        name, version = getattr(addon, "addon_name", None), getattr(addon, "addon_version", None)
-        if not name or getattr(addon, "status", "") == "DELETING":
+@dataclass(slots=True)
+class Found:
+    """One affected resource: its status, its Kubernetes URI and ARN, the values its reason is worded with."""
+
+    status: str
+    uri: str
+    arn: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A check's result; the reasons are worded from data/insights.json with ``values``."""
+
+    status: str
+    found: list[Found] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _of(found: list[Found], **values: Any) -> Outcome:
+    return Outcome(_worst([f.status for f in found]), found, values)
+
+
+def _live(records: Any) -> list[Any]:
+    return [r for r in records if getattr(r, "status", "") != "DELETING"]
+
+
+def _addons_against(cluster: Any, version: str) -> Outcome:
+    """Installed add-on versions against the add-on catalogue's compatibilities for ``version``."""
+    found, details = [], []
+    for addon in _live(cluster.child("addons")):
+        name, installed = getattr(addon, "addon_name", None), getattr(addon, "addon_version", None)
+        if not name:
             continue
-        compatible = addon_catalogue.compatible_versions(name, target)
-        info = addon_catalogue.version_info(name, version) if version else None
+        info = addon_catalogue.version_info(name, installed) if installed else None
         if info is None:
-            status, reason = "UNKNOWN", f"{name} {version} is not in the add-on catalogue."
-        elif addon_catalogue.compatibility(info, target) is not None:
-            status, reason = "PASSING", f"{name} {version} is compatible with Kubernetes {target}."
+            status = "UNKNOWN"
         else:
-            status, reason = "ERROR", f"{name} {version} is not compatible with Kubernetes {target}."
-        resources_.append(
-            {
-                "insightStatus": {"status": status, "reason": reason},
-                "kubernetesResourceUri": f"/addons/{name}",
-                "arn": getattr(addon, "addon_arn", None),
-            }
+            status = "PASSING" if addon_catalogue.compatibility(info, version) is not None else "ERROR"
+        values = {"addon": name, "addonVersion": installed}
+        found.append(Found(status, f"/addons/{name}", getattr(addon, "addon_arn", None), values))
+        details.append(
+            {"name": name, "compatibleVersions": addon_catalogue.compatible_versions(name, version)}
         )
-        details.append({"name": name, "compatibleVersions": compatible})
-    status = _worst([r["insightStatus"]["status"] for r in resources_])
-    failing = [
-        r["kubernetesResourceUri"].rsplit("/", 1)[1]
-        for r in resources_
-        if r["insightStatus"]["status"] == "ERROR"
-    ]
-    if status == "ERROR":
-        reason = f"Add-on versions not compatible with Kubernetes {target}: {', '.join(failing)}."
-    elif status == "UNKNOWN":
-        reason = "The compatibility of some add-ons could not be determined."
-    else:
-        reason = _passing("addon_compatibility")
-    return status, reason, resources_, {"addonCompatibilityDetails": details}
+    outcome = _of(found, names=", ".join(f.values["addon"] for f in found if f.status == "ERROR"))
+    outcome.summary = {"addonCompatibilityDetails": details}
+    return outcome
 
 
-def _check_kubelet_skew(cluster: Any, target: str) -> tuple[str, str, list, dict]:
-    target_minor = _minor(target)
-    cluster_minor = _minor(cluster.version)
-    resources_ = []
-    for nodegroup in cluster.child("nodegroups"):
-        version = getattr(nodegroup, "version", None)
-        node_minor = _minor(version)
-        if node_minor is None or getattr(nodegroup, "status", "") == "DELETING":
+def _check_addon_compatibility(cluster: Any, version: str) -> Outcome:
+    return _addons_against(cluster, version)
+
+
+def _check_addon_rollback(cluster: Any, version: str) -> Outcome:
+    return _addons_against(cluster, version)
+
+
+def _check_kubelet_skew(cluster: Any, version: str) -> Outcome:
+    """Managed node groups behind the control plane (WARNING), or so far behind that the upgrade to
+    ``version`` would break the kubelet skew policy (ERROR)."""
+    target, current = _minor(version), _minor(cluster.version)
+    found = []
+    for group in _live(cluster.child("nodegroups")):
+        node = _minor(getattr(group, "version", None))
+        if node is None:
             continue
-        name = getattr(nodegroup, "nodegroup_name", "?")
-        skew = target_minor[1] - node_minor[1] if target_minor and target_minor[0] == node_minor[0] else 0
+        skew = target[1] - node[1] if target and target[0] == node[0] else 0
         if skew > MAX_SKEW:
             status = "ERROR"
-            reason = f"Node group {name} runs kubelet {version}: more than {MAX_SKEW} minor versions behind {target}."
-        elif cluster_minor is not None and node_minor < cluster_minor:
+        elif current is not None and node < current:
             status = "WARNING"
-            reason = (
-                f"Node group {name} runs kubelet {version}, behind the control plane ({cluster.version})."
-            )
         else:
-            status, reason = "PASSING", f"Node group {name} runs kubelet {version}."
-        resources_.append(
-            {
-                "insightStatus": {"status": status, "reason": reason},
-                "kubernetesResourceUri": f"/nodegroups/{name}",
-                "arn": getattr(nodegroup, "nodegroup_arn", None),
-            }
+            status = "PASSING"
+        values = {"name": group.nodegroup_name, "kubelet": group.version}
+        found.append(Found(status, f"/nodegroups/{group.nodegroup_name}", group.nodegroup_arn, values))
+    return _of(found)
+
+
+def _check_kubelet_rollback(cluster: Any, version: str) -> Outcome:
+    """Node groups already at the control plane's version would be newer than it after a rollback."""
+    found = [
+        Found(
+            "ERROR",
+            f"/nodegroups/{group.nodegroup_name}",
+            group.nodegroup_arn,
+            {"name": group.nodegroup_name, "kubelet": group.version},
         )
-    status = _worst([r["insightStatus"]["status"] for r in resources_])
-    if status == "PASSING":
-        reason = _passing("kubelet_skew")
-    else:
-        reason = f"Kubelet version skew detected for {target}: see resources."
-    return status, reason, resources_, {}
+        for group in _live(cluster.child("nodegroups"))
+        if _minor(getattr(group, "version", None)) == _minor(cluster.version)
+    ]
+    return _of(found)
 
 
-def _check_kube_proxy_skew(cluster: Any, target: str) -> tuple[str, str, list, dict]:
-    """The kube-proxy add-on against the control plane: behind it is a warning, more than the supported
-    skew behind the next version an error."""
+def _check_kube_proxy_skew(cluster: Any, version: str) -> Outcome:
+    """The kube-proxy add-on behind the control plane is a warning; beyond the supported skew from the
+    next version an error."""
     addon = cluster.child("addons").get("kube-proxy")
-    version = getattr(addon, "addon_version", None) if addon is not None else None
-    proxy_minor = _minor((version or "").lstrip("v"))
-    cluster_minor, target_minor = _minor(cluster.version), _minor(target)
-    if proxy_minor is None or cluster_minor is None or proxy_minor >= cluster_minor:
-        return "PASSING", _passing("kube_proxy_skew"), [], {}
-    skew = target_minor[1] - proxy_minor[1] if target_minor and target_minor[0] == proxy_minor[0] else 0
+    installed = getattr(addon, "addon_version", None) if addon is not None else None
+    proxy, current, target = _minor(installed), _minor(cluster.version), _minor(version)
+    if proxy is None or current is None or proxy >= current:
+        return Outcome("PASSING")
+    skew = target[1] - proxy[1] if target and target[0] == proxy[0] else 0
     status = "ERROR" if skew > MAX_SKEW else "WARNING"
-    reason = f"kube-proxy {version} is behind the cluster control plane version {cluster.version}."
-    resource = {
-        "insightStatus": {"status": status, "reason": reason},
-        "kubernetesResourceUri": "/addons/kube-proxy",
-        "arn": getattr(addon, "addon_arn", None),
-    }
-    return status, reason, [resource], {}
+    values = {"addonVersion": installed}
+    return Outcome(status, [Found(status, "/addons/kube-proxy", addon.addon_arn, values)], values)
 
 
-def _check_cluster_health(cluster: Any, target: str) -> tuple[str, str, list, dict]:
+def _check_cluster_health(cluster: Any, version: str) -> Outcome:
     issues = (cluster.health or {}).get("issues") or []
     if issues:
-        codes = ", ".join(sorted({i.get("code", "Other") for i in issues}))
-        return "ERROR", f"The cluster has health issues: {codes}.", [], {}
-    return "PASSING", _passing("cluster_health"), [], {}
+        return Outcome("ERROR", values={"codes": ", ".join(sorted({i.get("code", "Other") for i in issues}))})
+    return Outcome("PASSING")
 
 
-def _check_deprecated_apis(cluster: Any, target: str) -> tuple[str, str, list, dict]:
-    details = [dict(entry, clientStats=[]) for entry in DATA["deprecations"].get(target, [])]
-    return "PASSING", _passing("deprecated_apis"), [], {"deprecationDetails": details}
+def _check_deprecated_apis(cluster: Any, version: str) -> Outcome:
+    """The APIs ``version`` removes, with no recorded usage: the mock sees no API traffic."""
+    details = [
+        {
+            "usage": usage,
+            "replacedWith": replaced,
+            "stopServingVersion": version,
+            "startServingReplacementVersion": since,
+            "clientStats": [],
+        }
+        for usage, replaced, since in DATA["deprecations"].get(version, [])
+    ]
+    return Outcome("PASSING", summary={"deprecationDetails": details})
 
 
-def _check_al2(cluster: Any, target: str) -> tuple[str, str, list, dict]:
+def _check_incompatible_apis(cluster: Any, version: str) -> Outcome:
+    return Outcome("PASSING")
+
+
+def _check_al2(cluster: Any, version: str) -> Outcome:
     """Managed node groups on Amazon Linux 2 AMIs, which EKS does not publish from 1.33 on."""
     from mock_eks.ami_catalogue import family_of
 
-    definition = next(d for d in DATA["definitions"] if d["check"] == "al2_compatibility")
-    found = [
-        {
-            "insightStatus": {"status": "ERROR", "reason": definition["errorReason"]},
-            "kubernetesResourceUri": f"/nodegroups/{group.nodegroup_name}",
-            "arn": group.nodegroup_arn,
-        }
-        for group in cluster.child("nodegroups")
-        if family_of(group.ami_type) == "AL2" and group.status != "DELETING"
-    ]
-    if found:
-        return "ERROR", definition["errorReason"], found, {}
-    return "PASSING", definition["passingReason"], [], {}
+    return _of(
+        [
+            Found("ERROR", f"/nodegroups/{group.nodegroup_name}", group.nodegroup_arn)
+            for group in _live(cluster.child("nodegroups"))
+            if family_of(group.ami_type) == "AL2"
+        ]
+    )
 
 
 CHECKS = {
@@ -197,19 +225,48 @@ CHECKS = {
     "deprecated_apis": _check_deprecated_apis,
     "kube_proxy_skew": _check_kube_proxy_skew,
     "al2_compatibility": _check_al2,
+    "incompatible_apis": _check_incompatible_apis,
+    "kubelet_rollback": _check_kubelet_rollback,
+    "addon_rollback": _check_addon_rollback,
 }
-
-
-def _passing(check: str) -> str:
-    """The reason a PASSING check gives, as recorded from real EKS (data/insights.json)."""
-    return next(d["passingReason"] for d in DATA["definitions"] if d["check"] == check)
 
 
 def next_version(version: str | None) -> str | None:
     """The Kubernetes minor after ``version``, released on EKS yet or not: insights are about the next
     upgrade (aws/aws-cli awscli/examples/eks/list-insights.rst, 2025-05-24: 1.33 before EKS offered it)."""
-    minor = _minor(version)
-    return f"{minor[0]}.{minor[1] + 1}" if minor else None
+    return _shift(version, 1)
+
+
+def _rolled_from(cluster: Any, now: float) -> str | None:
+    """The version the cluster left in a version update that completed within the rollback window: rollback
+    readiness insights are shown for seven days after an upgrade (EKS User Guide, view-cluster-insights)."""
+    for update in reversed(list(cluster.child("updates"))):
+        if getattr(update, "scope", None) is not None or update.type != "VersionUpdate":
+            continue
+        if update.status != "Successful" or now - update.created_at >= ROLLBACK_WINDOW:
+            return None
+        target = next((p["value"] for p in update.params if p["type"] == "Version"), None)
+        return _shift(target, -1) if target == cluster.version else None
+    return None
+
+
+def _versions_for(definition: dict[str, Any], cluster: Any, now: float) -> list[str]:
+    """The Kubernetes versions ``definition`` yields an insight for (see ``target`` in data/insights.json)."""
+    target = definition["target"]
+    if target == "next":
+        found = [next_version(cluster.version)]
+    elif target == "previous":
+        found = [_rolled_from(cluster, now)]
+    else:  # one insight per version within the horizon that removes APIs
+        horizon = int(DATA["deprecationHorizon"])
+        found = [_shift(cluster.version, step) for step in range(1, horizon + 1)]
+        found = [v for v in found if v in DATA["deprecations"]]
+    floor = _minor(definition.get("fromVersion"))
+    return [v for v in found if v is not None and (floor is None or _minor(v) >= floor)]
+
+
+def _word(template: str, values: dict[str, Any]) -> str:
+    return template.format(**values)
 
 
 def _state(cluster: Any) -> Any:
@@ -221,40 +278,56 @@ def evaluate(cluster: Any, now: float) -> None:
     # insight times are whole seconds (aws-cli examples list-insights.rst / describe-insight.rst, 2025-05)
     now = float(int(now))
     collection = cluster.child("insights")
-    target = next_version(cluster.version)
     live: set[str] = set()
-    if target is not None:
-        for definition in DATA["definitions"]:
-            if definition["check"] == "deprecated_apis" and target not in DATA["deprecations"]:
-                continue
-            if "fromVersion" in definition and _minor(target) < _minor(definition["fromVersion"]):
-                continue
-            status, reason, found, summary = CHECKS[definition["check"]](cluster, target)
-            key = f"{definition['key']}@{target}"
+    for definition in DATA["definitions"]:
+        for version in _versions_for(definition, cluster, now):
+            outcome = CHECKS[definition["check"]](cluster, version)
+            base = {
+                "version": version,
+                "minor": _minor(version)[1],
+                "current": cluster.version,
+                "max": MAX_SKEW,
+            }
+            reason = _word(definition["reasons"][outcome.status], {**base, **outcome.values})
+            found = [
+                {
+                    "insightStatus": {
+                        "status": item.status,
+                        "reason": _word(definition["resourceReasons"][item.status], {**base, **item.values}),
+                    },
+                    "kubernetesResourceUri": item.uri,
+                    "arn": item.arn,
+                }
+                for item in outcome.found
+            ]
+            key = f"{definition['key']}@{version}"
             live.add(key)
             record = collection.get(key)
             if record is None:
                 record = Insight(
                     id=str(uuid.uuid4()),
                     key=key,
-                    name=definition["name"].format(version=target),
+                    name=_word(definition["name"], base),
                     category=definition["category"],
-                    kubernetes_version=target,
-                    description=definition["description"].format(version=target),
-                    recommendation=definition["recommendation"].format(version=target),
-                    additional_info=dict(definition.get("additionalInfo") or {}),
-                    insight_status={"status": status, "reason": reason},
+                    kubernetes_version=version,
+                    description=_word(definition["description"], base),
+                    recommendation=_word(definition["recommendation"], base),
+                    additional_info={
+                        _word(k, base): _word(v, base) for k, v in definition["additionalInfo"].items()
+                    },
+                    insight_status={"status": outcome.status, "reason": reason},
                     last_refresh_time=now,
                     last_transition_time=now,
                 )
                 collection.add(key, record)
-            elif record.insight_status["status"] != status:
+            elif record.insight_status["status"] != outcome.status:
                 record.last_transition_time = now
-            record.insight_status = {"status": status, "reason": reason}
+            record.insight_status = {"status": outcome.status, "reason": reason}
             record.last_refresh_time = now
             record.resources = found
-            # every recorded DescribeInsight has a categorySpecificSummary, deprecationDetails [] at least
-            record.category_specific_summary = summary or {"deprecationDetails": []}
+            # the recorded DescribeInsight (EKS User Guide) carries both lists, empty where they do not apply
+            record.category_specific_summary = {"deprecationDetails": [], "addonCompatibilityDetails": []}
+            record.category_specific_summary.update(outcome.summary)
     for key in collection.keys():
         if key not in live:
             collection.remove(key)
