@@ -194,9 +194,8 @@ def test_cluster_on_the_newest_version_is_checked_against_the_next_one(frozen):
 
 
 def test_describe_insight_has_links_and_a_category_summary(frozen):
-    # aws/aws-cli awscli/examples/eks/describe-insight.rst (2025-05): the kubelet check's recommendation and
-    # additionalInfo links; awsdocs/amazon-eks-user-guide view-cluster-insights.adoc: the same insight with
-    # "resources": [] and categorySpecificSummary {"deprecationDetails": [], "addonCompatibilityDetails": []}
+    # aws/aws-cli awscli/examples/eks/describe-insight.rst (2025-05, real output): the kubelet check's
+    # recommendation, additionalInfo links, "resources": [] and categorySpecificSummary {"deprecationDetails": []}
     client, _ = frozen
     create_cluster(client, version="1.35")
     summary = by_name(client)["Kubelet version skew"]
@@ -208,7 +207,7 @@ def test_describe_insight_has_links_and_a_category_summary(frozen):
         "Kubelet version skew policy": "https://kubernetes.io/releases/version-skew-policy/#kubelet",
         "Updating a managed node group": "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html",
     }
-    assert insight["categorySpecificSummary"] == {"deprecationDetails": [], "addonCompatibilityDetails": []}
+    assert insight["categorySpecificSummary"] == {"deprecationDetails": []}
     assert insight["resources"] == []
     assert insight["description"] == (
         "Checks for kubelet versions of worker nodes in the cluster to see if upgrade would cause non "

@@ -325,9 +325,10 @@ def evaluate(cluster: Any, now: float) -> None:
             record.insight_status = {"status": outcome.status, "reason": reason}
             record.last_refresh_time = now
             record.resources = found
-            # the recorded DescribeInsight (EKS User Guide) carries both lists, empty where they do not apply
-            record.category_specific_summary = {"deprecationDetails": [], "addonCompatibilityDetails": []}
-            record.category_specific_summary.update(outcome.summary)
+            # every recorded DescribeInsight has deprecationDetails, [] where it does not apply (aws/aws-cli
+            # describe-insight.rst, 2025-05; the User Guide's example also shows addonCompatibilityDetails [],
+            # which the recorded output does not)
+            record.category_specific_summary = {"deprecationDetails": [], **outcome.summary}
     for key in collection.keys():
         if key not in live:
             collection.remove(key)
