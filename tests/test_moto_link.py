@@ -517,6 +517,35 @@ def test_a_launch_template_version_update_rolls_the_group_when_the_update_comple
         assert described["launchTemplate"]["version"] == "2"
 
 
+def test_a_template_deleted_from_moto_before_the_update_completes_leaves_the_group_alone(order):
+    with freeze_time("2026-06-01 12:00:00") as clock, linked(order, timing="realistic"):
+        eks, ec2, iam, autoscaling, _ = clients()
+        _, _, subnets, arn = cluster_in_moto(eks, ec2, iam)
+        clock.tick(3600)
+        data = {"InstanceType": "c5.large", "ImageId": "ami-12c6146b"}
+        template = ec2.create_launch_template(LaunchTemplateName="mine", LaunchTemplateData=data)[
+            "LaunchTemplate"
+        ]["LaunchTemplateId"]
+        ec2.create_launch_template_version(LaunchTemplateId=template, LaunchTemplateData=data)
+        nodegroup(eks, subnets, arn, launchTemplate={"id": template, "version": "1"}, instanceTypes=[])
+        clock.tick(3600)
+        created = eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")["nodegroup"]
+        update = eks.update_nodegroup_version(
+            clusterName="demo", nodegroupName="ng", launchTemplate={"id": template, "version": "2"}
+        )["update"]
+        ec2.delete_launch_template(LaunchTemplateId=template)
+        clock.tick(3600)
+        assert (
+            eks.describe_update(name="demo", nodegroupName="ng", updateId=update["id"])["update"]["status"]
+            == "Successful"
+        )
+        group_name = created["resources"]["autoScalingGroups"][0]["name"]
+        group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])[
+            "AutoScalingGroups"
+        ][0]
+        assert len(group["Instances"]) == 2
+
+
 def test_a_version_update_rolls_the_group_onto_a_new_version_of_eks_own_template(order):
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
     old, new = next(

@@ -104,6 +104,12 @@ def test_the_issuer_answers_urllib_too(eks_client):
     with pytest.raises(urllib.error.HTTPError) as excinfo:
         opener.open(f"{issuer}/elsewhere", timeout=5)
     assert excinfo.value.code == 404
+    # a body sent as an iterable of chunks is read like any other (the issuer only serves GET)
+    request = urllib.request.Request(f"{issuer}/keys", data=iter([b"a", b"b"]), method="POST")
+    request.add_header("Content-Length", "2")
+    with pytest.raises(urllib.error.HTTPError) as excinfo:
+        urllib.request.urlopen(request, timeout=5)
+    assert excinfo.value.code == 405
 
 
 def test_urllib_urls_the_mock_does_not_own_go_where_they_went_before(monkeypatch):

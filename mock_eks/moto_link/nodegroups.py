@@ -220,8 +220,8 @@ def _rolled(
             return  # the user's template, not EKS's: the update names no new version of it
         version = own.create_version(dict(own.latest_version().data), "Created by Amazon EKS")
         template = {"id": own.id, "version": str(version.number)}
-    if not template.get("id"):
-        return
+    if not template.get("id") or not _has_version(link, template):
+        return  # the template or that version was deleted from moto since: nothing to roll onto
     autoscaling = link.autoscaling()
     for _, _, _, name, _ in link.owned(record.nodegroup_arn, "asg"):
         group = autoscaling.autoscaling_groups.get(name)
@@ -248,3 +248,11 @@ def _rolled(
             autoscaling.ec2_backend.terminate_instances([state.instance.id for state in old])
             group.instance_states = [state for state in group.instance_states if state not in old]
         _instance_types(group, record)
+
+
+def _has_version(link: Link, template: dict[str, str]) -> bool:
+    found = ec2.launch_template(link, template["id"], None)
+    version = template.get("version") or "$Default"
+    if found is None:
+        return False
+    return version in ("$Latest", "$Default") or version in {str(v.number) for v in found.versions}
