@@ -224,6 +224,12 @@ def test_platform_versions_from_the_user_guide():
         ("1.35", "aws-ebs-csi-driver", "v1.62.0-eksbuild.1"),
         ("1.34", "aws-efs-csi-driver", "v3.1.0-eksbuild.1"),
         ("1.33", "aws-ebs-csi-driver", "v1.52.1-eksbuild.1"),
+        # public Terraform pins: eks-node-monitoring-agent next to kube-proxy v1.35.3 / v1.36.0 builds
+        # (search-index file ids 62491526501, 70928130958) and in a map for "1.32" (29368444506)
+        ("1.35", "eks-node-monitoring-agent", "v1.7.0-eksbuild.1"),
+        ("1.36", "eks-node-monitoring-agent", "v1.7.2-eksbuild.1"),
+        ("1.32", "eks-node-monitoring-agent", "v1.0.2-eksbuild.2"),
+        ("1.36", "metrics-server", "v0.9.0-eksbuild.11"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
@@ -235,6 +241,7 @@ def test_real_addon_versions_are_accepted(kubernetes, addon, version):
         "1.33": "2025-08-01",
         "1.34": "2026-04-01",
         "1.35": "2026-04-01",
+        "1.36": "2026-08-01",
     }.get(kubernetes, "2024-12-20")
     with mock_eks(), freeze_time(clock):
         client = boto3.client("eks", region_name="us-east-1")
