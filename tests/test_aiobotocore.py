@@ -162,3 +162,22 @@ def test_waiters_sleep_in_mock_time_under_realistic_timing():
         # cluster.create takes 600 s of mock time: polls at 0, 30, ..., 600 s
         assert asyncio.run(scenario()) == 21
         assert m.advance(0) - start >= 600
+
+
+def test_explicit_credentials_never_sign_eks_requests():
+    async def scenario() -> list[str]:
+        seen: list[str] = []
+        session = get_session()
+        session.set_credentials("AKIAREALEXPLICITKEY0", "real-secret", "real-token")
+        async with session.create_client("eks", region_name="us-east-1") as client:
+            client.meta.events.register_last(
+                "request-created.eks", lambda request, **_: seen.append(str(request.headers["Authorization"]))
+            )
+            await _create(client, "explicit")
+            assert (await client.list_clusters())["clusters"] == ["explicit"]
+        return seen
+
+    with mock_eks():
+        seen = asyncio.run(scenario())
+    assert len(seen) == 2
+    assert all("Credential=AKIAMOCKEKSTESTING00/" in header for header in seen)
