@@ -97,6 +97,11 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     )
     + "It also holds one of the 19 marketplace add-ons listed, and gives aws-mountpoint-s3-csi-driver the "
     "publisher eks where EKS says s3. The add-ons it has come in the recorded order (names descending)",
+    "cli-describe-addon-configuration-vpc-cni": (
+        "recorded before mid-2024, when add-ons began to publish podIdentityConfiguration (the example was "
+        "committed 2024-06-14); the user guide's later describe-addon-configuration output shows the member "
+        "for add-ons that use IAM, which the mock follows (aws-node for vpc-cni)"
+    ),
     "cli-create-addon-2": _ADDON_2024,
     "cli-create-addon-3": _ADDON_2024,
     "cli-describe-addon": _ADDON_2024,
