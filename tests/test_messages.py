@@ -112,19 +112,22 @@ def _scan() -> tuple[list[str], set[str]]:
             ):
                 continue
             key = node.args[position]
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            # a literal key, or a choice between literal keys (`"a" if update else "b"`)
+            choices = [key.body, key.orelse] if isinstance(key, ast.IfExp) else [key]
+            if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in choices):
                 if (path.name, where_fn.get(id(node))) not in FORWARDERS:
                     problems.append(f"{here}: {name}() is given a computed message key")
                 continue
-            if key.value not in table:
-                problems.append(f"{here}: message key {key.value!r} is not in data/messages.json")
-                continue
-            given = {k.arg for k in node.keywords}
-            if None in given or name in ("find_child", "refuse"):
-                continue  # **fields: checked at runtime (KeyError answers as a 500 in the suite)
-            needed = {f for _, f, _, _ in string.Formatter().parse(table[key.value]["text"]) if f}
-            if needed - given:
-                problems.append(f"{here}: {key.value!r} needs {sorted(needed - given)}")
+            for choice in choices:
+                if choice.value not in table:
+                    problems.append(f"{here}: message key {choice.value!r} is not in data/messages.json")
+                    continue
+                given = {k.arg for k in node.keywords}
+                if None in given or name in ("find_child", "refuse"):
+                    continue  # **fields: checked at runtime (KeyError answers as a 500 in the suite)
+                needed = {f for _, f, _, _ in string.Formatter().parse(table[choice.value]["text"]) if f}
+                if needed - given:
+                    problems.append(f"{here}: {choice.value!r} needs {sorted(needed - given)}")
     return problems, constants
 
 
@@ -328,3 +331,117 @@ def test_addon_not_found_message(eks_client):
     with pytest.raises(ClientError) as excinfo:
         eks_client.describe_addon(clusterName="demo", addonName="vpc-cni")
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No addon: vpc-cni found in cluster: demo")
+
+
+def test_unsupported_kubernetes_versions(eks_client):
+    # hashicorp/terraform-provider-aws #21410 (2021-10-20): CreateCluster InvalidParameterException 400
+    # "unsupported Kubernetes version"; rancher/rancher #28939 (2020-09-16): UpdateClusterVersion
+    # "Unsupported Kubernetes minor version update from 1.17 to 1.16"
+    from mock_eks import versions
+
+    with pytest.raises(ClientError) as excinfo:
+        create_cluster(eks_client, "old", version="1.10")
+    assert error_of(excinfo) == ("InvalidParameterException", 400, "unsupported Kubernetes version")
+    import time
+
+    current = versions.available_versions(time.time())[0]
+    create_cluster(eks_client, "demo", version=current)
+    skip = versions.next_minor(versions.next_minor(current) or "") or "1.99"
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_cluster_version(name="demo", version=skip)
+    code, status, message = error_of(excinfo)
+    if message != "unsupported Kubernetes version":  # a version two ahead may not be released yet
+        assert (code, status, message) == (
+            "InvalidParameterException",
+            400,
+            f"Unsupported Kubernetes minor version update from {current} to {skip}",
+        )
+
+
+def test_release_version_not_valid(eks_client):
+    # eksctl-io/eksctl #7976 (2025-01-08): "Requested release version 1.31.3-20250103 is not valid for kubernetes
+    # version 1.30." (with the final period)
+    create_cluster(eks_client, "demo")
+    version = eks_client.describe_cluster(name="demo")["cluster"]["version"]
+    with pytest.raises(ClientError) as excinfo:
+        _nodegroup(eks_client, releaseVersion="1.0.0-20000101")
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        f"Requested release version 1.0.0-20000101 is not valid for kubernetes version {version}.",
+    )
+
+
+def test_access_entries_need_an_api_authentication_mode(eks_client):
+    # AWS EKS workshop output and public Terraform notes: "An error occurred (InvalidRequestException) when calling
+    # the ListAccessEntries operation: The cluster's authentication mode must be set to one of [API,
+    # API_AND_CONFIG_MAP] to perform this operation."
+    create_cluster(eks_client, "demo", accessConfig={"authenticationMode": "CONFIG_MAP"})
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.list_access_entries(clusterName="demo")
+    assert error_of(excinfo) == (
+        "InvalidRequestException",
+        400,
+        "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this "
+        "operation.",
+    )
+
+
+def test_addon_not_supported_in_the_cluster_version(eks_client):
+    # marcincuber/eks #10 (2024-01-22): "Addon kubecost_kubecost specified is not supported in 1.28 kubernetes
+    # version", InvalidParameterException 400
+    create_cluster(eks_client, "demo")
+    version = eks_client.describe_cluster(name="demo")["cluster"]["version"]
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_addon(clusterName="demo", addonName="made-up")
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        f"Addon made-up specified is not supported in {version} kubernetes version",
+    )
+
+
+def test_logging_update_that_changes_nothing(eks_client):
+    # aws-controllers-k8s/eks-controller (LoggingNoChangesError) and the Kubeflow on AWS docs: "An error occurred
+    # (InvalidParameterException) when calling the UpdateClusterConfig operation: No changes needed for the
+    # logging config provided"
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_cluster_config(
+            name="demo", logging={"clusterLogging": [{"types": ["api"], "enabled": False}]}
+        )
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        "No changes needed for the logging config provided",
+    )
+
+
+@pytest.mark.parametrize(
+    ("scaling", "create_message", "update_message"),
+    [
+        # sassoftware/viya4-iac-aws #298 (2024-08-09, CreateNodegroup); terraform-aws-modules/terraform-aws-eks
+        # #3306 (2025-02-19, UpdateNodegroupConfig)
+        (
+            {"minSize": 3, "maxSize": 5, "desiredSize": 2},
+            "minSize can't be greater than desiredSize",
+            "Minimum capacity 3 can't be greater than desired size 2",
+        ),
+        # ministryofjustice/cloud-platform-infrastructure #4595 (2026-04-22); public notes quoting eksctl scale
+        # nodegroup (UpdateNodegroupConfig)
+        (
+            {"minSize": 1, "maxSize": 2, "desiredSize": 3},
+            "desiredSize can't be greater than maxSize",
+            "desired capacity 3 can't be greater than max size 2",
+        ),
+    ],
+)
+def test_scaling_config_messages(eks_client, scaling, create_message, update_message):
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        _nodegroup(eks_client, nodegroupName="bad", scalingConfig=scaling)
+    assert error_of(excinfo) == ("InvalidParameterException", 400, create_message)
+    _nodegroup(eks_client)
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.update_nodegroup_config(clusterName="demo", nodegroupName="ng", scalingConfig=scaling)
+    assert error_of(excinfo) == ("InvalidParameterException", 400, update_message)

@@ -104,7 +104,7 @@ def create_fargate_profile(
     if deleting is not None:
         raise messages.error(
             ctx,
-            "fargate.fargate_profile_deleting_status",
+            "fargate.create_while_deleting",
             clusterName=cluster_name,
             fargate_profile_name=deleting.fargate_profile_name,
         )
@@ -169,10 +169,10 @@ def delete_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name:
         # "Only one Fargate profile in a cluster can be in the DELETING status at a time."
         raise messages.error(
             ctx,
-            "fargate.fargate_profile_already_deleting",
+            "fargate.another_deleting",
             clusterName=cluster_name,
             fargateProfileName=fargate_profile_name,
-            fargate_profile_name=deleting.fargate_profile_name,
+            deleting=deleting.fargate_profile_name,
         )
     record.status = "DELETING"
 

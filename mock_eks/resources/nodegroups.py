@@ -111,19 +111,21 @@ def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
 
 
 def _check_scaling(ctx: Any, config: dict[str, int], name: str) -> None:
+    # CreateNodegroup and UpdateNodegroupConfig word these differently (sources in data/messages.json)
     low, high, desired = config["minSize"], config["maxSize"], config["desiredSize"]
+    update = ctx.op.name == "UpdateNodegroupConfig"
+    fields = {"nodegroupName": name, "low": low, "high": high, "desired": desired}
     if low > high:
         raise messages.error(
-            ctx, "nodegroup.minimum_capacity_greater_than", nodegroupName=name, low=low, high=high
+            ctx, "nodegroup.update_min_above_max" if update else "nodegroup.min_above_max", **fields
         )
-    if not low <= desired <= high:
+    if desired < low:
         raise messages.error(
-            ctx,
-            "nodegroup.desired_capacity_between_minimum",
-            nodegroupName=name,
-            desired=desired,
-            low=low,
-            high=high,
+            ctx, "nodegroup.update_min_above_desired" if update else "nodegroup.min_above_desired", **fields
+        )
+    if desired > high:
+        raise messages.error(
+            ctx, "nodegroup.update_desired_above_max" if update else "nodegroup.desired_above_max", **fields
         )
     if high > MAX_NODES_PER_NODEGROUP:
         # ResourceLimitExceededException where the operation models it, else its invalid-parameter error
