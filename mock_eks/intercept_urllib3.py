@@ -38,7 +38,8 @@ def _body(body: Any) -> bytes:
 
 
 def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: dict[str, Any]) -> Any:
-    from urllib3 import HTTPHeaderDict, HTTPResponse
+    from urllib3._collections import HTTPHeaderDict
+    from urllib3.response import HTTPResponse
 
     from mock_eks import intercept
     from mock_eks.dispatch import Request
