@@ -220,7 +220,15 @@ def _moto_class() -> Any:
 
 
 def _moto_active() -> bool:
-    return bool(getattr(_moto_class(), "_nested_count", 0))
+    """Any ``mock_aws`` active, server and proxy modes included (they count on their own classes and
+    also put fake keys in the environment)."""
+    pending = [_moto_class()] if _moto_class() is not None else []
+    while pending:
+        cls = pending.pop()
+        if vars(cls).get("_nested_count"):
+            return True
+        pending.extend(cls.__subclasses__())
+    return False
 
 
 def _stop_then_settle(self: Any, *args: Any, **kwargs: Any) -> Any:
