@@ -445,3 +445,63 @@ def test_scaling_config_messages(eks_client, scaling, create_message, update_mes
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_config(clusterName="demo", nodegroupName="ng", scalingConfig=scaling)
     assert error_of(excinfo) == ("InvalidParameterException", 400, update_message)
+
+
+def test_one_cluster_update_at_a_time():
+    # aws-controllers-k8s/community #1192 (2022-03-01): 409 "Cannot EndpointAccessUpdate because cluster
+    # simple-cluster-... currently has update 408c0738-... in progress"; elastic/cloudbeat #3093 (2025-03-12): the
+    # same sentence with the operation's name from AssociateIdentityProviderConfig
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+
+    with mock_eks(timing="realistic"), freeze_time("2026-11-21 12:00:00") as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "demo")
+        clock.tick(900)
+        first = client.update_cluster_config(
+            name="demo", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
+        )["update"]
+        with pytest.raises(ClientError) as excinfo:
+            client.update_cluster_config(name="demo", resourcesVpcConfig={"endpointPrivateAccess": True})
+        assert error_of(excinfo) == (
+            "ResourceInUseException",
+            409,
+            f"Cannot EndpointAccessUpdate because cluster demo currently has update {first['id']} in progress",
+        )
+        with pytest.raises(ClientError) as excinfo:
+            client.associate_identity_provider_config(
+                clusterName="demo",
+                oidc={
+                    "identityProviderConfigName": "oidc",
+                    "issuerUrl": "https://example.com",
+                    "clientId": "c",
+                },
+            )
+        assert error_of(excinfo) == (
+            "ResourceInUseException",
+            409,
+            "Cannot AssociateIdentityProviderConfig because cluster demo currently has update "
+            f"{first['id']} in progress",
+        )
+
+
+def test_duplicate_pod_identity_association(eks_client):
+    # eksctl-io/eksctl #7753 (2024-05-09), aws/eks-hybrid #679 (2025-07-30): 409 ResourceInUseException
+    # "Association already exists: a-hglcskyuft3ui87hc"
+    create_cluster(eks_client, "demo")
+    params = {
+        "clusterName": "demo",
+        "namespace": "default",
+        "serviceAccount": "app",
+        "roleArn": "arn:aws:iam::123456789012:role/app",
+    }
+    first = eks_client.create_pod_identity_association(**params)["association"]
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_pod_identity_association(**params)
+    assert error_of(excinfo) == (
+        "ResourceInUseException",
+        409,
+        f"Association already exists: {first['associationId']}",
+    )

@@ -193,7 +193,7 @@ def _check_free(
             if other.namespace == namespace and other.service_account == spec["serviceAccount"]:
                 raise messages.error(
                     ctx,
-                    "addon.association_already_exists_namespace",
+                    "pod_identity.exists",
                     clusterName=cluster.name,
                     association_id=other.association_id,
                     namespace=namespace,

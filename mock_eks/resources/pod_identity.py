@@ -112,7 +112,7 @@ def create_association(
         if other.namespace == namespace and other.service_account == service_account:
             raise messages.error(
                 ctx,
-                "pod_identity.association_already_exists_namespace",
+                "pod_identity.exists",
                 clusterName=cluster.name,
                 association_id=other.association_id,
                 namespace=namespace,

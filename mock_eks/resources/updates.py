@@ -119,6 +119,14 @@ def start_update(
         fields = {"clusterName": cluster.name}
         if scope:
             fields[scope[0]] = scope[1]
+        if scope is None:
+            # "Cannot EndpointAccessUpdate because cluster ... currently has update ... in progress" from
+            # UpdateClusterConfig (the new update's type), "Cannot AssociateIdentityProviderConfig ..." from
+            # other operations (their name): sources in data/messages.json
+            action = (
+                update_type if ctx.op.name in ("UpdateClusterConfig", "UpdateClusterVersion") else ctx.op.name
+            )
+            raise messages.error(ctx, "update.cluster_busy", **fields, action=action, id=running.id)
         raise messages.error(
             ctx, "update.update_type_already_progress", **fields, id=running.id, type=running.type, what=what
         )
