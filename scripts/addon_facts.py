@@ -16,7 +16,8 @@ Facts, strongest first, decide whether build B of an add-on is compatible with K
    gets the lowest K of the next newer family.
 A version is the default for K when the newest source that names a default for K names it; where no
 source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
-The rule in 4 is an inference, recorded as such in the output's _provenance.
+The rule in 4 is an inference: each build lists the Kubernetes versions it adds in "inferredFor"
+(every other version in its "clusterVersions" has a source of rules 1-3).
 """
 
 from __future__ import annotations
@@ -183,10 +184,12 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             else:
                 window = families[family] | (older[-1] if older else set())
                 low, high = min(window, key=_kkey), max(window, key=_kkey)
+            inferred = set()
             if low and high:
                 for k in k_versions:
                     if _kkey(low) <= _kkey(k) <= _kkey(high) and k not in per:
-                        compatible.add(k)
+                        inferred.add(k)
+            compatible |= inferred
             record: dict[str, Any] = {"addonVersion": version}
             record.update(
                 {f: v for f, v in extra.get(name, {}).get(version, {}).items() if v != template.get(f)}
@@ -194,6 +197,8 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             record["clusterVersions"] = sorted(
                 (k for k in compatible if k in k_versions), key=_kkey, reverse=True
             )
+            if inferred & set(k_versions):  # rule 4 only: no source shows this build on these versions
+                record["inferredFor"] = sorted(inferred & set(k_versions), key=_kkey, reverse=True)
             out_versions.append(record)
         _settle_defaults(out_versions, chosen)
         entry = {k: v for k, v in meta.items() if not k.startswith("_")}
