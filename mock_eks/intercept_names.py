@@ -2,8 +2,8 @@
 
 botocore, aiobotocore, ``requests``, urllib3 and ``urllib.request`` are answered by the mock before they
 connect. Any other client (``http.client``, ``asyncio`` streams, aiohttp, httpx, a socket opened by
-hand) must look the host's name up first, through ``socket.getaddrinfo``. While a mock is active that
-function is wrapped: the names of EKS and EKS Auth endpoints (every partition, FIPS, dual-stack,
+hand) must look the host's name up first, through ``socket.getaddrinfo`` (or ``gethostbyname``). While a
+mock is active those functions are wrapped: the names of EKS and EKS Auth endpoints (every partition, FIPS, dual-stack,
 PrivateLink), the clusters' OIDC issuers and the clusters' Kubernetes API endpoints the mock hands out
 (``<id>.<zone>.<region>.eks.amazonaws.com``) get ``socket.gaierror``, so such a call fails inside the
 process instead of reaching the network. Every other name goes to the function that was there before (the
@@ -22,7 +22,9 @@ CLUSTER_API_HOST = re.compile(
     r"^[0-9a-z]+\.[0-9a-z]+\.[0-9a-z-]+\.eks\.amazonaws\.com(?:\.cn)?$", re.IGNORECASE
 )
 
-_installed: Callable[..., Any] | None = None  # our wrapper, while it is socket.getaddrinfo
+# the resolver functions of the socket module; each wrapped while active
+_RESOLVERS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex")
+_installed: dict[str, Callable[..., Any]] = {}  # name -> our wrapper, while it is socket.<name>
 
 
 def refused(name: str) -> bool:
@@ -34,7 +36,7 @@ def refused(name: str) -> bool:
 
 
 def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
         from mock_eks import intercept
 
         if intercept._serve is not None and host is not None:
@@ -47,22 +49,22 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
                 )
         return original(host, *args, **kwargs)
 
-    getaddrinfo.mock_eks_original = original  # type: ignore[attr-defined]
-    return getaddrinfo
+    resolve.mock_eks_original = original  # type: ignore[attr-defined]
+    return resolve
 
 
 def install() -> None:
-    """Wrap ``socket.getaddrinfo`` (first activation)."""
-    global _installed
-    if _installed is not None and socket.getaddrinfo is _installed:
-        return
-    _installed = _wrap(socket.getaddrinfo)
-    socket.getaddrinfo = _installed
+    """Wrap the socket module's resolvers (first activation)."""
+    for name in _RESOLVERS:
+        if name in _installed and getattr(socket, name) is _installed[name]:
+            continue
+        _installed[name] = _wrap(getattr(socket, name))
+        setattr(socket, name, _installed[name])
 
 
 def uninstall() -> None:
-    """Put back the original if ours is still in place (else ours stays below theirs, inert)."""
-    global _installed
-    if _installed is not None and socket.getaddrinfo is _installed:
-        socket.getaddrinfo = _installed.mock_eks_original  # type: ignore[attr-defined]
-    _installed = None
+    """Put back each original still under ours (else ours stays below theirs, inert)."""
+    for name, wrapped in list(_installed.items()):
+        if getattr(socket, name) is wrapped:
+            setattr(socket, name, wrapped.mock_eks_original)  # type: ignore[attr-defined]
+        del _installed[name]

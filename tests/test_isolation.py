@@ -671,6 +671,8 @@ def test_http_client_and_asyncio_never_look_up_an_eks_host(eks_mock):
         http.client.HTTPSConnection("eks.us-east-1.amazonaws.com", timeout=5).request("GET", "/clusters")
     with pytest.raises(socket.gaierror):
         asyncio.run(asyncio.open_connection("vpce-0a1b2c3d-abcd.eks-auth.eu-west-1.vpce.amazonaws.com", 443))
+    with pytest.raises(socket.gaierror):
+        socket.gethostbyname("oidc.eks.us-east-1.amazonaws.com")
     assert not ESCAPES  # refused by the mock, not by the suite's network guard
 
 
@@ -700,12 +702,14 @@ def test_urllib3_and_name_lookups_are_put_back_on_the_last_stop():
 
     from urllib3.connectionpool import HTTPConnectionPool
 
-    urlopen, getaddrinfo = HTTPConnectionPool.urlopen, socket.getaddrinfo
+    urlopen, getaddrinfo, gethostbyname = HTTPConnectionPool.urlopen, socket.getaddrinfo, socket.gethostbyname
     with mock_eks():
         assert HTTPConnectionPool.urlopen is not urlopen
         assert socket.getaddrinfo is not getaddrinfo
+        assert socket.gethostbyname is not gethostbyname
     assert HTTPConnectionPool.urlopen is urlopen
     assert socket.getaddrinfo is getaddrinfo
+    assert socket.gethostbyname is gethostbyname
 
 
 # -- requests: non-EKS URLs go to whatever is underneath (moto, responses), as before ---------------
