@@ -505,3 +505,18 @@ def test_duplicate_pod_identity_association(eks_client):
         409,
         f"Association already exists: {first['associationId']}",
     )
+
+
+def test_access_entry_with_an_invalid_principal(eks_client):
+    # terraform-aws-modules/terraform-aws-eks #2969 (2024-03-12): CreateAccessEntry 400 InvalidParameterException
+    # "The specified principalArn is invalid: invalid principal."
+    create_cluster(eks_client, "demo", accessConfig={"authenticationMode": "API"})
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_access_entry(
+            clusterName="demo", principalArn="arn:aws:iam::123456789012:group/devs"
+        )
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        "The specified principalArn is invalid: invalid principal.",
+    )

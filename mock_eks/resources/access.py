@@ -269,10 +269,10 @@ def create_access_entry(
             types=", ".join(TYPES),
         )
     if STS_SESSION.match(principal_arn):
-        raise messages.error(ctx, "access.principalarn_sts_session_principal", clusterName=cluster_name)
+        raise messages.error(ctx, "access_entry.session_principal", clusterName=cluster_name)
     if not arns.IAM_PRINCIPAL.match(principal_arn):
         raise messages.error(
-            ctx, "access.principalarn_valid_iam_role", clusterName=cluster_name, principal_arn=principal_arn
+            ctx, "access_entry.invalid_principal", clusterName=cluster_name, principal_arn=principal_arn
         )
     if entry_type != "STANDARD":
         if ":role/" not in principal_arn:
