@@ -88,7 +88,7 @@ def associate_encryption_config(
             ctx, "encryption.cluster_status_active", clusterName=cluster_name, status=cluster.status
         )
     if cluster.encryption_config:
-        raise messages.error(ctx, "encryption.cluster_already_has_encryption", clusterName=cluster_name)
+        raise messages.error(ctx, "encryption.already_enabled", clusterName=cluster_name)
     config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)
 
     # one update at a time, and nothing else sets an encryption config: it is still unset when this completes
