@@ -14,6 +14,8 @@ Facts, strongest first, decide whether build B of an add-on is compatible with K
    the others, whose builds serve every supported Kubernetes version, the window spans what this
    family and the next older family with facts are known to run on. A family with no facts at all
    gets the lowest K of the next newer family.
+An add-on's type, publisher, owner and marketplaceInformation are those of the newest recording that
+lists it (addon-metadata.json holds the rest: namespace, pod identity service accounts).
 A version is the default for K when the newest source that names a default for K names it; where no
 source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
 The rule in 4 is an inference: each build lists the Kubernetes versions it adds in "inferredFor"
@@ -202,6 +204,12 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             out_versions.append(record)
         _settle_defaults(out_versions, chosen)
         entry = {k: v for k, v in meta.items() if not k.startswith("_")}
+        # type, publisher, owner and marketplace data as the newest recording that lists it shows them
+        for recording in raw:
+            listed = recording["addons"].get(name)
+            for field in ("type", "publisher", "owner", "marketplaceInformation"):
+                if listed and listed.get(field):
+                    entry[field] = listed[field]
         entry["versionDefaults"] = template
         entry["versions"] = out_versions
         addons.append(entry)

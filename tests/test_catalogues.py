@@ -135,14 +135,17 @@ def _day(value) -> str:
 @pytest.mark.parametrize(
     ("version", "release", "end_standard", "end_extended"),
     [
+        # real DescribeClusterVersions(includeAll) output in cloud-custodian/cloud-custodian
+        # tests/data/placebo/test_eks_upgrade_available/eks.DescribeClusterVersions_1.json (2026-01):
+        # 1.24 released 2022-11-09T18:00:00-06:00, i.e. 2022-11-10 (the User Guide's calendar says 11-15)
+        ("1.24", "2022-11-10", "2024-01-31", "2025-01-31"),
         # awsdocs/amazon-eks-user-guide latest/ug/clusters/kubernetes-versions.adoc (release calendar)
-        ("1.24", "2022-11-15", "2024-01-31", "2025-01-31"),
         ("1.26", "2023-04-11", "2024-06-11", "2025-06-11"),
         ("1.29", "2024-01-23", "2025-03-23", "2026-03-23"),
         ("1.31", "2024-09-26", "2025-11-26", "2026-11-26"),
-        # real `aws eks describe-cluster-versions` output in a public blog post ("Checking When EKS
-        # Versions Go Out Of Standard Support", 1.32.2 / eks.5): the API says 01-21 where the guide says 01-23
-        ("1.32", "2025-01-21", "2026-03-21", "2027-03-21"),
+        # the cloud-custodian recording (2026-01) and the calendar; an earlier blog post's recording showed
+        # 01-21 / 03-21 (the newest recording wins)
+        ("1.32", "2025-01-23", "2026-03-23", "2027-03-23"),
         # endoflife-date/endoflife.date products/amazon-eks.md (eol / eoes), and real describe-cluster-versions
         # output in a public repository's notes of 2025-06-28 (1.33.1 / eks.6)
         ("1.33", "2025-05-29", "2026-07-29", "2027-07-29"),
