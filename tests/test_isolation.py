@@ -673,6 +673,14 @@ def test_http_client_and_asyncio_never_look_up_an_eks_host(eks_mock):
         asyncio.run(asyncio.open_connection("vpce-0a1b2c3d-abcd.eks-auth.eu-west-1.vpce.amazonaws.com", 443))
     with pytest.raises(socket.gaierror):
         socket.gethostbyname("oidc.eks.us-east-1.amazonaws.com")
+    # through a proxy only the proxy's name is looked up: the EKS host is refused where it is named
+    tunnelled = http.client.HTTPSConnection("127.0.0.1", 9, timeout=5)
+    with pytest.raises(socket.gaierror):
+        tunnelled.set_tunnel("eks.us-east-1.amazonaws.com:443")
+    with pytest.raises(socket.gaierror):
+        http.client.HTTPConnection("127.0.0.1", 9, timeout=5).request(
+            "GET", "http://eks.us-east-1.amazonaws.com/"
+        )
     assert not ESCAPES  # refused by the mock, not by the suite's network guard
 
 
