@@ -520,3 +520,51 @@ def test_access_entry_with_an_invalid_principal(eks_client):
         400,
         "The specified principalArn is invalid: invalid principal.",
     )
+
+
+def test_authentication_mode_moves_one_step_at_a_time(eks_client):
+    # AWS EKS workshop: "An error occurred (InvalidParameterException) when calling the UpdateClusterConfig
+    # operation: Unsupported authentication mode update from CONFIG_MAP to API"; public notes quote the same
+    # sentence "from API_AND_CONFIG_MAP to API_AND_CONFIG_MAP" for a request that changes nothing
+    create_cluster(eks_client, "demo", accessConfig={"authenticationMode": "CONFIG_MAP"})
+    for current, wanted in (("CONFIG_MAP", "API"), ("CONFIG_MAP", "CONFIG_MAP")):
+        with pytest.raises(ClientError) as excinfo:
+            eks_client.update_cluster_config(name="demo", accessConfig={"authenticationMode": wanted})
+        assert error_of(excinfo) == (
+            "InvalidParameterException",
+            400,
+            f"Unsupported authentication mode update from {current} to {wanted}",
+        )
+    update = eks_client.update_cluster_config(
+        name="demo", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"}
+    )
+    assert update["update"]["type"] == "AccessConfigUpdate"
+
+
+def test_invalid_public_access_cidrs(eks_client):
+    # awsdocs/amazon-eks-user-guide (cluster endpoint): "EKS returns the following error message: The following
+    # CIDRs are invalid in publicAccessCidrs"
+    with pytest.raises(ClientError) as excinfo:
+        create_cluster(
+            eks_client,
+            "demo",
+            resourcesVpcConfig={"subnetIds": list(SUBNETS), "publicAccessCidrs": ["10.0.0.1/8"]},
+        )
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        "The following CIDRs are invalid in publicAccessCidrs",
+    )
+
+
+def test_instance_type_of_the_wrong_architecture(eks_client):
+    # public Terraform notes quoting CreateNodegroup: "InvalidParameterException: [t4g.medium] is not a valid
+    # instance type for requested amiType BOTTLEROCKET_x86_64"
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        _nodegroup(eks_client, instanceTypes=["t4g.medium"], amiType="BOTTLEROCKET_x86_64")
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        400,
+        "[t4g.medium] is not a valid instance type for requested amiType BOTTLEROCKET_x86_64",
+    )

@@ -95,11 +95,13 @@ def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tupl
         raise messages.error(ctx, "cluster_update.bootstrapclustercreatoradminpermissions_only_set_when")
     mode = request.get("authenticationMode")
     current = cluster.access_config["authenticationMode"]
-    if mode is None or mode == current:
+    if mode is None:
         return []
-    if AUTH_MODE_ORDER.index(mode) < AUTH_MODE_ORDER.index(current):
+    # one step at a time, CONFIG_MAP -> API_AND_CONFIG_MAP -> API; the same mode again is refused too
+    # ("... from API_AND_CONFIG_MAP to API_AND_CONFIG_MAP", sources in data/messages.json)
+    if AUTH_MODE_ORDER.index(mode) != AUTH_MODE_ORDER.index(current) + 1:
         raise messages.error(
-            ctx, "cluster_update.unsupported_authentication_mode_update", current=current, mode=mode
+            ctx, "cluster.unsupported_authentication_mode_update", current=current, mode=mode
         )
     return [
         (

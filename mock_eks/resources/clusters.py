@@ -131,7 +131,7 @@ def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
         try:
             ipaddress.ip_network(cidr, strict=True)
         except ValueError:
-            raise messages.error(ctx, "cluster.following_cidrs_are_invalid", cidr=cidr) from None
+            raise messages.error(ctx, "cluster.invalid_public_access_cidrs", cidr=cidr) from None
 
 
 def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:

@@ -336,7 +336,7 @@ def create_nodegroup(
             if bool(ARM_INSTANCE.match(instance_type)) != arm:
                 raise messages.error(
                     ctx,
-                    "nodegroup.valid_instance_type_requested",
+                    "nodegroup.instance_type_not_valid_for_ami",
                     nodegroupName=name,
                     instance_type=instance_type,
                     ami=ami,
