@@ -16,7 +16,8 @@ Facts, strongest first, decide whether build B of an add-on is compatible with K
    gets the lowest K of the next newer family.
 An add-on's type, publisher, owner and marketplaceInformation are those of the newest recording that
 lists it (addon-metadata.json holds the rest: namespace, pod identity service accounts).
-A version is the default for K when the newest source that names a default for K names it; where no
+A version is the default for K when the newest source that names a default for K names it (a recorded
+CreateAddon without a version, in an observation's "defaults", is the newest of all); where no
 source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
 The rule in 4 is an inference: each build lists the Kubernetes versions it adds in "inferredFor"
 (every other version in its "clusterVersions" has a source of rules 1-3).
@@ -155,6 +156,11 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 defaults.setdefault(name, {})[k] = version
             fields = {f: entry[f] for f in entry if f not in ("addonVersion", "compatible", "defaultFor")}
             extra.setdefault(name, {}).setdefault(version, {}).update(fields)
+    # what CreateAddon without a version installed, recorded after every source above: EKS's default then
+    for observation in observations:
+        for name, version in observation.get("defaults", {}).items():
+            for k in observation.get("clusterVersions", ()):
+                defaults.setdefault(name, {})[k] = version
 
     addons = []
     for name, meta in metadata["addons"].items():

@@ -233,6 +233,8 @@ def test_platform_versions_from_the_user_guide():
         ("1.36", "eks-node-monitoring-agent", "v1.7.2-eksbuild.1"),
         ("1.32", "eks-node-monitoring-agent", "v1.0.2-eksbuild.2"),
         ("1.36", "metrics-server", "v0.9.0-eksbuild.11"),
+        # aws/aws-cli awscli/examples/eks/describe-addon-versions.rst, Example 3 (vpc-cni builds for 1.26)
+        ("1.26", "vpc-cni", "v1.12.5-eksbuild.2"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
@@ -306,6 +308,19 @@ def test_recorded_compatibilities_across_kubernetes_versions():
         with pytest.raises(ClientError) as excinfo:
             client.create_addon(clusterName="c1", addonName="coredns", addonVersion="v1.8.7-eksbuild.4")
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
+
+
+def test_default_builds_recorded_by_create_addon_without_a_version():
+    # cloud-custodian/cloud-custodian tests/data/placebo/test_eks_addon_health/eks.DescribeAddon_{1,2}.json:
+    # add-ons created on a 1.35 cluster on 2026-03-30 without addonVersion got these builds
+    with mock_eks(), freeze_time("2026-04-01"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version="1.35")
+        for addon, build in (
+            ("metrics-server", "v0.8.1-eksbuild.4"),
+            ("amazon-cloudwatch-observability", "v4.10.3-eksbuild.1"),
+        ):
+            assert client.create_addon(clusterName="c1", addonName=addon)["addon"]["addonVersion"] == build
 
 
 def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
