@@ -757,3 +757,20 @@ def test_aws_cli_driver_in_process_is_mocked_and_signs_with_the_mock_key(real_pr
     assert code == 0
     assert '"from-boto3"' in capsys.readouterr().out
     assert seen and all("AKIAMOCKEKSTESTING00" in header for header in seen)
+
+
+@pytest.mark.parametrize("active", ["mock_eks", "mock_aws", "both"])
+def test_urls_no_mock_claims_go_where_they_are_sent_as_under_moto(active):
+    # moto's reference behaviour (``passthru`` of ``http``): a URL it does not mock goes to the network;
+    # mock_eks does the same for non-EKS URLs, so here the suite's network guard is what stops it
+    mocks = {"mock_eks": [mock_eks()], "mock_aws": [mock_aws()], "both": [mock_aws(), mock_eks()]}[active]
+    for mock in mocks:
+        mock.start()
+    try:
+        with pytest.raises(requests.ConnectionError):
+            requests.get("https://example.com/", timeout=5)
+    finally:
+        for mock in reversed(mocks):
+            mock.stop()
+    assert any("example.com" in escape for escape in ESCAPES)
+    ESCAPES.clear()
