@@ -298,7 +298,23 @@ def cmd_ami_windows(repo: Path) -> None:
         for minor, versions in sorted(releases.items(), key=lambda kv: _minor_key(kv[0]))
     }
     entry["_provenance"] = _provenance(repo, "awsdocs/amazon-eks-user-guide", _WINDOWS_DOC)
+    _add_windows_seen(entry)
     _save("ami_releases.json", catalogue)
+
+
+def _add_windows_seen(entry: dict[str, Any]) -> None:
+    """Add the releases after the guide's snapshot that other public sources show (scripts/sources/windows)."""
+    seen = json.loads((SOURCES / "windows" / "releases-seen-in-public-sources.json").read_text())
+    for item in seen["releases"]:
+        minor, day = item["release"].split("-", 1)
+        pair = [day.replace(".", "-"), item["release"]]
+        if pair not in entry["releases"].setdefault(minor, []):
+            entry["releases"][minor].append(pair)
+    entry["releases"] = {
+        minor: sorted(items)
+        for minor, items in sorted(entry["releases"].items(), key=lambda kv: _minor_key(kv[0]))
+    }
+    entry["_provenanceSeen"] = "scripts/sources/windows/releases-seen-in-public-sources.json"
 
 
 # ---- EKS platform versions from the EKS User Guide

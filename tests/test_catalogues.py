@@ -407,6 +407,19 @@ def test_releases_published_after_a_familys_source_snapshot(when, version, ami_t
         assert group["releaseVersion"] == release
 
 
+def test_windows_releases_seen_after_the_guide_snapshot():
+    # docs.amazonaws.cn eks-ami-versions-windows.md (2026 copy), Windows Server 2025 Core, 1.35:
+    # 1.35-2026.01.22, 1.35-2026.02.16, 1.35-2026.04.18 - the newest by the clock is the default
+    with mock_eks(), freeze_time("2026-05-01"):
+        client = boto3.client("eks", region_name="us-east-1")
+        group = _nodegroup(client, "1.35", amiType="WINDOWS_CORE_2025_x86_64", instanceTypes=["m5.large"])
+        assert group["releaseVersion"] == "1.35-2026.04.18"
+        older = _nodegroup(
+            client, "1.35", name="ng2", amiType="WINDOWS_CORE_2025_x86_64", releaseVersion="1.35-2026.02.16"
+        )
+        assert older["releaseVersion"] == "1.35-2026.02.16"
+
+
 def test_releases_the_source_covers_are_not_guessed():
     with mock_eks():
         with freeze_time("2025-05-01"):
