@@ -84,14 +84,14 @@ def paginate(
     if next_token:
         position = decode_token(key, next_token, scope)
         if position is None:
-            raise messages.error(ctx, "request.nexttoken_provided_valid")
+            raise messages.error(ctx, "request.bad_next_token")
     if isinstance(items, Collection) and by_key:
         if position is not None and not isinstance(position, str):
-            raise messages.error(ctx, "request.nexttoken_provided_valid")
+            raise messages.error(ctx, "request.bad_next_token")
         page, after = items.page_by_key(position, limit, predicate)
         return page, (encode_token(key, scope, after) if after is not None else None)
     if position is not None and not isinstance(position, int):
-        raise messages.error(ctx, "request.nexttoken_provided_valid")
+        raise messages.error(ctx, "request.bad_next_token")
     if isinstance(items, Collection):
         page, last = items.page(position, limit, predicate)
         return page, (encode_token(key, scope, last) if last is not None else None)

@@ -35,7 +35,7 @@ def create(ctx: Any, name: str, arn: str, vpc_config: dict[str, Any]) -> None:
         raise refuse(ctx, "link.subnets_one_vpc", vpcs=", ".join(vpcs), clusterName=name)
     vpc = vpcs[0]
     if len({s.availability_zone for s in known.values()}) < 2:
-        raise refuse(ctx, "link.subnets_two_azs", clusterName=name)
+        raise refuse(ctx, "cluster.subnets_two_azs", clusterName=name)
     outside = [g for g, group in found.items() if group is not None and group.vpc_id != vpc]
     if outside:
         raise refuse(ctx, "link.security_groups_vpc", groups=", ".join(outside), vpc=vpc, clusterName=name)

@@ -258,7 +258,9 @@ def create_access_entry(
 ) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status in ("DELETING", "FAILED"):
-        raise messages.error(ctx, "access.cluster", clusterName=cluster_name, status=cluster.status)
+        raise messages.error(
+            ctx, "access_entry.cluster_not_ready", clusterName=cluster_name, status=cluster.status
+        )
     entry_type = type or "STANDARD"
     if entry_type not in TYPES:
         raise messages.error(
@@ -390,7 +392,7 @@ def associate_access_policy(
     if entry.type != "STANDARD" and name not in POLICIES_BY_TYPE.get(entry.type, ()):
         raise messages.error(
             ctx,
-            "access.access_policy_associated_access",
+            "access_entry.policy_not_for_type",
             clusterName=cluster_name,
             name=name,
             type=entry.type,
@@ -435,7 +437,7 @@ def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: st
     if policy_arn not in entry.policies:
         raise messages.error(
             ctx,
-            "access.access_policy_associated_access_2",
+            "access_entry.policy_not_associated",
             clusterName=cluster_name,
             policy_arn=policy_arn,
             principal_arn=principal_arn,

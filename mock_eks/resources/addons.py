@@ -75,7 +75,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
         if version is None:
             raise messages.error(
                 ctx,
-                "addon.not_supported_for_version",
+                "addon.not_supported",
                 clusterName=cluster.name,
                 addonName=addon_name,
                 kubernetes=kubernetes,
@@ -116,7 +116,7 @@ def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> 
     except documents.DocumentError as problem:
         raise messages.error(
             ctx,
-            "addon.configurationvalue_provided_request_supported_2",
+            "addon.configuration_unreadable",
             addonName=addon_name,
             **fields,
             problem=problem,
@@ -131,7 +131,7 @@ def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> 
         described = "; ".join(f"{e.json_path[:200]}: {e.message[:200]}" for e in problems[:5])
         raise messages.error(
             ctx,
-            "addon.configurationvalue_provided_request_supported",
+            "addon.configuration_schema_error",
             addonName=addon_name,
             **fields,
             described=described,
@@ -146,7 +146,7 @@ def _pod_identity(
     allowed = [c["serviceAccount"] for c in addon_catalogue.pod_identity_configuration(addon_name)]
     fields = {"clusterName": cluster.name, "addonName": addon_name}
     if requested and not allowed:
-        raise messages.error(ctx, "addon.addon_does_support_eks", **fields, addon_name=addon_name)
+        raise messages.error(ctx, "addon.no_pod_identity", **fields, addon_name=addon_name)
     seen: set[str] = set()
     specs = []
     for entry in requested:
@@ -252,7 +252,7 @@ def create_addon(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.connector_config is not None:
-        raise messages.error(ctx, "addon.add_ons_are_supported", clusterName=cluster_name)
+        raise messages.error(ctx, "addon.registered_cluster", clusterName=cluster_name)
     require_active(ctx, cluster)
     if addon_name in cluster.child("addons"):
         raise messages.error(ctx, "addon.exists", clusterName=cluster_name, addonName=addon_name)
@@ -338,9 +338,7 @@ def update_addon(
     addon = find_addon(ctx, cluster, addon_name)
     fields = {"clusterName": cluster_name, "addonName": addon_name}
     if addon.status in ("CREATING", "DELETING"):
-        raise messages.error(
-            ctx, "addon.addon_status_cannot_updated", **fields, addon_name=addon_name, status=addon.status
-        )
+        raise messages.error(ctx, "addon.not_updatable", **fields, addon_name=addon_name, status=addon.status)
     params = []
     target = addon.addon_version
     if addon_version is not None:
@@ -348,7 +346,7 @@ def update_addon(
         if addon_catalogue.version_key(target) < addon_catalogue.version_key(addon.addon_version):
             raise messages.error(
                 ctx,
-                "addon.updating_addon_from_lower",
+                "addon.downgrade",
                 **fields,
                 addon_name=addon_name,
                 addon_version=addon.addon_version,
@@ -481,7 +479,7 @@ def describe_addon_versions(
 @operation("DescribeAddonConfiguration")
 def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: str) -> dict[str, Any]:
     if addon_catalogue.get(addon_name) is None:
-        raise messages.error(ctx, "addon.addon_found", addonName=addon_name)
+        raise messages.error(ctx, "addon.not_found_by_name", addonName=addon_name)
     if addon_catalogue.version_info(addon_name, addon_version) is None:
         raise messages.error(
             ctx,

@@ -59,7 +59,7 @@ def _cluster(ctx: Any, name: str) -> Any:
         return find_cluster(ctx, name, include_registered=False)
     cluster = ctx.store.clusters.get(name)
     if cluster is None or cluster.connector_config is not None:
-        raise messages.error(ctx, "capability.no_cluster_found_name", clusterName=name)
+        raise messages.error(ctx, "capability.cluster_not_found", clusterName=name)
     return cluster
 
 
@@ -117,7 +117,7 @@ def _configuration(
         if request.get(member) is not None and owner != kind:
             raise messages.error(
                 ctx,
-                "capability.configuration_applies_only_capabilities",
+                "capability.configuration_wrong_type",
                 clusterName=cluster.name,
                 member=member,
                 owner=owner,
@@ -266,7 +266,7 @@ def update_capability(
         if member in configuration and owner != record.type:
             raise messages.error(
                 ctx,
-                "capability.configuration_applies_only_capabilities_2",
+                "capability.configuration_wrong_type_update",
                 clusterName=cluster_name,
                 member=member,
                 owner=owner,

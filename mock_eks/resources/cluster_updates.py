@@ -56,7 +56,7 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
         if merged["endpointPublicAccess"] and not merged["publicAccessCidrs"]:
             merged["publicAccessCidrs"] = ["0.0.0.0/0"]
         if not merged["endpointPublicAccess"] and not merged["endpointPrivateAccess"]:
-            raise messages.error(ctx, "cluster_update.cluster_endpoint_have_public")
+            raise messages.error(ctx, "cluster.endpoint_access_required")
         if any(merged[k] != current[k] for k in endpoint_keys):
             # the params list what was asked: PublicAccessCidrs only when given (issue 13 item 9;
             # aws/aws-cli awscli/examples/eks/update-cluster-config.rst)
@@ -76,9 +76,9 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
     network = {k: request[k] for k in ("subnetIds", "securityGroupIds") if k in request}
     if network:
         if "subnetIds" in network and len(set(network["subnetIds"])) < 2:
-            raise messages.error(ctx, "cluster_update.subnets_specified_at_least")
+            raise messages.error(ctx, "cluster.subnets_two_azs")
         if len(network.get("securityGroupIds", ())) > 5:
-            raise messages.error(ctx, "cluster_update.you_specify_up_security")
+            raise messages.error(ctx, "cluster_update.too_many_security_groups")
         if any(list(network[k]) != current[k] for k in network):
             params = [
                 param("Subnets", network.get("subnetIds", current["subnetIds"])),
@@ -255,7 +255,7 @@ def update_cluster_config(
             )
         if logging_asked:
             raise messages.error(ctx, "cluster.logging_unchanged", clusterName=name)
-        raise messages.error(ctx, "cluster_update.cluster_already_at_desired", clusterName=name)
+        raise messages.error(ctx, "cluster_update.unchanged", clusterName=name)
     if len(kinds) > 1:
         raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
     update_type = found[0][0]

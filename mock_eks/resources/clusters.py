@@ -138,13 +138,13 @@ def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
     subnets = list(request.get("subnetIds") or [])
     groups = list(request.get("securityGroupIds") or [])
     if len(set(subnets)) < 2:
-        raise messages.error(ctx, "cluster.subnets_specified_at_least", clusterName=None)
+        raise messages.error(ctx, "cluster.subnets_two_azs", clusterName=None)
     if len(groups) > 5:
-        raise messages.error(ctx, "cluster.you_specify_up_security", count=str(len(groups)))
+        raise messages.error(ctx, "cluster.too_many_security_groups", count=str(len(groups)))
     public = request.get("endpointPublicAccess", True)
     private = request.get("endpointPrivateAccess", False)
     if not public and not private:
-        raise messages.error(ctx, "cluster.cluster_endpoint_have_public")
+        raise messages.error(ctx, "cluster.endpoint_access_required")
     cidrs = request.get("publicAccessCidrs")
     check_public_access_cidrs(ctx, cidrs)
     # clusters on the same subnets share a VPC, as they would in EC2
@@ -358,9 +358,9 @@ def list_clusters(
 def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, name)
     if cluster.connector_config is not None:
-        raise messages.error(ctx, "cluster.cluster_registered_cluster_use", clusterName=name)
+        raise messages.error(ctx, "cluster.delete_registered", clusterName=name)
     if cluster.deletion_protection:
-        raise messages.error(ctx, "cluster.cluster_has_deletion_protection", clusterName=name)
+        raise messages.error(ctx, "cluster.deletion_protected", clusterName=name)
     for family, key in BLOCKS_CLUSTER_DELETE:
         if len(cluster.children.get(family) or ()):
             raise messages.error(ctx, key, clusterName=name)

@@ -39,10 +39,10 @@ def check_tags(
     merged = dict(existing or {})
     for key, value in (tags or {}).items():
         if key.lower().startswith("aws:"):
-            raise messages.error(ctx, "common.tag_key_uses_reserved", key=key)
+            raise messages.error(ctx, "common.reserved_tag_key", key=key)
         merged[key] = value
     if len(merged) > 50:
-        raise messages.error(ctx, "common.resource_have_at_most", count=len(merged))
+        raise messages.error(ctx, "common.too_many_tags", count=len(merged))
     return merged
 
 
@@ -55,7 +55,7 @@ def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
     if value is None:
         return
     if not arns.IAM_ROLE.match(value):
-        raise messages.error(ctx, "common.valid_iam_role_arn", member=member, value=value)
+        raise messages.error(ctx, "common.invalid_role_arn", member=member, value=value)
     for check in ROLE_CHECKS:
         check(ctx, value, member)
 

@@ -82,11 +82,9 @@ def associate_encryption_config(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.connector_config is not None:
-        raise messages.error(ctx, "encryption.cluster_registered_cluster", clusterName=cluster_name)
+        raise messages.error(ctx, "cluster.registered_refused", clusterName=cluster_name)
     if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise messages.error(
-            ctx, "encryption.cluster_status_active", clusterName=cluster_name, status=cluster.status
-        )
+        raise messages.error(ctx, "cluster.must_be_active", clusterName=cluster_name, status=cluster.status)
     if cluster.encryption_config:
         raise messages.error(ctx, "encryption.already_enabled", clusterName=cluster_name)
     config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)

@@ -51,11 +51,9 @@ def _tagged_config(store: Any, parts: list[str]) -> OidcConfig | None:
 
 def _require_updatable(ctx: Any, cluster: Any) -> None:
     if cluster.connector_config is not None:
-        raise messages.error(ctx, "identity_provider.cluster_registered_cluster", clusterName=cluster.name)
+        raise messages.error(ctx, "cluster.registered_refused", clusterName=cluster.name)
     if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise messages.error(
-            ctx, "identity_provider.cluster_status_active", clusterName=cluster.name, status=cluster.status
-        )
+        raise messages.error(ctx, "cluster.must_be_active", clusterName=cluster.name, status=cluster.status)
 
 
 def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:

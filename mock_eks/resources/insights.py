@@ -391,7 +391,7 @@ def describe_insight(ctx: Any, *, cluster_name: str, id: str) -> dict[str, Any]:
     for record in cluster.child("insights"):
         if record.id == id:
             return {"insight": record}
-    raise messages.error(ctx, "insight.no_insight_found_id", clusterName=cluster_name, id=id)
+    raise messages.error(ctx, "insight.not_found", clusterName=cluster_name, id=id)
 
 
 @operation("StartInsightsRefresh")
@@ -399,7 +399,7 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
         raise messages.error(
-            ctx, "insight.cluster_insights_refreshed_only", clusterName=cluster_name, status=cluster.status
+            ctx, "insight.refresh_needs_active", clusterName=cluster_name, status=cluster.status
         )
     state = _state(cluster)
     current = state.get("latest")
@@ -440,7 +440,7 @@ def describe_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     refresh = _state(cluster).get("latest")
     if refresh is None:
-        raise messages.error(ctx, "insight.no_insights_refresh_has", clusterName=cluster_name)
+        raise messages.error(ctx, "insight.no_refresh", clusterName=cluster_name)
     return {
         "message": refresh.message,
         "status": refresh.status,

@@ -194,7 +194,7 @@ def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
     ):
         if config.get(count) is not None and config.get(percentage) is not None:
             raise messages.error(
-                ctx, "nodegroup.you_specify_both", nodegroupName=name, count=count, percentage=percentage
+                ctx, "nodegroup.repair_both_forms", nodegroupName=name, count=count, percentage=percentage
             )
     for override in config.get("nodeRepairConfigOverrides") or []:
         missing = [
@@ -224,7 +224,7 @@ def _check_taints(ctx: Any, taints: list[dict[str, str]], name: str, *, need_eff
             raise messages.error(ctx, "nodegroup.taint_have_effect", nodegroupName=name, key=taint["key"])
     if len(taints) > MAX_TAINTS:
         raise messages.error(
-            ctx, "nodegroup.node_group_have_at", nodegroupName=name, MAX_TAINTS=MAX_TAINTS, count=len(taints)
+            ctx, "nodegroup.too_many_taints", nodegroupName=name, MAX_TAINTS=MAX_TAINTS, count=len(taints)
         )
 
 
@@ -288,7 +288,7 @@ def create_nodegroup(
     if version is not None and version != cluster.version:
         raise messages.error(
             ctx,
-            "nodegroup.requested_nodegroup_version_invalid",
+            "nodegroup.create_version_not_cluster",
             clusterName=cluster_name,
             nodegroupName=name,
             version=version,
@@ -435,7 +435,7 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     if record.status == "UPDATING":
         raise messages.error(
             ctx,
-            "nodegroup.nodegroup_status_deleted_until",
+            "nodegroup.delete_in_transition",
             clusterName=cluster_name,
             nodegroupName=nodegroup_name,
             status=record.status,
@@ -456,7 +456,7 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
     if record.status not in ("ACTIVE", "UPDATING", "DEGRADED"):
         raise messages.error(
             ctx,
-            "nodegroup.nodegroup_status_active_updated",
+            "nodegroup.not_updatable",
             clusterName=cluster_name,
             nodegroupName=nodegroup_name,
             status=record.status,
@@ -601,7 +601,7 @@ def update_nodegroup_version(
     if versions.get(target) is None or _minor(target) > _minor(cluster.version):
         raise messages.error(
             ctx,
-            "nodegroup.requested_nodegroup_version_invalid_2",
+            "nodegroup.version_above_cluster",
             **fields,
             target=target,
             version=cluster.version,
@@ -609,7 +609,7 @@ def update_nodegroup_version(
     if _minor(target) < _minor(record.version):
         raise messages.error(
             ctx,
-            "nodegroup.requested_nodegroup_version_older",
+            "nodegroup.version_downgrade",
             **fields,
             target=target,
             version=record.version,
@@ -658,7 +658,7 @@ def update_nodegroup_version(
         ):
             raise messages.error(
                 ctx,
-                "nodegroup.requested_release_version_older",
+                "nodegroup.release_downgrade",
                 **fields,
                 release_version=release_version,
                 release_version2=record.release_version,

@@ -331,7 +331,7 @@ def assume_role_for_pod_identity(
 ) -> dict[str, Any]:
     cluster = ctx.store.clusters.get(cluster_name)
     if cluster is None or cluster.connector_config is not None:
-        raise messages.error(ctx, "pod_identity.no_cluster_found_name", cluster_name=cluster_name)
+        raise messages.error(ctx, "pod_identity.auth_cluster_not_found", cluster_name=cluster_name)
     if not cluster.provisioned or cluster.status in ("DELETING", "FAILED"):
         raise messages.error(
             ctx, "pod_identity.cluster_cannot_serve_pod", cluster_name=cluster_name, status=cluster.status
