@@ -156,10 +156,10 @@ class FakeEnvironment:
             boto3 = sys.modules.get("boto3")
             fresh, self.fresh = self.fresh, None
             if boto3 is not None and fresh is not None and self.default_session is not _UNSET:
-                if fresh.is_current(boto3.DEFAULT_SESSION):
+                if moto_holds and not fresh.is_current(boto3.DEFAULT_SESSION):
+                    self.owed_session = (fresh, self.default_session)  # moto's now; it will put ours back
+                else:  # ours, or one made inside the mock (with the fake keys): the one from before returns
                     boto3.DEFAULT_SESSION = self.default_session
-                elif moto_holds:
-                    self.owed_session = (fresh, self.default_session)
             self.default_session = _UNSET
             self.active = False
             if self.owed or self.owed_session is not None:

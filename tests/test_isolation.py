@@ -774,3 +774,11 @@ def test_urls_no_mock_claims_go_where_they_are_sent_as_under_moto(active):
             mock.stop()
     assert any("example.com" in escape for escape in ESCAPES)
     ESCAPES.clear()
+
+
+def test_a_default_session_set_up_inside_the_mock_does_not_outlive_it(monkeypatch):
+    users_session = boto3.Session()
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", users_session)
+    with mock_eks():
+        boto3.setup_default_session()  # resolves the fake keys
+    assert boto3.DEFAULT_SESSION is users_session
