@@ -782,3 +782,11 @@ def test_a_default_session_set_up_inside_the_mock_does_not_outlive_it(monkeypatc
     with mock_eks():
         boto3.setup_default_session()  # resolves the fake keys
     assert boto3.DEFAULT_SESSION is users_session
+
+
+def test_a_client_made_before_activation_with_real_keys_signs_with_the_mock_key(real_profiles):
+    early = boto3.Session(profile_name="real").client("eks", region_name="us-east-1")
+    seen = _signed_with(early)
+    with mock_eks():
+        create_cluster(early, "early-explicit")
+    assert [key for key, _ in seen] == ["AKIAMOCKEKSTESTING00"]
