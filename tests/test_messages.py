@@ -568,3 +568,13 @@ def test_instance_type_of_the_wrong_architecture(eks_client):
         400,
         "[t4g.medium] is not a valid instance type for requested amiType BOTTLEROCKET_x86_64",
     )
+
+
+def test_duplicate_addon(eks_client):
+    # crossplane-contrib/provider-aws #1310 (2022-05-17) and public Terraform output of CreateAddon:
+    # "StatusCode: 409 ... ResourceInUseException: Addon already exists."
+    create_cluster(eks_client, "demo")
+    eks_client.create_addon(clusterName="demo", addonName="kube-proxy")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.create_addon(clusterName="demo", addonName="kube-proxy")
+    assert error_of(excinfo) == ("ResourceInUseException", 409, "Addon already exists.")
