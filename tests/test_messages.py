@@ -578,3 +578,23 @@ def test_duplicate_addon(eks_client):
     with pytest.raises(ClientError) as excinfo:
         eks_client.create_addon(clusterName="demo", addonName="kube-proxy")
     assert error_of(excinfo) == ("ResourceInUseException", 409, "Addon already exists.")
+
+
+def test_custom_ami_node_groups_take_no_version_fields(eks_client):
+    # AWS re:Post knowledge center (managed node group update errors): "An error occurred
+    # (InvalidParameterException) when calling the UpdateNodegroupVersion operation: You cannot specify the
+    # field kubernetesVersion when using custom AMIs"; public Pulumi notes: "You cannot specify the field
+    # releaseVersion when using custom AMIs. (Service: Eks, Status Code: 400 ...)"
+    create_cluster(eks_client, "demo")
+    version = eks_client.describe_cluster(name="demo")["cluster"]["version"]
+    _nodegroup(eks_client, amiType="CUSTOM", launchTemplate={"name": "lt", "version": "1"})
+    for extra, message in (
+        ({"version": version}, "You cannot specify the field kubernetesVersion when using custom AMIs"),
+        (
+            {"releaseVersion": f"{version}.0-20990101"},
+            "You cannot specify the field releaseVersion when using custom AMIs.",
+        ),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            eks_client.update_nodegroup_version(clusterName="demo", nodegroupName="ng", **extra)
+        assert error_of(excinfo) == ("InvalidParameterException", 400, message)

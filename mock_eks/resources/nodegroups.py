@@ -597,6 +597,11 @@ def update_nodegroup_version(
     cluster, record = _updatable(ctx, cluster_name, nodegroup_name)
     name = nodegroup_name
     fields = {"clusterName": cluster_name, "nodegroupName": name}
+    if record.ami_type == "CUSTOM":  # the AMI is the launch template's: EKS takes neither version field
+        if version is not None:
+            raise messages.error(ctx, "nodegroup.custom_ami_version", **fields)
+        if release_version is not None:
+            raise messages.error(ctx, "nodegroup.custom_ami_release_version", **fields)
     target = version or cluster.version
     if versions.get(target) is None or _minor(target) > _minor(cluster.version):
         raise messages.error(
