@@ -15,7 +15,8 @@ Facts, strongest first, decide whether build B of an add-on is compatible with K
    family and the next older family with facts are known to run on. A family with no facts at all
    gets the lowest K of the next newer family.
 An add-on's type, publisher, owner and marketplaceInformation are those of the newest recording that
-lists it (addon-metadata.json holds the rest: namespace, pod identity service accounts).
+lists it (addon-metadata.json holds the rest: namespace, pod identity service accounts). Marketplace
+add-ons a recording lists are in the catalogue with what the recordings show (no default namespace).
 A version is the default for K when the newest source that names a default for K names it (a recorded
 CreateAddon without a version, in an observation's "defaults", is the newest of all); where no
 source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
@@ -162,8 +163,14 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             for k in observation.get("clusterVersions", ()):
                 defaults.setdefault(name, {})[k] = version
 
+    # marketplace add-ons the recordings list: no metadata of ours (no namespace claimed)
+    listed = dict(metadata["addons"])
+    for recording in raw:
+        for name, entry in recording["addons"].items():
+            if entry.get("owner") == "aws-marketplace" and name not in listed:
+                listed[name] = {"addonName": name, "podIdentityConfiguration": []}
     addons = []
-    for name, meta in metadata["addons"].items():
+    for name, meta in sorted(listed.items(), key=lambda kv: kv[0] not in metadata["addons"]):
         builds = evidence.get(name, {})
         if not builds:
             continue

@@ -343,8 +343,15 @@ def test_describe_addon_versions_filters_and_pages_over_the_full_catalogue():
         storage = client.describe_addon_versions(types=["storage"], kubernetesVersion="1.29")["addons"]
         assert {a["addonName"] for a in storage} >= {"aws-ebs-csi-driver", "aws-mountpoint-s3-csi-driver"}
         assert all(a["type"] == "storage" for a in storage)
-        marketplace = client.describe_addon_versions(owners=["aws-marketplace"])["addons"]
-        assert [a["addonName"] for a in marketplace] == ["kubecost_kubecost"]
+        # the marketplace add-ons the 2024 recordings list (Group-4-EKS/EKS-M-setup addons.json; the aws-cli
+        # example's table names the same ones), with their publishers and marketplace product ids
+        marketplace = client.describe_addon_versions(owners=["aws-marketplace"], maxResults=100)["addons"]
+        by_name = {a["addonName"]: a for a in marketplace}
+        assert {"kubecost_kubecost", "datadog_operator", "upbound_universal-crossplane"} <= set(by_name)
+        assert by_name["datadog_operator"]["publisher"] == "Datadog"
+        assert by_name["kubecost_kubecost"]["marketplaceInformation"]["productId"] == (
+            "753cea16-f450-4cfa-93eb-f55dcde11e91"
+        )
         by_publisher = client.describe_addon_versions(publishers=["kubecost"], maxResults=100)["addons"]
         assert [a["addonName"] for a in by_publisher] == ["kubecost_kubecost"]
         one = client.describe_addon_versions(addonName="eks-node-monitoring-agent", kubernetesVersion="1.33")
