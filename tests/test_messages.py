@@ -598,3 +598,40 @@ def test_custom_ami_node_groups_take_no_version_fields(eks_client):
         with pytest.raises(ClientError) as excinfo:
             eks_client.update_nodegroup_version(clusterName="demo", nodegroupName="ng", **extra)
         assert error_of(excinfo) == ("InvalidParameterException", 400, message)
+
+
+def test_cluster_delete_while_something_is_in_progress():
+    # AWS re:Post knowledge center and public code: "An error occurred (ResourceInUseException) when calling the
+    # DeleteCluster operation: Cannot delete because cluster <name> currently has an update in progress";
+    # eksctl-io/eksctl pkg/fargate: "Cannot delete because cluster <cluster> currently has Fargate profile
+    # <profile> in status DELETING"
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+
+    with mock_eks(timing="realistic"), freeze_time("2026-11-21 12:00:00") as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "demo")
+        clock.tick(900)
+        client.update_cluster_config(
+            name="demo", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
+        )
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_cluster(name="demo")
+        assert error_of(excinfo) == (
+            "ResourceInUseException",
+            409,
+            "Cannot delete because cluster demo currently has an update in progress",
+        )
+        clock.tick(3600)
+        _fargate(client)
+        clock.tick(600)
+        client.delete_fargate_profile(clusterName="demo", fargateProfileName="fp")
+        with pytest.raises(ClientError) as excinfo:
+            client.delete_cluster(name="demo")
+        assert error_of(excinfo) == (
+            "ResourceInUseException",
+            409,
+            "Cannot delete because cluster demo currently has Fargate profile fp in status DELETING",
+        )

@@ -361,6 +361,19 @@ def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
         raise messages.error(ctx, "cluster.delete_registered", clusterName=name)
     if cluster.deletion_protection:
         raise messages.error(ctx, "cluster.deletion_protected", clusterName=name)
+    from mock_eks.resources.updates import in_progress
+
+    if in_progress(cluster, None) is not None:
+        raise messages.error(ctx, "cluster.delete_while_updating", clusterName=name)
+    profiles = cluster.children.get("fargate_profiles") or ()
+    deleting = next((p for p in profiles if p.status == "DELETING"), None)
+    if deleting is not None:
+        raise messages.error(
+            ctx,
+            "cluster.delete_while_fargate_deleting",
+            clusterName=name,
+            profile=deleting.fargate_profile_name,
+        )
     for family, key in BLOCKS_CLUSTER_DELETE:
         if len(cluster.children.get(family) or ()):
             raise messages.error(ctx, key, clusterName=name)
