@@ -1013,3 +1013,21 @@ def test_the_demo_shows_the_link():
     assert '"desired": 2, "instances": 2' in text
     assert text.count('"m5.large", "running"') == 2
     assert "linked node group deletion: deleted" in text and "linked cluster deletion: deleted" in text
+
+
+def test_subnets_in_two_vpcs_are_refused(order):
+    # awsdocs/amazon-eks-user-guide cluster health issue table: "Subnets specified must belong to the same VPC"
+    with linked(order):
+        eks, ec2, iam, _, _ = clients()
+        _, first = network(ec2)
+        _, second = network(ec2, cidr="10.1.0.0/16")
+        code, message = refused(
+            eks.create_cluster,
+            name="c",
+            roleArn=role(iam),
+            resourcesVpcConfig={"subnetIds": [first[0], second[0]]},
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            "Subnets specified must belong to the same VPC",
+        )
