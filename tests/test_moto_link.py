@@ -783,6 +783,26 @@ def test_strict_refuses_unknown_kms_keys(order):
         assert code == "InvalidParameterException" and "keyArn" in message
 
 
+def test_strict_words_an_unknown_key_arn_as_not_found(order):
+    # cloud-custodian/cloud-custodian placebo test_eks_associate_encryption_config_invalid_kms_key (recorded
+    # 2023-04-12): a key ARN naming no key is InvalidParameterException 400
+    # "The KeyArn in encryptionConfig provider <arn> is not found."
+    with linked(order, moto="strict"):
+        eks, ec2, iam, _, _ = clients()
+        _, subnets = network(ec2)
+        eks.create_cluster(name="c", roleArn=role(iam), resourcesVpcConfig={"subnetIds": subnets})
+        missing = "arn:aws:kms:us-east-1:123456789012:key/123"
+        code, message = refused(
+            eks.associate_encryption_config,
+            clusterName="c",
+            encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": missing}}],
+        )
+        assert (code, message) == (
+            "InvalidParameterException",
+            f"The KeyArn in encryptionConfig provider {missing} is not found.",
+        )
+
+
 def test_strict_refuses_unknown_pod_execution_pod_identity_and_addon_roles(order):
     with linked(order, moto="strict"):
         eks, ec2, iam, _, _ = clients()

@@ -86,17 +86,16 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "alias to a stable key ARN; with it, an unknown alias is this 400 (tests/test_encryption.py)"
     ),
     "custodian-associate-encryption-config-missing-key": (
-        "the mock holds no KMS keys, so a key ARN is taken as is; the recorded message "
-        "'The KeyArn in encryptionConfig provider {keyArn} is not found.' is not in the message table "
-        "(data/messages.json, owned by the wording work)"
+        "the mock holds no KMS keys, so a key ARN is taken as is; with moto's KMS linked in strict mode an "
+        "unknown key ARN gets this recorded 400 and message (tests/test_moto_link.py)"
     ),
     "cli-describe-addon-versions-vpc-cni-1.26": _ADDON_CATALOGUE.format(what="vpc-cni v1.18.1 to v1.20.1")
     + "The 21 recorded builds are the tail of the mock's list, in the same newest-first order",
     "cli-describe-addon-versions-1.26-table": _ADDON_CATALOGUE.format(
         what="metrics-server, a 2025 community add-on"
     )
-    + "It also holds one of the 19 marketplace add-ons listed, and gives aws-mountpoint-s3-csi-driver the "
-    "publisher eks where EKS says s3. The add-ons it has come in the recorded order (names descending)",
+    + "Every add-on recorded is listed with its recorded publisher and owner, in the recorded order "
+    "(names descending)",
     "cli-describe-addon-configuration-vpc-cni": (
         "recorded before mid-2024, when add-ons began to publish podIdentityConfiguration (the example was "
         "committed 2024-06-14); the user guide's later describe-addon-configuration output shows the member "

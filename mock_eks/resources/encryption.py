@@ -66,6 +66,9 @@ def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: An
         raise messages.error(ctx, "encryption.key_required", **fields)
     key_arn = resolve_kms_key(ctx, key)
     if key_arn is None:
+        # a well-formed key ARN that names no key is worded apart from an unknown alias or a bare id
+        if KEY_ARN.match(key):
+            raise messages.error(ctx, "encryption.key_not_found", keyArn=key, **fields)
         raise messages.error(ctx, "encryption.key_invalid", **fields)
     if list(entry.get("resources") or []) != ["secrets"]:
         raise messages.error(ctx, "encryption.encryptionconfig_resources_secrets_only", **fields)
