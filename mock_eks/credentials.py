@@ -302,14 +302,26 @@ def sign_as_mock(request: Any, signer: Any, asynchronous: bool) -> None:
         return
     signing = dict(context.get("signing") or {})
     current = signing.get("request_credentials") or getattr(signer, "_credentials", None)
-    key = signing_access_key(current)
-    if asynchronous:
-        from aiobotocore.credentials import AioCredentials
-
-        fake: Any = AioCredentials(key, FAKE_SECRET_ACCESS_KEY)
-    else:
-        from botocore.credentials import Credentials
-
-        fake = Credentials(key, FAKE_SECRET_ACCESS_KEY)
-    signing["request_credentials"] = fake
+    signing["request_credentials"] = _fake_credentials(signing_access_key(current), asynchronous)
     context["signing"] = signing
+
+
+_FAKE_CREDENTIALS: dict[tuple[str, bool], Any] = {}
+
+
+def _fake_credentials(key: str, asynchronous: bool) -> Any:
+    # static, never refreshed: one object per key id spares every signed call a construction
+    fake = _FAKE_CREDENTIALS.get((key, asynchronous))
+    if fake is None:
+        if asynchronous:
+            from aiobotocore.credentials import AioCredentials
+
+            fake = AioCredentials(key, FAKE_SECRET_ACCESS_KEY)
+        else:
+            from botocore.credentials import Credentials
+
+            fake = Credentials(key, FAKE_SECRET_ACCESS_KEY)
+        if len(_FAKE_CREDENTIALS) >= 1024:  # keys come from whatever clients a test makes: bounded
+            _FAKE_CREDENTIALS.clear()
+        _FAKE_CREDENTIALS[(key, asynchronous)] = fake
+    return fake
