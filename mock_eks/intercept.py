@@ -43,6 +43,7 @@ from botocore.hooks import HierarchicalEmitter
 
 from mock_eks import accounts, credentials, intercept_names, intercept_urllib, intercept_urllib3
 from mock_eks.dispatch import Request, Response
+from mock_eks.patching import Patches
 
 Serve = Callable[[Request], Response]
 _serve: Serve | None = None
@@ -140,7 +141,6 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
                 return responses
             return await original(self, event_name, kwargs, stop_on_response)
 
-        _emit_async.mock_eks_original = original  # type: ignore[attr-defined]
         return _emit_async
 
     def _emit(self: Any, event_name: str, kwargs: dict, stop_on_response: bool = False) -> Any:
@@ -154,20 +154,14 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
             return responses
         return original(self, event_name, kwargs, stop_on_response)
 
-    _emit.mock_eks_original = original  # type: ignore[attr-defined]
     return _emit
 
 
-_patched: dict[type, Callable[..., Any]] = {}  # emitter class -> its wrapped _emit
+_patches = Patches()  # each emitter class's own _emit
 
 
 def _patch_emitter_class(cls: type) -> None:
-    own = vars(cls).get("_emit")
-    if own is None or cls in _patched or hasattr(own, "mock_eks_original"):
-        return
-    wrapped = _wrap(own)
-    cls._emit = wrapped  # type: ignore[attr-defined]
-    _patched[cls] = wrapped
+    _patches.wrap(cls, "_emit", _wrap)
 
 
 def _emitter_classes(root: type) -> list[type]:
@@ -194,11 +188,7 @@ def _install_botocore() -> None:
 
 
 def _uninstall_botocore() -> None:
-    for cls, wrapped in list(_patched.items()):
-        if vars(cls).get("_emit") is wrapped:
-            cls._emit = wrapped.mock_eks_original  # type: ignore[attr-defined]
-        # else: someone wrapped ours since; ours stays below theirs and is inert while inactive
-        del _patched[cls]
+    _patches.restore()
     hook = vars(HierarchicalEmitter).get("__init_subclass__")
     if hook is not None and getattr(hook, "__func__", None) is _on_new_emitter_class:
         del HierarchicalEmitter.__init_subclass__

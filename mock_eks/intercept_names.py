@@ -18,12 +18,14 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+from mock_eks.patching import Patches
+
 # a cluster's Kubernetes API endpoint, as the mock makes it (resources/clusters.py ``endpoint_for``)
 CLUSTER_API_HOST = re.compile(
     r"^[0-9a-z]+\.[0-9a-z]+\.[0-9a-z-]+\.eks\.amazonaws\.com(?:\.cn)?$", re.IGNORECASE
 )
 
-_installed: dict[tuple[Any, str], Callable[..., Any]] = {}  # (owner, attribute) -> our wrapper
+_patches = Patches()  # resolvers and http.client's proxy paths
 
 
 def refused(name: str) -> bool:
@@ -97,18 +99,9 @@ def _targets() -> list[tuple[Any, str, Callable[..., Any]]]:
 def install() -> None:
     """Wrap the resolvers and http.client's proxy paths (first activation)."""
     for owner, attribute, wrap in _targets():
-        current = getattr(owner, attribute)
-        if _installed.get((owner, attribute)) is current:
-            continue
-        wrapped = wrap(current)
-        wrapped.mock_eks_original = current  # type: ignore[attr-defined]
-        setattr(owner, attribute, wrapped)
-        _installed[(owner, attribute)] = wrapped
+        _patches.wrap(owner, attribute, wrap)
 
 
 def uninstall() -> None:
     """Put back each original still under ours (else ours stays below theirs, inert)."""
-    for (owner, attribute), wrapped in list(_installed.items()):
-        if getattr(owner, attribute) is wrapped:
-            setattr(owner, attribute, wrapped.mock_eks_original)  # type: ignore[attr-defined]
-        del _installed[(owner, attribute)]
+    _patches.restore()

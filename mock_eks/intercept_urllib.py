@@ -20,7 +20,9 @@ import urllib.response
 from collections.abc import Callable
 from typing import Any
 
-_patched: dict[tuple[type, str], Callable[..., Any]] = {}  # (handler class, method) -> our wrapper
+from mock_eks.patching import Patches
+
+_patches = Patches()  # the handlers' open methods
 
 
 def _answer(request: urllib.request.Request) -> Any:
@@ -52,7 +54,6 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
         answer = _answer(request)
         return answer if answer is not None else original(self, request)
 
-    open_url.mock_eks_original = original  # type: ignore[attr-defined]
     return open_url
 
 
@@ -61,18 +62,10 @@ def install() -> None:
     # HTTPSHandler is missing where Python was built without ssl
     for cls_name, name in (("HTTPHandler", "http_open"), ("HTTPSHandler", "https_open")):
         cls = getattr(urllib.request, cls_name, None)
-        current = vars(cls).get(name) if cls is not None else None
-        if current is None or (cls, name) in _patched or hasattr(current, "mock_eks_original"):
-            continue
-        wrapped = _wrap(current)
-        setattr(cls, name, wrapped)
-        _patched[(cls, name)] = wrapped
+        if cls is not None:
+            _patches.wrap(cls, name, _wrap)
 
 
 def uninstall() -> None:
     """Put back each original still under our wrapper (last deactivation)."""
-    for (cls, name), wrapped in list(_patched.items()):
-        if vars(cls).get(name) is wrapped:
-            setattr(cls, name, wrapped.mock_eks_original)  # type: ignore[attr-defined]
-        # else: someone wrapped ours since; ours stays below theirs and answers nothing while inactive
-        del _patched[(cls, name)]
+    _patches.restore()

@@ -16,8 +16,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from mock_eks.patching import Patches
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_patched: dict[type, Callable[..., Any]] = {}  # pool class -> our wrapper
+_patches = Patches()  # HTTPConnectionPool.urlopen
 
 
 def _full_url(pool: Any, url: str) -> str:
@@ -70,7 +72,6 @@ def _wrap(original: Callable[..., Any]) -> Callable[..., Any]:
         answer = _answer(self, method, url, body, headers, kw)
         return answer if answer is not None else original(self, method, url, body, headers, *args, **kw)
 
-    urlopen.mock_eks_original = original  # type: ignore[attr-defined]
     return urlopen
 
 
@@ -80,17 +81,9 @@ def install() -> None:
         from urllib3.connectionpool import HTTPConnectionPool
     except ImportError:  # pragma: no cover - requests and botocore depend on urllib3
         return
-    current = vars(HTTPConnectionPool).get("urlopen")
-    if current is None or HTTPConnectionPool in _patched or hasattr(current, "mock_eks_original"):
-        return
-    wrapped = _wrap(current)
-    HTTPConnectionPool.urlopen = wrapped  # type: ignore[method-assign]
-    _patched[HTTPConnectionPool] = wrapped
+    _patches.wrap(HTTPConnectionPool, "urlopen", _wrap)
 
 
 def uninstall() -> None:
     """Put back the original if still under our wrapper (last deactivation)."""
-    for cls, wrapped in list(_patched.items()):
-        if vars(cls).get("urlopen") is wrapped:
-            cls.urlopen = wrapped.mock_eks_original  # type: ignore[attr-defined]
-        del _patched[cls]
+    _patches.restore()
