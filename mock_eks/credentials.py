@@ -302,8 +302,24 @@ def sign_as_mock(request: Any, signer: Any, asynchronous: bool) -> None:
         return
     signing = dict(context.get("signing") or {})
     current = signing.get("request_credentials") or getattr(signer, "_credentials", None)
+    if not asynchronous and _plain_fake(current):
+        return  # the usual case under the mock: a client made from its own environment keys
     signing["request_credentials"] = _fake_credentials(signing_access_key(current), asynchronous)
     context["signing"] = signing
+
+
+def _plain_fake(credentials: Any) -> bool:
+    # static botocore credentials already holding the mock's keys sign the same; refreshable ones are
+    # still swapped, since signing with them could refresh (and so call out)
+    from botocore.credentials import Credentials
+
+    if type(credentials) is not Credentials:
+        return False
+    return (
+        credentials.access_key == FAKE_ACCESS_KEY_ID
+        and credentials.secret_key == FAKE_SECRET_ACCESS_KEY
+        and not credentials.token
+    )
 
 
 _FAKE_CREDENTIALS: dict[tuple[str, bool], Any] = {}
