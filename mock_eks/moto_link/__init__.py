@@ -238,10 +238,3 @@ def _release_owner(
     link = link_at(backend, account, region, partition)
     if link is not None:
         link.release(owner)
-
-
-def refuse(ctx: Any, message: str, /, **fields: Any) -> Exception:
-    """The error data/messages.json words as ``key`` (the link's keys start with ``link.``)."""
-    from mock_eks import messages
-
-    return messages.error(ctx, message, **fields)

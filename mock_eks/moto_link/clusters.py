@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from mock_eks.moto_link import ec2, link_for, refuse
+from mock_eks import messages
+from mock_eks.moto_link import ec2, link_for
 
 CLUSTER_SG_DESCRIPTION = (
     "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
@@ -22,23 +23,25 @@ def create(ctx: Any, name: str, arn: str, vpc_config: dict[str, Any]) -> None:
     subnet_ids = vpc_config.get("subnetIds") or []
     known, unknown = ec2.subnets(link, subnet_ids)
     if unknown and link.strict:
-        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], clusterName=name)
+        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], clusterName=name)
     groups = vpc_config.get("securityGroupIds") or []
     found = {g: ec2.security_group(link, g) for g in groups}
     missing = [g for g, group in found.items() if group is None]
     if missing and link.strict:
-        raise refuse(ctx, "link.security_group_not_found", group=missing[0], clusterName=name)
+        raise messages.error(ctx, "link.security_group_not_found", group=missing[0], clusterName=name)
     if unknown or not known:
         return  # made-up subnets: accepted as they always were ("link")
     vpcs = sorted({s.vpc_id for s in known.values()})
     if len(vpcs) > 1:
-        raise refuse(ctx, "link.subnets_one_vpc", vpcs=", ".join(vpcs), clusterName=name)
+        raise messages.error(ctx, "link.subnets_one_vpc", vpcs=", ".join(vpcs), clusterName=name)
     vpc = vpcs[0]
     if len({s.availability_zone for s in known.values()}) < 2:
-        raise refuse(ctx, "cluster.subnets_two_azs", clusterName=name)
+        raise messages.error(ctx, "cluster.subnets_two_azs", clusterName=name)
     outside = [g for g, group in found.items() if group is not None and group.vpc_id != vpc]
     if outside:
-        raise refuse(ctx, "link.security_groups_vpc", groups=", ".join(outside), vpc=vpc, clusterName=name)
+        raise messages.error(
+            ctx, "link.security_groups_vpc", groups=", ".join(outside), vpc=vpc, clusterName=name
+        )
     group = ec2.create_security_group(
         link,
         arn,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks.moto_link import ec2, link_for, refuse
+from mock_eks import messages
+from mock_eks.moto_link import ec2, link_for
 
 
 def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
@@ -14,10 +15,12 @@ def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
         return
     known, unknown = ec2.subnets(link, subnets)
     if unknown and link.strict:
-        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
+        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
     for subnet_id, subnet in known.items():
         if ec2.is_public(link, subnet):
-            raise refuse(ctx, "link.fargate_public_subnet", subnet=subnet_id, fargateProfileName=profile_name)
+            raise messages.error(
+                ctx, "link.fargate_public_subnet", subnet=subnet_id, fargateProfileName=profile_name
+            )
 
 
 def inherited_subnets(ctx: Any, cluster_subnets: list[str], profile_name: str) -> list[str]:
@@ -33,9 +36,11 @@ def inherited_subnets(ctx: Any, cluster_subnets: list[str], profile_name: str) -
         return cluster_subnets
     known, unknown = ec2.subnets(link, cluster_subnets)
     if unknown and link.strict:
-        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
+        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
     public = [subnet_id for subnet_id, subnet in known.items() if ec2.is_public(link, subnet)]
     private = [subnet_id for subnet_id in cluster_subnets if subnet_id not in public]
     if not private:
-        raise refuse(ctx, "link.fargate_public_subnet", subnet=public[0], fargateProfileName=profile_name)
+        raise messages.error(
+            ctx, "link.fargate_public_subnet", subnet=public[0], fargateProfileName=profile_name
+        )
     return private

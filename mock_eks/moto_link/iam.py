@@ -13,7 +13,8 @@ import json
 import urllib.parse
 from typing import Any
 
-from mock_eks.moto_link import link_for, refuse
+from mock_eks import messages
+from mock_eks.moto_link import link_for
 
 # (operation, member) -> (the service principal that assumes the role, the actions it needs, message key);
 # ("*", member) holds for every operation. Roles not listed (add-on IRSA roles, which trust the cluster's
@@ -48,13 +49,13 @@ def check_role(ctx: Any, arn: str, member: str) -> None:
     roles = getattr(iam, "roles", None) or {}
     role = next((role for role in roles.values() if role.arn == arn), None)
     if role is None:
-        raise refuse(ctx, "link.role_not_found", role=arn)
+        raise messages.error(ctx, "link.role_not_found", role=arn)
     wanted = TRUSTED_SERVICES.get((ctx.op.name, member)) or TRUSTED_SERVICES.get(("*", member))
     if wanted is None:
         return
     service, actions, key = wanted
     if not trusts(role.assume_role_policy_document, service, actions):
-        raise refuse(ctx, key, role=arn)
+        raise messages.error(ctx, key, role=arn)
 
 
 def trusts(document: Any, service: str, actions: tuple[str, ...]) -> bool:

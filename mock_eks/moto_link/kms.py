@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mock_eks.moto_link import link_for, refuse
+from mock_eks import messages
+from mock_eks.moto_link import link_for
 
 KMS_ARN = re.compile(
     r"^arn:[a-z-]+:kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<resource>(key|alias)/.+)$"
@@ -37,5 +38,5 @@ def resolve_key(ctx: Any, key: str) -> Any:
     if found is None:
         return None if link.strict else NotImplemented
     if found.key_state != "Enabled":
-        raise refuse(ctx, "link.kms_key_not_enabled", key=found.arn, state=found.key_state)
+        raise messages.error(ctx, "link.kms_key_not_enabled", key=found.arn, state=found.key_state)
     return found.arn

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import lifecycle
-from mock_eks.moto_link import Link, ec2, link_at, link_for, refuse, where
+from mock_eks import lifecycle, messages
+from mock_eks.moto_link import Link, ec2, link_at, link_for, where
 
 REMOTE_ACCESS_DESCRIPTION = "Security group for all nodes in the nodeGroup to allow SSH access"
 
@@ -26,7 +26,7 @@ def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> Any:
     if version is None:
         version = str(found.default_version_number)
     elif version not in {str(v.number) for v in found.versions} and version not in ("$Latest", "$Default"):
-        raise refuse(ctx, "link.launch_template_version", template=found.id, version=version)
+        raise messages.error(ctx, "link.launch_template_version", template=found.id, version=version)
     return {"name": found.name, "version": version, "id": found.id}
 
 
@@ -48,21 +48,21 @@ def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[
     fields = {"clusterName": cluster.name, "nodegroupName": record.nodegroup_name}
     known, unknown = ec2.subnets(link, record.subnets)
     if unknown and link.strict:
-        raise refuse(ctx, "link.subnet_not_found", subnet=unknown[0], **fields)
+        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], **fields)
     vpc_id = (cluster.resources_vpc_config or {}).get("vpcId")
     ec2_backend = link.ec2()
     if known and ec2_backend is not None and vpc_id in ec2_backend.vpcs:
         if any(s.vpc_id != vpc_id for s in known.values()):
-            raise refuse(ctx, "link.nodegroup_subnets_vpc", vpc=vpc_id, **fields)
+            raise messages.error(ctx, "link.nodegroup_subnets_vpc", vpc=vpc_id, **fields)
     key = None
     remote = record.remote_access or {}
     if remote.get("ec2SshKey"):
         key = ec2.key_pair(link, remote["ec2SshKey"])
         if key is None and link.strict:
-            raise refuse(ctx, "link.key_pair_not_found", keyName=remote["ec2SshKey"], **fields)
+            raise messages.error(ctx, "link.key_pair_not_found", keyName=remote["ec2SshKey"], **fields)
     for group_id in remote.get("sourceSecurityGroups") or []:
         if link.strict and ec2.security_group(link, group_id) is None:
-            raise refuse(ctx, "link.security_group_not_found", group=group_id, **fields)
+            raise messages.error(ctx, "link.security_group_not_found", group=group_id, **fields)
     return known, key
 
 
