@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -171,16 +172,20 @@ def _taint_texts(taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{member: t[member] for member in ("effect", "value", "key") if member in t} for t in taints]
 
 
+@functools.cache  # the installed model does not change: look once, not on every CreateNodegroup
+def _models_update_strategy() -> bool:
+    from mock_eks.spec import MODELS
+
+    return "updateStrategy" in MODELS["eks"].shape_for("NodegroupUpdateConfig").members
+
+
 def _with_default_strategy(config: dict[str, Any]) -> dict[str, Any]:
     """updateConfig as DescribeNodegroup shows it: updateStrategy DEFAULT unless asked otherwise.
 
     Source: a real DescribeNodegroup of 2026-04 shows {"maxUnavailable": 1, "updateStrategy": "DEFAULT"}
     (tests/recordings/public-describe-nodegroup-create-failed-2026.json); only where the model has it.
     """
-    from mock_eks.spec import MODELS
-
-    members = MODELS["eks"].shape_for("NodegroupUpdateConfig").members
-    if "updateStrategy" in members and "updateStrategy" not in config:
+    if _models_update_strategy() and "updateStrategy" not in config:
         return {**config, "updateStrategy": "DEFAULT"}
     return dict(config)
 

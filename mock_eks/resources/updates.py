@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ def update_id(scope: tuple[str, str] | None) -> str:
     return str(uuid.UUID(bytes=uuid.uuid4().bytes, version=version))
 
 
+@functools.cache  # the installed model does not change: read each enum once, not on every update
 def _modelled(shape_name: str) -> frozenset[str]:
     from mock_eks.spec import MODELS
 
