@@ -99,8 +99,9 @@ def _live(records: Any) -> list[Any]:
     return [r for r in records if getattr(r, "status", "") != "DELETING"]
 
 
-def _addons_against(cluster: Any, version: str) -> Outcome:
-    """Installed add-on versions against the add-on catalogue's compatibilities for ``version``."""
+def _check_addons(cluster: Any, version: str) -> Outcome:
+    """Installed add-on versions against the add-on catalogue's compatibilities for ``version`` (the next
+    version for upgrade readiness, the previous one for rollback readiness)."""
     found, details = [], []
     for addon in _live(cluster.child("addons")):
         name, installed = getattr(addon, "addon_name", None), getattr(addon, "addon_version", None)
@@ -119,14 +120,6 @@ def _addons_against(cluster: Any, version: str) -> Outcome:
     outcome = _of(found, names=", ".join(f.values["addon"] for f in found if f.status == "ERROR"))
     outcome.summary = {"addonCompatibilityDetails": details}
     return outcome
-
-
-def _check_addon_compatibility(cluster: Any, version: str) -> Outcome:
-    return _addons_against(cluster, version)
-
-
-def _check_addon_rollback(cluster: Any, version: str) -> Outcome:
-    return _addons_against(cluster, version)
 
 
 def _check_kubelet_skew(cluster: Any, version: str) -> Outcome:
@@ -219,7 +212,7 @@ def _check_al2(cluster: Any, version: str) -> Outcome:
 
 
 CHECKS = {
-    "addon_compatibility": _check_addon_compatibility,
+    "addon_compatibility": _check_addons,
     "kubelet_skew": _check_kubelet_skew,
     "cluster_health": _check_cluster_health,
     "deprecated_apis": _check_deprecated_apis,
@@ -227,7 +220,7 @@ CHECKS = {
     "al2_compatibility": _check_al2,
     "incompatible_apis": _check_incompatible_apis,
     "kubelet_rollback": _check_kubelet_rollback,
-    "addon_rollback": _check_addon_rollback,
+    "addon_rollback": _check_addons,
 }
 
 
