@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
@@ -36,3 +38,15 @@ def error_of(excinfo: Any) -> tuple[str, int, str]:
         response["ResponseMetadata"]["HTTPStatusCode"],
         response["Error"]["Message"],
     )
+
+
+@contextmanager
+def realistic(when: str) -> Iterator[tuple[Any, Any]]:
+    """``mock_eks(timing="realistic")`` under a clock frozen at ``when``: (an EKS client, the clock)."""
+    import boto3
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+
+    with mock_eks(timing="realistic"), freeze_time(when) as clock:
+        yield boto3.client("eks", region_name="us-east-1"), clock

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of
+from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, realistic
 
 NOW = "2026-11-21 12:00:00"
 
@@ -139,8 +139,7 @@ def test_insights_are_reanalysed_daily(frozen):
 
 
 def test_refresh_has_its_own_in_flight_status():
-    with mock_eks(timing="realistic"), freeze_time(NOW) as clock:
-        client = boto3.client("eks", region_name="us-east-1")
+    with realistic(NOW) as (client, clock):
         create_cluster(client, version="1.35")
         with pytest.raises(ClientError) as excinfo:
             client.start_insights_refresh(clusterName="demo")
@@ -240,8 +239,7 @@ def test_kube_proxy_behind_the_control_plane(frozen):
 
 def test_refresh_messages():
     # issue 13 item 13: "Cluster insights refresh is in progress." / "... has completed successfully."
-    with mock_eks(timing="realistic"), freeze_time(NOW) as clock:
-        client = boto3.client("eks", region_name="us-east-1")
+    with realistic(NOW) as (client, clock):
         create_cluster(client, version="1.35")
         clock.tick(601)
         client.start_insights_refresh(clusterName="demo")

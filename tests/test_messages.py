@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_eks import messages
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of
+from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, realistic
 
 
 def _fargate(client, **overrides):
@@ -451,13 +451,7 @@ def test_one_cluster_update_at_a_time():
     # aws-controllers-k8s/community #1192 (2022-03-01): 409 "Cannot EndpointAccessUpdate because cluster
     # simple-cluster-... currently has update 408c0738-... in progress"; elastic/cloudbeat #3093 (2025-03-12): the
     # same sentence with the operation's name from AssociateIdentityProviderConfig
-    import boto3
-    from freezegun import freeze_time
-
-    from mock_eks import mock_eks
-
-    with mock_eks(timing="realistic"), freeze_time("2026-11-21 12:00:00") as clock:
-        client = boto3.client("eks", region_name="us-east-1")
+    with realistic("2026-11-21 12:00:00") as (client, clock):
         create_cluster(client, "demo")
         clock.tick(900)
         first = client.update_cluster_config(
@@ -605,13 +599,7 @@ def test_cluster_delete_while_something_is_in_progress():
     # DeleteCluster operation: Cannot delete because cluster <name> currently has an update in progress";
     # eksctl-io/eksctl pkg/fargate: "Cannot delete because cluster <cluster> currently has Fargate profile
     # <profile> in status DELETING"
-    import boto3
-    from freezegun import freeze_time
-
-    from mock_eks import mock_eks
-
-    with mock_eks(timing="realistic"), freeze_time("2026-11-21 12:00:00") as clock:
-        client = boto3.client("eks", region_name="us-east-1")
+    with realistic("2026-11-21 12:00:00") as (client, clock):
         create_cluster(client, "demo")
         clock.tick(900)
         client.update_cluster_config(
