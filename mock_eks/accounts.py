@@ -180,7 +180,8 @@ class AccountError(ValueError):
     """MOCK_EKS_ACCOUNT_ID is set to something that is not a 12-digit account id."""
 
 
-def _is_account(text: str) -> bool:
+def is_account(text: str) -> bool:
+    """True for a 12-digit AWS account id (the account rule's test of an access key id too)."""
     return len(text) == 12 and text.isascii() and text.isdigit()
 
 
@@ -189,7 +190,7 @@ def configured_account() -> str:
     configured = os.environ.get(ACCOUNT_ENV)
     if not configured:
         return DEFAULT_ACCOUNT
-    if not _is_account(configured):
+    if not is_account(configured):
         raise AccountError(
             f"{ACCOUNT_ENV}={configured!r} is not an AWS account id (12 digits, such as 123456789012)"
         )
@@ -198,6 +199,6 @@ def configured_account() -> str:
 
 def account_for(access_key: str | None) -> str:
     """A 12-digit access key id, else MOCK_EKS_ACCOUNT_ID, else the default account (AccountError if bad)."""
-    if access_key and _is_account(access_key):
+    if access_key and is_account(access_key):
         return access_key
     return configured_account()

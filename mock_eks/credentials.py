@@ -29,6 +29,8 @@ import sys
 import threading
 from typing import Any
 
+from mock_eks.accounts import is_account
+
 FAKE_ACCESS_KEY_ID = "AKIAMOCKEKSTESTING00"
 FAKE_SECRET_ACCESS_KEY = "mock-eks-secret"
 
@@ -52,10 +54,6 @@ _CLEARED_ENVIRONMENT = (
     "AWS_ROLE_SESSION_NAME",
 )
 _UNSET: Any = object()
-
-
-def _is_account(key: str) -> bool:
-    return len(key) == 12 and key.isascii() and key.isdigit()
 
 
 def _set(name: str, value: str | None) -> None:
@@ -115,7 +113,7 @@ class FakeEnvironment:
             wanted: dict[str, str | None] = dict.fromkeys(_CLEARED_ENVIRONMENT)
             wanted.update(_FAKE_ENVIRONMENT)
             key = env.get("AWS_ACCESS_KEY_ID", "")
-            if _is_account(key) and env.get("AWS_SECRET_ACCESS_KEY"):
+            if is_account(key) and env.get("AWS_SECRET_ACCESS_KEY"):
                 # a 12-digit key id is no real key, only the documented way to choose the account: keep it
                 wanted.pop("AWS_ACCESS_KEY_ID")
                 wanted.pop("AWS_SECRET_ACCESS_KEY")
@@ -290,7 +288,7 @@ def _issued_by_moto(key: str) -> bool:
 def signing_access_key(credentials: Any) -> str:
     """The access key id an EKS request signed by the mock carries (see the module docstring)."""
     key = _known_access_key(credentials)
-    if key and (_is_account(key) or _issued_by_moto(key)):
+    if key and (is_account(key) or _issued_by_moto(key)):
         return key
     return FAKE_ACCESS_KEY_ID
 

@@ -94,9 +94,7 @@ def replay(
             raise SeedError(f"seed item {index} ({item['operation']}): params must be a mapping")
         region = item.get("region") or region_default
         account = item.get("account")
-        if account is not None and not (
-            isinstance(account, str) and len(account) == 12 and account.isdigit()
-        ):
+        if account is not None and not (isinstance(account, str) and accounts.is_account(account)):
             raise SeedError(f"seed item {index} ({item['operation']}): account must be a 12-digit string")
         client = client_for(service, str(region), account)
         try:
