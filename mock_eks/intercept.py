@@ -76,7 +76,10 @@ def _body_bytes(body: Any) -> bytes:
         if position is not None:
             body.seek(position)
         return data if isinstance(data, bytes) else data.encode()
-    return bytes(body)
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    # an iterable of chunks, which urllib, urllib3 and requests all send as a body
+    return b"".join(part.encode() if isinstance(part, str) else bytes(part) for part in body)
 
 
 # -- botocore --------------------------------------------------------------------------------------

@@ -35,11 +35,7 @@ def _answer(request: urllib.request.Request) -> Any:
     if serve is None or not intercept._claims(url):
         return None
     headers = dict(request.header_items())
-    data = request.data
-    if data is not None and not isinstance(data, (bytes, bytearray, str)) and not hasattr(data, "read"):
-        # urllib also sends an iterable of chunks as the body
-        data = b"".join(chunk.encode() if isinstance(chunk, str) else bytes(chunk) for chunk in data)
-    response = serve(Request(request.get_method(), url, headers, intercept._body_bytes(data)))
+    response = serve(Request(request.get_method(), url, headers, intercept._body_bytes(request.data)))
     message = http.client.HTTPMessage()
     for name, value in response.headers.items():
         message[name] = value

@@ -31,14 +31,6 @@ def _full_url(pool: Any, url: str) -> str:
     return f"{scheme}://{netloc}{url if url.startswith('/') else '/' + url}"
 
 
-def _body(body: Any) -> bytes:
-    from mock_eks import intercept
-
-    if body is None or isinstance(body, bytes | str) or hasattr(body, "read"):
-        return intercept._body_bytes(body)
-    return b"".join(part.encode() if isinstance(part, str) else bytes(part) for part in body)  # chunks
-
-
 def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: dict[str, Any]) -> Any:
     from urllib3._collections import HTTPHeaderDict
     from urllib3.response import HTTPResponse
@@ -52,7 +44,7 @@ def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: 
     full = _full_url(pool, url)
     if not intercept._claims(full):
         return None
-    response = serve(Request(method, full, HTTPHeaderDict(headers or {}), _body(body)))
+    response = serve(Request(method, full, HTTPHeaderDict(headers or {}), intercept._body_bytes(body)))
     return HTTPResponse(
         body=io.BytesIO(response.body),
         headers=response.headers,
