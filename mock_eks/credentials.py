@@ -24,6 +24,7 @@ key (12 digits, mock_eks's account rule) or one moto issued (moto's account rule
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -298,20 +299,26 @@ def sign_as_mock(request: Any, signer: Any, asynchronous: bool) -> None:
     context = getattr(request, "context", None)
     if context is None:
         return
-    signing = dict(context.get("signing") or {})
+    signing = context.get("signing") or {}
     current = signing.get("request_credentials") or getattr(signer, "_credentials", None)
     if not asynchronous and _plain_fake(current):
         return  # the usual case under the mock: a client made from its own environment keys
-    signing["request_credentials"] = _fake_credentials(signing_access_key(current), asynchronous)
-    context["signing"] = signing
+    fake = _fake_credentials(signing_access_key(current), asynchronous)
+    context["signing"] = {**signing, "request_credentials": fake}
+
+
+@functools.cache
+def _static_credentials_class() -> type:
+    # imported once, on the first signed call (an import statement per call would cost about 1 µs)
+    from botocore.credentials import Credentials
+
+    return Credentials
 
 
 def _plain_fake(credentials: Any) -> bool:
     # static botocore credentials already holding the mock's keys sign the same; refreshable ones are
     # still swapped, since signing with them could refresh (and so call out)
-    from botocore.credentials import Credentials
-
-    if type(credentials) is not Credentials:
+    if type(credentials) is not _static_credentials_class():
         return False
     return (
         credentials.access_key == FAKE_ACCESS_KEY_ID
@@ -332,9 +339,7 @@ def _fake_credentials(key: str, asynchronous: bool) -> Any:
 
             fake = AioCredentials(key, FAKE_SECRET_ACCESS_KEY)
         else:
-            from botocore.credentials import Credentials
-
-            fake = Credentials(key, FAKE_SECRET_ACCESS_KEY)
+            fake = _static_credentials_class()(key, FAKE_SECRET_ACCESS_KEY)
         if len(_FAKE_CREDENTIALS) >= 1024:  # keys come from whatever clients a test makes: bounded
             _FAKE_CREDENTIALS.clear()
         _FAKE_CREDENTIALS[(key, asynchronous)] = fake
