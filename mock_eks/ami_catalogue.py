@@ -175,19 +175,18 @@ def is_valid_release(ami_type: str, version: str, release: str, now: float) -> b
     family = _family_of().get(ami_type)
     if family is None or not supports(ami_type, version):
         return False
+    shaped = re.fullmatch(family.pattern.format(minor=re.escape(version)), release) is not None
     if family.releases.get(version) or family.unknown_commits.get(version):
         if release in release_versions(ami_type, version, now):
             return True
-        pattern = family.pattern.format(minor=re.escape(version))
-        if re.fullmatch(pattern, release) is None:
+        if not shaped:
             return False
         return _published_after_source(family, release, now) or any(
             when <= now and release.startswith(prefix)
             for when, prefix in family.unknown_commits.get(version, ())
         )
     # a minor the family's source does not cover yet: any release version of the family's shape
-    pattern = family.pattern.format(minor=re.escape(version))
-    return re.fullmatch(pattern, release) is not None
+    return shaped
 
 
 def default_ami_type(version: str, instance_types: list[str] | None, arm: bool, gpu: bool) -> str:
