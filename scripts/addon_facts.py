@@ -219,10 +219,10 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
         entry = {k: v for k, v in meta.items() if not k.startswith("_")}
         # type, publisher, owner and marketplace data as the newest recording that lists it shows them
         for recording in raw:
-            listed = recording["addons"].get(name)
+            shown = recording["addons"].get(name)
             for field in ("type", "publisher", "owner", "marketplaceInformation"):
-                if listed and listed.get(field):
-                    entry[field] = listed[field]
+                if shown and shown.get(field):
+                    entry[field] = shown[field]
         entry["versionDefaults"] = template
         entry["versions"] = out_versions
         addons.append(entry)
