@@ -106,8 +106,9 @@ def replay(
 
 def clients(endpoint_url: str | None = None) -> Callable[[str, str, str | None], Any]:
     """A ``client_for`` that makes (and reuses) botocore clients, pointed at ``endpoint_url`` if given."""
-    import boto3
     from botocore.config import Config
+
+    from mock_eks.mock import fresh_botocore_session
 
     made: dict[tuple[str, str, str | None], Any] = {}
 
@@ -117,7 +118,7 @@ def clients(endpoint_url: str | None = None) -> Callable[[str, str, str | None],
             # the access key id is what the mock reads the account from: the account's, else the one
             # the caller's own clients use, so unnamed accounts are the same as in the caller's calls
             access_key = account or os.environ.get("AWS_ACCESS_KEY_ID") or "AKIAMOCKEKSSEED00000"
-            made[key] = boto3.session.Session().client(
+            made[key] = fresh_botocore_session().create_client(  # one shared model loader
                 service,
                 region_name=region,
                 endpoint_url=endpoint_url,
