@@ -112,13 +112,10 @@ class MockEKS:
 
     def _load(self) -> None:
         """Start from ``state`` and replay ``seed`` (in a nested activation: into the shared state)."""
-        from mock_eks import seeds, snapshot
+        from mock_eks import seeds
 
         if self.state is not None:
-            backend = snapshot.load(self.state)
-            with ACTIVE.lock:
-                moto_link.handover(ACTIVE.backend, backend)
-                ACTIVE.backend = backend
+            self.restore(self.state)
         if self.seed is not None:
             seeds.replay(seeds.read(self.seed), seeds.clients())
 
