@@ -221,7 +221,8 @@ def _moto_class() -> Any:
 def _moto_active() -> bool:
     """Any ``mock_aws`` active, server and proxy modes included (they count on their own classes and
     also put fake keys in the environment)."""
-    pending = [_moto_class()] if _moto_class() is not None else []
+    root = _moto_class()
+    pending = [root] if root is not None else []
     while pending:
         cls = pending.pop()
         if vars(cls).get("_nested_count"):
