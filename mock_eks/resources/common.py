@@ -32,6 +32,15 @@ def require_active(ctx: Any, cluster: Any) -> None:
         raise messages.error(ctx, "cluster.not_active", clusterName=cluster.name)
 
 
+def require_updatable(ctx: Any, cluster: Any) -> None:
+    """Changes through an update (identity providers, encryption): not on a registered cluster, and only
+    while the cluster is ACTIVE (or UPDATING: ``start_update`` reports the update in progress)."""
+    if cluster.connector_config is not None:
+        raise messages.error(ctx, "cluster.registered_refused", clusterName=cluster.name)
+    if cluster.status not in ("ACTIVE", "UPDATING"):
+        raise messages.error(ctx, "cluster.must_be_active", clusterName=cluster.name, status=cluster.status)
+
+
 def check_tags(
     ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] | None = None
 ) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from mock_eks import lifecycle, messages
 from mock_eks.dispatch import operation
-from mock_eks.resources.common import find_cluster
+from mock_eks.resources.common import find_cluster, require_updatable
 from mock_eks.resources.updates import param, start_update
 
 KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
@@ -84,10 +84,7 @@ def associate_encryption_config(
     client_request_token: str | None = None,
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
-    if cluster.connector_config is not None:
-        raise messages.error(ctx, "cluster.registered_refused", clusterName=cluster_name)
-    if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise messages.error(ctx, "cluster.must_be_active", clusterName=cluster_name, status=cluster.status)
+    require_updatable(ctx, cluster)
     if cluster.encryption_config:
         raise messages.error(ctx, "encryption.already_enabled", clusterName=cluster_name)
     config = check_encryption_config(ctx, encryption_config, clusterName=cluster_name)

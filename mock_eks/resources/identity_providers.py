@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from mock_eks import arns, lifecycle, messages
 from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
-from mock_eks.resources.common import check_tags, find_cluster
+from mock_eks.resources.common import check_tags, find_cluster, require_updatable
 from mock_eks.resources.updates import param, start_update
 
 MAX_REQUIRED_CLAIMS = 10
@@ -47,13 +47,6 @@ def _tagged_config(store: Any, parts: list[str]) -> OidcConfig | None:
         if config is not None and config.identity_provider_config_arn.endswith("/" + parts[4])
         else None
     )
-
-
-def _require_updatable(ctx: Any, cluster: Any) -> None:
-    if cluster.connector_config is not None:
-        raise messages.error(ctx, "cluster.registered_refused", clusterName=cluster.name)
-    if cluster.status not in ("ACTIVE", "UPDATING"):  # UPDATING: start_update reports the update in progress
-        raise messages.error(ctx, "cluster.must_be_active", clusterName=cluster.name, status=cluster.status)
 
 
 def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:
@@ -126,7 +119,7 @@ def associate_identity_provider_config(
     client_request_token: str | None = None,
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
-    _require_updatable(ctx, cluster)
+    require_updatable(ctx, cluster)
     _check_oidc(ctx, oidc, cluster_name)
     tags = check_tags(ctx, tags)
     name = oidc["identityProviderConfigName"]
@@ -217,7 +210,7 @@ def disassociate_identity_provider_config(
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     config = _reference(ctx, identity_provider_config, cluster)
-    _require_updatable(ctx, cluster)
+    require_updatable(ctx, cluster)
     # a config still CREATING or already DELETING has its update in progress: start_update refuses
     configs = cluster.child("identity_provider_configs")
 
