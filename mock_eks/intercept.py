@@ -291,40 +291,37 @@ def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
 
 
 _requests: _Requests | None = None
-_original_get_adapter: Callable[..., Any] | None = None
+_adapter_patches = Patches()  # requests.Session.get_adapter
 
 
 def _claims(url: str) -> bool:
     return eks_host(url) is not None or any(pattern.match(url) for pattern in ALSO_CATCH)
 
 
-def _get_adapter(self: Any, url: str) -> Any:
-    requests_side = _requests
-    if _serve is not None and requests_side is not None and _claims(url):
-        return requests_side.adapter
-    return _original_get_adapter(self, url)  # type: ignore[misc]
+def _adapter_for(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_adapter(self: Any, url: str) -> Any:
+        requests_side = _requests
+        if _serve is not None and requests_side is not None and _claims(url):
+            return requests_side.adapter
+        return original(self, url)
+
+    return get_adapter
 
 
 def _install_requests() -> None:
-    global _requests, _original_get_adapter
+    global _requests
     import requests
 
     if _requests is None:
         _requests = _Requests()
     _requests.register()
-    current = requests.Session.get_adapter
-    if current is not _get_adapter:
-        _original_get_adapter = current
-        requests.Session.get_adapter = _get_adapter  # type: ignore[method-assign]
+    _adapter_patches.wrap(requests.Session, "get_adapter", _adapter_for)
 
 
 def _uninstall_requests() -> None:
-    import requests
-
     if _requests is not None:
         _requests.reset()
-    if requests.Session.get_adapter is _get_adapter and _original_get_adapter is not None:
-        requests.Session.get_adapter = _original_get_adapter  # type: ignore[method-assign]
+    _adapter_patches.restore()
 
 
 def registered_responses() -> list[Any]:

@@ -1,9 +1,11 @@
 """Wrapping other libraries' functions while a mock is active: the one way mock_eks patches and restores.
 
-botocore's emitters, urllib's handlers, urllib3's pools and the name resolvers are each wrapped once,
-on the first activation, and put back on the last stop. A wrapper carries ``mock_eks_original`` so it
-is never wrapped twice; it is put back only where ours is still on top, because a wrapper someone added
-after ours (moto, the user's own mock) calls ours below it, which does nothing while no mock is active.
+botocore's emitters, ``requests.Session.get_adapter``, urllib's handlers, urllib3's pools and the name
+resolvers are each wrapped once, on the first activation, and put back on the last stop. A wrapper
+carries ``mock_eks_original`` so it is never wrapped twice; it is put back only where ours is still on
+top, because a wrapper someone added after ours (moto, the user's own mock) calls ours below it, which
+does nothing while no mock is active. Each wrapper holds its own original (a closure), so a later
+activation that wraps theirs never loops back through an earlier wrapper of ours.
 """
 
 from __future__ import annotations

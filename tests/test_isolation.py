@@ -389,6 +389,25 @@ def test_last_stop_restores_botocore_requests_and_the_environment():
     assert dict(os.environ) == environment
 
 
+def test_a_wrapper_added_over_ours_survives_a_later_activation(monkeypatch):
+    # someone wraps get_adapter while the mock is active; ours stays below theirs after the stop, and
+    # the next activation wraps theirs: other URLs still reach the real adapter, EKS URLs the mock
+    monkeypatch.setattr(requests.Session, "get_adapter", requests.Session.get_adapter)  # back after
+    with mock_eks():
+        below = requests.Session.get_adapter
+
+        def theirs(self, url):
+            return below(self, url)
+
+        requests.Session.get_adapter = theirs
+    with mock_eks():
+        session = requests.Session()
+        assert type(session.get_adapter("http://example.com/")) is requests.adapters.HTTPAdapter
+        assert session.get_adapter("https://eks.us-east-1.amazonaws.com/clusters") is not (
+            session.get_adapter("http://example.com/")
+        )
+
+
 # -- interface VPC endpoint (AWS PrivateLink) names are EKS hosts ---------------------------------
 
 _VPC_ENDPOINTS = [
