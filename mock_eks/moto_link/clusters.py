@@ -21,9 +21,7 @@ def create(ctx: Any, name: str, arn: str, vpc_config: dict[str, Any]) -> None:
     if link is None:
         return
     subnet_ids = vpc_config.get("subnetIds") or []
-    known, unknown = ec2.subnets(link, subnet_ids)
-    if unknown and link.strict:
-        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], clusterName=name)
+    known, unknown = ec2.checked_subnets(ctx, link, subnet_ids, clusterName=name)
     groups = vpc_config.get("securityGroupIds") or []
     found = {g: ec2.security_group(link, g) for g in groups}
     missing = [g for g, group in found.items() if group is None]

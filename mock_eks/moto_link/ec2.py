@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from mock_eks import messages
 from mock_eks.moto_link import Link
 
 log = logging.getLogger("mock_eks.moto_link")
@@ -26,6 +27,14 @@ def subnets(link: Link, ids: list[str]) -> tuple[dict[str, Any], list[str]]:
             unknown.append(subnet_id)
         else:
             known[subnet_id] = subnet
+    return known, unknown
+
+
+def checked_subnets(ctx: Any, link: Link, ids: list[str], **fields: Any) -> tuple[dict[str, Any], list[str]]:
+    """``subnets``, refusing in ``"strict"`` the first id moto does not know (``fields``: the error's body)."""
+    known, unknown = subnets(link, ids)
+    if unknown and link.strict:
+        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], **fields)
     return known, unknown
 
 

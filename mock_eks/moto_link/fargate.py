@@ -13,9 +13,7 @@ def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
     link = link_for(ctx)
     if link is None or not subnets:
         return
-    known, unknown = ec2.subnets(link, subnets)
-    if unknown and link.strict:
-        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
+    known, _ = ec2.checked_subnets(ctx, link, subnets, fargateProfileName=profile_name)
     for subnet_id, subnet in known.items():
         if ec2.is_public(link, subnet):
             raise messages.error(
@@ -34,9 +32,7 @@ def inherited_subnets(ctx: Any, cluster_subnets: list[str], profile_name: str) -
     link = link_for(ctx)
     if link is None or not cluster_subnets:
         return cluster_subnets
-    known, unknown = ec2.subnets(link, cluster_subnets)
-    if unknown and link.strict:
-        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], fargateProfileName=profile_name)
+    known, _ = ec2.checked_subnets(ctx, link, cluster_subnets, fargateProfileName=profile_name)
     public = [subnet_id for subnet_id, subnet in known.items() if ec2.is_public(link, subnet)]
     private = [subnet_id for subnet_id in cluster_subnets if subnet_id not in public]
     if not private:

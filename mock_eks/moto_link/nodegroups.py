@@ -46,9 +46,7 @@ def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[
     Subnets moto knows are checked even when others are made up ("link"): all of them must be in the
     cluster's VPC, and the node group's Auto Scaling group is made in them."""
     fields = {"clusterName": cluster.name, "nodegroupName": record.nodegroup_name}
-    known, unknown = ec2.subnets(link, record.subnets)
-    if unknown and link.strict:
-        raise messages.error(ctx, "link.subnet_not_found", subnet=unknown[0], **fields)
+    known, _ = ec2.checked_subnets(ctx, link, record.subnets, **fields)
     vpc_id = (cluster.resources_vpc_config or {}).get("vpcId")
     ec2_backend = link.ec2()
     if known and ec2_backend is not None and vpc_id in ec2_backend.vpcs:
