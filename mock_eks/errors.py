@@ -117,6 +117,7 @@ def error_class(service: str, code: str) -> type[ServiceError] | None:
     return BY_SERVICE[service].get(code) or COMMON_ERRORS.get(code)
 
 
+@functools.cache  # asked for every error a handler raises (dispatch.Context.error): one answer per operation
 def allowed_codes(service: str, error_codes: frozenset[str], operation: str | None = None) -> frozenset[str]:
     """Every code an operation may answer with: its modelled errors, the common errors, and the codes
     real EKS is recorded answering from it although its model omits them (data/messages.json)."""
