@@ -413,7 +413,7 @@ def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
     )
     # StartInsightsRefresh's own answer (the Reference's sample response, 2025-08)
     return {
-        "message": DATA["refreshMessages"].get("initiated", "Initiated cluster insights refresh."),
+        "message": DATA["refreshMessages"]["initiated"],
         "status": "IN_PROGRESS",
     }
 
