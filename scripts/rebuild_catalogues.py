@@ -244,8 +244,7 @@ def cmd_bottlerocket_history(repo: Path, project: str) -> None:
     }
     _BOTTLEROCKET_SOURCES.mkdir(exist_ok=True)
     path = _BOTTLEROCKET_SOURCES / "releases-from-changelog.json"
-    path.write_text(_compact(json.dumps(facts, indent=1)) + "\n")
-    print(f"wrote {path}", file=sys.stderr)
+    _write(path, facts)
     catalogue = _load("ami_releases.json")
     _add_bottlerocket_history(catalogue["families"]["BOTTLEROCKET"])
     _save("ami_releases.json", catalogue)
@@ -511,8 +510,7 @@ def cmd_addon_recording(repo: Path, file: str, project: str) -> None:
             **facts,
         }
         path = SOURCES / "addons" / f"recording-{when}-{scope}.json"
-        path.write_text(_compact(json.dumps(record, indent=1)) + "\n")
-        print(f"wrote {path}", file=sys.stderr)
+        _write(path, record)
 
 
 # ---- add-on builds a configuration pins next to its cluster version (every revision of the file)
@@ -572,8 +570,7 @@ def cmd_addon_pins(repo: Path, file: str, project: str) -> None:
         ],
     }
     path = SOURCES / "addons" / f"pins-{project.replace('/', '-')}.json"
-    path.write_text(_compact(json.dumps(facts, indent=1)) + "\n")
-    print(f"wrote {path}", file=sys.stderr)
+    _write(path, facts)
 
 
 # ---- add-ons from our extracted facts
@@ -608,9 +605,13 @@ def _compact(text: str) -> str:
     )
 
 
+def _write(path: Path, value: Any) -> None:
+    path.write_text(_compact(json.dumps(value, indent=1)) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def _save(name: str, value: Any) -> None:
-    (DATA / name).write_text(_compact(json.dumps(value, indent=1)) + "\n")
-    print(f"wrote {DATA / name}", file=sys.stderr)
+    _write(DATA / name, value)
 
 
 COMMANDS = {
