@@ -122,6 +122,12 @@ def _check_addons(cluster: Any, version: str) -> Outcome:
     return outcome
 
 
+def _kubelet(group: Any, status: str) -> Found:
+    """A managed node group as the kubelet checks report it (its name and kubelet version word the reason)."""
+    values = {"name": group.nodegroup_name, "kubelet": group.version}
+    return Found(status, f"/nodegroups/{group.nodegroup_name}", group.nodegroup_arn, values)
+
+
 def _check_kubelet_skew(cluster: Any, version: str) -> Outcome:
     """Managed node groups behind the control plane (WARNING), or so far behind that the upgrade to
     ``version`` would break the kubelet skew policy (ERROR)."""
@@ -138,20 +144,14 @@ def _check_kubelet_skew(cluster: Any, version: str) -> Outcome:
             status = "WARNING"
         else:
             status = "PASSING"
-        values = {"name": group.nodegroup_name, "kubelet": group.version}
-        found.append(Found(status, f"/nodegroups/{group.nodegroup_name}", group.nodegroup_arn, values))
+        found.append(_kubelet(group, status))
     return _of(found)
 
 
 def _check_kubelet_rollback(cluster: Any, version: str) -> Outcome:
     """Node groups already at the control plane's version would be newer than it after a rollback."""
     found = [
-        Found(
-            "ERROR",
-            f"/nodegroups/{group.nodegroup_name}",
-            group.nodegroup_arn,
-            {"name": group.nodegroup_name, "kubelet": group.version},
-        )
+        _kubelet(group, "ERROR")
         for group in _live(cluster.child("nodegroups"))
         if _minor(getattr(group, "version", None)) == _minor(cluster.version)
     ]
