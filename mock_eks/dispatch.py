@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import threading
@@ -79,13 +80,50 @@ def _modelled(service: str, name: str) -> bool:
     return service in OPERATIONS and name in OPERATIONS[service]
 
 
+@dataclass(frozen=True, slots=True)
+class Accepts:
+    """What a handler takes: its named keywords, whether ``**others`` takes the rest, and the members it
+    knowingly receives through ``**others`` (``@operation(..., passthrough=...)``)."""
+
+    named: frozenset[str]
+    rest: bool
+    passthrough: frozenset[str]
+
+    def accounts_for(self, arg: str, member: str) -> bool:
+        return arg in self.named or member in self.passthrough
+
+
+ACCEPTS: dict[Handler, Accepts] = {}
+
+
+def accepts(handler: Handler) -> Accepts:
+    """The keywords ``handler`` takes (read once from its signature)."""
+    known = ACCEPTS.get(handler)
+    if known is None:
+        parameters = list(inspect.signature(handler).parameters.values())[1:]  # after ctx
+        known = ACCEPTS[handler] = Accepts(
+            frozenset(p.name for p in parameters if p.kind is not p.VAR_KEYWORD),
+            any(p.kind is p.VAR_KEYWORD for p in parameters),
+            frozenset(),
+        )
+    return known
+
+
 HANDLERS = _Handlers()
 
 
-def operation(name: str, service: str = "eks") -> Callable[[Handler], Handler]:
-    """Register the handler of one operation (ignored when the installed model lacks it)."""
+def operation(
+    name: str, service: str = "eks", *, passthrough: tuple[str, ...] = ()
+) -> Callable[[Handler], Handler]:
+    """Register the handler of one operation (ignored when the installed model lacks it).
+
+    ``passthrough`` names the input members a handler with ``**others`` knowingly stores as they come
+    (in a record's ``extra``), so ``tests/test_model_conformance.py`` counts them as handled.
+    """
 
     def register(handler: Handler) -> Handler:
+        found = accepts(handler)
+        ACCEPTS[handler] = Accepts(found.named, found.rest, frozenset(passthrough))
         HANDLERS.register((service, name), handler)
         return handler
 
@@ -253,11 +291,15 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
 
     handler = HANDLERS.table().get((op.service, op.name))
     if handler is None:
+        # an operation a newer model has and this release does not: the common 501, never a parameter error
+        from mock_eks import __version__
+
         error = messages.build(
-            errors.request_error(op.service, op.error_codes),
+            errors.COMMON_ERRORS["NotImplemented"],
             "request.not_implemented",
             operation=op.name,
             service=op.service,
+            version=__version__,
         )
         return _error_response(error, request_id)
 
@@ -331,12 +373,48 @@ def _server_error(op: Operation) -> type[errors.ServiceError]:
     return errors.COMMON_ERRORS["InternalFailure"]
 
 
+def _invoke(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
+    """Call ``handler`` with the members it takes; a member it does not know (one a newer botocore added)
+    never reaches it as an unexpected keyword: it is logged, and echoed where the answer's records keep
+    members they were not written for (``extra``) and the output shape has it."""
+    members = ctx.op.members
+    takes = accepts(handler)
+    kwargs: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for name, value in params.items():
+        arg = members[name].arg
+        if takes.rest or arg in takes.named:
+            kwargs[arg] = value
+        else:
+            unknown[name] = value
+    result = handler(ctx, **kwargs)
+    if unknown:
+        log.debug(
+            "mock_eks: %s does not handle %s yet; kept where the answer echoes it", ctx.op.name, unknown
+        )
+        _echo(ctx.op, result, unknown)
+    return result
+
+
+def _echo(op: Operation, result: Any, unknown: dict[str, Any]) -> None:
+    output = op.model.output_shape
+    if not isinstance(result, dict) or output is None:
+        return
+    for key, value in result.items():
+        shape = output.members.get(key)
+        extra = getattr(value, "extra", None)
+        if shape is None or not isinstance(extra, dict) or shape.type_name != "structure":
+            continue
+        for name, member in unknown.items():
+            if name in shape.members:
+                extra[name] = member
+
+
 def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
     members = ctx.op.members
-    kwargs = {members[name].arg: value for name, value in params.items()}
     token = params.get("clientRequestToken")
     if token is None or "clientRequestToken" not in members:
-        return handler(ctx, **kwargs)
+        return _invoke(ctx, handler, params)
     # A repeat with the same token and parameters is the same request: answer it again.
     # a digest, not hash(): str hashes change between processes, and a restored snapshot keeps these
     fingerprint = int.from_bytes(
@@ -353,6 +431,6 @@ def _call(ctx: Context, handler: Handler, params: dict[str, Any]) -> Any:
         if seen[0] == fingerprint:
             return seen[1]
         raise messages.error(ctx, "request.token_reused", token=token)
-    result = handler(ctx, **kwargs)
+    result = _invoke(ctx, handler, params)
     ctx.store.idempotency[key] = (fingerprint, result)
     return result

@@ -283,12 +283,11 @@ class Faults:
                 if rule.matches(service, name, error_codes) and rule.fires():
                     if rule.times == 0:
                         self._calls.remove(rule)
-                    # the operation's own error shape if it models the code (EKS's ThrottlingException is
-                    # 429 where modelled), else the Reference's common error (ThrottlingException 400)
-                    modelled = rule.code in error_codes
-                    cls = (
-                        errors.BY_SERVICE[service][rule.code] if modelled else errors.COMMON_ERRORS[rule.code]
-                    )
+                    # the service model's error shape wherever it defines the code, with the model's status
+                    # (EKS's ThrottlingException is 429); the Reference's common table only for codes the
+                    # model lacks
+                    cls = errors.error_class(service, rule.code)
+                    assert cls is not None  # fail_calls accepts only codes one of the two defines
                     text = rule.message or _common_messages().get(rule.code) or _default_message(rule.code)
                     return messages.build(cls, "fault.injected", text=text)
         return None

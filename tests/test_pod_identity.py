@@ -313,3 +313,138 @@ def test_token_helper_claims(eks_client):
     assert kube["serviceaccount"]["name"] == "checkout" and kube["serviceaccount"]["uid"]
     with pytest.raises(LookupError):
         make_service_account_token("no-such-cluster")
+
+
+# -- workload identity (botocore 1.44.18 and later) --------------------------------------------------
+# The rules are the model's documentation of WorkloadIdentityConfigRequest/Response and of
+# AssumeRoleForPodIdentity's workloadIdentityProviderArn ("Returned only for associations with workload
+# identity enabled").
+
+TEMPLATE = "arn:aws:iam::123456789012:workload-identity-template/payments"
+PROVIDER = "arn:aws:iam::123456789012:workload-identity-provider/corp"
+
+
+def _workload_identity_modelled() -> bool:
+    from mock_eks.spec import OPERATIONS
+
+    return "workloadIdentityConfig" in OPERATIONS["eks"]["CreatePodIdentityAssociation"].members
+
+
+needs_workload_identity = pytest.mark.skipif(
+    not _workload_identity_modelled(), reason="the installed botocore predates workloadIdentityConfig"
+)
+
+
+@needs_workload_identity
+def test_workload_identity_is_stored_and_returned(eks_client):
+    create_cluster(eks_client, "c1")
+    config = {"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    association = associate(eks_client, workloadIdentityConfig=config)
+    assert association["workloadIdentityConfig"] == config
+    described = eks_client.describe_pod_identity_association(
+        clusterName="c1", associationId=association["associationId"]
+    )["association"]
+    assert described["workloadIdentityConfig"] == config
+    # the summary shape of ListPodIdentityAssociations has no such member
+    (summary,) = eks_client.list_pod_identity_associations(clusterName="c1")["associations"]
+    assert "workloadIdentityConfig" not in summary
+
+
+@needs_workload_identity
+@pytest.mark.parametrize(
+    "config, problem",
+    [
+        ({"templateArn": TEMPLATE, "providerArn": PROVIDER}, "enabled"),
+        ({"enabled": True}, "templateArn"),
+        ({"enabled": True, "templateArn": TEMPLATE}, "together"),
+        ({"enabled": True, "templateArn": "payments", "providerArn": PROVIDER}, "not a valid ARN"),
+        (
+            {
+                "enabled": True,
+                "templateArn": "arn:aws:iam::999999999999:workload-identity-template/x",
+                "providerArn": PROVIDER,
+            },
+            "cluster's account",
+        ),
+    ],
+    ids=["enabled-required", "arns-required", "arns-together", "bad-arn", "template-elsewhere"],
+)
+def test_workload_identity_create_rules(eks_client, config, problem):
+    create_cluster(eks_client, "c1")
+    with pytest.raises(ClientError) as excinfo:
+        associate(eks_client, workloadIdentityConfig=config)
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400)
+    assert problem in message
+    assert eks_client.list_pod_identity_associations(clusterName="c1")["associations"] == []
+
+
+@needs_workload_identity
+def test_workload_identity_and_target_role_exclude_each_other(eks_client):
+    create_cluster(eks_client, "c1")
+    config = {"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    with pytest.raises(ClientError) as excinfo:
+        associate(eks_client, workloadIdentityConfig=config, targetRoleArn=TARGET)
+    assert error_of(excinfo)[0] == "InvalidParameterException" and "targetRoleArn" in error_of(excinfo)[2]
+    # switching from a target role to workload identity in one request: enable and clear targetRoleArn
+    association = associate(eks_client, targetRoleArn=TARGET)
+    switched = eks_client.update_pod_identity_association(
+        clusterName="c1",
+        associationId=association["associationId"],
+        targetRoleArn="",
+        workloadIdentityConfig=config,
+    )["association"]
+    assert switched["workloadIdentityConfig"] == config and "targetRoleArn" not in switched
+    with pytest.raises(ClientError):
+        eks_client.update_pod_identity_association(
+            clusterName="c1", associationId=association["associationId"], targetRoleArn=TARGET
+        )
+
+
+@needs_workload_identity
+def test_workload_identity_update_keeps_what_it_omits(eks_client):
+    create_cluster(eks_client, "c1")
+    association = associate(
+        eks_client, workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    )
+    key = {"clusterName": "c1", "associationId": association["associationId"]}
+    update = eks_client.update_pod_identity_association
+    # disabling keeps the ARNs, so enabling again needs none
+    disabled = update(**key, workloadIdentityConfig={"enabled": False})["association"]
+    assert disabled["workloadIdentityConfig"] == {
+        "enabled": False,
+        "templateArn": TEMPLATE,
+        "providerArn": PROVIDER,
+    }
+    enabled = update(**key, workloadIdentityConfig={"enabled": True})["association"]
+    assert enabled["workloadIdentityConfig"]["enabled"] is True
+    # an update of other members leaves it as it is
+    assert update(**key, disableSessionTags=True)["association"]["workloadIdentityConfig"]["enabled"] is True
+    # clearing the ARNs only while disabled, or in the request that disables
+    with pytest.raises(ClientError) as excinfo:
+        update(**key, workloadIdentityConfig={"templateArn": "", "providerArn": ""})
+    assert "disabled" in error_of(excinfo)[2]
+    cleared = update(**key, workloadIdentityConfig={"enabled": False, "templateArn": "", "providerArn": ""})
+    assert cleared["association"]["workloadIdentityConfig"] == {"enabled": False}
+    # enabling with no ARNs stored and none given is refused
+    with pytest.raises(ClientError) as excinfo:
+        update(**key, workloadIdentityConfig={"enabled": True})
+    assert "templateArn" in error_of(excinfo)[2]
+
+
+@needs_workload_identity
+def test_assume_role_names_the_provider_only_while_enabled(eks_client, eks_auth_client):
+    create_cluster(eks_client, "c1")
+    association = associate(
+        eks_client, workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    )
+    token = make_service_account_token("c1", "default", "app")
+    answer = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert answer["workloadIdentityProviderArn"] == PROVIDER
+    eks_client.update_pod_identity_association(
+        clusterName="c1",
+        associationId=association["associationId"],
+        workloadIdentityConfig={"enabled": False},
+    )
+    answer = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
+    assert "workloadIdentityProviderArn" not in answer

@@ -123,7 +123,25 @@ def _current(cluster: Any, attribute: str | None, member: str) -> Any:
     return getattr(cluster, attribute) if attribute is not None else cluster.extra.get(member)
 
 
-@operation("UpdateClusterConfig")
+@operation(
+    "UpdateClusterConfig",
+    passthrough=(
+        "resourcesVpcConfig",
+        "logging",
+        "accessConfig",
+        "upgradePolicy",
+        "deletionProtection",
+        "computeConfig",
+        "storageConfig",
+        "kubernetesNetworkConfig",
+        "zonalShiftConfig",
+        "remoteNetworkConfig",
+        "controlPlaneScalingConfig",
+        "kubeApiServerConfig",
+        "kubeSchedulerConfig",
+        "kubeControllerManagerConfig",
+    ),
+)
 def update_cluster_config(
     ctx: Any, *, name: str, client_request_token: str | None = None, **changes: Any
 ) -> dict:
@@ -271,7 +289,7 @@ def update_cluster_config(
     return {"update": update}
 
 
-@operation("UpdateClusterVersion")
+@operation("UpdateClusterVersion", passthrough=("rollbackConfig",))
 def update_cluster_version(
     ctx: Any,
     *,

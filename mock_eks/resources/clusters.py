@@ -247,7 +247,21 @@ def _CLUSTER_MEMBERS() -> frozenset[str]:  # noqa: N802 - a constant, computed o
 ON_CLUSTER_CREATED: list[Callable[[Any, Cluster, dict[str, Any]], None]] = []
 
 
-@operation("CreateCluster")
+@operation(
+    "CreateCluster",
+    passthrough=(
+        "outpostConfig",
+        "bootstrapSelfManagedAddons",
+        "zonalShiftConfig",
+        "remoteNetworkConfig",
+        "computeConfig",
+        "storageConfig",
+        "controlPlaneScalingConfig",
+        "kubeApiServerConfig",
+        "kubeSchedulerConfig",
+        "kubeControllerManagerConfig",
+    ),
+)
 def create_cluster(
     ctx: Any,
     *,

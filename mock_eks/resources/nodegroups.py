@@ -254,7 +254,7 @@ def _taint_key(taint: dict[str, str]) -> tuple[str, str | None]:
 # ---- operations
 
 
-@operation("CreateNodegroup")
+@operation("CreateNodegroup", passthrough=("warmPoolConfig",))
 def create_nodegroup(
     ctx: Any,
     *,
@@ -485,7 +485,7 @@ def _start(
     )
 
 
-@operation("UpdateNodegroupConfig")
+@operation("UpdateNodegroupConfig", passthrough=("warmPoolConfig",))
 def update_nodegroup_config(
     ctx: Any,
     *,

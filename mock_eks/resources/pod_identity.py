@@ -46,6 +46,8 @@ class PodIdentityAssociation:
     target_role_arn: str | None = None
     external_id: str | None = None
     policy: str | None = None
+    # WorkloadIdentityConfigResponse: enabled, templateArn, providerArn (botocore 1.44.18 and later)
+    workload_identity_config: dict[str, Any] | None = None
 
 
 @arns.taggable("podidentityassociation")
@@ -69,6 +71,66 @@ def _check_policy(ctx: Any, policy: str | None) -> None:
         raise messages.error(ctx, "pod_identity.policy_iam_policy_document")
 
 
+# An ARN of any service and partition; the workload identity template and provider are IAM resources
+_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$")
+
+
+def _workload_identity(
+    ctx: Any,
+    current: dict[str, Any] | None,
+    requested: dict[str, Any] | None,
+    target_role_arn: str | None,
+    *,
+    creating: bool,
+) -> dict[str, Any] | None:
+    """The association's workload identity configuration after a create or update request.
+
+    The rules are the model's documentation of WorkloadIdentityConfigRequest (botocore's eks model,
+    1.44.18): ``enabled`` is required on create; ``templateArn`` and ``providerArn`` come together;
+    enabling needs both unless the association already has them; an update keeps what it omits;
+    clearing the ARNs (empty strings) only while disabled or in the request that disables; no
+    ``targetRoleArn`` while enabled. ``target_role_arn`` is the association's value after the request.
+    """
+    if requested is None:
+        config = current
+    else:
+        enabled = requested.get("enabled")
+        if creating and enabled is None:
+            raise messages.error(ctx, "pod_identity.workload_identity_enabled_required")
+        template, provider = requested.get("templateArn"), requested.get("providerArn")
+        if (template is None) != (provider is None) or (template == "") != (provider == ""):
+            raise messages.error(ctx, "pod_identity.workload_identity_arns_together")
+        config = dict(current or {"enabled": False})
+        if enabled is not None:
+            config["enabled"] = enabled
+        if template == "":
+            if config["enabled"]:
+                raise messages.error(ctx, "pod_identity.workload_identity_clear_while_enabled")
+            config.pop("templateArn", None)
+            config.pop("providerArn", None)
+        elif template is not None:
+            for member, value in (("templateArn", template), ("providerArn", provider)):
+                match = _ARN.match(value)
+                if match is None:
+                    raise messages.error(
+                        ctx, "pod_identity.workload_identity_bad_arn", member=member, value=value
+                    )
+            template_account = _ARN.match(template).group(1)  # type: ignore[union-attr]
+            if template_account not in (None, ctx.account):
+                raise messages.error(
+                    ctx,
+                    "pod_identity.workload_identity_template_account",
+                    value=template,
+                    account=ctx.account,
+                )
+            config["templateArn"], config["providerArn"] = template, provider
+        if config["enabled"] and not (config.get("templateArn") and config.get("providerArn")):
+            raise messages.error(ctx, "pod_identity.workload_identity_arns_required")
+    if config is not None and config.get("enabled") and target_role_arn:
+        raise messages.error(ctx, "pod_identity.workload_identity_target_role")
+    return config
+
+
 def _find(ctx: Any, cluster: Any, association_id: str) -> PodIdentityAssociation:
     return find_child(
         ctx, cluster, "pod_identity_associations", association_id, "pod_identity.not_found", id=association_id
@@ -87,6 +149,7 @@ def create_association(
     target_role_arn: str | None = None,
     policy: str | None = None,
     owner_arn: str | None = None,
+    workload_identity_config: dict[str, Any] | None = None,
 ) -> PodIdentityAssociation:
     """Validate and store an association (also for add-ons that own theirs: pass ``owner_arn``)."""
     if len(namespace) > 63 or not DNS_LABEL.match(namespace):
@@ -106,6 +169,9 @@ def create_association(
     check_role_arn(ctx, role_arn, "roleArn")
     check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
     _check_policy(ctx, policy)
+    workload_identity = _workload_identity(
+        ctx, None, workload_identity_config, target_role_arn or None, creating=True
+    )
     tags = check_tags(ctx, tags)
     children = cluster.child("pod_identity_associations")
     for other in children:
@@ -134,6 +200,7 @@ def create_association(
         target_role_arn=target_role_arn or None,
         external_id=str(uuid.uuid4()) if target_role_arn else None,
         policy=policy or None,
+        workload_identity_config=workload_identity,
     )
     children.add(association_id, association)
     return association
@@ -152,6 +219,7 @@ def create_pod_identity_association(
     disable_session_tags: bool | None = None,
     target_role_arn: str | None = None,
     policy: str | None = None,
+    workload_identity_config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     if cluster.status not in ("ACTIVE", "UPDATING"):
@@ -168,6 +236,7 @@ def create_pod_identity_association(
         disable_session_tags=disable_session_tags,
         target_role_arn=target_role_arn,
         policy=policy,
+        workload_identity_config=workload_identity_config,
     )
     return {"association": association}
 
@@ -217,15 +286,21 @@ def update_pod_identity_association(
     disable_session_tags: bool | None = None,
     target_role_arn: str | None = None,
     policy: str | None = None,
+    workload_identity_config: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     association = _find(ctx, cluster, association_id)
-    if role_arn is None and disable_session_tags is None and target_role_arn is None and policy is None:
+    changes = (role_arn, disable_session_tags, target_role_arn, policy, workload_identity_config)
+    if all(change is None for change in changes):
         # the Reference: "You must change at least one of these in an update"
         raise messages.error(ctx, "pod_identity.you_change_at_least", clusterName=cluster_name)
     check_role_arn(ctx, role_arn, "roleArn")
     check_role_arn(ctx, target_role_arn or None, "targetRoleArn")
     _check_policy(ctx, policy)
+    target_after = association.target_role_arn if target_role_arn is None else (target_role_arn or None)
+    association.workload_identity_config = _workload_identity(
+        ctx, association.workload_identity_config, workload_identity_config, target_after, creating=False
+    )
     if role_arn is not None:
         association.role_arn = role_arn
     if disable_session_tags is not None:
@@ -360,7 +435,12 @@ def assume_role_for_pod_identity(
     pod_name = pod.get("name") if isinstance(pod, dict) else None
     pod_name = pod_name if isinstance(pod_name, str) and pod_name else "pod"
     session = _session_name(cluster_name, pod_name)
+    workload_identity = association.workload_identity_config or {}
     return {
+        # botocore 1.44.18: "Returned only for associations with workload identity enabled"
+        "workloadIdentityProviderArn": workload_identity.get("providerArn")
+        if workload_identity.get("enabled")
+        else None,
         "subject": {"namespace": namespace, "serviceAccount": service_account},
         "audience": tokens.AUDIENCE,
         "podIdentityAssociation": {
