@@ -21,7 +21,8 @@ def test_create_returns_creating_then_describe_sees_active(eks_client):
     created = create_cluster(eks_client, "alpha")
     assert created["status"] == "CREATING"
     assert created["arn"] == "arn:aws:eks:us-east-1:123456789012:cluster/alpha"
-    assert "endpoint" not in created and "certificateAuthority" not in created
+    # the API Reference's CreateCluster sample response: "status": "CREATING", "certificateAuthority": {}
+    assert "endpoint" not in created and created["certificateAuthority"] == {}
     described = eks_client.describe_cluster(name="alpha")["cluster"]
     assert described["status"] == "ACTIVE"
     assert re.fullmatch(r"https://[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com", described["endpoint"])
@@ -295,6 +296,9 @@ def test_realistic_timing_is_driven_by_the_clock():
         clock.tick(60)
         cluster = client.describe_cluster(name="slow")["cluster"]
         assert cluster["status"] == "CREATING" and "endpoint" not in cluster
+        # empty until the CA exists, as CreateCluster's sample response in the API Reference shows it,
+        # so cluster["certificateAuthority"].get("data") works while CREATING as on real EKS
+        assert cluster["certificateAuthority"] == {}
         clock.tick(600)
         assert client.describe_cluster(name="slow")["cluster"]["status"] == "ACTIVE"
         client.delete_cluster(name="slow")

@@ -76,11 +76,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "recorded 2025-05, before the 'Amazon Linux 2 compatibility' check; public list-insights of 2025-09 "
         "(upgrades to 1.33) show it, and the mock follows them"
     ),
-    "custodian-describe-cluster-versions-all": (
-        "real EKS fills the deprecated `status` with versionStatus's values (STANDARD_SUPPORT, ...), but the "
-        "installed botocore model's ClusterVersionStatus enum is lower-case (standard-support, ...); the "
-        "mock stays valid against the model"
-    ),
     "custodian-associate-encryption-config-unknown-alias": (
         "the mock holds no KMS keys: without moto's KMS linked in strict mode it resolves any well-formed "
         "alias to a stable key ARN; with it, an unknown alias is this 400 (tests/test_encryption.py)"

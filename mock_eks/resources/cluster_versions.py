@@ -9,7 +9,10 @@ from mock_eks.dispatch import operation
 from mock_eks.pagination import paginate
 
 CLUSTER_TYPE = "eks"
-# versionStatus (current form) -> status (deprecated form) of the same state
+# versionStatus -> the deprecated `status` filter's spelling of the same state (the model's
+# ClusterVersionStatus enum). On output real EKS fills `status` with versionStatus's spelling
+# (cloud-custodian tests/data/placebo/test_eks_upgrade_available/eks.DescribeClusterVersions_1.json,
+# 2026-01; aws-cli describe-cluster-versions transcripts): real EKS wins over the model's enum list.
 LEGACY_STATUS = {
     "STANDARD_SUPPORT": "standard-support",
     "EXTENDED_SUPPORT": "extended-support",
@@ -27,7 +30,7 @@ def _information(entry: versions.KubernetesVersion, now: float, default: str) ->
         "releaseDate": entry.release,
         "endOfStandardSupportDate": entry.end_of_standard,
         "endOfExtendedSupportDate": entry.end_of_extended,
-        "status": LEGACY_STATUS[state],
+        "status": state,
         "versionStatus": state,
         "kubernetesPatchVersion": entry.patch,
     }
