@@ -71,7 +71,11 @@ def _check_yaml_graph(root: Any) -> None:
 def _load_yaml(text: str) -> Any:
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    try:
+        # the reader checks the characters as it is made: "a\x7f" is a ReaderError here already
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as error:
+        raise DocumentError(f"not valid JSON or YAML ({str(error)[:200]})") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -88,7 +88,12 @@ def compile_shape(shape: Shape) -> Check:
             for name in required:
                 if value.get(name) is None:
                     _constraint(errors, "null", f"{path}.{name}" if path else name, "not be null")
-            for name, item in value.items():
+            for name, item in list(value.items()):
+                if item is None:
+                    # a member sent as JSON null is a member not sent (AWS JSON protocols read it so);
+                    # handlers then never meet None where the model promises a value
+                    del value[name]
+                    continue
                 child = children.get(name)
                 if child is not None:
                     value[name] = child(item, f"{path}.{name}" if path else name, errors)

@@ -361,7 +361,8 @@ def test_list_addons_paginates(frozen):
 def test_update_addon_version_is_an_addon_update(frozen):
     client, _ = frozen
     names, default = _versions(client, "vpc-cni", "1.32")
-    older = [n for n in names if n != default][-1]
+    # the oldest build at most one minor below the default (vpc-cni moves one minor at a time)
+    older = [n for n in names if n != default and _minor(default) - _minor(n) <= 1][-1]
     client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion=older)
     update = client.update_addon(
         clusterName="c1", addonName="vpc-cni", addonVersion=default, resolveConflicts="PRESERVE"
@@ -379,10 +380,10 @@ def test_update_addon_version_is_an_addon_update(frozen):
 
 def test_update_addon_rejects_bad_versions_and_configuration(frozen):
     client, _ = frozen
-    names, default = _versions(client, "vpc-cni", "1.32")
-    client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion=default)
+    names, default = _versions(client, "coredns", "1.32")
+    client.create_addon(clusterName="c1", addonName="coredns", addonVersion=default)
     older = names[names.index(default) + 1]  # newest first: the next one is older than the default
-    every = client.describe_addon_versions(addonName="vpc-cni")["addons"][0]["addonVersions"]
+    every = client.describe_addon_versions(addonName="coredns")["addons"][0]["addonVersions"]
     incompatible = next(
         v["addonVersion"] for v in every if "1.32" not in {c["clusterVersion"] for c in v["compatibilities"]}
     )
@@ -393,12 +394,42 @@ def test_update_addon_rejects_bad_versions_and_configuration(frozen):
         {"configurationValues": '{"unknownKey": 1}'},
     ):
         with pytest.raises(ClientError) as excinfo:
-            client.update_addon(clusterName="c1", addonName="vpc-cni", **params)
+            client.update_addon(clusterName="c1", addonName="coredns", **params)
         assert _code(excinfo) == ("InvalidParameterException", 400), params
-    assert client.list_updates(name="c1", addonName="vpc-cni")["updateIds"] == []
+    assert client.list_updates(name="c1", addonName="coredns")["updateIds"] == []
     with pytest.raises(ClientError) as excinfo:
-        client.update_addon(clusterName="c1", addonName="coredns")
+        client.update_addon(clusterName="c1", addonName="vpc-cni")
     assert _code(excinfo) == ("ResourceNotFoundException", 404)
+
+
+def _minor(version: str) -> int:
+    return int(version.lstrip("v").split(".")[1])
+
+
+def test_vpc_cni_moves_one_minor_version_at_a_time_up_or_down():
+    """Real EKS: 400 "Updating VPC-CNI can only go up or down 1 minor version at a time" for v1.13.4 ->
+    v1.15.0 on 1.27 (terraform-aws-modules/terraform-aws-eks #2749, 2023-09); v1.10 -> v1.12 refused while
+    v1.10 -> v1.11 -> v1.12 worked (awsdocs/amazon-eks-user-guide pull request #672, 2023-01)."""
+    with mock_eks(), freeze_time("2024-03-20"):
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version="1.27")
+        client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion="v1.13.4-eksbuild.1")
+
+        def update(version):
+            client.update_addon(clusterName="c1", addonName="vpc-cni", addonVersion=version)
+            return client.describe_addon(clusterName="c1", addonName="vpc-cni")["addon"]["addonVersion"]
+
+        def refused(version):
+            with pytest.raises(ClientError) as excinfo:
+                update(version)
+            return error_of(excinfo)
+
+        message = "Updating VPC-CNI can only go up or down 1 minor version at a time"
+        assert refused("v1.15.0-eksbuild.2") == ("InvalidParameterException", 400, message)
+        assert update("v1.14.1-eksbuild.1") == "v1.14.1-eksbuild.1"
+        assert refused("v1.12.6-eksbuild.2") == ("InvalidParameterException", 400, message)
+        assert update("v1.15.0-eksbuild.2") == "v1.15.0-eksbuild.2"
+        assert update("v1.14.1-eksbuild.1") == "v1.14.1-eksbuild.1"  # one minor down is allowed too
 
 
 def test_update_addon_configuration_and_pod_identity(frozen):

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from mock_eks import errors
 from mock_eks.spec import OPERATIONS
-from tests.helpers import ROLE, create_cluster, error_of, unvalidated_client
+from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
 
 EKS = "https://eks.us-east-1.amazonaws.com"
 
@@ -212,6 +212,26 @@ def test_nulls_inside_lists_and_maps_are_refused_not_echoed(eks_client):
     assert "k" not in eks_client.describe_cluster(name="c1")["cluster"].get("tags", {})
 
 
+def test_a_null_member_inside_a_structure_is_a_member_not_sent(eks_client):
+    """AWS JSON protocols read a member sent as null as one not sent: CreateNodegroup then asks for all or
+    none of the three sizes (the message moto/eks/models.py quotes from real EKS), and an update that
+    names only maxSize changes only maxSize."""
+    create_cluster(eks_client, "c1")
+    body = {"nodegroupName": "ng", "nodeRole": NODE_ROLE, "subnets": SUBNETS}
+    sizes = {"minSize": None, "maxSize": 2, "desiredSize": 1}
+    with pytest.raises(ClientError) as excinfo:
+        _raise_for(requests.post(f"{EKS}/clusters/c1/node-groups", json={**body, "scalingConfig": sizes}))
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("InvalidParameterException", 400) and "minSize" in message
+    assert requests.post(f"{EKS}/clusters/c1/node-groups", json=body).status_code == 200
+    update = {"scalingConfig": {"minSize": None, "maxSize": 5}}
+    assert requests.post(f"{EKS}/clusters/c1/node-groups/ng/update-config", json=update).status_code == 200
+    scaling = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"][
+        "scalingConfig"
+    ]
+    assert scaling["maxSize"] == 5 and scaling["minSize"] == 1
+
+
 # -- 11. integers outside the model's 32-bit / 64-bit range ----------------------------------------
 
 
@@ -298,10 +318,20 @@ e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
 f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
 g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
 """
-DOCUMENTS = ["[" * 1000, "9" * 4400, BOMB, "{" * 40 + "}" * 40, '{"a": ' * 50 + "1" + "}" * 50, "x" * 70000]
+# "a\x7f": YAML 1.1 refuses the DEL character while reading (PyYAML's ReaderError), before parsing
+DOCUMENTS = [
+    "[" * 1000,
+    "9" * 4400,
+    BOMB,
+    "{" * 40 + "}" * 40,
+    '{"a": ' * 50 + "1" + "}" * 50,
+    "x" * 70000,
+    "a\x7f",
+]
+IDS = ["brackets", "digits", "bomb", "braces", "deep", "huge", "control-character"]
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=["brackets", "digits", "bomb", "braces", "deep", "huge"])
+@pytest.mark.parametrize("document", DOCUMENTS, ids=IDS)
 def test_configuration_values_are_bounded(eks_client, document):
     create_cluster(eks_client, "c1")
     with pytest.raises(ClientError) as excinfo:
@@ -315,7 +345,7 @@ def test_configuration_values_are_bounded(eks_client, document):
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=["brackets", "digits", "bomb", "braces", "deep", "huge"])
+@pytest.mark.parametrize("document", DOCUMENTS, ids=IDS)
 def test_pod_identity_policy_is_bounded(eks_client, document):
     create_cluster(eks_client, "c1")
     with pytest.raises(ClientError) as excinfo:

@@ -343,7 +343,12 @@ def update_addon(
     target = addon.addon_version
     if addon_version is not None:
         target = _check_version(ctx, cluster, addon_name, addon_version)
-        if addon_catalogue.version_key(target) < addon_catalogue.version_key(addon.addon_version):
+        current, wanted = (addon_catalogue.version_key(v) for v in (addon.addon_version, target))
+        if addon_name == "vpc-cni":
+            # up or down, one minor at a time (messages.json addon.vpc_cni_one_minor: its sources)
+            if current[0] != wanted[0] or abs(current[1] - wanted[1]) > 1:
+                raise messages.error(ctx, "addon.vpc_cni_one_minor", **fields)
+        elif wanted < current:
             raise messages.error(
                 ctx,
                 "addon.downgrade",
