@@ -33,6 +33,7 @@ network (moto's own rule for URLs it does not mock: ``passthru`` of ``http``).
 from __future__ import annotations
 
 import inspect
+import io
 import re
 import threading
 from collections.abc import Callable
@@ -53,9 +54,15 @@ _lock = threading.Lock()
 # ``urllib.request`` (intercept_urllib.py)
 OIDC_URL = re.compile(r"^https?://oidc\.eks\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
 
+# a cluster's Kubernetes API endpoint (mock_eks.kube answers it; intercept_names refuses it to other clients)
+CLUSTER_API_URL = re.compile(
+    r"^https?://[0-9a-z]+\.[0-9a-z]+\.[0-9a-z-]+\.eks\.amazonaws\.com(?:\.cn)?\.?(?::\d+)?(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+
 # Further URLs that ``requests`` and ``urllib.request`` send to the mock while it is active, beside the
 # EKS and EKS Auth hosts; the served request reaches the same ``serve`` callable (which tells them apart).
-ALSO_CATCH: list[re.Pattern[str]] = [OIDC_URL]
+ALSO_CATCH: list[re.Pattern[str]] = [OIDC_URL, CLUSTER_API_URL]
 
 
 def eks_host(url: str) -> accounts.Host | None:
@@ -282,12 +289,54 @@ def _literal_first(route: Any) -> int:
     return -sum(1 for segment in route.segments if segment != "{}")
 
 
-def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], Any]:
     serve = _serve
     if serve is None:  # pragma: no cover - the adapter is only handed out while a mock is active
         raise RuntimeError("mock_eks is not active")
-    response = serve(Request(prepared.method, prepared.url, prepared.headers, _body_bytes(prepared.body)))
+    try:
+        response = serve(Request(prepared.method, prepared.url, prepared.headers, _body_bytes(prepared.body)))
+    except ConnectionRefusedError as refused:  # a cluster endpoint nothing listens on (yet)
+        import requests
+
+        raise requests.exceptions.ConnectionError(refused, request=prepared) from None
+    if not isinstance(response.body, bytes | bytearray):  # a stream (a Kubernetes watch)
+        return response.status, response.headers, io.BufferedReader(ChunkReader(response.body))
     return response.status, response.headers, response.body
+
+
+class ChunkReader(io.RawIOBase):
+    """A readable file over an iterator of bytes chunks (a streamed answer); ``close`` closes the iterator."""
+
+    def __init__(self, chunks: Any) -> None:
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def next_chunk(self) -> bytes:
+        """What is left of the current chunk, else the next one (b"" at the end)."""
+        if self._pending:
+            chunk, self._pending = self._pending, b""
+            return chunk
+        return next(self._chunks, b"")
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        super().close()
 
 
 _requests: _Requests | None = None

@@ -44,7 +44,14 @@ def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: 
     full = _full_url(pool, url)
     if not intercept._claims(full):
         return None
-    response = serve(Request(method, full, HTTPHeaderDict(headers or {}), intercept._body_bytes(body)))
+    try:
+        response = serve(Request(method, full, HTTPHeaderDict(headers or {}), intercept._body_bytes(body)))
+    except ConnectionRefusedError as refused:  # a cluster endpoint nothing listens on (yet)
+        from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+        raise MaxRetryError(pool, full, NewConnectionError(pool, str(refused))) from None
+    if not isinstance(response.body, bytes | bytearray):  # a stream (a Kubernetes watch)
+        return _stream_response(response, method, full)
     return HTTPResponse(
         body=io.BytesIO(response.body),
         headers=response.headers,
@@ -54,6 +61,41 @@ def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: 
         decode_content=options.get("decode_content", True),
         request_method=method,
         request_url=full,
+    )
+
+
+def _stream_response(response: Any, method: str, url: str) -> Any:
+    """A urllib3 response whose ``stream()`` yields each chunk as the server makes it (a watch)."""
+    from urllib3.response import HTTPResponse
+
+    from mock_eks.intercept import ChunkReader
+
+    reader = ChunkReader(response.body)
+
+    class StreamedResponse(HTTPResponse):
+        def stream(self, amt: int | None = 2**16, decode_content: bool | None = None) -> Any:
+            while True:
+                chunk = reader.next_chunk()
+                if not chunk:
+                    return
+                yield chunk
+
+        def release_conn(self) -> None:
+            reader.close()
+
+        def close(self) -> None:
+            reader.close()
+            super().close()
+
+    return StreamedResponse(
+        body=io.BufferedReader(reader),
+        headers=response.headers,
+        status=response.status,
+        reason=http.client.responses.get(response.status, ""),
+        preload_content=False,
+        decode_content=False,
+        request_method=method,
+        request_url=url,
     )
 
 

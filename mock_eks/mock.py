@@ -61,6 +61,10 @@ class _Activations:
             from mock_eks import issuer
 
             return issuer.answer(backend, request.method, request.url)
+        if intercept.CLUSTER_API_URL.match(request.url):
+            from mock_eks import kube
+
+            return kube.serve(backend, request)
         innermost = stack[-1]
         backend.moto = innermost.moto
         return dispatch(backend, innermost.timing, request)
@@ -181,6 +185,16 @@ class MockEKS:
         if backend is None:
             raise RuntimeError("mock_eks is not active: start it before advancing its clock")
         return clock.advance(backend, seconds)
+
+    def kubeconfig(self, cluster: str, region: str | None = None) -> dict[str, Any]:
+        """The kubeconfig (a dict) ``aws eks update-kubeconfig`` writes for the cluster ``cluster`` of the
+        default account (in ``region``, or wherever it is), with a bearer token as ``aws eks get-token``
+        makes it: ``kubernetes.config.load_kube_config_from_dict(m.kubeconfig("demo"))``. ValueError if
+        there is no such cluster, or several (pass ``region``)."""
+        from mock_eks import kube
+
+        backend = self._active("making a kubeconfig")
+        return kube.kubeconfig(backend, kube.find_cluster(backend, cluster, region))
 
     @property
     def faults(self) -> Faults:

@@ -1,0 +1,76 @@
+"""The Kubernetes API behind a mocked cluster's endpoint, through the official ``kubernetes`` client.
+
+What a real EKS cluster answers: ``/version`` carries the EKS build suffix (``v1.31.2-eks-…``, minor ``31+``,
+as ``kubectl version`` shows against EKS in the EKS User Guide's "Update existing cluster to new Kubernetes
+version"); kubeconfig as ``aws eks update-kubeconfig`` writes it (aws/aws-cli
+``awscli/customizations/eks/update_kubeconfig.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from tests.helpers import create_cluster
+
+kubernetes = pytest.importorskip("kubernetes")
+
+
+def api_client(eks_mock: Any, name: str = "demo", region: str | None = None) -> Any:
+    from kubernetes import client, config
+
+    configuration = client.Configuration()
+    config.load_kube_config_from_dict(eks_mock.kubeconfig(name, region), client_configuration=configuration)
+    return client.ApiClient(configuration)
+
+
+def test_version_is_the_clusters_as_eks_reports_it(eks_mock: Any, eks_client: Any) -> None:
+    version = create_cluster(eks_client)["version"]
+    from kubernetes import client
+
+    info = client.VersionApi(api_client(eks_mock)).get_code()
+    major, minor = version.split(".")
+    assert (info.major, info.minor) == (major, minor + "+")
+    assert info.git_version.startswith(f"v{version}.") and "-eks-" in info.git_version
+
+
+def test_kubeconfig_is_what_update_kubeconfig_writes(eks_mock: Any, eks_client: Any) -> None:
+    create_cluster(eks_client)
+    described = eks_client.describe_cluster(name="demo")["cluster"]
+    document = eks_mock.kubeconfig("demo")
+    (entry,) = document["clusters"]
+    assert entry["name"] == described["arn"] == document["current-context"]
+    assert entry["cluster"]["server"] == described["endpoint"]
+    assert entry["cluster"]["certificate-authority-data"] == described["certificateAuthority"]["data"]
+    token = document["users"][0]["user"]["token"]
+    assert token.startswith("k8s-aws-v1.")
+    url = base64.urlsafe_b64decode(token[11:] + "=" * (-len(token[11:]) % 4)).decode()
+    assert url.startswith("https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&")
+    assert "X-Amz-SignedHeaders=host%3Bx-k8s-aws-id" in url
+
+
+def test_kubeconfig_of_an_unknown_cluster_is_a_value_error(eks_mock: Any) -> None:
+    with pytest.raises(ValueError, match="'nowhere'"):
+        eks_mock.kubeconfig("nowhere")
+
+
+def test_the_endpoint_refuses_connections_until_the_cluster_is_active() -> None:
+    import boto3
+    import requests
+    from freezegun import freeze_time
+
+    from mock_eks import mock_eks
+
+    with mock_eks(timing="realistic"), freeze_time("2026-01-01") as clock:
+        eks = boto3.client("eks", region_name="us-east-1")
+        endpoint = create_cluster(eks).get("endpoint", "")
+        # CREATING: DescribeCluster shows no endpoint yet; the one it will show does not answer
+        assert endpoint == ""
+        clock.tick(3600)
+        endpoint = eks.describe_cluster(name="demo")["cluster"]["endpoint"]
+        assert requests.get(endpoint + "/version", timeout=5).status_code == 200
+        eks.delete_cluster(name="demo")
+        with pytest.raises(requests.exceptions.ConnectionError):
+            requests.get(endpoint + "/version", timeout=5)
