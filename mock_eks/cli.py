@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -16,6 +17,25 @@ def _seconds(text: str) -> float:
     if not 0 <= value <= 3600:
         raise argparse.ArgumentTypeError(f"seconds must be between 0 and 3600, not {text}")
     return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 (any free one) and 65535, not {text}")
+    return value
+
+
+def _public_url(text: str) -> str:
+    from mock_eks.server import check_public_url
+
+    try:
+        return check_public_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve = commands.add_parser("serve", help="serve the EKS and EKS Auth APIs over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5454)
+    serve.add_argument("--port", type=_port, default=5454, help="0 picks a free port (default: 5454)")
     serve.add_argument("--timing", choices=("instant", "realistic"), default="instant")
     serve.add_argument(
         "--durations",
@@ -43,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "--state",
         default=None,
         metavar="FILE",
-        help="load FILE at start if it exists; write it on Ctrl-C/SIGTERM",
+        help="load FILE at start if it exists; write it on Ctrl-C/SIGTERM/SIGHUP",
     )
     serve.add_argument(
         "--seed", default=None, metavar="FILE", help="replay a YAML/JSON list of {operation, params} at start"
@@ -55,6 +75,28 @@ def main(argv: list[str] | None = None) -> int:
         help="with moto installed: run moto in the server's process, serve its services on the same port, "
         "and link EKS to its EC2, Auto Scaling, KMS and IAM (default: link)",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name the control endpoints (/_mock_eks/*) answer to, besides the bound address and "
+        "localhost (repeatable)",
+    )
+    serve.add_argument(
+        "--control-token",
+        default=os.environ.get("MOCK_EKS_CONTROL_TOKEN") or None,
+        metavar="TOKEN",
+        help="require Authorization: Bearer TOKEN on /_mock_eks/* except health and the OIDC documents "
+        "(default: MOCK_EKS_CONTROL_TOKEN)",
+    )
+    serve.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=None,
+        metavar="URL",
+        help="the server's URL in documents it builds (OIDC discovery); its host is an allowed name",
+    )
     token = commands.add_parser("token", help="print a service account token minted by a running server")
     token.add_argument("--endpoint", required=True, help="the server's URL, e.g. http://127.0.0.1:5454")
     token.add_argument("--cluster", required=True)
@@ -64,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--account", default=None, help="the cluster's account id (default: the server's)")
     token.add_argument("--pod-name", default=None)
     token.add_argument("--expires-in", type=int, default=None, help="seconds (default: 86400)")
+    token.add_argument(
+        "--control-token",
+        default=os.environ.get("MOCK_EKS_CONTROL_TOKEN") or None,
+        metavar="TOKEN",
+        help="the server's control token (default: MOCK_EKS_CONTROL_TOKEN)",
+    )
     commands.add_parser(
         "routes", help="print every intercepted operation: method, path pattern, service, operation"
     )
@@ -88,8 +136,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         timing = Timing(args.timing, parse_durations(args.durations))
     except ValueError as error:
-        parser.error(f"--durations: {error}")
-    return serve_forever(args.host, args.port, timing, state=args.state, seed=args.seed, moto=args.moto)
+        serve.error(f"argument --durations: {error}")
+    return serve_forever(
+        args.host,
+        args.port,
+        timing,
+        state=args.state,
+        seed=args.seed,
+        moto=args.moto,
+        allow_hosts=args.allow_host,
+        control_token=args.control_token,
+        public_url=args.public_url,
+    )
 
 
 def print_routes(out: Any) -> int:

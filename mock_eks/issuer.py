@@ -84,14 +84,13 @@ def answer(backend: Any, method: str, url: str, jwks_base: str | None = None) ->
         return _json(200, {"keys": [tokens.public_jwk(tokens.cluster_key(cluster))]})
 
 
-@control.control("GET", "oidc/*")
+@control.control("GET", "oidc/*", public=True)
 def server_issuer(target: control.Target, request: Request) -> Response:
     """``GET /_mock_eks/oidc/<issuer host>/id/<ID>/{.well-known/openid-configuration,keys}``."""
     path = request.url.partition("?")[0]
     below = path[len(SERVER_PREFIX) :]
-    host = request.headers.get("Host") or "127.0.0.1"
     match = ISSUER_URL.match(f"https://{below}")
     jwks_base = None
-    if match is not None:
-        jwks_base = f"http://{host}{SERVER_PREFIX}{match.group('host')}/id/{match.group('id')}"
+    if match is not None:  # the server's own URL: a Host header is the caller's word, and this is cached
+        jwks_base = f"{target.url}{SERVER_PREFIX}{match.group('host')}/id/{match.group('id')}"
     return answer(target.backend, request.method, f"https://{below}", jwks_base)

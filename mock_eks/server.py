@@ -31,7 +31,9 @@ import socketserver
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
+from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
@@ -335,11 +337,24 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         self._reset_lock = threading.Lock()
         self.moto_mode = "off"  # --moto, and moto in the process when linked (MockEKSServer sets them)
         self.moto: Any = None
+        self.public_url: str | None = None
+        self.access = control.Access.of(str(self.server_address[0]))
 
     @property
     def authority(self) -> str:
         host, port = self.server_address[:2]
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        """The URL clients reach the server at: ``public_url``, else the bound address (loopback for a
+        wildcard one)."""
+        if self.public_url is not None:
+            return self.public_url
+        host, port = str(self.server_address[0]), self.server_address[1]
+        if host in ("0.0.0.0", "::"):
+            host = "127.0.0.1" if host == "0.0.0.0" else "::1"
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def reset(self) -> None:
         """A fresh, empty backend; requests already inside the old one finish there."""
@@ -356,6 +371,16 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
             log.exception("mock_eks server: error on a connection from %s", client_address)
 
 
+def check_public_url(url: str) -> str:
+    """``url`` without a trailing slash if it is an http(s) URL with a host and no path beyond ``/``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"not an http(s)://HOST[:PORT] URL: {url!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"not an http(s)://HOST[:PORT] URL: {url!r}")
+    return url.rstrip("/")
+
+
 class MockEKSServer:
     """An EKS + EKS Auth endpoint on ``host:port`` (port 0 picks a free one), served from a thread.
 
@@ -364,12 +389,30 @@ class MockEKSServer:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, timing: str | Timing = "instant", moto: str = "link"
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timing: str | Timing = "instant",
+        moto: str = "link",
+        *,
+        allow_hosts: Iterable[str] = (),
+        control_token: str | None = None,
+        public_url: str | None = None,
     ) -> None:
+        """``allow_hosts``: more names the control plane answers to (besides the bound address and
+        loopback); ``control_token``: required as ``Authorization: Bearer`` on ``/_mock_eks/*`` (health and
+        the OIDC documents excepted); ``public_url``: the server's URL in the documents it builds (its host
+        is allowed too)."""
         accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails at start, as in-process
         self.timing = timing if isinstance(timing, Timing) else Timing(timing)
+        extra = list(allow_hosts)
+        if public_url is not None:
+            public_url = check_public_url(public_url)
+            extra.append(urllib.parse.urlsplit(public_url).netloc)
         self._httpd = _HTTPServer((host, port), self.timing)
         self._httpd.moto_mode = moto_link.check_mode(moto)
+        self._httpd.public_url = public_url
+        self._httpd.access = control.Access.of(self.host, extra, control_token)
         self._thread: threading.Thread | None = None
 
     @property
@@ -382,10 +425,7 @@ class MockEKSServer:
 
     @property
     def url(self) -> str:
-        host = self.host
-        if host in ("0.0.0.0", "::"):
-            host = "127.0.0.1" if host == "0.0.0.0" else "::1"
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        return self._httpd.url
 
     @property
     def backend(self) -> Backend:
@@ -474,7 +514,15 @@ def serve_forever(
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, on_signal)
     server.start()
-    print(f"mock_eks serving EKS and EKS Auth on {server.url} (timing: {server.timing.profile})", flush=True)
+    bound = f"http://{server._httpd.authority}"
+    print(f"mock_eks serving EKS and EKS Auth on {bound} (timing: {server.timing.profile})", flush=True)
+    if not control.is_loopback(server.host) and server._httpd.access.token is None:
+        print(
+            f"mock-eks: warning: {server.host} is not a loopback address and there is no --control-token: "
+            "anyone who reaches this port can read, replace and reset the state",
+            file=sys.stderr,
+            flush=True,
+        )
     print(f"  aws eks list-clusters --endpoint-url {server.url}", flush=True)
     print("  Ctrl-C to stop", flush=True)
     try:

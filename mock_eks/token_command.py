@@ -27,10 +27,13 @@ def run(args: argparse.Namespace) -> int:
     ):
         if value is not None:
             body[name] = value
+    headers = {"Content-Type": "application/json"}
+    if args.control_token:
+        headers["Authorization"] = f"Bearer {args.control_token}"
     request = urllib.request.Request(
         args.endpoint.rstrip("/") + "/_mock_eks/service-account-token",
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers=headers,
         method="POST",
     )
     try:
