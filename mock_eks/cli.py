@@ -6,27 +6,27 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"seconds must be between 0 and 3600, not {text}")
-    return value
+def _bounded(cast: Callable[[str], float], noun: str, low: float, high: float) -> Callable[[str], Any]:
+    """An argparse type: ``cast(text)`` between ``low`` and ``high``, else an error naming ``noun``."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {noun}: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a {noun} is between {low} and {high}, not {text}")
+        return value
+
+    return convert
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is between 0 (any free one) and 65535, not {text}")
-    return value
+_seconds = _bounded(float, "number of seconds", 0, 3600)
+_port = _bounded(int, "port number (0: any free one)", 0, 65535)
 
 
 def _public_url(text: str) -> str:
