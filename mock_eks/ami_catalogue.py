@@ -43,7 +43,7 @@ def _minor(version: str) -> tuple[int, ...]:
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
-def _epoch(day: str) -> float:
+def day_epoch(day: str) -> float:
     """Midnight UTC of an ISO day, in epoch seconds (plain arithmetic: thousands of these load at once)."""
     return float((date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL) * 86400)
 
@@ -65,7 +65,9 @@ def _families() -> dict[str, Family]:
             last=_minor(entry["lastKubernetesVersion"]) if entry.get("lastKubernetesVersion") else None,
             # minors the Kubernetes catalogue does not know can never be asked for: not kept in memory
             releases={
-                minor: tuple((_epoch(day), release) for day, release in items if not release.endswith("-*"))
+                minor: tuple(
+                    (day_epoch(day), release) for day, release in items if not release.endswith("-*")
+                )
                 for minor, items in entry["releases"].items()
                 if versions.get(minor) is not None and any(not r.endswith("-*") for _, r in items)
             },
@@ -75,7 +77,9 @@ def _families() -> dict[str, Family]:
                 default=(),
             ),
             unknown_commits={
-                minor: tuple((_epoch(day), release[:-1]) for day, release in items if release.endswith("-*"))
+                minor: tuple(
+                    (day_epoch(day), release[:-1]) for day, release in items if release.endswith("-*")
+                )
                 for minor, items in entry["releases"].items()
                 if versions.get(minor) is not None and any(r.endswith("-*") for _, r in items)
             },
@@ -86,7 +90,7 @@ def _families() -> dict[str, Family]:
 def _snapshot_day(entry: dict[str, Any]) -> float | None:
     provenance = entry.get("_provenanceHistory", {}).get("releases") or entry.get("_provenance") or {}
     day = provenance.get("commitDate")
-    return _epoch(day) if day else None
+    return day_epoch(day) if day else None
 
 
 def _numbers(text: str) -> tuple[int, ...]:
@@ -104,7 +108,7 @@ def _published_after_source(family: Family, release: str, now: float) -> bool:
     if day is None:  # no date in the release version: newer than every recorded version
         return _numbers(release.split("-")[0]) > family.newest_version
     try:
-        published = _epoch("-".join(day.groups()))
+        published = day_epoch("-".join(day.groups()))
     except ValueError:
         return False
     return family.covered_until < published <= now

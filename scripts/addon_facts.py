@@ -22,6 +22,19 @@ CreateAddon without a version, in an observation's "defaults", is the newest of 
 source names one, the newest build compatible with K is the default (EKS flags exactly one per K).
 The rule in 4 is an inference: each build lists the Kubernetes versions it adds in "inferredFor"
 (every other version in its "clusterVersions" has a source of rules 1-3).
+
+Dates. A build is offered from its "released" day, the latest of its lower bounds: the upstream release
+it packages (upstream-releases.json: build vX.Y.Z-eksbuild.N of an add-on is no older than tag vX.Y.Z of
+the software; kube-proxy vX.Y.Z is no older than EKS's release of Kubernetes X.Y), and the day of each
+dated recording that shows the add-on without it although the build is newer than every build the
+recording lists (of its family, for add-ons tied to the Kubernetes minor) and runs on a version the
+recording covers (the recording's commit day: the answer was saved then, so the bound may be late by the
+days between recording and commit). A dated source that shows the build earlier wins over
+the bounds (it existed then). A build with no bound has no date: it is offered at any clock.
+"defaultsOn" lists the dated defaults, [day, {K: build}], oldest first: what a dated recording flags as
+default, or what a dated CreateAddon without a version installed. At a clock, the default for K is the
+newest of those on or before it, unless the undated default of "defaultFor" is newer (its build's
+"released" day is later); with neither, the newest build offered that runs on K.
 """
 
 from __future__ import annotations
@@ -70,6 +83,8 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
     pinned = [json.loads(p.read_text()) for p in sorted(sources.glob("pins-*.json"))]
     observations = observed["observations"] + pages["observations"]
     observations += [o for pins in pinned for o in pins["observations"]]
+    upstream_path = sources / "upstream-releases.json"
+    upstream = json.loads(upstream_path.read_text())["addons"] if upstream_path.exists() else {}
 
     # evidence[name][build][K] = True (compatible) / False (recorded as not compatible)
     evidence: dict[str, dict[str, dict[str, bool]]] = {}
@@ -163,6 +178,39 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
             for k in observation.get("clusterVersions", ()):
                 defaults.setdefault(name, {})[k] = version
 
+    dated_defaults: dict[str, dict[str, dict[str, str]]] = {}  # name -> day -> K -> build
+    first_seen: dict[str, dict[str, str]] = {}  # name -> build -> earliest day a dated source shows it
+
+    def seen(name: str, version: str, day: str) -> None:
+        known = first_seen.setdefault(name, {}).get(version)
+        if known is None or day < known:
+            first_seen[name][version] = day
+
+    for recording in raw:
+        day = recording["_source"]["commitDate"]
+        for name, entry in recording["addons"].items():
+            for version, facts in entry["builds"].items():
+                seen(name, version, day)
+                for k in facts["default"]:
+                    dated_defaults.setdefault(name, {}).setdefault(day, {})[k] = version
+    for snapshot in guide["snapshots"]:
+        for name, table in snapshot["addons"].items():
+            for version in table.values():
+                seen(name, version, snapshot["commitDate"])
+    for observation in observations:
+        day = observation.get("date")
+        if day is None:
+            continue
+        named = [(n, v) for n, v in observation.get("addons", {}).items()]
+        named += [(n, v) for n, vs in observation.get("builds", {}).items() for v in vs]
+        named += [(n, v) for n, t in observation.get("perVersion", {}).items() for v in t.values()]
+        named += list(observation.get("defaults", {}).items())
+        for name, version in named:
+            seen(name, version, day)
+        for name, version in observation.get("defaults", {}).items():
+            for k in observation.get("clusterVersions", ()):
+                dated_defaults.setdefault(name, {}).setdefault(day, {})[k] = version
+
     # marketplace add-ons the recordings list: no metadata of ours (no namespace claimed)
     listed = dict(metadata["addons"])
     for recording in raw:
@@ -216,6 +264,10 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 record["inferredFor"] = sorted(inferred & set(k_versions), key=_kkey, reverse=True)
             out_versions.append(record)
         _settle_defaults(out_versions, chosen)
+        releases = dict(upstream.get(name, {}).get("releases", {}))
+        if name == "kube-proxy":
+            releases = {f"{k['clusterVersion']}.*": k["releaseDate"] for k in kubernetes["versions"]}
+        _date_builds(name, out_versions, raw, releases, first_seen.get(name, {}))
         entry = {k: v for k, v in meta.items() if not k.startswith("_")}
         # type, publisher, owner and marketplace data as the newest recording that lists it shows them
         for recording in raw:
@@ -224,6 +276,11 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 if shown and shown.get(field):
                     entry[field] = shown[field]
         entry["versionDefaults"] = template
+        if name in dated_defaults:
+            entry["defaultsOn"] = [
+                [day, dict(sorted(ks.items(), key=lambda kv: _kkey(kv[0])))]
+                for day, ks in sorted(dated_defaults[name].items())
+            ]
         entry["versions"] = out_versions
         addons.append(entry)
     return {
@@ -235,6 +292,7 @@ def build(sources: Path, _previous: Any, kubernetes: dict[str, Any]) -> dict[str
                 "publicConfigurations": [o["source"] for o in observed["observations"]],
                 "userGuidePages": [o["source"] for o in pages["observations"]],
                 "pinnedInConfigurations": [p["_source"] for p in pinned],
+                "upstreamReleases": {n: u["_source"] for n, u in upstream.items()},
                 "earlierCatalogue": earlier["_source"],
                 "metadata": metadata["_source"],
             },
@@ -257,6 +315,39 @@ def _settle_defaults(records: list[dict[str, Any]], named: dict[str, str]) -> No
         flagged = sorted((k for k, v in by_k.items() if v == record["addonVersion"]), key=_kkey)
         if flagged:
             record["defaultFor"] = flagged
+
+
+def _date_builds(
+    name: str,
+    records: list[dict[str, Any]],
+    raw: list[dict[str, Any]],
+    upstream: dict[str, str],
+    first_seen: dict[str, str],
+) -> None:
+    """Each build's "released" day (see the module's rules), where a bound is known."""
+    tied = name in KUBERNETES_TIED or name == "kube-proxy"
+    for record in records:
+        version = record["addonVersion"]
+        key = version_key(version)
+        bounds = []
+        released = upstream.get(".".join(str(p) for p in key[:3])) or upstream.get(
+            ".".join(str(p) for p in key[:2]) + ".*"
+        )
+        if released:
+            bounds.append(released)
+        for recording in raw:
+            listed = recording["addons"].get(name, {}).get("builds", {})
+            if version in listed or not set(record["clusterVersions"]) & set(recording["scope"]):
+                continue
+            peers = [v for v in listed if not tied or _family(v) == _family(version)]
+            if peers and all(version_key(v) < key for v in peers):
+                bounds.append(recording["_source"]["commitDate"])
+        if not bounds:
+            continue
+        day = max(bounds)
+        if version in first_seen and first_seen[version] < day:
+            day = first_seen[version]
+        record["released"] = day
 
 
 def _template(name: str, extra: dict[str, Any], builds: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,10 @@ project, file, commit and commit date in the file's ``_provenance``. No source t
   addon-pins  a configuration that pins EKS add-on builds next to its cluster version (Terraform or
               Terragrunt: eks_cluster_version = "1.33", eks_addon_coredns_version_override = "v..."),
               every revision -> scripts/sources/addons/pins-<owner>-<name>.json
+  addon-upstream  the upstream project an EKS add-on packages (aws/amazon-vpc-cni-k8s, coredns/coredns,
+              kubernetes-sigs/aws-ebs-csi-driver, ...): its release tags vX.Y.Z and their dates, the
+              earliest day an EKS build vX.Y.Z-eksbuild.N can have been published
+              -> scripts/sources/addons/upstream-releases.json
   addons      scripts/sources/addons/*.json (facts extracted from public DescribeAddonVersions recordings
               and the EKS User Guide's add-on version tables) -> mock_eks/data/addons.json
 
@@ -573,6 +577,44 @@ def cmd_addon_pins(repo: Path, file: str, project: str) -> None:
     _write(path, facts)
 
 
+# ---- upstream release dates of the software an add-on packages (lower bounds of its builds' dates)
+
+_RELEASE_TAG = re.compile(r"v?(\d+\.\d+\.\d+)")
+
+
+def parse_release_tags(refs: str) -> dict[str, str]:
+    """{X.Y.Z: date} from `git for-each-ref --format='%(refname:short) %(creatordate:short)'` lines:
+    release tags only (no pre-releases, no helm-chart-* tags), the earliest date where a version has two."""
+    releases: dict[str, str] = {}
+    for line in refs.splitlines():
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        match = _RELEASE_TAG.fullmatch(parts[0])
+        if match and (match.group(1) not in releases or parts[1] < releases[match.group(1)]):
+            releases[match.group(1)] = parts[1]
+    return releases
+
+
+def cmd_addon_upstream(repo: Path, addon: str, project: str) -> None:
+    refs = _git(repo, "for-each-ref", "--format=%(refname:short) %(creatordate:short)", "refs/tags")
+    releases = parse_release_tags(refs)
+    path = SOURCES / "addons" / "upstream-releases.json"
+    facts = json.loads(path.read_text()) if path.exists() else {"_about": _UPSTREAM_ABOUT, "addons": {}}
+    facts["addons"][addon] = {
+        "_source": {**_provenance(repo, project, "release tags vX.Y.Z"), "what": "tag date of each release"},
+        "releases": dict(sorted(releases.items(), key=lambda kv: _patch_key(kv[0]))),
+    }
+    facts["addons"] = dict(sorted(facts["addons"].items()))
+    _write(path, facts)
+
+
+_UPSTREAM_ABOUT = (
+    "release dates of the upstream software EKS add-ons package (the date of each release tag vX.Y.Z); "
+    "EKS publishes a build vX.Y.Z-eksbuild.N of an add-on no earlier than that day"
+)
+
+
 # ---- add-ons from our extracted facts
 
 
@@ -628,14 +670,16 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "command", choices=[*COMMANDS, "addons", "addon-recording", "addon-pins", "bottlerocket-history"]
+        "command",
+        choices=[*COMMANDS, "addons", "addon-recording", "addon-pins", "addon-upstream", "bottlerocket-history"],
     )
     parser.add_argument("source", nargs="?", type=Path, help="git checkout or mirror of the source project")
     parser.add_argument("--file", help="addon-recording: the recording's path inside the repository")
     parser.add_argument(
         "--project",
-        help="addon-recording, bottlerocket-history: the repository's owner/name, for the provenance",
+        help="addon-recording, addon-pins, addon-upstream, bottlerocket-history: the repository's owner/name",
     )
+    parser.add_argument("--addon", help="addon-upstream: the EKS add-on the project is packaged as")
     args = parser.parse_args(argv)
     if args.command == "addons":
         cmd_addons()
@@ -644,6 +688,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.command} needs the repository path, --file and --project")
         extract = cmd_addon_recording if args.command == "addon-recording" else cmd_addon_pins
         extract(args.source, args.file, args.project)
+    elif args.command == "addon-upstream":
+        if args.source is None or not args.addon or not args.project:
+            parser.error("addon-upstream needs the repository path, --addon and --project")
+        cmd_addon_upstream(args.source, args.addon, args.project)
     elif args.command == "bottlerocket-history":
         if args.source is None or not args.project:
             parser.error("bottlerocket-history needs the repository path and --project")

@@ -235,6 +235,16 @@ def test_platform_versions_from_the_user_guide():
         ("1.36", "metrics-server", "v0.9.0-eksbuild.11"),
         # aws/aws-cli awscli/examples/eks/describe-addon-versions.rst, Example 3 (vpc-cni builds for 1.26)
         ("1.26", "vpc-cni", "v1.12.5-eksbuild.2"),
+        # builds many public configurations pin: tfvars for 1.33 (cds-snc/notification-terraform staging,
+        # search-index file ids 6690982525 and 21142224347), for 1.32 and 1.31 (18548797767, 10879028730),
+        # and an AWS CDK configuration's addonVersions for 1.30-1.33 (36077165659)
+        ("1.33", "coredns", "v1.12.1-eksbuild.2"),
+        ("1.33", "vpc-cni", "v1.19.5-eksbuild.3"),
+        ("1.33", "aws-ebs-csi-driver", "v1.44.0-eksbuild.1"),
+        ("1.32", "aws-ebs-csi-driver", "v1.43.0-eksbuild.1"),
+        ("1.31", "kube-proxy", "v1.31.7-eksbuild.7"),
+        ("1.33", "metrics-server", "v0.8.0-eksbuild.1"),
+        ("1.30", "amazon-cloudwatch-observability", "v4.2.1-eksbuild.1"),
     ],
 )
 def test_real_addon_versions_are_accepted(kubernetes, addon, version):
@@ -243,9 +253,9 @@ def test_real_addon_versions_are_accepted(kubernetes, addon, version):
         "1.23": "2024-06-01",
         "1.24": "2024-06-01",
         "1.32": "2025-08-01",
-        "1.33": "2025-08-01",
+        "1.33": "2025-11-15",
         "1.34": "2026-04-01",
-        "1.35": "2026-04-01",
+        "1.35": "2026-08-01",
         "1.36": "2026-08-01",
     }.get(kubernetes, "2024-12-20")
     with mock_eks(), freeze_time(clock):
@@ -468,3 +478,32 @@ def test_a_minor_newer_than_a_familys_source_still_gets_a_release():
                 releaseVersion="1.32-2025.07.15",
             )
         assert error_of(excinfo)[0] == "InvalidParameterException"
+
+
+def test_addon_builds_and_defaults_follow_the_clock():
+    """At 2024-03 a 1.26 cluster's vpc-cni default was v1.15.1-eksbuild.1 (the unfiltered DescribeAddonVersions
+    answer saved in Group-4-EKS/EKS-M-setup 1.eks-addon/python-test/addons.json, commit 1b68574f, 2024-03-05),
+    and builds of later upstream releases (aws/amazon-vpc-cni-k8s tag v1.19.2, 2024-12-19) did not exist."""
+    with mock_eks(), freeze_time("2024-03-20") as clock:
+        client = boto3.client("eks", region_name="us-east-1")
+        create_cluster(client, "c1", version="1.26")
+        assert client.create_addon(clusterName="c1", addonName="vpc-cni")["addon"]["addonVersion"] == (
+            "v1.15.1-eksbuild.1"
+        )
+        listed = client.describe_addon_versions(kubernetesVersion="1.26", addonName="vpc-cni")["addons"][0]
+        builds = {v["addonVersion"]: v["compatibilities"][0]["defaultVersion"] for v in listed["addonVersions"]}
+        assert [b for b, default in builds.items() if default] == ["v1.15.1-eksbuild.1"]
+        assert "v1.16.4-eksbuild.2" in builds and "v1.19.2-eksbuild.1" not in builds
+        client.delete_addon(clusterName="c1", addonName="vpc-cni")
+        with pytest.raises(ClientError) as excinfo:
+            client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1")
+        assert error_of(excinfo) == (
+            "InvalidParameterException",
+            400,
+            "Addon version specified is not supported",
+        )
+        with pytest.raises(ClientError):
+            client.describe_addon_configuration(addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1")
+        clock.move_to("2025-01-10")
+        created = client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1")
+        assert created["addon"]["addonVersion"] == "v1.19.2-eksbuild.1"

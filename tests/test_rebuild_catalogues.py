@@ -182,3 +182,36 @@ def test_addon_pins_next_to_a_cluster_version():
         "1.34",
         {"vpc-cni": "v1.21.1-eksbuild.7", "kube-proxy": "v1.34.6-eksbuild.5"},
     )
+
+
+def test_upstream_release_tags_and_their_dates():
+    rebuild = _load("rebuild_catalogues")
+    refs = "\n".join(
+        [
+            "v1.43.0 2025-05-06",
+            "helm-chart-aws-ebs-csi-driver-2.43.0 2025-05-07",
+            "v1.44.0-rc1 2025-05-12",
+            "1.44.0 2025-05-20",
+            "v1.44.0 2025-05-21",
+        ]
+    )
+    assert rebuild.parse_release_tags(refs) == {"1.43.0": "2025-05-06", "1.44.0": "2025-05-20"}
+
+
+def test_a_build_is_dated_by_its_upstream_release_and_the_recordings_that_lack_it():
+    facts = _load("addon_facts")
+    records = [
+        {"addonVersion": "v1.16.0-eksbuild.1", "clusterVersions": ["1.29"]},
+        {"addonVersion": "v1.18.0-eksbuild.1", "clusterVersions": ["1.29"]},
+        {"addonVersion": "v1.18.1-eksbuild.1", "clusterVersions": ["1.29"]},
+        {"addonVersion": "v1.19.0-eksbuild.1", "clusterVersions": ["1.31"]},
+    ]
+    recording = {
+        "_source": {"commitDate": "2024-04-01"},
+        "scope": ["1.29"],
+        "addons": {"vpc-cni": {"builds": {"v1.16.0-eksbuild.1": {}, "v1.18.0-eksbuild.1": {}}}},
+    }
+    upstream = {"1.16.0": "2023-12-22", "1.18.0": "2024-03-29", "1.18.1": "2024-03-25"}
+    first_seen = {"v1.18.0-eksbuild.1": "2024-03-20"}  # shown before its upstream tag: the showing wins
+    facts._date_builds("vpc-cni", records, [recording], upstream, first_seen)
+    assert [r.get("released") for r in records] == ["2023-12-22", "2024-03-20", "2024-04-01", None]

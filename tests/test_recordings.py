@@ -43,10 +43,6 @@ _CLUSTER_2024 = (
     "its health {issues: []} on a healthy cluster is contradicted by the newer 2026-03 DescribeCluster "
     "recordings (custodian-addon-health-*), which omit health and which the mock follows"
 )
-_ADDON_CATALOGUE = (
-    "the add-on catalogue (data/addons.json, the catalogue work's) is not dated: it also lists what was "
-    "published after this 2024-04 recording ({what}). "
-)
 _ADDON_2024 = (
     "recorded 2024-03, before namespaceConfig (2025); the newer 2026-03 DescribeAddon recordings "
     "(custodian-describe-addon-*) show the add-on's namespace there, and the mock follows them"
@@ -84,13 +80,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "the mock holds no KMS keys, so a key ARN is taken as is; with moto's KMS linked in strict mode an "
         "unknown key ARN gets this recorded 400 and message (tests/test_moto_link.py)"
     ),
-    "cli-describe-addon-versions-vpc-cni-1.26": _ADDON_CATALOGUE.format(what="vpc-cni v1.18.1 to v1.20.1")
-    + "The 21 recorded builds are the tail of the mock's list, in the same newest-first order",
-    "cli-describe-addon-versions-1.26-table": _ADDON_CATALOGUE.format(
-        what="metrics-server, a 2025 community add-on"
-    )
-    + "Every add-on recorded is listed with its recorded publisher and owner, in the recorded order "
-    "(names descending)",
     "cli-describe-addon-configuration-vpc-cni": (
         "recorded before mid-2024, when add-ons began to publish podIdentityConfiguration (the example was "
         "committed 2024-06-14); the user guide's later describe-addon-configuration output shows the member "

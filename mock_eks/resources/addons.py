@@ -71,7 +71,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
     """The add-on version to install: the one asked for if it exists and suits the cluster, else the default."""
     kubernetes = cluster.version
     if version is None:
-        version = addon_catalogue.default_version(addon_name, kubernetes)
+        version = addon_catalogue.default_version(addon_name, kubernetes, ctx.now)
         if version is None:
             raise messages.error(
                 ctx,
@@ -81,7 +81,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
                 kubernetes=kubernetes,
             )
         return version
-    info = addon_catalogue.version_info(addon_name, version)
+    info = addon_catalogue.version_info(addon_name, version, ctx.now)  # None before its release day
     if info is None:
         raise messages.error(
             ctx,
@@ -91,7 +91,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
             version=version,
         )
     if addon_catalogue.compatibility(info, kubernetes) is None:
-        supported = ", ".join(addon_catalogue.compatible_versions(addon_name, kubernetes)) or "none"
+        supported = ", ".join(addon_catalogue.compatible_versions(addon_name, kubernetes, ctx.now)) or "none"
         raise messages.error(
             ctx,
             "addon.version_not_supported",
@@ -438,17 +438,27 @@ def _matches(entry: dict[str, Any], name: str | None, types: Any, publishers: An
     )
 
 
-def _addon_info(entry: dict[str, Any], kubernetes_version: str | None) -> dict[str, Any] | None:
-    info = {k: copy.deepcopy(entry[k]) for k in ADDON_INFO_MEMBERS if k in entry}
-    if kubernetes_version is not None:
-        versions = []
-        for version in info["addonVersions"]:
-            compatibility = addon_catalogue.compatibility(version, kubernetes_version)
-            if compatibility is not None:
-                versions.append({**version, "compatibilities": [compatibility]})
-        if not versions:
-            return None
-        info["addonVersions"] = versions
+def _addon_info(entry: dict[str, Any], kubernetes_version: str | None, now: float) -> dict[str, Any] | None:
+    """The AddonInfo as EKS answers it at ``now``: the builds offered then, each default flag as of then."""
+    name = entry["addonName"]
+    info = {k: copy.deepcopy(entry[k]) for k in ADDON_INFO_MEMBERS if k in entry and k != "addonVersions"}
+    offered = addon_catalogue.offered_versions(name, now)
+    wanted = [kubernetes_version] if kubernetes_version is not None else None
+    if wanted is None:
+        wanted = sorted({c["clusterVersion"] for v in offered for c in v["compatibilities"]})
+    defaults = {k: addon_catalogue.default_version(name, k, now) for k in wanted}
+    versions = []
+    for version in offered:
+        compatibilities = [
+            {**c, "defaultVersion": defaults.get(c["clusterVersion"]) == version["addonVersion"]}
+            for c in version["compatibilities"]
+            if kubernetes_version is None or c["clusterVersion"] == kubernetes_version
+        ]
+        if compatibilities or kubernetes_version is None:
+            versions.append({**copy.deepcopy(version), "compatibilities": compatibilities})
+    if not versions:
+        return None
+    info["addonVersions"] = versions
     return info
 
 
@@ -467,7 +477,7 @@ def describe_addon_versions(
     selected = []
     for entry in addon_catalogue.entries().values():
         if _matches(entry, addon_name, types, publishers, owners):
-            info = _addon_info(entry, kubernetes_version)
+            info = _addon_info(entry, kubernetes_version, ctx.now)
             if info is not None:
                 selected.append(info)
     # by name, descending: both add-on tables in aws-cli examples describe-addon-versions.rst (2024) are
@@ -485,7 +495,7 @@ def describe_addon_versions(
 def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: str) -> dict[str, Any]:
     if addon_catalogue.get(addon_name) is None:
         raise messages.error(ctx, "addon.not_found_by_name", addonName=addon_name)
-    if addon_catalogue.version_info(addon_name, addon_version) is None:
+    if addon_catalogue.version_info(addon_name, addon_version, ctx.now) is None:
         raise messages.error(
             ctx,
             "addon.version_not_supported",

@@ -115,7 +115,7 @@ def _check_addons(cluster: Any, version: str) -> Outcome:
         values = {"addon": name, "addonVersion": installed}
         found.append(Found(status, f"/addons/{name}", getattr(addon, "addon_arn", None), values))
         details.append(
-            {"name": name, "compatibleVersions": addon_catalogue.compatible_versions(name, version)}
+            {"name": name, "compatibleVersions": addon_catalogue.compatible_versions(name, version, None)}
         )
     outcome = _of(found, names=", ".join(f.values["addon"] for f in found if f.status == "ERROR"))
     outcome.summary = {"addonCompatibilityDetails": details}
