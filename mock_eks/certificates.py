@@ -95,3 +95,67 @@ def _certificate(created_at: float) -> str:
         .sign(key, hashes.SHA256())
     )
     return base64.b64encode(certificate.public_bytes(serialization.Encoding.PEM)).decode()
+
+
+_leaf_lock = threading.Lock()
+_leaves: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_LEAF_LIMIT = 1024
+
+
+def serving_certificate(ca_data: str, host: str) -> tuple[bytes, bytes]:
+    """(certificate PEM, key PEM) for serving ``host``, signed by the CA whose base64 PEM is ``ca_data``.
+
+    What a client that trusts only the kubeconfig's CA accepts for the endpoint: subjectAltName DNS
+    ``host``, serverAuth, valid now by the real clock (clients check it, not the mock's). Issued once
+    per (CA, host) and cached. ValueError if the CA was not made with this process's key (e.g. a
+    snapshot taken by another process): nothing here can sign for it.
+    """
+    key = (ca_data, host)
+    with _leaf_lock:
+        found = _leaves.get(key)
+    if found is not None:
+        return found
+    state = _setup()
+    x509, hashes, serialization = state["x509"], state["hashes"], state["serialization"]
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca = x509.load_pem_x509_certificate(base64.b64decode(ca_data))
+    ca_key = state["key"]
+    if ca.public_key().public_numbers() != ca_key.public_key().public_numbers():
+        raise ValueError("the cluster's CA was not made by this process: no key to sign for it")
+    with _leaf_lock:
+        if "leaf_key" not in state:  # an EC key takes microseconds; one serves every endpoint
+            state["leaf_key"] = ec.generate_private_key(ec.SECP256R1())
+    leaf_key = state["leaf_key"]
+    now = _real_now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kube-apiserver")]))
+        .issuer_name(ca.subject)
+        .public_key(leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    issued = (
+        certificate.public_bytes(serialization.Encoding.PEM),
+        leaf_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
+    with _leaf_lock:
+        if len(_leaves) >= _LEAF_LIMIT:
+            _leaves.clear()
+        _leaves[key] = issued
+    return issued
+
+
+def _real_now() -> datetime.datetime:
+    """The wall clock even under freezegun, as the real datetime class cryptography has cached."""
+    real = getattr(sys.modules.get("freezegun.api"), "real_datetime", datetime.datetime)
+    return real.now(datetime.UTC)

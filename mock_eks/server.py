@@ -33,14 +33,14 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
 import h11
 from requests.structures import CaseInsensitiveDict
 
-from mock_eks import accounts, control, errors, moto_link
+from mock_eks import accounts, control, errors, moto_link, tunnel
 from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
 from mock_eks.dispatch import Request, Response, dispatch
 from mock_eks.lifecycle import Timing
@@ -135,14 +135,19 @@ class _Connection(socketserver.BaseRequestHandler):
                 return
             leftover = conn.trailing_data[0]
 
-    def _serve_one(self, sock: socket.socket, conn: h11.Connection) -> bool:
-        """Read one request and answer it; whether the connection carries another."""
+    def _serve_one(
+        self, sock: socket.socket, conn: h11.Connection, route: Callable[[Request], Response] | None = None
+    ) -> bool:
+        """Read one request and answer it; whether the connection carries another. ``route`` answers
+        the request instead of the EKS dispatcher (a tunnel's cluster API)."""
         state = _Exchange(sock, conn)
         try:
             event = state.next_event(first=True)
             if event is None:  # the client closed (or idled out) between requests
                 return False
-            response = self._respond(state, event)
+            if event.method == b"CONNECT" and route is None:
+                return tunnel.connect(self, sock, state, event)
+            response = self._respond(state, event, route)
         except TimeoutError:
             if not state.started:
                 return False  # idle keep-alive connection: close quietly
@@ -165,7 +170,9 @@ class _Connection(socketserver.BaseRequestHandler):
         log.info('%s "%s %s" %s', self.client_address[0], state.method, state.target, response.status)
         return not state.close and conn.our_state is h11.DONE and conn.their_state is h11.DONE
 
-    def _respond(self, state: _Exchange, event: h11.Request) -> Response:
+    def _respond(
+        self, state: _Exchange, event: h11.Request, route: Callable[[Request], Response] | None = None
+    ) -> Response:
         method = event.method.decode("ascii", "replace").upper()
         state.method = method
         state.target = event.target.decode("latin-1")
@@ -177,6 +184,8 @@ class _Connection(socketserver.BaseRequestHandler):
             raise _HTTPError(501, f"Unsupported method ({method[:20]!r})")
         target = self._target(state.target)
         body = self._read_body(state, headers)
+        if route is not None:
+            return route(Request(method, target, headers, body))
         path = target.partition("?")[0]
         if path.startswith(control.PREFIX):
             return control.handle(self.server, Request(method, target, headers, body), path)
@@ -288,7 +297,10 @@ class _Exchange:
         headers = [
             (name, value) for name, value in response.headers.items() if name.lower() not in _RESERVED_HEADERS
         ]
-        headers.append(("Content-Length", str(len(response.body))))
+        body = response.body
+        streamed = not isinstance(body, bytes | bytearray)  # an iterable of chunks: a watch, chunked
+        if not streamed:
+            headers.append(("Content-Length", str(len(body))))
         headers.append(("Server", f"mock_eks/{_version()}"))
         headers.append(("Date", _date()))
         if self.close or conn.their_state is not h11.DONE:  # an unread or broken request ends the connection
@@ -296,10 +308,27 @@ class _Exchange:
             self.close = True
         status = response.status
         data = conn.send(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
-        if self.method != "HEAD" and response.body:
-            data += conn.send(h11.Data(data=response.body))
+        if streamed:
+            self._stream(data, body)
+            return
+        if self.method != "HEAD" and body:
+            data += conn.send(h11.Data(data=body))
         data += conn.send(h11.EndOfMessage())
         self.sock.sendall(data)
+
+    def _stream(self, head: bytes, chunks: Iterable[bytes]) -> None:
+        """The head, then each chunk as it comes; the iterable is closed however the stream ends."""
+        conn = self.conn
+        self.sock.sendall(head)
+        try:
+            for chunk in chunks:
+                if chunk and self.method != "HEAD":
+                    self.sock.sendall(conn.send(h11.Data(data=chunk)))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        self.sock.sendall(conn.send(h11.EndOfMessage()))
 
 
 @functools.cache

@@ -1,0 +1,130 @@
+"""Server mode as an HTTP proxy for cluster endpoints: ``CONNECT <endpoint host>:443``, then the cluster's
+Kubernetes API over TLS.
+
+kubectl (with ``proxy-url`` in its kubeconfig, or ``HTTPS_PROXY``) asks the server to open a tunnel to the
+endpoint host DescribeCluster returned. The server answers ``200 Connection established`` for an ACTIVE
+(or UPDATING) cluster's endpoint on port 443 only, then speaks TLS itself on that connection, with a
+certificate for the endpoint host signed by that cluster's CA (so the kubeconfig's
+``certificate-authority-data`` verifies it), and serves HTTP/1.1 on it (keep-alive, chunked streams for
+watches) through the same request loop as the EKS API, answered by ``mock_eks.kube.serve``. Nothing is
+ever forwarded: a CONNECT to any other host gets 403 and the connection closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import ssl
+import tempfile
+import threading
+from typing import TYPE_CHECKING, Any
+
+import h11
+
+from mock_eks import certificates
+from mock_eks.dispatch import Request, Response
+
+if TYPE_CHECKING:
+    import socket
+
+log = logging.getLogger("mock_eks.server")
+
+_contexts: dict[tuple[str, str], ssl.SSLContext] = {}
+_contexts_lock = threading.Lock()
+_CONTEXT_LIMIT = 1024
+
+
+def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -> bool:
+    """Answer the CONNECT ``event`` read by ``state`` on ``sock``; run the tunnel. Always False: when the
+    tunnel ends, so does the connection."""
+    from mock_eks import kube
+
+    state.method = "CONNECT"
+    state.target = target = event.target.decode("latin-1")
+    while not isinstance(state.next_event(), h11.EndOfMessage):  # a CONNECT body is meaningless: dropped
+        pass
+    host, _, port = target.rpartition(":")
+    backend = handler.server.backend
+    cluster = None
+    if port == "443" and host:
+        with backend.lock:
+            cluster = kube.cluster_for_host(backend, host)
+            ca = (cluster.certificate_authority or {}).get("data") if cluster is not None else None
+    if cluster is None or ca is None:
+        state.close = True
+        state.send(_refusal(target))
+        log.info('%s "CONNECT %s" 403', handler.client_address[0], target[:200])
+        return False
+    context = _context(ca, host)
+    conn = state.conn
+    sock.sendall(
+        conn.send(
+            h11.Response(status_code=200, headers=[("Server", "mock_eks")], reason=b"Connection established")
+        )
+    )
+    log.info('%s "CONNECT %s" 200', handler.client_address[0], target)
+    if conn.trailing_data[0]:  # a client that speaks before the 200 is not one a proxy can serve
+        return False
+    try:
+        tls = context.wrap_socket(sock, server_side=True)
+    except (ssl.SSLError, OSError) as error:
+        log.debug("TLS handshake for %s failed: %r", host, error)
+        return False
+    origin = f"https://{host}"
+
+    def route(request: Request) -> Response:
+        return kube.serve(
+            handler.server.backend,
+            Request(request.method, origin + request.url, request.headers, request.body),
+        )
+
+    leftover = b""
+    try:
+        while True:
+            conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
+            if leftover:
+                conn.receive_data(leftover)
+            if not handler._serve_one(tls, conn, route=route):
+                return False
+            leftover = conn.trailing_data[0]
+    finally:
+        try:
+            tls.unwrap()
+        except (ssl.SSLError, OSError, ValueError):
+            pass
+
+
+def _refusal(target: str) -> Response:
+    """What a proxy answers for a tunnel it will not open: 403, with the reason in plain text."""
+    body = (
+        f"mock_eks opens tunnels only to the endpoint of an ACTIVE cluster it serves, on port 443; "
+        f"not to {target[:200]!r}\n"
+    ).encode()
+    return Response(403, {"Content-Type": "text/plain; charset=utf-8"}, body)
+
+
+def _context(ca_data: str, host: str) -> ssl.SSLContext:
+    """A server-side TLS context presenting a certificate for ``host`` signed by the cluster's CA."""
+    key = (ca_data, host)
+    with _contexts_lock:
+        context = _contexts.get(key)
+    if context is not None:
+        return context
+    cert_pem, key_pem = certificates.serving_certificate(ca_data, host)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_alpn_protocols(["http/1.1"])  # no h2: the request loop speaks HTTP/1.1
+    # the ssl module loads a certificate chain from files only: write them where only we can read, then remove
+    with tempfile.TemporaryDirectory(prefix="mock_eks-tls-") as directory:
+        cert_path = os.path.join(directory, "cert.pem")
+        key_path = os.path.join(directory, "key.pem")
+        for path, data in ((cert_path, cert_pem), (key_path, key_pem)):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+        context.load_cert_chain(cert_path, key_path)
+    with _contexts_lock:
+        if len(_contexts) >= _CONTEXT_LIMIT:
+            _contexts.clear()
+        _contexts[key] = context
+    return context
