@@ -1,5 +1,5 @@
 """The `mock-eks` command: `demo` (offline walk-through), `serve` (HTTP server), `token` (mint one),
-`routes` (what is intercepted)."""
+`kubeconfig` / `get-token` (kubectl against a server's cluster), `routes` (what is intercepted)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Callable
 from typing import Any
+
+DEFAULT_ENDPOINT = "http://127.0.0.1:5454"  # `serve`'s default --host and --port
 
 
 def _bounded(cast: Callable[[str], float], noun: str, low: float, high: float) -> Callable[[str], Any]:
@@ -106,12 +108,39 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--account", default=None, help="the cluster's account id (default: the server's)")
     token.add_argument("--pod-name", default=None)
     token.add_argument("--expires-in", type=int, default=None, help="seconds (default: 86400)")
-    token.add_argument(
-        "--control-token",
-        default=os.environ.get("MOCK_EKS_CONTROL_TOKEN") or None,
-        metavar="TOKEN",
-        help="the server's control token (default: MOCK_EKS_CONTROL_TOKEN)",
+    kubeconfig = commands.add_parser(
+        "kubeconfig",
+        help="write a kubeconfig for a running server's cluster that kubectl uses as it is (proxy-url set)",
     )
+    kubeconfig.add_argument("--cluster", required=True, help="the cluster's name")
+    kubeconfig.add_argument(
+        "--output",
+        default=None,
+        metavar="FILE",
+        help="the kubeconfig to update (default: KUBECONFIG or ~/.kube/config)",
+    )
+    get_token = commands.add_parser(
+        "get-token",
+        help="print an ExecCredential for a server's cluster (the exec plugin of `kubeconfig`'s user)",
+    )
+    get_token.add_argument("--cluster-name", required=True)
+    for command in (kubeconfig, get_token):
+        command.add_argument(
+            "--region", default=None, help="default: AWS_REGION, AWS_DEFAULT_REGION or us-east-1"
+        )
+        command.add_argument(
+            "--account", default=None, help="the cluster's account id (default: the server's)"
+        )
+        command.add_argument(
+            "--endpoint-url", default=DEFAULT_ENDPOINT, help=f"the server (default: {DEFAULT_ENDPOINT})"
+        )
+    for command in (token, kubeconfig, get_token):
+        command.add_argument(
+            "--control-token",
+            default=os.environ.get("MOCK_EKS_CONTROL_TOKEN") or None,
+            metavar="TOKEN",
+            help="the server's control token (default: MOCK_EKS_CONTROL_TOKEN)",
+        )
     commands.add_parser(
         "routes", help="print every intercepted operation: method, path pattern, service, operation"
     )
@@ -122,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         from mock_eks.token_command import run as print_token
 
         return print_token(args)
+    if args.command in ("kubeconfig", "get-token"):
+        from mock_eks import kubeconfig_command
+
+        return (
+            kubeconfig_command.kubeconfig(args)
+            if args.command == "kubeconfig"
+            else kubeconfig_command.get_token(args)
+        )
     if args.command == "demo":
         from mock_eks.demo import run
 

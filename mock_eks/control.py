@@ -112,7 +112,13 @@ Endpoint = Callable[[Target, Request], Response]
 ENDPOINTS: dict[str, dict[str, Endpoint]] = {}  # path below PREFIX -> method -> endpoint
 PUBLIC: set[str] = set()  # paths below PREFIX served without the control token (health, OIDC documents)
 # modules whose endpoints register on import; imported by the first control request (import stays cheap)
-FEATURE_MODULES = ["mock_eks.tokens", "mock_eks.issuer", "mock_eks.clock", "mock_eks.snapshot"]
+FEATURE_MODULES = [
+    "mock_eks.tokens",
+    "mock_eks.issuer",
+    "mock_eks.clock",
+    "mock_eks.snapshot",
+    "mock_eks.kube_control",
+]
 
 
 def control(method: str, path: str, *, public: bool = False) -> Callable[[Endpoint], Endpoint]:
