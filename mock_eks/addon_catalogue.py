@@ -163,8 +163,18 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part or 0) for part in match.groups())
 
 
-def schema(name: str) -> dict[str, Any]:
-    return schemas().get(name, OPEN_SCHEMA)
+def schema(name: str, version: str) -> dict[str, Any]:
+    """The configuration schema of build ``version``: its recorded one, else the nearest recorded build's
+    (the newest not newer, else the oldest), else for builds newer than every recording the mock's own."""
+    recorded = schemas()["recorded"].get(name, {})
+    if version in recorded:
+        return recorded[version]["schema"]
+    key = version_key(version)
+    ordered = sorted(recorded, key=version_key)
+    if ordered and key <= version_key(ordered[-1]):
+        older = [v for v in ordered if version_key(v) <= key]
+        return recorded[older[-1] if older else ordered[0]]["schema"]
+    return schemas()["current"].get(name, OPEN_SCHEMA)
 
 
 def pod_identity_configuration(name: str) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import boto3
 import jsonschema
@@ -14,6 +15,8 @@ from freezegun import freeze_time
 
 from mock_eks import mock_eks
 from tests.helpers import create_cluster, error_of
+
+RECORDINGS = Path(__file__).parent / "recordings"
 
 NOW = "2026-11-21 12:00:00"
 ROLE = "arn:aws:iam::123456789012:role/addon-role"
@@ -151,6 +154,52 @@ def test_configuration_schema_is_a_json_schema_for_each_core_addon(eks_client):
         schema = json.loads(result["configurationSchema"])
         jsonschema.validators.validator_for(schema).check_schema(schema)
         assert schema["type"] == "object"
+
+
+def _schema(client, name, version):
+    return json.loads(
+        client.describe_addon_configuration(addonName=name, addonVersion=version)["configurationSchema"]
+    )
+
+
+def test_configuration_schema_is_the_builds_recorded_one():
+    """Real EKS answers each build's own draft-06 schema ($ref + definitions): vpc-cni v1.15.1-eksbuild.1 and
+    coredns v1.8.7-eksbuild.4 in aws/aws-cli awscli/examples/eks/describe-addon-configuration.rst (2024),
+    coredns v1.10.1-eksbuild.11 and kube-proxy v1.28.8-eksbuild.5 in cloudbees/terraform-aws-cloudbees-ci-eks-addon
+    blueprints/03-windows-builds/README.md (recorded 2024-06-10)."""
+    recording = json.loads((RECORDINGS / "cli-describe-addon-configuration-vpc-cni.json").read_text())[
+        "response"
+    ]["configurationSchema"]
+    with mock_eks(), freeze_time("2024-06-10"):
+        client = boto3.client("eks", region_name="us-east-1")
+        answer = client.describe_addon_configuration(addonName="vpc-cni", addonVersion="v1.15.1-eksbuild.1")
+        assert json.loads(answer["configurationSchema"]) == json.loads(recording)
+        assert " " not in answer["configurationSchema"].split('"description"')[0]  # compact, as EKS sends it
+        newer = _schema(client, "coredns", "v1.10.1-eksbuild.11")
+        assert newer["$ref"] == "#/definitions/Coredns"
+        assert newer["$schema"] == "http://json-schema.org/draft-06/schema#"
+        assert "autoScaling" in newer["definitions"]["Coredns"]["properties"]
+        # a build with no recording of its own: the nearest recorded build's (the newest not newer)
+        older = _schema(client, "coredns", "v1.9.3-eksbuild.7")
+        assert older == _schema(client, "coredns", "v1.8.7-eksbuild.4")
+        assert "autoScaling" not in older["definitions"]["Coredns"]["properties"]
+        create_cluster(client, "c1", version="1.28")
+        values = '{"mode": "nftables"}'  # v1.28.8-eksbuild.5's schema: mode is iptables or ipvs
+        with pytest.raises(ClientError) as excinfo:
+            client.create_addon(
+                clusterName="c1",
+                addonName="kube-proxy",
+                addonVersion="v1.28.8-eksbuild.5",
+                configurationValues=values,
+            )
+        assert _code(excinfo) == ("InvalidParameterException", 400)
+        created = client.create_addon(
+            clusterName="c1",
+            addonName="kube-proxy",
+            addonVersion="v1.28.8-eksbuild.5",
+            configurationValues='{"mode": "ipvs", "ipvs": {"scheduler": "rr"}}',
+        )
+        assert created["addon"]["status"] == "CREATING"
 
 
 def test_configuration_pod_identity(eks_client):

@@ -104,8 +104,8 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
     return version
 
 
-def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> Any:
-    """configurationValues (JSON or YAML text) checked against the add-on's JSON Schema."""
+def parse_configuration(ctx: Any, addon_name: str, version: str, text: str, **fields: Any) -> Any:
+    """configurationValues (JSON or YAML text) checked against the build's JSON Schema."""
     # imported on first use: jsonschema costs more to import than the rest of mock_eks
     import jsonschema
 
@@ -123,8 +123,8 @@ def parse_configuration(ctx: Any, addon_name: str, text: str, **fields: Any) -> 
         ) from None
     if values is None:
         values = {}
-    validator_class = jsonschema.validators.validator_for(addon_catalogue.schema(addon_name))
-    validator = validator_class(addon_catalogue.schema(addon_name))
+    schema = addon_catalogue.schema(addon_name, version)
+    validator = jsonschema.validators.validator_for(schema)(schema)
     problems = sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path))
     if problems:
         # each message cut short: jsonschema repeats the offending value, which the caller controls
@@ -268,7 +268,7 @@ def create_addon(
     version = _check_version(ctx, cluster, addon_name, addon_version)
     check_role_arn(ctx, service_account_role_arn, "serviceAccountRoleArn")
     if configuration_values is not None:
-        parse_configuration(ctx, addon_name, configuration_values, clusterName=cluster_name)
+        parse_configuration(ctx, addon_name, version, configuration_values, clusterName=cluster_name)
     specs = _pod_identity(ctx, cluster, addon_name, pod_identity_associations or [])
     _check_free(ctx, cluster, _addon_namespace(addon_name, namespace_config), specs, None)
     tags = check_tags(ctx, tags)
@@ -364,7 +364,7 @@ def update_addon(
     if resolve_conflicts is not None:
         params.append(param("ResolveConflicts", resolve_conflicts))
     if configuration_values is not None:
-        parse_configuration(ctx, addon_name, configuration_values, clusterName=cluster_name)
+        parse_configuration(ctx, addon_name, target, configuration_values, clusterName=cluster_name)
         params.append(param("ConfigurationValues", configuration_values))
     specs = None
     if pod_identity_associations is not None:
@@ -505,7 +505,10 @@ def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: st
     return {
         "addonName": addon_name,
         "addonVersion": addon_version,
-        "configurationSchema": json.dumps(addon_catalogue.schema(addon_name)),
+        # compact, as EKS sends it (every recorded answer: no whitespace between tokens)
+        "configurationSchema": json.dumps(
+            addon_catalogue.schema(addon_name, addon_version), separators=(",", ":")
+        ),
         # omitted when the add-on has none, as for coredns in aws-cli examples
         # describe-addon-configuration.rst (2024, after Pod Identity's launch)
         "podIdentityConfiguration": addon_catalogue.pod_identity_configuration(addon_name) or None,
