@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         from mock_eks.server import serve_forever
     except ImportError:  # pragma: no cover - until server mode lands
         parser.error("server mode is not available in this build")
+    from mock_eks import seeds, snapshot
     from mock_eks.clock import parse_durations
     from mock_eks.lifecycle import Timing
 
@@ -174,12 +175,21 @@ def main(argv: list[str] | None = None) -> int:
         timing = Timing(args.timing, parse_durations(args.durations))
     except ValueError as error:
         serve.error(f"argument --durations: {error}")
+    problem = None if args.state is None else snapshot.check_path(args.state)
+    if problem is not None:
+        serve.error(f"argument --state: {problem}")
+    seed = None
+    if args.seed is not None:
+        try:
+            seed = seeds.read(args.seed)
+        except seeds.SeedError as error:
+            serve.error(f"argument --seed: {error}")
     return serve_forever(
         args.host,
         args.port,
         timing,
         state=args.state,
-        seed=args.seed,
+        seed=seed,
         moto=args.moto,
         allow_hosts=args.allow_host,
         control_token=args.control_token,

@@ -115,12 +115,19 @@ class MockEKS:
         return self
 
     def _load(self) -> None:
-        """Start from ``state`` and replay ``seed`` (in a nested activation: into the shared state)."""
+        """Start from ``state`` and replay ``seed`` (in a nested activation: into the shared state).
+
+        A state file that exists is a saved state: the seed, which made it, is not replayed onto it (as
+        ``mock-eks serve --state F --seed S``); a missing one is a fresh start. A state given as a dict is
+        this run's own starting point, and the seed builds on it."""
         from mock_eks import seeds
 
-        if self.state is not None:
-            self.restore(self.state)
-        if self.seed is not None:
+        state = self.state
+        if isinstance(state, (str, os.PathLike)) and not os.path.exists(state):
+            state = None
+        if state is not None:
+            self.restore(state)
+        if self.seed is not None and (state is None or isinstance(state, dict)):
             seeds.replay(seeds.read(self.seed), seeds.clients())
 
     def stop(self) -> None:

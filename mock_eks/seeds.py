@@ -25,6 +25,31 @@ from typing import Any
 from mock_eks import accounts
 
 _ITEM_KEYS = {"operation", "params", "region", "account"}
+MAX_BYTES = 16 * 1024 * 1024  # a seed file larger than this is refused before it is parsed
+_MAX_MESSAGE = 300  # characters of a parser's or a call's error quoted in a SeedError
+
+
+def _short(text: object) -> str:
+    """``text`` cut to a bounded length: an error about a large input does not repeat the input."""
+    text = str(text)
+    return text if len(text) <= _MAX_MESSAGE else f"{text[:_MAX_MESSAGE]}... ({len(text)} characters)"
+
+
+def _yaml_loader() -> type:
+    """PyYAML's safe loader without aliases: a few hundred bytes of nested aliases expand to gigabytes
+    (the "billion laughs" shape), and a list of API calls has no need to repeat a node by reference."""
+    import yaml
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not accepted in a seed", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliases
 
 
 class SeedError(ValueError):
@@ -42,20 +67,25 @@ def read(source: str | os.PathLike[str] | list[Any]) -> list[dict[str, Any]]:
     else:
         path = Path(source)
         try:
-            text = path.read_text()
+            with path.open("rb") as file:
+                data = file.read(MAX_BYTES + 1)
         except OSError as error:
             raise SeedError(f"cannot read the seed {path}: {error.strerror or error}") from None
+        if len(data) > MAX_BYTES:
+            raise SeedError(f"the seed {path} is larger than {MAX_BYTES} bytes")
         try:
+            text = data.decode()
             if path.suffix.lower() == ".json":
                 items = json.loads(text)
             else:
                 import yaml
 
-                items = yaml.safe_load(text)  # YAML is a superset of JSON: any other name is read as YAML
-        except ValueError as error:  # yaml.YAMLError is not a ValueError: caught below
-            raise SeedError(f"the seed {path} is not valid JSON: {error}") from None
+                # YAML is a superset of JSON: any other name is read as YAML
+                items = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        except (ValueError, RecursionError) as error:  # yaml.YAMLError is not a ValueError: caught below
+            raise SeedError(f"the seed {path} is not valid JSON: {_short(error)}") from None
         except Exception as error:  # noqa: BLE001 - yaml.YAMLError and its subclasses
-            raise SeedError(f"the seed {path} is not valid YAML: {error}") from None
+            raise SeedError(f"the seed {path} is not valid YAML: {_short(error)}") from None
     if not isinstance(items, list):
         raise SeedError("a seed is a list of {operation, params} items")
     return items
@@ -72,7 +102,7 @@ def _operation(name: Any, index: int) -> tuple[str, str]:
             for operation in OPERATIONS[service]:
                 if name in (operation, xform_name(operation)):
                     return service, xform_name(operation)
-    raise SeedError(f"seed item {index}: {name!r} is not an EKS or EKS Auth operation")
+    raise SeedError(f"seed item {index}: {_short(repr(name))} is not an EKS or EKS Auth operation")
 
 
 def replay(
@@ -82,11 +112,14 @@ def replay(
     region_default = default_region or os.environ.get("AWS_DEFAULT_REGION") or accounts.DEFAULT_REGION
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            raise SeedError(f"seed item {index} is not an {{operation, params}} mapping: {item!r}")
-        unknown = sorted(set(item) - _ITEM_KEYS)
+            raise SeedError(
+                f"seed item {index} is not an {{operation, params}} mapping: {_short(repr(item))}"
+            )
+        unknown = sorted(str(key) for key in set(item) - _ITEM_KEYS)
         if unknown:
             raise SeedError(
-                f"seed item {index}: unknown key(s) {', '.join(unknown)}; an item has {sorted(_ITEM_KEYS)}"
+                f"seed item {index}: unknown key(s) {_short(', '.join(unknown))}; "
+                f"an item has {sorted(_ITEM_KEYS)}"
             )
         service, method = _operation(item.get("operation"), index)
         params = item.get("params") or {}
@@ -100,7 +133,7 @@ def replay(
         try:
             getattr(client, method)(**params)
         except Exception as error:  # noqa: BLE001 - any failure stops the replay, named
-            raise SeedError(f"seed item {index} ({item['operation']}) failed: {error}") from None
+            raise SeedError(f"seed item {index} ({item['operation']}) failed: {_short(error)}") from None
     return len(items)
 
 

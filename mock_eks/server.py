@@ -120,6 +120,15 @@ class _Connection(socketserver.BaseRequestHandler):
         # without TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK on keep-alive: ~40 ms a call
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(self.timeout)
+        connections = self.server.connections
+        if not connections.idle(self):  # the server is stopping: this one is not served
+            return
+        try:
+            self._serve(sock)
+        finally:
+            connections.gone(self)
+
+    def _serve(self, sock: socket.socket) -> None:
         leftover = b""
         while True:
             # one h11 state machine per request: bytes of a pipelined next request carry over
@@ -131,7 +140,7 @@ class _Connection(socketserver.BaseRequestHandler):
             except (ConnectionError, OSError) as error:  # the client went away: nobody to answer
                 log.debug("connection from %s ended: %r", self.client_address, error)
                 return
-            if not keep_open:
+            if not keep_open or not self.server.connections.idle(self):
                 return
             leftover = conn.trailing_data[0]
 
@@ -144,6 +153,8 @@ class _Connection(socketserver.BaseRequestHandler):
         try:
             event = state.next_event(first=True)
             if event is None:  # the client closed (or idled out) between requests
+                return False
+            if not self.server.connections.busy(self):  # stopping: a request not begun is not answered
                 return False
             if event.method == b"CONNECT" and route is None:
                 return tunnel.connect(self, sock, state, event)
@@ -166,6 +177,8 @@ class _Connection(socketserver.BaseRequestHandler):
         except Exception:  # noqa: BLE001 - the client gets a JSON 500, the log gets the traceback
             log.exception("mock_eks server failed on %s %s", state.method, state.target)
             response, state.close = error_response(500, "Internal failure in the mock_eks server."), True
+        if self.server.connections.stopping:
+            state.close = True  # Connection: close, so the client sends its next request elsewhere
         state.send(response)
         log.info('%s "%s %s" %s', self.client_address[0], state.method, state.target, response.status)
         return not state.close and conn.our_state is h11.DONE and conn.their_state is h11.DONE
@@ -189,16 +202,7 @@ class _Connection(socketserver.BaseRequestHandler):
         path = target.partition("?")[0]
         if path.startswith(control.PREFIX):
             return control.handle(self.server, Request(method, target, headers, body), path)
-        moto = self.server.moto
-        if moto is not None and moto.answers(headers):  # --moto: any other service is moto's, in-process
-            return moto.serve(method, target, headers, body)
-        host = headers.get("Host", "")
-        if not _HOST_HEADER.match(host):
-            host = self.server.authority
-        backend = self.server.backend
-        backend.moto = self.server.moto_mode
-        backend.moto_server = True  # the server's own account rule holds; moto is told the same account
-        return dispatch(backend, self.server.timing, Request(method, f"http://{host}{target}", headers, body))
+        return self.server.answer(method, target, headers, body)
 
     @staticmethod
     def _target(target: str) -> str:
@@ -352,6 +356,57 @@ def _date() -> str:
     return cached[1]
 
 
+class _Connections:
+    """The open client connections and whether each is between requests, so a stop can end the idle ones
+    at once and let the busy ones finish the request they are answering."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._open: dict[_Connection, bool] = {}  # connection -> busy
+        self.stopping = False
+
+    def idle(self, connection: _Connection) -> bool:
+        """``connection`` waits for its next request; False (close it) once the server is stopping."""
+        with self._lock:
+            if self.stopping:
+                return False
+            self._open[connection] = False
+            return True
+
+    def busy(self, connection: _Connection) -> bool:
+        """``connection`` has read a request head; False (drop it unanswered) once the server is stopping."""
+        with self._lock:
+            if self.stopping:
+                return False
+            self._open[connection] = True
+            return True
+
+    def gone(self, connection: _Connection) -> None:
+        with self._lock:
+            self._open.pop(connection, None)
+            self._lock.notify_all()
+
+    def drain(self, timeout: float) -> None:
+        """Stop taking requests, close idle connections, wait up to ``timeout`` for busy ones to finish
+        their request (then cut them: a response not sent is a request not acknowledged)."""
+        with self._lock:
+            self.stopping = True
+            for connection, busy in self._open.items():
+                if not busy:
+                    _cut(connection.request)
+            if not self._lock.wait_for(lambda: not self._open, timeout):
+                for connection in self._open:
+                    _cut(connection.request)
+                self._lock.wait_for(lambda: not self._open, 5)
+
+
+def _cut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed by the client
+        pass
+
+
 class _HTTPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -368,6 +423,7 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         self.moto: Any = None
         self.public_url: str | None = None
         self.access = control.Access.of(str(self.server_address[0]))
+        self.connections = _Connections()
 
     @property
     def authority(self) -> str:
@@ -384,6 +440,19 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         if host in ("0.0.0.0", "::"):
             host = "127.0.0.1" if host == "0.0.0.0" else "::1"
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def answer(self, method: str, target: str, headers: Any, body: bytes) -> Response:
+        """An EKS, EKS Auth (or, with ``--moto``, moto) request for ``target`` (path and query)."""
+        moto = self.moto
+        if moto is not None and moto.answers(headers):  # --moto: any other service is moto's, in-process
+            return moto.serve(method, target, headers, body)
+        host = headers.get("Host", "")
+        if not _HOST_HEADER.match(host):
+            host = self.authority
+        backend = self.backend
+        backend.moto = self.moto_mode
+        backend.moto_server = True  # the server's own account rule holds; moto is told the same account
+        return dispatch(backend, self.timing, Request(method, f"http://{host}{target}", headers, body))
 
     def reset(self) -> None:
         """A fresh, empty backend; requests already inside the old one finish there."""
@@ -443,6 +512,7 @@ class MockEKSServer:
         self._httpd.public_url = public_url
         self._httpd.access = control.Access.of(self.host, extra, control_token)
         self._thread: threading.Thread | None = None
+        self._moto_started = False
 
     @property
     def host(self) -> str:
@@ -463,14 +533,63 @@ class MockEKSServer:
     def reset(self) -> None:
         self._httpd.reset()
 
+    def _start_moto(self) -> None:
+        if self._moto_started:
+            return
+        self._moto_started = True
+        if self._httpd.moto is None:
+            from mock_eks.moto_link.server import in_process
+
+            self._httpd.moto = in_process(self._httpd.moto_mode)
+        if self._httpd.moto is not None:
+            self._httpd.moto.start()
+
+    def load(self, state: str | None = None, seed: list[Any] | None = None) -> None:
+        """Before ``start``: the state of the file ``state`` if it exists, else ``seed``'s items replayed
+        (a seed makes a fresh state, never replays onto a saved one). SnapshotError or SeedError."""
+        from mock_eks import seeds, snapshot
+
+        if state is not None and os.path.exists(state):
+            self._httpd.backend = snapshot.load(state)
+        elif seed is not None:
+            self._start_moto()  # the seed's calls see moto as requests served later will
+            seeds.replay(seed, self._direct_clients())
+
+    def _direct_clients(self) -> Any:
+        """Seed clients whose requests are answered by this server's handling, without its socket (which
+        answers nobody until the state is loaded)."""
+        import io
+
+        from botocore.awsrequest import AWSResponse
+        from urllib3.response import HTTPResponse
+
+        from mock_eks import seeds
+
+        httpd = self._httpd
+        made = seeds.clients(self.url)
+
+        def send(request: Any, **_: Any) -> AWSResponse:
+            target = urllib.parse.urlsplit(request.url)
+            path = target.path + (f"?{target.query}" if target.query else "")
+            headers = CaseInsensitiveDict({key: str(value) for key, value in request.headers.items()})
+            headers.setdefault("Host", httpd.authority)
+            body = request.body or b""  # botocore's serializers give bytes or str
+            answer = httpd.answer(
+                request.method, path, headers, body.encode() if isinstance(body, str) else body
+            )
+            raw = HTTPResponse(body=io.BytesIO(answer.body), preload_content=False)
+            return AWSResponse(request.url, answer.status, answer.headers, raw)
+
+        def client_for(service: str, region: str, account: str | None) -> Any:
+            client = made(service, region, account)
+            client.meta.events.register("before-send", send, unique_id="mock_eks-seed")
+            return client
+
+        return client_for
+
     def start(self) -> MockEKSServer:
         if self._thread is None:
-            if self._httpd.moto is None:
-                from mock_eks.moto_link.server import in_process
-
-                self._httpd.moto = in_process(self._httpd.moto_mode)
-            if self._httpd.moto is not None:
-                self._httpd.moto.start()
+            self._start_moto()
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
                 kwargs={"poll_interval": 0.1},
@@ -480,14 +599,19 @@ class MockEKSServer:
             self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, drain_timeout: float = 10.0) -> None:
+        """Stop accepting, end idle keep-alive connections, let requests in flight finish (up to
+        ``drain_timeout`` seconds): after ``stop`` no request is answered, so the state is final."""
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join()
             self._thread = None
+            self._httpd.socket.close()  # new connections are refused from here on
+            self._httpd.connections.drain(drain_timeout)
             moto_link.release(self._httpd.backend)
-            if self._httpd.moto is not None:
-                self._httpd.moto.stop()
+        if self._moto_started and self._httpd.moto is not None:
+            self._httpd.moto.stop()
+        self._moto_started = False
         self._httpd.server_close()
 
     def __enter__(self) -> MockEKSServer:
@@ -503,36 +627,24 @@ def serve_forever(
     timing: str | Timing,
     *,
     state: str | None = None,
-    seed: str | None = None,
+    seed: str | list[Any] | None = None,
     **server_options: Any,
 ) -> int:
-    """``mock-eks serve``: serve until Ctrl-C or SIGTERM; the exit status.
+    """``mock-eks serve``: serve until SIGINT (Ctrl-C), SIGTERM or SIGHUP; the exit status.
 
-    ``state``: a snapshot file loaded at start if it exists and written (atomically) at a clean
-    shutdown; ``seed``: a YAML/JSON file of {operation, params} items replayed at start.
+    ``state``: a snapshot file loaded at start if it exists and written (atomically) when stopped, after
+    the last request is answered; ``seed``: {operation, params} items (or a YAML/JSON file of them)
+    replayed at start into a fresh state. Nothing is answered before both are loaded.
     ``server_options`` go to ``MockEKSServer`` as keyword arguments (a CLI flag becomes one).
     """
+    from mock_eks import snapshot
+
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    try:
-        server = MockEKSServer(host, port, timing, **server_options)
-    except OSError as error:
-        print(f"mock-eks: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    if state is not None or seed is not None:
-        from mock_eks import seeds, snapshot
-
-        try:
-            if state is not None and os.path.exists(state):
-                server._httpd.backend = snapshot.load(state)
-            if seed is not None:
-                items = seeds.read(seed)
-                server.start()
-                seeds.replay(items, seeds.clients(server.url))
-        except (snapshot.SnapshotError, seeds.SeedError) as error:
-            server.stop()
-            print(f"mock-eks: {error}", file=sys.stderr)
-            return 1
+    problem = None if state is None else snapshot.check_path(state)
+    if problem is not None:
+        print(f"mock-eks: --state: {problem}", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
@@ -540,8 +652,37 @@ def serve_forever(
 
     previous = {}
     if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             previous[signum] = signal.signal(signum, on_signal)
+    try:
+        return _serve(host, port, timing, state, seed, stop, server_options)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _serve(
+    host: str,
+    port: int,
+    timing: str | Timing,
+    state: str | None,
+    seed: str | list[Any] | None,
+    stop: threading.Event,
+    server_options: dict[str, Any],
+) -> int:
+    from mock_eks import seeds, snapshot
+
+    try:
+        server = MockEKSServer(host, port, timing, **server_options)
+    except OSError as error:
+        print(f"mock-eks: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    try:
+        server.load(state, None if seed is None else seeds.read(seed))
+    except (snapshot.SnapshotError, seeds.SeedError) as error:
+        server.stop()
+        print(f"mock-eks: {error}", file=sys.stderr)
+        return 1
     server.start()
     bound = f"http://{server._httpd.authority}"
     print(f"mock_eks serving EKS and EKS Auth on {bound} (timing: {server.timing.profile})", flush=True)
@@ -558,12 +699,8 @@ def serve_forever(
         while not stop.wait(0.5):
             pass
     finally:
-        server.stop()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        server.stop()  # every request answered is in the backend now, and none is answered after
         if state is not None:
-            from mock_eks import snapshot
-
             backend = server.backend
             with backend.lock:
                 snapshot.write(snapshot.take(backend), state)

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import glob
 import importlib
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -300,12 +302,27 @@ def load(source: dict[str, Any] | str | os.PathLike[str]) -> Backend:
     return restore(document)
 
 
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
 def write(snapshot: dict[str, Any], path: str | os.PathLike[str]) -> None:
-    """Write ``snapshot`` to ``path`` atomically: a complete file or the previous one, never half of one."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    """Write ``snapshot`` to ``path`` atomically: a complete file or the previous one, never half of one.
+
+    A symbolic link is written through (its target is replaced, the link stays) and an existing file keeps
+    its mode; a new one gets the mode ``open()`` would give it (0666 less the umask).
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "w") as file:
+            os.fchmod(file.fileno(), mode)
             json.dump(snapshot, file)
             file.flush()
             os.fsync(file.fileno())
@@ -313,6 +330,26 @@ def write(snapshot: dict[str, Any], path: str | os.PathLike[str]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def check_path(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be a state file (its directory missing or not writable, the file not readable),
+    or None. A state file's temporaries left by a killed writer are removed here."""
+    target = Path(os.path.realpath(path))
+    directory = target.parent
+    if not directory.is_dir():
+        return f"the directory {directory} does not exist"
+    if target.exists() and (not target.is_file() or not os.access(target, os.R_OK)):
+        return f"{path} is not a readable file"
+    for stale in directory.glob(f"{glob.escape(_temporary_prefix(target))}*.tmp"):
+        stale.unlink(missing_ok=True)
+    try:  # what the write will do (os.access says yes to root on a read-only file system)
+        handle, probe = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=directory)
+    except OSError as error:
+        return f"the directory {directory} is not writable ({error.strerror or error})"
+    os.close(handle)
+    os.unlink(probe)
+    return None
 
 
 # -- server mode: GET/PUT /_mock_eks/state ---------------------------------------------------------------

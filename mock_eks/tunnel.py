@@ -84,7 +84,8 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
             conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
             if leftover:
                 conn.receive_data(leftover)
-            if not handler._serve_one(tls, conn, route=route):
+            # between requests the tunnel is idle: a stopping server ends it instead of waiting for it
+            if not handler._serve_one(tls, conn, route=route) or not handler.server.connections.idle(handler):
                 return False
             leftover = conn.trailing_data[0]
     finally:
