@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class NotActiveError(AttributeError, RuntimeError):
+    """An attribute of the active mock read while none is active: an AttributeError, as the attribute
+    protocol expects (``hasattr(m, "faults")`` is False), and a RuntimeError, as it always was."""
+
+
 @functools.cache
 def _shared_model_loader() -> Any:
     import botocore.session
@@ -208,7 +213,7 @@ class MockEKS:
         """Fault injection on the active backend (``fail_calls``, ``fail_next``, ``degrade``, ``recover``, ``clear``)."""
         backend = ACTIVE.backend
         if backend is None:
-            raise RuntimeError("mock_eks is not active: start it before injecting faults")
+            raise NotActiveError("mock_eks is not active: start it before injecting faults")
         return backend.faults
 
     def __enter__(self) -> MockEKS:

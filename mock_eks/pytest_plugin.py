@@ -1,6 +1,8 @@
 """pytest fixtures, registered through the ``pytest11`` entry point.
 
-- ``eks_mock``: an active mock_eks (instant timing), empty at the start of each test.
+- ``eks_mock``: an active mock_eks (instant timing), empty at the start of each test. The ``mock_eks``
+  marker passes it MockEKS's arguments: ``@pytest.mark.mock_eks(timing="realistic", durations={...})``
+  on a test, a class or a module (``pytestmark``); the closest marker wins.
 - ``eks_client``: a boto3 EKS client in us-east-1 inside it.
 - ``eks_auth_client``: a boto3 EKS Auth client in us-east-1 inside it.
 
@@ -19,11 +21,21 @@ if TYPE_CHECKING:
     from mock_eks.mock import MockEKS
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # registered, so --strict-markers accepts it
+    config.addinivalue_line(
+        "markers",
+        "mock_eks(timing='instant', durations=None, **options): how the eks_mock fixture's mock runs "
+        "(mock_eks.MockEKS's arguments)",
+    )
+
+
 @pytest.fixture
-def eks_mock() -> Iterator[MockEKS]:
+def eks_mock(request: pytest.FixtureRequest) -> Iterator[MockEKS]:
     from mock_eks.mock import MockEKS
 
-    mock = MockEKS()
+    marker = request.node.get_closest_marker("mock_eks")
+    mock = MockEKS(*marker.args, **marker.kwargs) if marker is not None else MockEKS()
     with mock:
         yield mock
 

@@ -491,7 +491,9 @@ def test_addon_builds_and_defaults_follow_the_clock():
             "v1.15.1-eksbuild.1"
         )
         listed = client.describe_addon_versions(kubernetesVersion="1.26", addonName="vpc-cni")["addons"][0]
-        builds = {v["addonVersion"]: v["compatibilities"][0]["defaultVersion"] for v in listed["addonVersions"]}
+        builds = {
+            v["addonVersion"]: v["compatibilities"][0]["defaultVersion"] for v in listed["addonVersions"]
+        }
         assert [b for b, default in builds.items() if default] == ["v1.15.1-eksbuild.1"]
         assert "v1.16.4-eksbuild.2" in builds and "v1.19.2-eksbuild.1" not in builds
         client.delete_addon(clusterName="c1", addonName="vpc-cni")
@@ -505,5 +507,7 @@ def test_addon_builds_and_defaults_follow_the_clock():
         with pytest.raises(ClientError):
             client.describe_addon_configuration(addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1")
         clock.move_to("2025-01-10")
-        created = client.create_addon(clusterName="c1", addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1")
+        created = client.create_addon(
+            clusterName="c1", addonName="vpc-cni", addonVersion="v1.19.2-eksbuild.1"
+        )
         assert created["addon"]["addonVersion"] == "v1.19.2-eksbuild.1"

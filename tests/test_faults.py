@@ -182,6 +182,11 @@ def test_faults_end_with_the_outermost_activation():
         assert _describe_ng(client)["status"] == "ACTIVE"
     with pytest.raises(RuntimeError):
         m.faults  # noqa: B018 - the property refuses when inactive
+    # ... as an AttributeError too (Python's data model: a missing attribute raises it, and hasattr()
+    # answers False instead of raising)
+    assert hasattr(m, "faults") is False and hasattr(mock_eks, "faults") is False
+    with pytest.raises(AttributeError, match="not active"):
+        getattr(mock_eks, "faults")  # noqa: B009 - the attribute protocol is what is tested
 
 
 # -- lifecycle faults ------------------------------------------------------------------------------
