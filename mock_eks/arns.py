@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
@@ -51,3 +52,23 @@ def parse(arn: str) -> dict[str, str] | None:
 
 IAM_ROLE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 IAM_PRINCIPAL = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}$")
+
+
+def own_arn(record: Any) -> str | None:
+    """A record's own EKS ARN (``arn`` or ``<family>_arn``; role and principal ARNs are IAM's, and may
+    name another account), if it has one."""
+    if not dataclasses.is_dataclass(record) or isinstance(record, type):
+        return None
+    names = ("arn", *(f.name for f in dataclasses.fields(record) if f.name.endswith("_arn")))
+    for name in names:
+        value = getattr(record, name, None)
+        parts = value.split(":", 5) if isinstance(value, str) else []
+        if len(parts) == 6 and parts[0] == "arn" and parts[2] == "eks":
+            return str(value)
+    return None
+
+
+def account_of(record: Any) -> str | None:
+    """The account a record belongs to, read from its own EKS ARN."""
+    arn = own_arn(record)
+    return None if arn is None else arn.split(":", 5)[4]

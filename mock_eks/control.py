@@ -160,6 +160,16 @@ def json_body(request: Request) -> dict[str, Any]:
     return document
 
 
+def query(request: Request) -> dict[str, str]:
+    """The request's query parameters (the last of each name; ValueError for one given twice)."""
+    pairs = urllib.parse.parse_qsl(request.url.partition("?")[2])
+    names = [name for name, _ in pairs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"give each query parameter once: {', '.join(repeated)[:100]}")
+    return dict(pairs)
+
+
 def handle(target: Target, request: Request, path: str) -> Response:
     """Serve a control request for ``path`` (which starts with PREFIX)."""
     for module in FEATURE_MODULES:
@@ -195,5 +205,16 @@ def health(target: Target, request: Request) -> Response:
 
 @control("POST", "reset")
 def reset(target: Target, request: Request) -> Response:
-    target.reset()
-    return json_response(200, {"status": "reset"})
+    """Everything, or with ``?account=ID[&region=R]`` only that tenant (its regions, pending transitions
+    and faults)."""
+    from mock_eks import tenants
+
+    parameters = query(request)
+    if "account" not in parameters:
+        if "region" in parameters:
+            raise ValueError("region needs account: POST /_mock_eks/reset?account=ID&region=R")
+        target.reset()
+        return json_response(200, {"status": "reset"})
+    where = tenants.scope(parameters["account"], parameters.get("region"))
+    tenants.forget(target.backend, where)
+    return json_response(200, {"status": "reset", "account": where[0], "region": where[1]})

@@ -281,7 +281,9 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         return _error_response(routed, request_id)
     op, labels = routed
     # injected call faults (m.faults.fail_calls) answer before anything runs, so they change no state
-    failure = backend.faults.call_error(op.service, op.name, op.error_codes)
+    failure = backend.faults.call_error(
+        op.service, op.name, op.error_codes, lambda: _account_or_none(backend, request, access_key)
+    )
     if failure is not None:
         return _error_response(failure, request_id)
     try:
@@ -304,14 +306,12 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
         return _error_response(error, request_id)
 
     try:
-        account = accounts.account_for(access_key)
+        account = _account(backend, request, access_key)
     except accounts.AccountError as problem:
         refused = messages.build(
             errors.COMMON_ERRORS["UnrecognizedClientException"], "request.bad_account", problem=problem
         )
         return _error_response(refused, request_id)
-    if backend.moto != "off":  # linked to moto: the account moto gives the same request
-        account = moto_link.account_for(backend, request.headers, access_key, account)
     partition = accounts.partition_for(region)
     if partition is None:
         # botocore sends a region no partition knows to <region>.amazonaws.com; answer instead of resolving it
@@ -333,6 +333,21 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
                 messages.build(_server_error(op), "request.internal_failure", operation=op.name), request_id
             )
     return Response(op.status, {**JSON_HEADERS, "x-amzn-RequestId": request_id}, payload)
+
+
+def _account(backend: Backend, request: Request, access_key: str | None) -> str:
+    """The account a request acts in (AccountError for a malformed access key id)."""
+    account = accounts.account_for(access_key)
+    if backend.moto != "off":  # linked to moto: the account moto gives the same request
+        account = moto_link.account_for(backend, request.headers, access_key, account)
+    return account
+
+
+def _account_or_none(backend: Backend, request: Request, access_key: str | None) -> str | None:
+    try:
+        return _account(backend, request, access_key)
+    except accounts.AccountError:
+        return None
 
 
 def _parse(op: Operation, labels: dict[str, str], query: str, body: bytes | str | None) -> dict[str, Any]:

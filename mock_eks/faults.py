@@ -22,11 +22,12 @@ import json
 import random
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns, control, errors, messages
+from mock_eks import accounts, arns, control, errors, messages
 from mock_eks.lifecycle import REALISTIC_SECONDS
 from mock_eks.spec import MODELS, OPERATIONS
 
@@ -152,6 +153,7 @@ class Fault:
     kind: str
     code: str
     message: str
+    account: str | None = None  # only transitions of this account's resources fail
 
     def fail_create(self, record: Any, due: float) -> None:
         """The record ends in its model's create-failure status, with the issue in ``health.issues``."""
@@ -185,8 +187,13 @@ class _CallRule:
     times: int | None
     rate: float | None
     random: random.Random | None
+    account: str | None = None  # only this account's calls fail
 
-    def matches(self, service: str, name: str, error_codes: frozenset[str]) -> bool:
+    def matches(
+        self, service: str, name: str, error_codes: frozenset[str], account: Callable[[], Any]
+    ) -> bool:
+        if self.account is not None and self.account != account():
+            return False
         if self.operation == "*":
             return self.code in errors.allowed_codes(service, error_codes)
         return self.operation == name
@@ -209,6 +216,11 @@ def _find_operation(name: str) -> tuple[str, Any]:
 def _check_message(message: Any) -> None:
     if message is not None and not isinstance(message, str):
         raise ValueError("message must be a string")
+
+
+def _check_account(account: Any) -> None:
+    if account is not None and not (isinstance(account, str) and accounts.is_account(account)):
+        raise ValueError(f"account must be a 12-digit account id, not {account!r}")
 
 
 def _check_times(times: Any, *, allow_none: bool) -> None:
@@ -237,11 +249,13 @@ class Faults:
         rate: float | None = None,
         seed: int | str | None = None,
         message: str | None = None,
+        account: str | None = None,
     ) -> None:
         """Calls of ``operation`` (or ``"*"``: every operation that may answer ``code``) fail with ``code``.
 
         ``times=N``: the next N matching calls; ``rate=p``: each call with probability p (reproducible
-        with ``seed``); neither: every matching call until ``clear()``.
+        with ``seed``); neither: every matching call until ``clear()``. ``account``: only that account's
+        calls (a tenant of a shared server), else everyone's.
         """
         if not isinstance(operation, str):
             raise ValueError("operation must be an operation name or '*'")
@@ -269,18 +283,22 @@ class Faults:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
             raise ValueError(f"seed must be an integer or a string, not {seed!r}")
         _check_message(message)
+        _check_account(account)
         rng = random.Random(seed) if rate is not None else None
-        rule = _CallRule(operation, code, message, times, None if rate is None else float(rate), rng)
+        rule = _CallRule(operation, code, message, times, None if rate is None else float(rate), rng, account)
         with self.backend.lock:
             self._calls.append(rule)
 
-    def call_error(self, service: str, name: str, error_codes: frozenset[str]) -> errors.ServiceError | None:
-        """The error this call fails with, or None (the dispatcher asks before running the handler)."""
+    def call_error(
+        self, service: str, name: str, error_codes: frozenset[str], account: Callable[[], Any] = lambda: None
+    ) -> errors.ServiceError | None:
+        """The error this call fails with, or None (the dispatcher asks before running the handler).
+        ``account()``: the caller's account, asked only when a fault names one."""
         if not self._calls:
             return None
         with self.backend.lock:
             for rule in self._calls:
-                if rule.matches(service, name, error_codes) and rule.fires():
+                if rule.matches(service, name, error_codes, account) and rule.fires():
                     if rule.times == 0:
                         self._calls.remove(rule)
                     # the service model's error shape wherever it defines the code, with the model's status
@@ -294,8 +312,11 @@ class Faults:
 
     # -- lifecycle faults ------------------------------------------------------------------------
 
-    def fail_next(self, kind: str, code: str, *, message: str | None = None, times: int = 1) -> None:
-        """The next ``times`` transitions of ``kind`` (a data/durations.json kind) end in failure."""
+    def fail_next(
+        self, kind: str, code: str, *, message: str | None = None, times: int = 1, account: str | None = None
+    ) -> None:
+        """The next ``times`` transitions of ``kind`` (a data/durations.json kind) end in failure;
+        with ``account``, only transitions of that account's resources."""
         kinds = _lifecycle_kinds()
         if kind not in kinds:
             raise ValueError(
@@ -307,19 +328,23 @@ class Faults:
             raise ValueError(f"{code!r} is not a code for {kind}; codes: {', '.join(codes)}")
         _check_times(times, allow_none=False)
         _check_message(message)
+        _check_account(account)
         if message is None:
             issue = "ErrorDetail" if shape is None else _issue_shape(shape).name
             message = _default_message(code, issue, "errorCode" if shape is None else "code")
-        fault = Fault(kind, code, message)
+        fault = Fault(kind, code, message, account)
         with self.backend.lock:
             self._lifecycle.setdefault(kind, deque()).extend(fault for _ in range(times))
 
-    def take(self, kind: str) -> Fault | None:
-        """The pending fault for the transition of ``kind`` that is completing now, if any."""
+    def take(self, kind: str, account: str | None = None) -> Fault | None:
+        """The pending fault for the transition of ``kind`` (of a resource of ``account``) completing now."""
         pending = self._lifecycle.get(kind)
         if not pending:
             return None
-        fault = pending.popleft()
+        fault = next((f for f in pending if f.account is None or f.account == account), None)
+        if fault is None:
+            return None
+        pending.remove(fault)
         if not pending:
             del self._lifecycle[kind]
         return fault
@@ -387,16 +412,18 @@ class Faults:
         calls = []
         for rule in self._calls:
             entry: dict[str, Any] = {"operation": rule.operation, "code": rule.code}
-            entry.update(
-                {k: v for k, v in (("message", rule.message), ("times", rule.times)) if v is not None}
-            )
+            optional = (("message", rule.message), ("times", rule.times), ("account", rule.account))
+            entry.update({k: v for k, v in optional if v is not None})
             if rule.rate is not None and rule.random is not None:
                 version, state, gauss = rule.random.getstate()
                 # the generator's exact position, so a restored rate fault goes on with the same draws
                 entry.update(rate=rule.rate, random=[version, list(state), gauss])
             calls.append(entry)
         lifecycle = {
-            kind: [{"code": f.code, "message": f.message} for f in pending]
+            kind: [
+                {"code": f.code, "message": f.message, **({"account": f.account} if f.account else {})}
+                for f in pending
+            ]
             for kind, pending in self._lifecycle.items()
         }
         return {"calls": calls, "lifecycle": lifecycle}
@@ -406,12 +433,23 @@ class Faults:
 
         Each entry goes through ``fail_calls`` / ``fail_next``, so a snapshot holds no fault those refuse.
         """
+        self.clear()
+        self.add(data)
+
+    def add(self, data: Any, account: str | None = None) -> None:
+        """Add the faults of ``to_data()``'s output (with ``account``, only those added for it)."""
         if not isinstance(data, dict):
             raise ValueError("faults must be an object")
         calls, lifecycle = data.get("calls", []), data.get("lifecycle", {})
         if not isinstance(calls, list) or not isinstance(lifecycle, dict):
             raise ValueError("faults must hold a list of calls and an object of lifecycle faults")
-        self.clear()
+        if account is not None:
+            calls = [entry for entry in calls if isinstance(entry, dict) and entry.get("account") == account]
+            lifecycle = {
+                kind: [e for e in pending if isinstance(e, dict) and e.get("account") == account]
+                for kind, pending in lifecycle.items()
+                if isinstance(pending, list)
+            }
         for entry in calls:
             if not isinstance(entry, dict):
                 raise ValueError("a call fault must be an object")
@@ -421,6 +459,7 @@ class Faults:
                 times=entry.get("times"),
                 rate=entry.get("rate"),
                 message=entry.get("message"),
+                account=entry.get("account"),
             )
             rule = self._calls[-1]
             if rule.random is not None:
@@ -437,15 +476,31 @@ class Faults:
             for entry in pending:
                 if not isinstance(entry, dict):
                     raise ValueError("a lifecycle fault must be an object")
-                self.fail_next(kind, entry.get("code"), message=entry.get("message"))  # type: ignore[arg-type]
+                self.fail_next(
+                    kind,
+                    entry.get("code"),  # type: ignore[arg-type]
+                    message=entry.get("message"),
+                    account=entry.get("account"),
+                )
 
     # -- all -------------------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        """Forget every pending fault (resources already failed stay failed)."""
+    def clear(self, account: str | None = None) -> None:
+        """Forget every pending fault (resources already failed stay failed); with ``account``, only the
+        faults added for that account."""
+        _check_account(account)
         with self.backend.lock:
-            self._calls.clear()
-            self._lifecycle.clear()
+            if account is None:
+                self._calls.clear()
+                self._lifecycle.clear()
+                return
+            self._calls[:] = [rule for rule in self._calls if rule.account != account]
+            for kind in list(self._lifecycle):
+                kept = deque(f for f in self._lifecycle[kind] if f.account != account)
+                if kept:
+                    self._lifecycle[kind] = kept
+                else:
+                    del self._lifecycle[kind]
 
 
 @functools.cache
@@ -469,8 +524,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "recover": ("arn",),
 }
 _OPTIONAL: dict[str, tuple[str, ...]] = {
-    "fail_calls": ("times", "rate", "seed", "message"),
-    "fail_next": ("message", "times"),
+    "fail_calls": ("times", "rate", "seed", "message", "account"),
+    "fail_next": ("message", "times", "account"),
     "degrade": ("message",),
     "recover": (),
 }
@@ -516,5 +571,5 @@ def _post_recover(target: control.Target, request: Any) -> Any:
 
 @control.control("DELETE", "faults")
 def _delete_all(target: control.Target, request: Any) -> Any:
-    target.backend.faults.clear()
+    target.backend.faults.clear(control.query(request).get("account"))
     return control.json_response(200, {"status": "cleared"})

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from mock_eks.arns import account_of
+
 REALISTIC_SECONDS: dict[str, float] = json.loads(
     resources.files("mock_eks.data").joinpath("durations.json").read_text()
 )
@@ -178,7 +180,8 @@ def _settle(
     """``Context.settle_later``: ``source`` -> ``target`` (or the fault of ``kind``'s failure)."""
     if record.status != source:
         return
-    fault = backend.faults.take(kind)  # m.faults.fail_next(kind, ...): the create fails instead
+    # m.faults.fail_next(kind, ...): the create fails instead
+    fault = backend.faults.take(kind, account_of(record))
     if fault is not None:
         fault.fail_create(record, due)
         return
@@ -195,7 +198,7 @@ def _remove(
     (``Context.remove_later``), a pending fault of that kind leaves it in place, DELETE_FAILED."""
     if collection.get(key) is not record:
         return
-    fault = backend.faults.take(kind) if kind is not None else None
+    fault = backend.faults.take(kind, account_of(record)) if kind is not None else None
     if fault is not None:
         fault.fail_delete(record, due)
         return

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mock_eks import control
+from mock_eks import control, tenants
 from mock_eks.dispatch import Request, Response
 from mock_eks.lifecycle import Step
 from mock_eks.store import Backend, Collection
@@ -114,11 +114,14 @@ class _Writer:
         raise TypeError(f"cannot snapshot a {type(value).__name__} at {where}")
 
 
-def take(backend: Backend) -> dict[str, Any]:
-    """The state of ``backend`` as a JSON-serialisable dict (call it under ``backend.lock``)."""
+def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
+    """The state of ``backend`` as a JSON-serialisable dict (call it under ``backend.lock``); with
+    ``tenant`` (an account id) only that account's regions, pending transitions and faults."""
     writer = _Writer()
     regions = []
     for (account, region), store in backend.regions.items():
+        if tenant is not None and account != tenant:
+            continue
         where = f"{account}/{region}"
         regions.append(
             {
@@ -131,8 +134,17 @@ def take(backend: Backend) -> dict[str, Any]:
                 "extras": writer.value(store.extras, f"{where}.extras"),
             }
         )
-    pending = [[due, writer.value(item, "lifecycle")] for due, item in backend.lifecycle.entries()]
+    entries = backend.lifecycle.entries()
+    if tenant is not None:
+        entries = [(due, item) for due, item in entries if tenants.in_scope(item, (tenant, None))]
+    pending = [[due, writer.value(item, "lifecycle")] for due, item in entries]
     from mock_eks import __version__, moto_link
+
+    faults = backend.faults.to_data()
+    if tenant is not None:
+        scoped = Backend()
+        scoped.faults.add(faults, tenant)
+        faults = scoped.faults.to_data()
 
     return {
         "format": FORMAT,
@@ -143,8 +155,8 @@ def take(backend: Backend) -> dict[str, Any]:
         "regions": regions,
         "lifecycle": pending,
         "objects": writer.objects,
-        "faults": backend.faults.to_data(),
-        "moto_link": moto_link.record_of(backend),
+        "faults": faults,
+        "moto_link": moto_link.record_of(backend) if tenant is None else [],
     }
 
 
@@ -355,23 +367,51 @@ def check_path(path: str | os.PathLike[str]) -> str | None:
 # -- server mode: GET/PUT /_mock_eks/state ---------------------------------------------------------------
 
 
+def _tenant(request: Request) -> str | None:
+    parameters = control.query(request)
+    return None if "account" not in parameters else tenants.scope(parameters["account"])[0]
+
+
 @control.control("GET", "state")
 def get_state(target: control.Target, request: Request) -> Response:
+    """The whole state, or with ``?account=ID`` only that account's."""
+    tenant = _tenant(request)
     backend = target.backend
     with backend.lock:
         backend.lifecycle.apply_due(backend.now())
-        return control.json_response(200, take(backend))
+        return control.json_response(200, take(backend, tenant))
 
 
 @control.control("PUT", "state")
 def put_state(target: control.Target, request: Request) -> Response:
+    """Replace the whole state, or with ``?account=ID`` only that account's (the snapshot may hold no
+    other account; the other tenants, the clock and pagination keys stay as they are)."""
+    tenant = _tenant(request)
     try:
         document = json.loads(request.body or b"null")
     except ValueError as error:
         raise ValueError(f"the body is not JSON: {error}") from None
     backend = restore(document)  # SnapshotError is a ValueError: 400 with its message
+    if tenant is not None:
+        _replace_tenant(target.backend, backend, tenant)
+        return control.json_response(200, {"status": "restored", "account": tenant})
     from mock_eks import moto_link
 
     moto_link.handover(target.backend, backend)
     target.backend = backend
     return control.json_response(200, {"status": "restored"})
+
+
+def _replace_tenant(live: Backend, restored: Backend, tenant: str) -> None:
+    others = sorted({account for account, _ in restored.regions if account != tenant})
+    if others:
+        raise SnapshotError(
+            f"the snapshot holds account(s) {', '.join(others)[:200]}; ?account={tenant} replaces only {tenant}"
+        )
+    with live.lock:
+        tenants.forget(live, (tenant, None))
+        live.regions.update(restored.regions)
+        for due, item in restored.lifecycle.entries():
+            if tenants.in_scope(item, (tenant, None)):
+                live.lifecycle.schedule(due, item)
+        live.faults.add(restored.faults.to_data(), tenant)

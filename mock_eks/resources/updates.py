@@ -146,6 +146,7 @@ def start_update(
             apply=apply,
             revert=revert,
             resource=scope[1] if scope else cluster.name,
+            account=ctx.account,
         ),
     )
     return update
@@ -161,10 +162,11 @@ def _complete(
     apply: lifecycle.Step,
     revert: lifecycle.Step | None,
     resource: str,
+    account: str | None = None,  # None in snapshots written before faults could name an account
 ) -> None:
     if update.status != "InProgress":
         return
-    fault = backend.faults.take(kind)
+    fault = backend.faults.take(kind, account)
     if fault is not None:
         update.status = "Failed"
         update.errors = fault.update_errors([resource])
