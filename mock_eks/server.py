@@ -128,7 +128,9 @@ class _Connection(socketserver.BaseRequestHandler):
         finally:
             connections.gone(self)
 
-    def _serve(self, sock: socket.socket) -> None:
+    def _serve(self, sock: socket.socket, route: Callable[[Request], Response] | None = None) -> None:
+        """Requests on ``sock`` until it closes; ``route`` answers them instead of the EKS dispatcher (a
+        tunnel's cluster API)."""
         leftover = b""
         while True:
             # one h11 state machine per request: bytes of a pipelined next request carry over
@@ -136,7 +138,7 @@ class _Connection(socketserver.BaseRequestHandler):
             if leftover:
                 conn.receive_data(_skip_blank_lines(leftover))
             try:
-                keep_open = self._serve_one(sock, conn)
+                keep_open = self._serve_one(sock, conn, route)
             except (ConnectionError, OSError) as error:  # the client went away: nobody to answer
                 log.debug("connection from %s ended: %r", self.client_address, error)
                 return
@@ -147,8 +149,7 @@ class _Connection(socketserver.BaseRequestHandler):
     def _serve_one(
         self, sock: socket.socket, conn: h11.Connection, route: Callable[[Request], Response] | None = None
     ) -> bool:
-        """Read one request and answer it; whether the connection carries another. ``route`` answers
-        the request instead of the EKS dispatcher (a tunnel's cluster API)."""
+        """Read one request and answer it; whether the connection carries another."""
         state = _Exchange(sock, conn)
         try:
             event = state.next_event(first=True)

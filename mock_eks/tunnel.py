@@ -78,21 +78,14 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
             Request(request.method, origin + request.url, request.headers, request.body),
         )
 
-    leftover = b""
+    # the TLS socket now owns the connection: a stop cuts this one, and the server's close closes it
+    handler.request = tls
     try:
-        while True:
-            conn = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
-            if leftover:
-                conn.receive_data(leftover)
-            # between requests the tunnel is idle: a stopping server ends it instead of waiting for it
-            if not handler._serve_one(tls, conn, route=route) or not handler.server.connections.idle(handler):
-                return False
-            leftover = conn.trailing_data[0]
+        if handler.server.connections.idle(handler):  # between requests, as after any answered one
+            handler._serve(tls, route)  # the server's own request loop: keep-alive, streams, stop
     finally:
-        try:
-            tls.unwrap()
-        except (ssl.SSLError, OSError, ValueError):
-            pass
+        tls.close()
+    return False
 
 
 def _refusal(target: str) -> Response:

@@ -18,6 +18,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,6 +196,27 @@ def test_tls_through_the_tunnel_verifies_against_the_cluster_ca(server: MockEKSS
     with pytest.raises(ssl.SSLCertVerificationError):
         context.wrap_socket(sock, server_hostname="other.gr7.us-east-1.eks.amazonaws.com")
     sock.close()
+
+
+def test_a_stop_ends_an_idle_tunnel_at_once() -> None:
+    """A tunnel between requests is an idle keep-alive connection: stopping the server closes it rather
+    than waiting for the drain timeout (which would hold the stop for a minute here)."""
+    slow = MockEKSServer("127.0.0.1", 0).start()
+    try:
+        cluster = make_cluster(slow)
+        host = host_of(cluster)
+        ca = base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+        sock, head = tunnel(slow, f"{host}:443")
+        tls = ssl.create_default_context(cadata=ca).wrap_socket(sock, server_hostname=host)
+        tls.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        assert tls.recv(65536).startswith(b"HTTP/1.1 200 ")
+    finally:
+        stopping = threading.Thread(target=slow.stop, kwargs={"drain_timeout": 60.0})
+        stopping.start()
+        stopping.join(timeout=30)
+    assert not stopping.is_alive()
+    assert tls.recv(65536) == b""  # closed by the server
+    tls.close()
 
 
 # -- kubeconfig ---------------------------------------------------------------------------------------------
