@@ -148,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "routes":
         return print_routes(sys.stdout)
     if args.command == "token":
-        from mock_eks.token_command import run as print_token
+        from mock_eks.server.token_command import run as print_token
 
         return print_token(args)
     if args.command in ("kubeconfig", "get-token"):
-        from mock_eks import kubeconfig_command
+        from mock_eks.server import kubeconfig_command
 
         return (
             kubeconfig_command.kubeconfig(args)
@@ -167,9 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         from mock_eks.server import serve_forever
     except ImportError:  # pragma: no cover - until server mode lands
         parser.error("server mode is not available in this build")
-    from mock_eks import seeds, snapshot
-    from mock_eks.clock import parse_durations
-    from mock_eks.lifecycle import Timing
+    from mock_eks.state import seeds, snapshot
+    from mock_eks.state.clock import parse_durations
+    from mock_eks.state.lifecycle import Timing
 
     try:
         timing = Timing(args.timing, parse_durations(args.durations))
@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_routes(out: Any) -> int:
     """``mock-eks routes``: the hosts, then one line per operation of ``mock_eks.url_patterns()``."""
-    from mock_eks.accounts import host_pattern
-    from mock_eks.spec import url_patterns
+    from mock_eks.model.accounts import host_pattern
+    from mock_eks.model.spec import url_patterns
 
     rows = url_patterns()
     out.write(f"# hosts (any partition, FIPS, dual-stack): {host_pattern()}\n")

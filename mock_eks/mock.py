@@ -10,18 +10,25 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import threading
 import unittest
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mock_eks import accounts, clock, credentials, intercept, moto_link
-from mock_eks.dispatch import Request, Response, dispatch
-from mock_eks.lifecycle import Timing
-from mock_eks.store import Backend
+from mock_eks import intercept, moto_link
+from mock_eks.engine.dispatch import HANDLERS, dispatch
+from mock_eks.intercept import credentials
+from mock_eks.model import accounts
+from mock_eks.model.protocol import Request, Response
+from mock_eks.model.sessions import fresh_botocore_session
+from mock_eks.state import clock
+from mock_eks.state.active import ACTIVE
+from mock_eks.state.lifecycle import Timing
+from mock_eks.state.store import Backend
 
 if TYPE_CHECKING:
-    from mock_eks.faults import Faults
+    from mock_eks.state.faults import Faults
+
+__all__ = ["ACTIVE", "MockEKS", "fresh_botocore_session", "mock_eks"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,51 +38,33 @@ class NotActiveError(AttributeError, RuntimeError):
     protocol expects (``hasattr(m, "faults")`` is False), and a RuntimeError, as it always was."""
 
 
-@functools.cache
-def _shared_model_loader() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_component("data_loader")
+def _load_behaviour() -> None:
+    """The engine's loader of the behaviour layer (this module is a composition root)."""
+    import mock_eks.resources  # noqa: F401 - lazy for import cost: the handlers load on the first request
 
 
-def fresh_botocore_session() -> Any:
-    """A new botocore session (its own credentials, resolved now) sharing one model loader with every
-    other one made here: a new session's own loader reads botocore's JSON models again (~0.1 s)."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    session.register_component("data_loader", _shared_model_loader())
-    return session
+HANDLERS.use(_load_behaviour)
+# fake credentials in the environment while any mock is active
+_CREDENTIALS = credentials.FakeEnvironment()
 
 
-class _Activations:
-    """The shared state of all active mocks."""
+def _serve(request: Request) -> Response:
+    """Every intercepted request of the active mocks: the OIDC issuer's, a cluster's Kubernetes API, or
+    EKS's through the engine."""
+    backend = ACTIVE.backend
+    innermost = ACTIVE.innermost()
+    if backend is None or innermost is None:  # pragma: no cover - hooks are unset when inactive
+        raise RuntimeError("mock_eks is not active")
+    if intercept.OIDC_URL.match(request.url):
+        from mock_eks.identity import issuer  # lazy for import cost: cryptography and PyJWT
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.stack: list[MockEKS] = []
-        self.backend: Backend | None = None
-        self.credentials = credentials.FakeEnvironment()
+        return issuer.answer(backend, request.method, request.url)
+    if intercept.CLUSTER_API_URL.match(request.url):
+        from mock_eks import kube  # lazy for import cost: only a cluster's API needs it
 
-    def serve(self, request: Request) -> Response:
-        backend = self.backend
-        stack = self.stack
-        if backend is None or not stack:  # pragma: no cover - hooks are unset when inactive
-            raise RuntimeError("mock_eks is not active")
-        if intercept.OIDC_URL.match(request.url):
-            from mock_eks import issuer
-
-            return issuer.answer(backend, request.method, request.url)
-        if intercept.CLUSTER_API_URL.match(request.url):
-            from mock_eks import kube
-
-            return kube.serve(backend, request)
-        innermost = stack[-1]
-        backend.moto = innermost.moto
-        return dispatch(backend, innermost.timing, request)
-
-
-ACTIVE = _Activations()
+        return kube.serve(backend, request)
+    backend.moto = innermost.moto
+    return dispatch(backend, innermost.timing, request)
 
 
 class MockEKS:
@@ -107,8 +96,8 @@ class MockEKS:
             if not ACTIVE.stack:
                 accounts.configured_account()  # a bad MOCK_EKS_ACCOUNT_ID fails here, not in every request
                 ACTIVE.backend = Backend()
-                ACTIVE.credentials.place()
-                intercept.install(ACTIVE.serve)
+                _CREDENTIALS.place()
+                intercept.install(_serve)
                 clock.install_waiter_clock()
             ACTIVE.stack.append(self)
         if self.state is not None or self.seed is not None:
@@ -125,7 +114,7 @@ class MockEKS:
         A state file that exists is a saved state: the seed, which made it, is not replayed onto it (as
         ``mock-eks serve --state F --seed S``); a missing one is a fresh start. A state given as a dict is
         this run's own starting point, and the seed builds on it."""
-        from mock_eks import seeds
+        from mock_eks.state import seeds  # lazy for import cost: YAML and JSON seed files
 
         state = self.state
         if isinstance(state, (str, os.PathLike)) and not os.path.exists(state):
@@ -145,7 +134,7 @@ class MockEKS:
             if not ACTIVE.stack:
                 clock.uninstall_waiter_clock()
                 intercept.uninstall()
-                ACTIVE.credentials.restore()
+                _CREDENTIALS.restore()
                 if ACTIVE.backend is not None:  # what the link made in moto ends with the activation
                     moto_link.release(ACTIVE.backend)
                 ACTIVE.backend = None
@@ -165,7 +154,7 @@ class MockEKS:
     def snapshot(self) -> dict[str, Any]:
         """The active state (every account, region and family, pending transitions, Update records) as a
         versioned, JSON-serialisable dict: ``mock_eks(state=...)`` and ``restore()`` load it."""
-        from mock_eks import snapshot
+        from mock_eks.state import snapshot  # lazy for import cost, like every optional feature here
 
         backend = self._active("taking a snapshot")
         with backend.lock:
@@ -173,9 +162,10 @@ class MockEKS:
 
     def restore(self, state: dict[str, Any] | str | os.PathLike[str]) -> None:
         """Replace the active state with a snapshot (a dict from ``snapshot()``, or a JSON file of one)."""
-        from mock_eks import snapshot
+        from mock_eks.state import snapshot  # lazy for import cost, like every optional feature here
 
         self._active("restoring a snapshot")
+        HANDLERS.load()  # the behaviour's record kinds are what a snapshot names
         backend = snapshot.load(state)
         with ACTIVE.lock:
             moto_link.handover(ACTIVE.backend, backend)  # what the replaced state made in moto goes with it

@@ -27,7 +27,7 @@ from botocore.parsers import RestJSONParser
 from hypothesis import strategies as st
 
 from mock_eks import errors
-from mock_eks.spec import OPERATIONS, ROUTES, Operation
+from mock_eks.model.spec import OPERATIONS, ROUTES, Operation
 
 HOSTS = {"eks": "https://eks.us-east-1.amazonaws.com", "eks-auth": "https://eks-auth.us-east-1.api.aws"}
 ROLE = "arn:aws:iam::123456789012:role/fuzz-role"

@@ -657,7 +657,7 @@ def test_urllib3_directly_is_answered(eks_mock, url):
 
 
 def accounts_host(url: str) -> str:
-    from mock_eks.accounts import host_of
+    from mock_eks.model.accounts import host_of
 
     return host_of(url)
 

@@ -29,7 +29,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from mock_eks import credentials
+from mock_eks.intercept import credentials
 from mock_eks.server import MockEKSServer
 from tests.helpers import NODE_ROLE, ROLE, SUBNETS
 

@@ -20,7 +20,7 @@ def test_the_plugin_imports_nothing_of_the_mock() -> None:
         """
         import sys
         import mock_eks.pytest_plugin
-        heavy = ("botocore", "boto3", "cryptography", "jsonschema", "yaml", "mock_eks.spec", "mock_eks.mock")
+        heavy = ("botocore", "boto3", "cryptography", "jsonschema", "yaml", "mock_eks.model.spec", "mock_eks.mock")
         print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy))
         """
     )
@@ -32,9 +32,10 @@ def test_import_loads_no_model_and_the_first_call_does() -> None:
         """
         import sys
         import boto3
-        from mock_eks import errors, mock_eks
-        from mock_eks import spec
-        from mock_eks.dispatch import HANDLERS
+        from mock_eks import errors
+        from mock_eks import mock_eks
+        from mock_eks.model import spec
+        from mock_eks.engine.dispatch import HANDLERS
         print(sorted(m for m in ("cryptography", "jsonschema", "yaml", "mock_eks.resources") if m in sys.modules))
         print(spec.MODELS._built, spec.OPERATIONS._built, spec.ROUTES._built, errors.BY_SERVICE._built)
         with mock_eks:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from mock_eks import messages
+from mock_eks.model import messages
 from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, realistic
 
 
@@ -42,7 +42,7 @@ def _nodegroup(client, **overrides):
     return client.create_nodegroup(**params)
 
 
-PACKAGE = Path(messages.__file__).parent
+PACKAGE = Path(messages.__file__).parent.parent  # the whole package (mock_eks.model.messages)
 # Functions that pass a key on to mock_eks.messages (the key argument's position): their callers are checked.
 KEY_TAKERS = {"error": 1, "text": 0, "build": 1, "refuse": 1, "find_child": 4, "ParseError": 0}
 # The few places that forward a key they were given rather than naming one (checked at their callers).

@@ -20,8 +20,8 @@ import requests
 from botocore.model import Shape
 
 from mock_eks import mock_eks
-from mock_eks.dispatch import HANDLERS, accepts
-from mock_eks.spec import OPERATIONS
+from mock_eks.engine.dispatch import HANDLERS, accepts
+from mock_eks.model.spec import OPERATIONS
 from tests import fuzzing
 
 ROLE_LIKE = ("Arn", "arn")

@@ -10,8 +10,8 @@ import botocore.session
 import pytest
 
 import mock_eks.resources  # noqa: F401 - registers every handler
-from mock_eks.dispatch import HANDLERS
-from mock_eks.spec import OPERATIONS, SERVICE_NAMES
+from mock_eks.engine.dispatch import HANDLERS
+from mock_eks.model.spec import OPERATIONS, SERVICE_NAMES
 
 INSTALLED = sorted((service, name) for service in SERVICE_NAMES for name in OPERATIONS[service])
 

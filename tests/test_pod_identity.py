@@ -325,7 +325,7 @@ PROVIDER = "arn:aws:iam::123456789012:workload-identity-provider/corp"
 
 
 def _workload_identity_modelled() -> bool:
-    from mock_eks.spec import OPERATIONS
+    from mock_eks.model.spec import OPERATIONS
 
     return "workloadIdentityConfig" in OPERATIONS["eks"]["CreatePodIdentityAssociation"].members
 

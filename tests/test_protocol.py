@@ -11,8 +11,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from mock_eks import __version__, errors, mock_eks
-from mock_eks.dispatch import HANDLERS
-from mock_eks.spec import MODELS
+from mock_eks.engine.dispatch import HANDLERS
+from mock_eks.model.spec import MODELS
 from tests.helpers import create_cluster, error_of, unvalidated_client
 
 

@@ -43,7 +43,7 @@ def test_access_config_holds_authentication_mode_only(eks_client):
 
 def test_control_plane_scaling_tier_defaults_to_standard(eks_client):
     # item 7: DescribeCluster shows controlPlaneScalingConfig {"tier": "standard"} where the model has it
-    from mock_eks.spec import MODELS
+    from mock_eks.model.spec import MODELS
 
     if "controlPlaneScalingConfig" not in MODELS["eks"].shape_for("Cluster").members:
         pytest.skip("this botocore has no controlPlaneScalingConfig")

@@ -13,7 +13,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from mock_eks import errors
-from mock_eks.spec import OPERATIONS
+from mock_eks.model.spec import OPERATIONS
 from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
 
 EKS = "https://eks.us-east-1.amazonaws.com"

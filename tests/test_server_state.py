@@ -45,7 +45,7 @@ def test_get_and_put_state() -> None:
         eks = client(server.url)
         eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
         status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
-        assert status == 200 and snapshot["version"] == 2
+        assert status == 200 and snapshot["version"] == 3
         server.reset()
         assert eks.list_clusters()["clusters"] == []
         status, _ = http(f"{server.url}/_mock_eks/state", "PUT", json.dumps(snapshot).encode())

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from mock_eks import mock_eks
-from mock_eks.seeds import SeedError
+from mock_eks.state.seeds import SeedError
 from tests.helpers import ROLE, SUBNETS
 from tests.serving import eks_client, request, serving, start
 
@@ -178,7 +178,7 @@ def test_a_symlinked_state_file_is_written_through_its_link_keeping_its_mode(tmp
         assert served.stop(signal.SIGHUP)[0] == 0
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
-    assert {c["$class"] for c in json.loads(real.read_text())["objects"]}  # a snapshot, both clusters in it
+    assert {c["$kind"] for c in json.loads(real.read_text())["objects"]}  # a snapshot, both clusters in it
     assert sorted(os.listdir(real.parent)) == ["state.json"]
     assert sorted(os.listdir(tmp_path)) == ["link.json", "real"]
 
@@ -242,7 +242,7 @@ def test_seed_errors_are_bounded_in_length(tmp_path: Path) -> None:
 
 
 def test_a_seed_larger_than_the_limit_is_refused_before_parsing(tmp_path: Path) -> None:
-    from mock_eks.seeds import MAX_BYTES
+    from mock_eks.state.seeds import MAX_BYTES
 
     seed = tmp_path / "big.json"
     with seed.open("w") as file:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 from datetime import UTC, datetime
@@ -16,8 +15,8 @@ from freezegun import freeze_time
 
 from mock_eks import mock_eks
 from mock_eks.demo import SECTIONS, Demo
-from mock_eks.seeds import SeedError
-from mock_eks.snapshot import SnapshotError
+from mock_eks.state.seeds import SeedError
+from mock_eks.state.snapshot import SnapshotError
 from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -39,7 +38,7 @@ def test_a_snapshot_is_versioned_json_of_every_account_and_region():
         create_cluster(eks("eu-west-1"), "west")
         create_cluster(eks(account="210987654321"), "other-account")
         snapshot = roundtrip(m.snapshot())
-    assert snapshot["format"] == "mock_eks.snapshot" and snapshot["version"] == 2
+    assert snapshot["format"] == "mock_eks.snapshot" and snapshot["version"] == 3
     with mock_eks(state=snapshot):
         assert eks().list_clusters()["clusters"] == ["east"]
         assert eks("eu-west-1").list_clusters()["clusters"] == ["west"]
@@ -158,7 +157,57 @@ def test_a_version_1_snapshot_still_loads():
         clock.tick(3600)
         assert client.describe_cluster(name="v1")["cluster"]["status"] == "ACTIVE"
         snapshot = m.snapshot()
-        assert snapshot["version"] == 2 and snapshot["faults"] == {"calls": [], "lifecycle": {}}
+        assert snapshot["version"] == 3 and snapshot["faults"] == {"calls": [], "lifecycle": {}}
+
+
+def test_a_version_2_snapshot_still_loads():
+    # written by mock_eks 0.1.0 (format version 2: records named by module path, before record kinds)
+    # under realistic timing at 2026-06-01 12:45: cluster v2 ACTIVE with a node group (a scaling update
+    # in progress), a Fargate profile, an add-on, an access entry and a pod identity association;
+    # v2-creating CREATING; a cluster made with a clientRequestToken; one in eu-west-1; two pending faults
+    path = Path(__file__).parent / "data" / "snapshot-v2.json"
+    old = json.loads(path.read_text())
+    assert old["version"] == 2 and {"$class"} <= set(old["objects"][0])
+    with freeze_time("2026-06-01 12:45:00") as clock, mock_eks(timing="realistic", state=path) as m:
+        client = eks()
+        assert client.list_clusters()["clusters"] == ["idem", "v2", "v2-creating"]
+        assert eks("eu-west-1").list_clusters()["clusters"] == ["west"]
+        with pytest.raises(ClientError) as excinfo:  # the pending call fault
+            no_retries().describe_cluster(name="v2")
+        assert error_of(excinfo)[:1] == ("ThrottlingException",)
+        cluster = client.describe_cluster(name="v2")["cluster"]
+        assert cluster["status"] == "ACTIVE" and cluster["tags"] == {"team": "a"}
+        assert client.describe_cluster(name="v2-creating")["cluster"]["status"] == "CREATING"
+        ng = client.describe_nodegroup(clusterName="v2", nodegroupName="ng")["nodegroup"]
+        assert ng["status"] == "UPDATING" and ng["labels"] == {"tier": "web"}
+        assert client.list_fargate_profiles(clusterName="v2")["fargateProfileNames"] == ["fp"]
+        assert client.list_addons(clusterName="v2")["addons"] == ["vpc-cni"]
+        assert (
+            "arn:aws:iam::123456789012:role/dev"
+            in client.list_access_entries(clusterName="v2")["accessEntries"]
+        )
+        assert len(client.list_pod_identity_associations(clusterName="v2")["associations"]) == 1
+        again = client.create_cluster(
+            name="idem", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS}, clientRequestToken="tok"
+        )["cluster"]
+        assert again["name"] == "idem"  # the idempotency record came along: the same answer
+        clock.tick(3600)
+        ng = client.describe_nodegroup(clusterName="v2", nodegroupName="ng")["nodegroup"]
+        assert ng["status"] == "ACTIVE" and ng["scalingConfig"]["desiredSize"] == 3
+        assert client.describe_cluster(name="v2-creating")["cluster"]["status"] == "ACTIVE"
+        client.create_nodegroup(clusterName="v2", nodegroupName="ng2", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        clock.tick(3600)
+        failed = client.describe_nodegroup(clusterName="v2", nodegroupName="ng2")["nodegroup"]
+        assert failed["status"] == "CREATE_FAILED"  # the pending lifecycle fault
+        written = m.snapshot()
+    assert written["version"] == 3
+    assert {entry["$kind"] for entry in written["objects"]} >= {
+        "Cluster",
+        "Nodegroup",
+        "Collection",
+        "Update",
+    }
+    assert not any("$class" in entry for entry in written["objects"])  # kinds, never module paths
 
 
 def test_malformed_faults_or_link_records_are_refused():
@@ -209,7 +258,7 @@ def test_pagination_tokens_and_idempotency_survive_a_restore():
 def test_every_demo_section_survives_a_snapshot_and_can_be_torn_down_after_it():
     with mock_eks() as m:
         demo = Demo(io.StringIO())
-        sections = [importlib.import_module(f"mock_eks.demo_sections.{name}") for name in SECTIONS]
+        sections = SECTIONS
         for section in sections:
             section.run(demo)
         text = json.dumps(m.snapshot())
@@ -223,8 +272,8 @@ def test_every_demo_section_survives_a_snapshot_and_can_be_torn_down_after_it():
 def test_snapshots_of_a_future_version_or_of_something_else_are_refused(tmp_path):
     with mock_eks() as m:
         snapshot = m.snapshot()
-        with pytest.raises(SnapshotError, match="version 3.*upgrade mock_eks"):
-            m.restore({**snapshot, "version": 3})
+        with pytest.raises(SnapshotError, match="version 4.*upgrade mock_eks"):
+            m.restore({**snapshot, "version": 4})
         for bad in ({}, {"format": "mock_eks.snapshot", "version": "1"}, [1, 2]):
             with pytest.raises(SnapshotError):
                 m.restore(bad)
@@ -321,7 +370,7 @@ def test_record_fields_added_or_removed_since_a_snapshot_was_written_do_not_stop
         create_cluster(eks(), "c1")
         snapshot = roundtrip(m.snapshot())
     for entry in snapshot["objects"]:
-        if entry["$class"].endswith(":Cluster"):
+        if entry["$kind"] == "Cluster":
             del entry["fields"]["deletion_protection"]  # a field this version added: its default is used
             entry["fields"]["retired_field"] = "x"  # a field this version dropped: ignored
     with mock_eks(state=snapshot):

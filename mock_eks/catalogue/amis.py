@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mock_eks import versions
+from mock_eks.catalogue import versions
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,12 @@ The demo runs under ``timing="realistic"`` with every duration shortened to
 walk takes a few seconds. ``pause`` (``mock-eks demo --pause SECONDS``) makes
 each transition take that long instead, for a presenter who talks over it.
 
-Sections live in ``mock_eks/demo_sections/<family>.py``; each defines
+Sections live in ``mock_eks/demo/<family>.py``, listed in ``SECTIONS``; each defines
 ``TITLE`` and ``run(demo: Demo) -> None`` and uses only the Demo methods below.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
@@ -19,10 +18,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
-from mock_eks.lifecycle import REALISTIC_SECONDS
+from mock_eks.demo import access, addons, clusters, compute, failures, more, moto
 from mock_eks.mock import MockEKS
+from mock_eks.state.lifecycle import REALISTIC_SECONDS
 
-SECTIONS = ("clusters", "compute", "failures", "addons", "access", "more", "moto")
+# the sections, in the order they run (torn down in reverse)
+SECTIONS = (clusters, compute, failures, addons, access, more, moto)
 FAST_SECONDS = 0.02  # long enough to see CREATING, short enough to keep the whole walk within a few seconds
 POLL_SECONDS = 0.005
 
@@ -107,12 +108,7 @@ def run(out: TextIO = sys.stdout, *, instant: bool = False, pause: float | None 
     mock = MockEKS() if instant else MockEKS(timing="realistic", durations=seconds)
     with mock:
         demo = Demo(out)
-        sections = []
-        for name in SECTIONS:
-            try:
-                sections.append(importlib.import_module(f"mock_eks.demo_sections.{name}"))
-            except ModuleNotFoundError:
-                continue
+        sections: tuple[Any, ...] = SECTIONS
         for section in sections:
             demo.say(f"\n=== {section.TITLE} ===")
             section.run(demo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks.tokens import make_service_account_token
+from mock_eks.identity.tokens import make_service_account_token
 
 TITLE = "Access: access entries and policies, EKS Pod Identity"
 

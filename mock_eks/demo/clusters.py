@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from mock_eks import versions
+from mock_eks.catalogue import versions
 
 TITLE = "Clusters: create, wait for ACTIVE, upgrade the Kubernetes version"
 

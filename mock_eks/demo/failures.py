@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mock_eks.mock import mock_eks
+
 TITLE = "Failures: a node group that fails to create (m.faults)"
 
 NODEGROUP = "demo-broken-nodes"
@@ -21,8 +23,6 @@ def _status(demo: Any) -> str:
 
 
 def run(demo: Any) -> None:
-    from mock_eks import mock_eks
-
     demo.say(f'\nm.faults.fail_next("nodegroup.create", "NodeCreationFailure", message="{MESSAGE}")')
     mock_eks.faults.fail_next("nodegroup.create", "NodeCreationFailure", message=MESSAGE)
     demo.call(

@@ -8,24 +8,28 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from random import getrandbits
 from typing import Any
 
-from mock_eks import accounts, errors, lifecycle, messages, moto_link
-from mock_eks.lifecycle import Timing
-from mock_eks.protocol import (
+from mock_eks import moto_link
+from mock_eks.model import VERSION, accounts, errors, messages
+from mock_eks.model.protocol import (
     JSON_HEADERS,
     MAX_BODY_BYTES,
     ParseError,
+    Request,
+    Response,
     error_headers,
     parse_request,
     serialize_output,
 )
-from mock_eks.spec import OPERATIONS, ROUTES, Operation
-from mock_eks.store import Backend, RegionStore
-from mock_eks.validation import compile_shape, validation_message
+from mock_eks.model.spec import OPERATIONS, ROUTES, Operation
+from mock_eks.model.validation import compile_shape, validation_message
+from mock_eks.state import lifecycle
+from mock_eks.state.lifecycle import Timing
+from mock_eks.state.store import Backend, RegionStore
 
 log = logging.getLogger("mock_eks")
 Handler = Callable[..., Any]
@@ -35,22 +39,34 @@ _REGISTERED: dict[tuple[str, str], Handler] = {}  # every @operation seen, model
 class _Handlers(MutableMapping[tuple[str, str], Handler]):
     """``HANDLERS``: (service, operation) -> handler, for the operations the installed models have.
 
-    Filled on first use: the resource modules are imported then (they register their handlers),
-    and handlers for operations the installed botocore lacks are left out, so a newer or older
-    botocore never fails an import and nothing loads a model at import time.
+    Filled on first use: the loader the composition root handed over (``use``) imports the behaviour
+    modules then (they register their handlers), and handlers for operations the installed botocore
+    lacks are left out, so a newer or older botocore never fails an import and nothing loads a model
+    at import time. The engine never names the behaviour modules itself.
     """
 
     def __init__(self) -> None:
         self._table: dict[tuple[str, str], Handler] | None = None
         self._lock = threading.RLock()
+        self._loader: Callable[[], None] | None = None
+
+    def use(self, loader: Callable[[], None]) -> None:
+        """Load the behaviour (the handlers, and the record kinds they define) with ``loader`` on first use."""
+        self._loader = loader
+        if self._table is not None:  # built before: what the loader registers joins the table
+            loader()
+
+    def load(self) -> None:
+        """Make sure the behaviour is loaded (its handlers registered)."""
+        self.table()
 
     def table(self) -> dict[tuple[str, str], Handler]:
         table = self._table
         if table is None:
             with self._lock:
                 if self._table is None:
-                    import mock_eks.resources  # noqa: F401 - handlers register themselves on import
-
+                    if self._loader is not None:
+                        self._loader()
                     self._table = {key: h for key, h in _REGISTERED.items() if _modelled(*key)}
                 table = self._table
         return table
@@ -128,21 +144,6 @@ def operation(
         return handler
 
     return register
-
-
-@dataclass(slots=True)
-class Request:
-    method: str
-    url: str
-    headers: Mapping[str, str]
-    body: bytes = b""
-
-
-@dataclass(slots=True)
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 @dataclass(slots=True)
@@ -294,14 +295,12 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     handler = HANDLERS.table().get((op.service, op.name))
     if handler is None:
         # an operation a newer model has and this release does not: the common 501, never a parameter error
-        from mock_eks import __version__
-
         error = messages.build(
             errors.COMMON_ERRORS["NotImplemented"],
             "request.not_implemented",
             operation=op.name,
             service=op.service,
-            version=__version__,
+            version=VERSION,
         )
         return _error_response(error, request_id)
 

@@ -16,8 +16,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from mock_eks import messages
-from mock_eks.store import Collection
+from mock_eks.model import messages
+from mock_eks.state.store import Collection
 
 T = TypeVar("T")
 

@@ -14,8 +14,8 @@ import re
 import uuid
 from typing import Any
 
-from mock_eks import control, tokens
-from mock_eks.dispatch import Request, Response
+from mock_eks.identity import tokens
+from mock_eks.model.protocol import Response
 
 # an issuer URL (any region, both partitions' domains), and what follows the cluster id
 ISSUER_URL = re.compile(
@@ -24,7 +24,6 @@ ISSUER_URL = re.compile(
 )
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 KEYS_PATH = "/keys"
-SERVER_PREFIX = control.PREFIX + "oidc/"
 
 
 def _json(status: int, document: Any) -> Response:
@@ -36,10 +35,16 @@ def _json(status: int, document: Any) -> Response:
     return Response(status, headers, json.dumps(document).encode())
 
 
-def _not_found(url: str) -> Response:
-    response = _json(404, {"message": f"Not Found: {url}"})
+def _error(status: int, message: str, code: str | None = None) -> Response:
+    response = _json(status, {"message": message})
     response.headers.pop("Cache-Control")
+    if code is not None:
+        response.headers["x-amzn-ErrorType"] = code
     return response
+
+
+def _not_found(url: str) -> Response:
+    return _error(404, f"Not Found: {url}")
 
 
 def discovery_document(issuer: str, jwks_uri: str) -> dict[str, Any]:
@@ -71,9 +76,7 @@ def answer(backend: Any, method: str, url: str, jwks_base: str | None = None) ->
     if rest not in (DISCOVERY_PATH, KEYS_PATH):
         return _not_found(url)
     if method.upper() not in ("GET", "HEAD"):
-        return control.control_error(
-            405, f"Method {method} is not allowed for {url}", "MethodNotAllowedException"
-        )
+        return _error(405, f"Method {method} is not allowed for {url}", "MethodNotAllowedException")
     with backend.lock:
         backend.lifecycle.apply_due(backend.now())  # the issuer sees the clusters as EKS requests would
         cluster = tokens.cluster_of_issuer(backend, issuer)
@@ -82,15 +85,3 @@ def answer(backend: Any, method: str, url: str, jwks_base: str | None = None) ->
         if rest == DISCOVERY_PATH:
             return _json(200, discovery_document(issuer, f"{jwks_base or issuer}{KEYS_PATH}"))
         return _json(200, {"keys": [tokens.public_jwk(tokens.cluster_key(cluster))]})
-
-
-@control.control("GET", "oidc/*", public=True)
-def server_issuer(target: control.Target, request: Request) -> Response:
-    """``GET /_mock_eks/oidc/<issuer host>/id/<ID>/{.well-known/openid-configuration,keys}``."""
-    path = request.url.partition("?")[0]
-    below = path[len(SERVER_PREFIX) :]
-    match = ISSUER_URL.match(f"https://{below}")
-    jwks_base = None
-    if match is not None:  # the server's own URL: a Host header is the caller's word, and this is cached
-        jwks_base = f"{target.url}{SERVER_PREFIX}{match.group('host')}/id/{match.group('id')}"
-    return answer(target.backend, request.method, f"https://{below}", jwks_base)

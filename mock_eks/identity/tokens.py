@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import os
 import threading
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from mock_eks import accounts, control
-from mock_eks.dispatch import Request, Response
+from mock_eks.model import accounts
+from mock_eks.state.active import ACTIVE
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -238,8 +237,6 @@ def make_service_account_token(
     expired token. Times follow the mock's clock (``time.time()``, so freezegun, plus ``m.advance()``).
     ``extra_claims`` adds or replaces claims (to test how odd tokens are treated); the token is still signed.
     """
-    from mock_eks.mock import ACTIVE
-
     backend = ACTIVE.backend
     if backend is None:
         if issuer is None:
@@ -268,59 +265,3 @@ def make_service_account_token(
     )
     claims.update(extra_claims or {})
     return encode(claims, pem)
-
-
-# -- server mode ---------------------------------------------------------------------------------------------
-
-
-def _optional(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and (not isinstance(value, str) or not value):
-        raise ValueError(f"{name} must be a non-empty string")
-    return value
-
-
-def _required(body: dict[str, Any], name: str) -> str:
-    value = _optional(body, name)
-    if value is None:
-        raise ValueError(f"{name} is required")
-    return value
-
-
-@control.control("POST", "service-account-token")
-def mint_endpoint(target: control.Target, request: Request) -> Response:
-    """``POST /_mock_eks/service-account-token``: {"clusterName", "namespace", "serviceAccount", "region",
-    "accountId"?, "podName"?, "expiresIn"?} -> {"token": ...}."""
-    body = control.json_body(request)
-    cluster_name = _required(body, "clusterName")
-    namespace = _required(body, "namespace")
-    service_account = _required(body, "serviceAccount")
-    region = _required(body, "region")
-    # without accountId: the account a request without credentials is served in (MOCK_EKS_ACCOUNT_ID or the default)
-    account = _optional(body, "accountId") or accounts.account_for(None)
-    pod_name = _optional(body, "podName")
-    expires_in = body.get("expiresIn", 86400)
-    if (
-        isinstance(expires_in, bool)
-        or not isinstance(expires_in, (int, float))
-        or not math.isfinite(expires_in)
-    ):
-        raise ValueError("expiresIn must be a number of seconds")
-    backend = target.backend
-    with backend.lock:
-        try:
-            cluster = find_cluster(backend, cluster_name, region, account)
-        except LookupError as error:
-            return control.control_error(
-                404, f"No cluster to mint a token for: {error}.", "ResourceNotFoundException"
-            )
-        pem = cluster_key(cluster)
-        claims = claims_for(
-            cluster.oidc_issuer,
-            namespace,
-            service_account,
-            now=backend.now(),
-            expires_in=expires_in,
-            pod_name=pod_name,
-        )
-    return control.json_response(200, {"token": encode(claims, pem)})

@@ -21,8 +21,8 @@ error. Patching ``get_adapter`` rather than ``HTTPAdapter.send`` (which is what 
 patches) keeps mock_eks out of the way of the user's own ``responses`` mocks and moto's, whatever
 order they start and stop in, and keeps theirs from ever seeing an EKS URL.
 
-``urllib.request`` (``intercept_urllib``) and urllib3 used directly (``intercept_urllib3``) are
-answered the same way; any other client is refused at ``socket.getaddrinfo`` (``intercept_names``),
+``urllib.request`` (``intercept.urllib_request``) and urllib3 used directly (``intercept.urllib3_pool``) are
+answered the same way; any other client is refused at ``socket.getaddrinfo`` (``intercept.names``),
 so an EKS host's name is never even looked up while a mock is active.
 
 Requests to any other host, such as a custom ``endpoint_url`` pointing at ``mock-eks serve``,
@@ -42,52 +42,37 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.hooks import HierarchicalEmitter
 
-from mock_eks import accounts, credentials, intercept_names, intercept_urllib, intercept_urllib3
-from mock_eks.dispatch import Request, Response
-from mock_eks.patching import Patches
-
-Serve = Callable[[Request], Response]
-_serve: Serve | None = None
-_lock = threading.Lock()
-
-# a cluster's OIDC issuer (discovery document and JWKS, see issuer.py): answered for ``requests`` and
-# ``urllib.request`` (intercept_urllib.py)
-OIDC_URL = re.compile(r"^https?://oidc\.eks\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?(?::\d+)?/")
-
-# a cluster's Kubernetes API endpoint (mock_eks.kube answers it; intercept_names refuses it to other clients)
-CLUSTER_API_URL = re.compile(
-    r"^https?://[0-9a-z]+\.[0-9a-z]+\.[0-9a-z-]+\.eks\.amazonaws\.com(?:\.cn)?\.?(?::\d+)?(?:[/?#]|$)",
-    re.IGNORECASE,
+from mock_eks.intercept import credentials
+from mock_eks.intercept import names as intercept_names
+from mock_eks.intercept import urllib3_pool as intercept_urllib3
+from mock_eks.intercept import urllib_request as intercept_urllib
+from mock_eks.intercept.claims import (
+    ALSO_CATCH,
+    CLUSTER_API_URL,
+    OIDC_URL,
+    ChunkReader,
+    Serve,
+    body_bytes,
+    claims,
+    current,
+    eks_host,
+    serve_with,
 )
+from mock_eks.intercept.patching import Patches
+from mock_eks.model import accounts, spec
+from mock_eks.model.protocol import Request
 
-# Further URLs that ``requests`` and ``urllib.request`` send to the mock while it is active, beside the
-# EKS and EKS Auth hosts; the served request reaches the same ``serve`` callable (which tells them apart).
-ALSO_CATCH: list[re.Pattern[str]] = [OIDC_URL, CLUSTER_API_URL]
-
-
-def eks_host(url: str) -> accounts.Host | None:
-    """The EKS or EKS Auth endpoint host ``url`` is addressed to, or None."""
-    return accounts.parse_host(accounts.host_of(url))
-
-
-def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode()
-    if hasattr(body, "read"):
-        position = body.tell() if hasattr(body, "tell") else None
-        data = body.read()
-        if position is not None:
-            body.seek(position)
-        return data if isinstance(data, bytes) else data.encode()
-    if isinstance(body, bytearray | memoryview):
-        return bytes(body)
-    # an iterable of chunks, which urllib, urllib3 and requests all send as a body
-    return b"".join(part.encode() if isinstance(part, str) else bytes(part) for part in body)
-
+__all__ = [
+    "ALSO_CATCH",
+    "CLUSTER_API_URL",
+    "OIDC_URL",
+    "Serve",
+    "eks_host",
+    "install",
+    "registered_responses",
+    "uninstall",
+]
+_lock = threading.Lock()
 
 # -- botocore --------------------------------------------------------------------------------------
 
@@ -115,10 +100,10 @@ def mock_eks_answer(**_: Any) -> None:  # pragma: no cover - a name for the answ
 
 
 def _answer(request: Any, response_class: type[AWSResponse]) -> AWSResponse | None:
-    serve = _serve
+    serve = current()
     if serve is None or request is None or eks_host(request.url) is None:
         return None
-    response = serve(Request(request.method, request.url, request.headers, _body_bytes(request.body)))
+    response = serve(Request(request.method, request.url, request.headers, body_bytes(request.body)))
     return response_class(request.url, response.status, response.headers, _RawBody(response.body))
 
 
@@ -131,7 +116,7 @@ def _aio_response_class() -> type[AWSResponse]:
 def _sign_as_mock(kwargs: dict, asynchronous: bool) -> None:
     # after the user's own before-sign handlers: the URL is final and the mock's credentials win
     request = kwargs.get("request")
-    if _serve is not None and request is not None and eks_host(request.url) is not None:
+    if current() is not None and request is not None and eks_host(request.url) is not None:
         credentials.sign_as_mock(request, kwargs.get("request_signer"), asynchronous)
 
 
@@ -186,7 +171,7 @@ def _emitter_classes(root: type) -> list[type]:
 def _on_new_emitter_class(cls: type, **kwargs: Any) -> None:
     # an emitter class defined while a mock is active (aiobotocore imported inside a test)
     super(HierarchicalEmitter, cls).__init_subclass__(**kwargs)
-    if _serve is not None:
+    if current() is not None:
         _patch_emitter_class(cls)
 
 
@@ -214,8 +199,6 @@ class _Requests:
         import responses
         from requests.adapters import HTTPAdapter
         from responses.registries import FirstMatchRegistry
-
-        from mock_eks import spec
 
         class FirstMatch(FirstMatchRegistry):
             # responses' default registry drops a response when a second one matches too; ours keep
@@ -290,11 +273,11 @@ def _literal_first(route: Any) -> int:
 
 
 def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], Any]:
-    serve = _serve
+    serve = current()
     if serve is None:  # pragma: no cover - the adapter is only handed out while a mock is active
         raise RuntimeError("mock_eks is not active")
     try:
-        response = serve(Request(prepared.method, prepared.url, prepared.headers, _body_bytes(prepared.body)))
+        response = serve(Request(prepared.method, prepared.url, prepared.headers, body_bytes(prepared.body)))
     except ConnectionRefusedError as refused:  # a cluster endpoint nothing listens on (yet)
         import requests
 
@@ -304,53 +287,14 @@ def _requests_callback(prepared: Any) -> tuple[int, dict[str, str], Any]:
     return response.status, response.headers, response.body
 
 
-class ChunkReader(io.RawIOBase):
-    """A readable file over an iterator of bytes chunks (a streamed answer); ``close`` closes the iterator."""
-
-    def __init__(self, chunks: Any) -> None:
-        self._chunks = iter(chunks)
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def next_chunk(self) -> bytes:
-        """What is left of the current chunk, else the next one (b"" at the end)."""
-        if self._pending:
-            chunk, self._pending = self._pending, b""
-            return chunk
-        return next(self._chunks, b"")
-
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-        super().close()
-
-
 _requests: _Requests | None = None
 _adapter_patches = Patches()  # requests.Session.get_adapter
-
-
-def _claims(url: str) -> bool:
-    return eks_host(url) is not None or any(pattern.match(url) for pattern in ALSO_CATCH)
 
 
 def _adapter_for(original: Callable[..., Any]) -> Callable[..., Any]:
     def get_adapter(self: Any, url: str) -> Any:
         requests_side = _requests
-        if _serve is not None and requests_side is not None and _claims(url):
+        if current() is not None and requests_side is not None and claims(url):
             return requests_side.adapter
         return original(self, url)
 
@@ -375,7 +319,7 @@ def _uninstall_requests() -> None:
 
 def registered_responses() -> list[Any]:
     """The ``responses`` registrations of the active mock (empty while inactive)."""
-    if _serve is None or _requests is None:
+    if current() is None or _requests is None:
         return []
     return list(_requests.mock.registered())
 
@@ -385,9 +329,8 @@ def registered_responses() -> list[Any]:
 
 def install(serve: Serve) -> None:
     """Start catching (first activation): every request for an EKS or EKS Auth host goes to ``serve``."""
-    global _serve
     with _lock:
-        _serve = serve
+        serve_with(serve)
         _install_botocore()
         _install_requests()
         intercept_urllib.install()
@@ -397,9 +340,8 @@ def install(serve: Serve) -> None:
 
 def uninstall() -> None:
     """Stop catching (last deactivation) and put back everything ``install`` replaced."""
-    global _serve
     with _lock:
-        _serve = None
+        serve_with(None)
         _uninstall_botocore()
         _uninstall_requests()
         intercept_urllib.uninstall()

@@ -30,7 +30,7 @@ import sys
 import threading
 from typing import Any
 
-from mock_eks.accounts import is_account
+from mock_eks.model.accounts import is_account
 
 FAKE_ACCESS_KEY_ID = "AKIAMOCKEKSTESTING00"
 FAKE_SECRET_ACCESS_KEY = "mock-eks-secret"
@@ -76,7 +76,7 @@ class FreshDefaultSession:
     def __getattr__(self, name: str) -> Any:
         import boto3
 
-        from mock_eks.mock import fresh_botocore_session
+        from mock_eks.model.sessions import fresh_botocore_session
 
         real = self.made
         if real is None:

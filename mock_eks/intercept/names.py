@@ -18,7 +18,9 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks.patching import Patches
+from mock_eks.intercept import claims
+from mock_eks.intercept.patching import Patches
+from mock_eks.model.accounts import host_of
 
 # a cluster's Kubernetes API endpoint, as the mock makes it (resources/clusters.py ``endpoint_for``)
 CLUSTER_API_HOST = re.compile(
@@ -30,16 +32,12 @@ _patches = Patches()  # resolvers and http.client's proxy paths
 
 def refused(name: str) -> bool:
     """True for a host name no client may look up while a mock is active."""
-    from mock_eks import intercept
-
     name = name.rstrip(".")
-    return bool(CLUSTER_API_HOST.match(name)) or intercept._claims(f"https://{name}/")
+    return bool(CLUSTER_API_HOST.match(name)) or claims.claims(f"https://{name}/")
 
 
 def _refuse(host: Any) -> None:
-    from mock_eks import intercept
-
-    if intercept._serve is None or host is None:
+    if claims.current() is None or host is None:
         return
     name = host.decode("ascii", "replace") if isinstance(host, bytes | bytearray) else str(host)
     if refused(name):
@@ -76,8 +74,6 @@ def _absolute_form(original: Callable[..., Any]) -> Callable[..., Any]:
     # http.client through an HTTP proxy: the request line carries the EKS URL, sent to the proxy
     def putrequest(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         if isinstance(url, str) and url[:8].lower().startswith(("http://", "https://")):
-            from mock_eks.accounts import host_of
-
             _refuse(_without_port(host_of(url)))
         return original(self, method, url, *args, **kwargs)
 

@@ -16,7 +16,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks.patching import Patches
+from mock_eks.intercept import claims
+from mock_eks.intercept.patching import Patches
+from mock_eks.model.protocol import Request
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _patches = Patches()  # HTTPConnectionPool.urlopen
@@ -35,17 +37,14 @@ def _answer(pool: Any, method: str, url: str, body: Any, headers: Any, options: 
     from urllib3._collections import HTTPHeaderDict
     from urllib3.response import HTTPResponse
 
-    from mock_eks import intercept
-    from mock_eks.dispatch import Request
-
-    serve = intercept._serve
+    serve = claims.current()
     if serve is None:
         return None
     full = _full_url(pool, url)
-    if not intercept._claims(full):
+    if not claims.claims(full):
         return None
     try:
-        response = serve(Request(method, full, HTTPHeaderDict(headers or {}), intercept._body_bytes(body)))
+        response = serve(Request(method, full, HTTPHeaderDict(headers or {}), claims.body_bytes(body)))
     except ConnectionRefusedError as refused:  # a cluster endpoint nothing listens on (yet)
         from urllib3.exceptions import MaxRetryError, NewConnectionError
 
@@ -68,9 +67,7 @@ def _stream_response(response: Any, method: str, url: str) -> Any:
     """A urllib3 response whose ``stream()`` yields each chunk as the server makes it (a watch)."""
     from urllib3.response import HTTPResponse
 
-    from mock_eks.intercept import ChunkReader
-
-    reader = ChunkReader(response.body)
+    reader = claims.ChunkReader(response.body)
 
     class StreamedResponse(HTTPResponse):
         def stream(self, amt: int | None = 2**16, decode_content: bool | None = None) -> Any:

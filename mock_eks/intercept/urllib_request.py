@@ -20,22 +20,21 @@ import urllib.response
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks.patching import Patches
+from mock_eks.intercept import claims
+from mock_eks.intercept.patching import Patches
+from mock_eks.model.protocol import Request
 
 _patches = Patches()  # the handlers' open methods
 
 
 def _answer(request: urllib.request.Request) -> Any:
     """The mock's response to ``request`` as urllib's handlers return one (None: not ours)."""
-    from mock_eks import intercept
-    from mock_eks.dispatch import Request
-
-    serve = intercept._serve
+    serve = claims.current()
     url = request.full_url
-    if serve is None or not intercept._claims(url):
+    if serve is None or not claims.claims(url):
         return None
     headers = dict(request.header_items())
-    response = serve(Request(request.get_method(), url, headers, intercept._body_bytes(request.data)))
+    response = serve(Request(request.get_method(), url, headers, claims.body_bytes(request.data)))
     message = http.client.HTTPMessage()
     for name, value in response.headers.items():
         message[name] = value

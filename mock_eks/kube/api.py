@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from mock_eks.dispatch import Request, Response
+from mock_eks.kube import server
 from mock_eks.kube.clusters import cluster_for_host
-
-JSON = "application/json"
-
-
-def status(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> Response:
-    """A ``Status`` answer, as kube-apiserver words failures."""
-    body: dict[str, Any] = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": reason,
-        "code": code,
-    }
-    if details:
-        body["details"] = details
-    return json_response(code, body)
-
-
-def json_response(code: int, document: Any, content_type: str = JSON) -> Response:
-    return Response(
-        code, {"Content-Type": content_type}, json.dumps(document, separators=(",", ":")).encode()
-    )
+from mock_eks.model.accounts import host_of
+from mock_eks.model.protocol import Request, Response
 
 
 def serve(backend: Any, request: Request) -> Response:
@@ -39,9 +16,6 @@ def serve(backend: Any, request: Request) -> Response:
     Raises ``ConnectionRefusedError`` when no cluster answers on that host (none has it, or it is not
     ACTIVE/UPDATING): there is nothing listening there.
     """
-    from mock_eks.accounts import host_of
-    from mock_eks.kube import server
-
     host = host_of(request.url)
     cluster = cluster_for_host(backend, host)
     if cluster is None:

@@ -6,8 +6,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from mock_eks.accounts import account_for
-from mock_eks.dispatch import Response
+from mock_eks.model.accounts import account_for
+from mock_eks.model.protocol import Response
 
 # The statuses in which a cluster's API server answers: its endpoint does not exist while CREATING (or
 # after a failed create), and is gone once DELETING starts.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from mock_eks import accounts, credentials
+from mock_eks.intercept import credentials
 from mock_eks.kube import sts_token
+from mock_eks.model import accounts
 
 
 def caller_credentials() -> tuple[str, str, str | None]:

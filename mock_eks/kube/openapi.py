@@ -19,7 +19,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from mock_eks.dispatch import Response
+from mock_eks.model.protocol import Response
 
 V2 = "/openapi/v2"
 V3 = "/openapi/v3"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from mock_eks import versions
-from mock_eks.dispatch import Request, Response
-from mock_eks.kube.api import json_response, status
+from mock_eks.catalogue import versions
+from mock_eks.kube.responses import json_response, status
+from mock_eks.model.protocol import Request, Response
 
 
 def version_document(cluster: Any) -> dict[str, Any]:

@@ -10,7 +10,8 @@ the mock stores without reasoning about them).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,9 +20,29 @@ import orjson
 from botocore import xform_name
 from botocore.model import Shape
 
-from mock_eks.spec import Operation
+from mock_eks.model import messages
+from mock_eks.model.spec import Operation
 
 Serializer = Callable[[Any], Any]
+
+
+@dataclass(slots=True)
+class Request:
+    """One HTTP request as every transport hands it to the engine."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+@dataclass(slots=True)
+class Response:
+    """The answer a transport writes back (status, headers, body bytes)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
 
 
 class ParseError(Exception):
@@ -29,8 +50,6 @@ class ParseError(Exception):
     data/messages.json."""
 
     def __init__(self, key: str, /, **values: Any) -> None:
-        from mock_eks import messages
-
         self.message = messages.text(key, **values)
         super().__init__(self.message)
 

@@ -26,102 +26,32 @@ activation.
 from __future__ import annotations
 
 import os
-import sys
-import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from mock_eks import lifecycle
+from mock_eks.moto_link.link import DEFAULT_MODE, MODES, Link, check_mode, mode_of, moto_active, remove
+from mock_eks.state import lifecycle
+from mock_eks.state.store import Backend
 
-MODES = ("link", "strict", "off")
-DEFAULT_MODE = "link"
+__all__ = [
+    "DEFAULT_MODE",
+    "MODES",
+    "Link",
+    "account_for",
+    "adopt",
+    "check_mode",
+    "handover",
+    "link_at",
+    "link_for",
+    "mode_of",
+    "moto_active",
+    "record_of",
+    "release",
+    "when_gone",
+    "where",
+]
+
 ACCOUNT_ENV = "MOCK_EKS_ACCOUNT_ID"
-
-# what the link created in moto, per mock_eks Backend: [(kind, account, region, resource id, owner ARN)]
-Entry = tuple[str, str, str, str, str]
-_CREATED: weakref.WeakKeyDictionary[Any, list[Entry]] = weakref.WeakKeyDictionary()
-
-
-def check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise ValueError(f"moto must be one of {MODES}, not {mode!r}")
-    return mode
-
-
-def moto_active() -> bool:
-    """True while moto's in-process ``mock_aws`` is active (moto 5.x)."""
-    models = sys.modules.get("moto.core.models")
-    if models is None:  # moto never imported: mock_aws cannot be active
-        return False
-    mock_class = getattr(models, "MockAWS", None)
-    # MockAWS counts its nested activations on the class; server and proxy mode subclasses count
-    # on themselves, and their backends live in another process, so they are not linked.
-    return bool(getattr(mock_class, "_nested_count", 0))
-
-
-def mode_of(backend: Any) -> str:
-    return getattr(backend, "moto", "off")
-
-
-class Link:
-    """moto's backends for the account and region of one EKS request."""
-
-    __slots__ = ("account", "region", "partition", "strict", "backend")
-
-    def __init__(self, backend: Any, account: str, region: str, partition: str, strict: bool) -> None:
-        self.backend = backend
-        self.account = account
-        self.region = region
-        self.partition = partition
-        self.strict = strict
-
-    # -- moto's backends: read without creating (moto knows nothing of a region it never served) -------
-
-    @staticmethod
-    def _existing(backends: Any, account: str, region: str) -> Any:
-        per_account = dict.get(backends, account)
-        if per_account is None:
-            return None
-        return dict.get(per_account, region)
-
-    def ec2(self) -> Any:
-        from moto.ec2.models import ec2_backends
-
-        return self._existing(ec2_backends, self.account, self.region)
-
-    def kms(self, account: str | None = None, region: str | None = None) -> Any:
-        from moto.kms.models import kms_backends
-
-        return self._existing(kms_backends, account or self.account, region or self.region)
-
-    def iam(self, account: str | None = None) -> Any:
-        from moto.iam.models import iam_backends
-
-        return self._existing(iam_backends, account or self.account, self.partition)
-
-    def autoscaling(self) -> Any:
-        """moto's Auto Scaling backend, created if needed (it is where node groups put their groups)."""
-        from moto.autoscaling.models import autoscaling_backends
-
-        return autoscaling_backends[self.account][self.region]
-
-    # -- bookkeeping ------------------------------------------------------------------------------
-
-    def created(self, kind: str, resource_id: str, owner: str) -> None:
-        """Record that ``owner`` (an EKS resource's ARN) made ``resource_id`` in moto."""
-        _CREATED.setdefault(self.backend, []).append((kind, self.account, self.region, resource_id, owner))
-
-    def owned(self, owner: str, kind: str | None = None) -> list[Entry]:
-        return [e for e in _CREATED.get(self.backend, ()) if e[4] == owner and (kind is None or e[0] == kind)]
-
-    def release(self, owner: str) -> None:
-        """Remove from moto what ``owner`` made, newest first (its EKS resource is gone)."""
-        entries = _CREATED.get(self.backend)
-        if not entries:
-            return
-        mine = [e for e in entries if e[4] == owner]
-        entries[:] = [e for e in entries if e[4] != owner]
-        _remove(mine)
 
 
 def link_for(ctx: Any) -> Link | None:
@@ -152,7 +82,7 @@ def account_for(backend: Any, headers: Mapping[str, Any], access_key: str | None
     """
     if mode_of(backend) == "off" or not moto_active() or os.environ.get(ACCOUNT_ENV):
         return resolved
-    if getattr(backend, "moto_server", False):  # server mode: moto's requests carry mock_eks's account
+    if backend.moto_server:  # server mode: moto's requests carry mock_eks's account
         return resolved
     configured = os.environ.get("MOTO_ACCOUNT_ID")
     if configured:
@@ -165,19 +95,19 @@ def account_for(backend: Any, headers: Mapping[str, Any], access_key: str | None
     return get_account_id_from(access_key or "")
 
 
-def release(backend: Any) -> None:
+def release(backend: Backend) -> None:
     """Remove from moto everything the link created for ``backend`` (its activation is ending)."""
-    entries = _CREATED.pop(backend, None)
+    entries, backend.moto_created = backend.moto_created, []
     if entries and moto_active():  # inactive: moto's own stop already wiped its data
-        _remove(entries)
+        remove(entries)
 
 
-def record_of(backend: Any) -> list[list[str]]:
+def record_of(backend: Backend) -> list[list[str]]:
     """What the link made in moto for ``backend``, as JSON-serialisable data (a snapshot's ``moto_link``)."""
-    return [list(entry) for entry in _CREATED.get(backend, ())]
+    return [list(entry) for entry in backend.moto_created]
 
 
-def adopt(backend: Any, record: Any) -> None:
+def adopt(backend: Backend, record: Any) -> None:
     """``backend`` (restored from a snapshot) owns what ``record`` says the link made in moto.
 
     moto's own state is not in a snapshot: the record lets the restored backend change and remove
@@ -189,26 +119,21 @@ def adopt(backend: Any, record: Any) -> None:
         for entry in record
     ):
         raise ValueError("moto_link must be a list of [kind, account, region, resource id, owner ARN]")
-    if record:
-        _CREATED[backend] = [tuple(entry) for entry in record]  # type: ignore[misc]
+    backend.moto_created = [
+        (kind, account, region, resource, owner) for kind, account, region, resource, owner in record
+    ]
 
 
-def handover(previous: Any, backend: Any) -> None:
+def handover(previous: Backend | None, backend: Backend) -> None:
     """``backend`` replaces ``previous`` (a restore): what ``previous`` made in moto and ``backend`` does
     not claim is removed from moto now, as when any state ends."""
     if previous is None or previous is backend:
         return
-    claimed = {entry[:4] for entry in _CREATED.get(backend, ())}
-    gone = [entry for entry in _CREATED.pop(previous, []) if entry[:4] not in claimed]
+    claimed = {entry[:4] for entry in backend.moto_created}
+    gone = [entry for entry in previous.moto_created if entry[:4] not in claimed]
+    previous.moto_created = []
     if gone and moto_active():
-        _remove(gone)
-
-
-def _remove(entries: list[Entry]) -> None:
-    from mock_eks.moto_link import ec2
-
-    for kind, account, region, resource_id, _ in reversed(entries):
-        ec2.remove(kind, account, region, resource_id)
+        remove(gone)
 
 
 def when_gone(ctx: Any, kind: str, collection: Any, key: str, record: Any, owner: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from mock_eks import messages
+from mock_eks.model import messages
 from mock_eks.moto_link import ec2, link_for
 
 CLUSTER_SG_DESCRIPTION = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mock_eks import messages
-from mock_eks.moto_link import Link
+from mock_eks.model import messages
+from mock_eks.moto_link.link import Link
 
 log = logging.getLogger("mock_eks.moto_link")
 
@@ -117,25 +117,3 @@ def default_image(link: Link) -> str:
     """An AMI moto knows (so MOTO_ENABLE_AMI_VALIDATION users still get instances), else a made-up one."""
     amis = getattr(link.ec2(), "amis", None) or {}
     return next(iter(amis), "ami-0eks0000000000000")
-
-
-def remove(kind: str, account: str, region: str, resource_id: str) -> None:
-    """Delete one resource the link created; gone already is fine."""
-    link = Link(None, account, region, "", False)
-    try:
-        if kind == "asg":
-            from moto.autoscaling.models import autoscaling_backends
-
-            autoscaling = Link._existing(autoscaling_backends, account, region)
-            if autoscaling is not None and resource_id in autoscaling.autoscaling_groups:
-                autoscaling.delete_auto_scaling_group(resource_id)
-            return
-        ec2 = link.ec2()
-        if ec2 is None:
-            return
-        if kind == "lt" and resource_id in ec2.launch_templates:
-            ec2.delete_launch_template(None, resource_id)
-        elif kind == "sg" and ec2.get_security_group_from_id(resource_id) is not None:
-            ec2.delete_security_group(group_id=resource_id)
-    except Exception:  # noqa: BLE001 - moto refusing a clean-up must not fail the EKS request
-        log.debug("moto_link: could not remove %s %s", kind, resource_id, exc_info=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import messages
+from mock_eks.model import messages
 from mock_eks.moto_link import ec2, link_for
 
 

@@ -13,7 +13,7 @@ import json
 import urllib.parse
 from typing import Any
 
-from mock_eks import messages
+from mock_eks.model import messages
 from mock_eks.moto_link import link_for
 
 # (operation, member) -> (the service principal that assumes the role, the actions it needs, message key);

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mock_eks import messages
+from mock_eks.model import messages
 from mock_eks.moto_link import link_for
 
 KMS_ARN = re.compile(

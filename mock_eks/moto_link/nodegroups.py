@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import lifecycle, messages
+from mock_eks.model import messages
 from mock_eks.moto_link import Link, ec2, link_at, link_for, where
+from mock_eks.state import lifecycle
 
 REMOTE_ACCESS_DESCRIPTION = "Security group for all nodes in the nodeGroup to allow SSH access"
 

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from mock_eks import accounts
-from mock_eks.dispatch import Response
+from mock_eks.model import accounts
+from mock_eks.model.protocol import Response
 
 log = logging.getLogger("mock_eks.moto_link")
 EKS_SERVICES = ("eks", "eks-auth")

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.resources import clusters
 from mock_eks.resources.common import check_tags, find_cluster
-from mock_eks.store import Collection
+from mock_eks.state.kinds import record_kind
+from mock_eks.state.store import Collection
 
 ACCESS_POLICIES: list[dict[str, str]] = json.loads(
     resources.files("mock_eks.data").joinpath("access_policies.json").read_text()
@@ -58,6 +59,7 @@ STS_SESSION = re.compile(r"^arn:aws[a-z-]*:sts::\d{12}:")
 NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9][-a-z0-9]*\*$")  # "team-*" wildcards too
 
 
+@record_kind("AccessEntry")
 @dataclass(slots=True, eq=False)
 class AccessEntry:
     cluster_name: str
@@ -139,7 +141,7 @@ def _new_entry(
 
 def _node_principals(cluster: Any) -> list[tuple[str, str]]:
     """(role ARN, entry type) of the managed node groups' and Fargate profiles' roles."""
-    from mock_eks.ami_catalogue import is_windows
+    from mock_eks.catalogue.amis import is_windows
 
     found = [
         (group.node_role, "EC2_WINDOWS" if is_windows(group.ami_type) else "EC2_LINUX")

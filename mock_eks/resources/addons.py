@@ -9,11 +9,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import addon_catalogue, arns, documents, lifecycle, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.catalogue import addons as addon_catalogue
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, documents, messages
 from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, require_active
 from mock_eks.resources.updates import param, start_child_update
+from mock_eks.state import lifecycle
+from mock_eks.state.kinds import record_kind
 
 # AddonInfo members DescribeAddonVersions returns (the catalogue holds more)
 ADDON_INFO_MEMBERS = (
@@ -27,6 +30,7 @@ ADDON_INFO_MEMBERS = (
 )
 
 
+@record_kind("Addon")
 @dataclass(slots=True, eq=False)
 class Addon:
     addon_name: str

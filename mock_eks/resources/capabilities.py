@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import arns, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.resources.common import (
     check_role_arn,
     check_tags,
@@ -22,6 +22,7 @@ from mock_eks.resources.common import (
     require_active,
 )
 from mock_eks.resources.updates import param, start_child_update
+from mock_eks.state.kinds import record_kind
 
 # per type: the capability version EKS runs, and which configuration member belongs to it
 CATALOGUE: dict[str, dict[str, Any]] = json.loads(
@@ -32,6 +33,7 @@ IDC_INSTANCE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(?:sso)?ins-[a-zA-Z0-
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
+@record_kind("Capability")
 @dataclass(slots=True, eq=False)
 class Capability:
     capability_name: str

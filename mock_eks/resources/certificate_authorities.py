@@ -13,12 +13,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from mock_eks import lifecycle, messages
-from mock_eks.certificates import cluster_ca_data
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.identity.certificates import cluster_ca_data
+from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import in_progress, param, start_update
+from mock_eks.state import lifecycle
+from mock_eks.state.kinds import record_kind
 
 VALIDITY_SECONDS = 3650 * 86400
 FIRST_AUTO_ACTIVATION_BEFORE_EXPIRY = 180 * 86400
@@ -27,6 +29,7 @@ ROLLBACK_WINDOW = 7 * 86400
 MAX_CAS = 2
 
 
+@record_kind("CertificateAuthority")
 @dataclass(slots=True, eq=False)
 class CertificateAuthority:
     id: str

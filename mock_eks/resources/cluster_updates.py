@@ -6,8 +6,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import lifecycle, messages, versions
-from mock_eks.dispatch import operation
+from mock_eks.catalogue import versions
+from mock_eks.engine.dispatch import operation
+from mock_eks.model import messages
 from mock_eks.resources.clusters import (
     check_auto_mode,
     check_public_access_cidrs,
@@ -16,6 +17,7 @@ from mock_eks.resources.clusters import (
 )
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import param, start_update
+from mock_eks.state import lifecycle
 
 # Checks other families add before a version update: fn(ctx, cluster, target_version) raises to refuse.
 # REQUIREMENTS always apply; CHECKS are upgrade-readiness checks that `force=True` overrides.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import messages, versions
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.catalogue import versions
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import messages
 
 CLUSTER_TYPE = "eks"
 # versionStatus -> the deprecated `status` filter's spelling of the same state (the model's

@@ -9,14 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, messages, moto_link, versions
-from mock_eks.certificates import cluster_ca_data
-from mock_eks.dispatch import operation
+from mock_eks import moto_link
+from mock_eks.catalogue import versions
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.identity.certificates import cluster_ca_data
+from mock_eks.model import arns, messages
 from mock_eks.moto_link import clusters as moto_clusters
-from mock_eks.pagination import paginate
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
 from mock_eks.resources.encryption import check_encryption_config
-from mock_eks.store import Collection
+from mock_eks.state.kinds import record_kind
+from mock_eks.state.store import Collection
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
@@ -28,6 +31,7 @@ BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
 ]
 
 
+@record_kind("Cluster")
 @dataclass(slots=True, eq=False)
 class Cluster:
     name: str
@@ -242,7 +246,7 @@ def oidc_issuer_for(ctx: Any, cluster_id: str) -> str:
 
 @functools.cache
 def _CLUSTER_MEMBERS() -> frozenset[str]:  # noqa: N802 - a constant, computed once on first use
-    from mock_eks.spec import MODELS
+    from mock_eks.model.spec import MODELS
 
     return frozenset(MODELS["eks"].shape_for("Cluster").members)
 

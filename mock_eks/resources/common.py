@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import arns, messages
+from mock_eks.model import arns, messages
 
 
 def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any:

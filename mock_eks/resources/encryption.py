@@ -14,10 +14,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from mock_eks import lifecycle, messages
-from mock_eks.dispatch import operation
+from mock_eks.engine.dispatch import operation
+from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster, require_updatable
 from mock_eks.resources.updates import param, start_update
+from mock_eks.state import lifecycle
 
 KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 ALIAS_ARN = re.compile(

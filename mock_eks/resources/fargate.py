@@ -7,12 +7,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, messages
-from mock_eks.dispatch import operation
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.moto_link import fargate as moto_fargate
-from mock_eks.pagination import paginate
 from mock_eks.resources import access
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster, require_active
+from mock_eks.state.kinds import record_kind
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
@@ -20,6 +21,7 @@ MAX_SELECTORS = 5
 MAX_LABELS_PER_SELECTOR = 5
 
 
+@record_kind("FargateProfile")
 @dataclass(slots=True, eq=False)
 class FargateProfile:
     fargate_profile_name: str

@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from mock_eks import arns, lifecycle, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags, find_cluster, require_updatable
 from mock_eks.resources.updates import param, start_update
+from mock_eks.state import lifecycle
+from mock_eks.state.kinds import record_kind
 
 MAX_REQUIRED_CLAIMS = 10
 
 
+@record_kind("OidcConfig")
 @dataclass(slots=True, eq=False)
 class OidcConfig:
     identity_provider_config_name: str

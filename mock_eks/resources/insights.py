@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import addon_catalogue, lifecycle, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.catalogue import addons as addon_catalogue
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster
+from mock_eks.state import lifecycle
+from mock_eks.state.kinds import record_kind
 
 DATA: dict[str, Any] = json.loads(resources.files("mock_eks.data").joinpath("insights.json").read_text())
 REFRESH_INTERVAL = float(DATA["refreshIntervalSeconds"])
@@ -29,6 +32,7 @@ MAX_SKEW = int(DATA["kubeletMaxSkew"])
 _RANK = {"PASSING": 0, "UNKNOWN": 1, "WARNING": 2, "ERROR": 3}
 
 
+@record_kind("Insight")
 @dataclass(slots=True, eq=False)
 class Insight:
     id: str
@@ -46,6 +50,7 @@ class Insight:
     additional_info: dict[str, str] = field(default_factory=dict)
 
 
+@record_kind("InsightsRefresh")
 @dataclass(slots=True, eq=False)
 class Refresh:
     status: str
@@ -71,6 +76,7 @@ def _worst(statuses: list[str]) -> str:
     return max(statuses, key=_RANK.__getitem__) if statuses else "PASSING"
 
 
+@record_kind("InsightFinding")
 @dataclass(slots=True)
 class Found:
     """One affected resource: its status, its Kubernetes URI and ARN, the values its reason is worded with."""
@@ -81,6 +87,7 @@ class Found:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@record_kind("InsightOutcome")
 @dataclass(slots=True)
 class Outcome:
     """A check's result; the reasons are worded from data/insights.json with ``values``."""
@@ -200,7 +207,7 @@ def _check_incompatible_apis(cluster: Any, version: str) -> Outcome:
 
 def _check_al2(cluster: Any, version: str) -> Outcome:
     """Managed node groups on Amazon Linux 2 AMIs, which EKS does not publish from 1.33 on."""
-    from mock_eks.ami_catalogue import family_of
+    from mock_eks.catalogue.amis import family_of
 
     return _of(
         [

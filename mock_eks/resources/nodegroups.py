@@ -9,10 +9,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import ami_catalogue, arns, messages, moto_link, versions
-from mock_eks.dispatch import operation
+from mock_eks import moto_link
+from mock_eks.catalogue import amis as ami_catalogue
+from mock_eks.catalogue import versions
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.moto_link import nodegroups as moto_nodegroups
-from mock_eks.pagination import paginate
 from mock_eks.resources import access, cluster_updates
 from mock_eks.resources.common import (
     aws_id,
@@ -24,6 +27,7 @@ from mock_eks.resources.common import (
 )
 from mock_eks.resources.launch_templates import resolve_launch_template
 from mock_eks.resources.updates import param, start_child_update
+from mock_eks.state.kinds import record_kind
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 # fixed limits (Amazon EKS User Guide); adjustable quotas such as node groups per cluster are not enforced
@@ -48,6 +52,7 @@ def default_ami_type(version: str, instance_types: list[str] | None) -> str:
     )
 
 
+@record_kind("Nodegroup")
 @dataclass(slots=True, eq=False)
 class Nodegroup:
     nodegroup_name: str
@@ -174,7 +179,7 @@ def _taint_texts(taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @functools.cache  # the installed model does not change: look once, not on every CreateNodegroup
 def _models_update_strategy() -> bool:
-    from mock_eks.spec import MODELS
+    from mock_eks.model.spec import MODELS
 
     return "updateStrategy" in MODELS["eks"].shape_for("NodegroupUpdateConfig").members
 

@@ -16,10 +16,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import arns, documents, messages, tokens
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.identity import tokens
+from mock_eks.model import arns, documents, messages
 from mock_eks.resources.common import check_role_arn, check_tags, find_child, find_cluster
+from mock_eks.state.kinds import record_kind
 
 # Kubernetes names: a namespace is a DNS-1123 label, a service account a DNS-1123 subdomain
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -30,6 +32,7 @@ CLOCK_SKEW = 60
 _ALNUM = string.ascii_lowercase + string.digits
 
 
+@record_kind("PodIdentityAssociation")
 @dataclass(slots=True, eq=False)
 class PodIdentityAssociation:
     cluster_name: str

@@ -12,10 +12,11 @@ import secrets
 import uuid
 from typing import Any
 
-from mock_eks import lifecycle, messages
-from mock_eks.dispatch import operation
+from mock_eks.engine.dispatch import operation
+from mock_eks.model import messages
 from mock_eks.resources.clusters import Cluster
 from mock_eks.resources.common import check_role_arn, check_tags
+from mock_eks.state import lifecycle
 
 ACTIVATION_SECONDS = 3 * 86400
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_eks import arns, lifecycle, messages
-from mock_eks.dispatch import operation
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags
+from mock_eks.state import lifecycle
+from mock_eks.state.kinds import record_kind
 
 TERM_MONTHS = (12, 36)
 EXPIRING_WINDOW = 30 * 86400
@@ -34,6 +36,7 @@ def add_months(epoch: float, months: int) -> float:
     return start.replace(year=year, month=month, day=day).timestamp() + (epoch % 1)
 
 
+@record_kind("Subscription")
 @dataclass(slots=True, eq=False)
 class Subscription:
     id: str

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks import arns, messages
-from mock_eks.dispatch import operation
+from mock_eks.engine.dispatch import operation
+from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags
 
 

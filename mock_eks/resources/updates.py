@@ -8,31 +8,19 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks import lifecycle, messages
-from mock_eks.dispatch import operation
-from mock_eks.faults import update_failed_status
-from mock_eks.pagination import paginate
+from mock_eks.engine.dispatch import operation
+from mock_eks.engine.pagination import paginate
+from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster
-
-# Lifecycle kinds (data/durations.json) whose completion is an Update record started by start_update,
-# and whose failure (m.faults.fail_next) leaves the resource as it was: Update Failed with errors.
-UPDATE_KINDS = frozenset(
-    {
-        "cluster.update",
-        "cluster.version",
-        "encryption.associate",
-        "identity_provider.associate",
-        "identity_provider.disassociate",
-        "nodegroup.update",
-        "addon.update",
-        "capability.update",
-    }
-)
+from mock_eks.state import lifecycle
+from mock_eks.state.faults import update_failed_status
+from mock_eks.state.kinds import record_kind
 
 # Update scopes: the input member that names the resource, and the cluster child family holding it.
 SCOPES = {"nodegroupName": "nodegroups", "addonName": "addons", "capabilityName": "capabilities"}
 
 
+@record_kind("Update")
 @dataclass(slots=True, eq=False)
 class Update:
     id: str
@@ -71,7 +59,7 @@ def update_id(scope: tuple[str, str] | None) -> str:
 
 @functools.cache  # the installed model does not change: read each enum once, not on every update
 def _modelled(shape_name: str) -> frozenset[str]:
-    from mock_eks.spec import MODELS
+    from mock_eks.model.spec import MODELS
 
     return frozenset(MODELS["eks"].shape_for(shape_name).enum)
 

@@ -40,11 +40,22 @@ from typing import Any
 import h11
 from requests.structures import CaseInsensitiveDict
 
-from mock_eks import accounts, control, errors, moto_link, tunnel
-from mock_eks import faults as _faults  # noqa: F401 - registers the /_mock_eks/faults* endpoints
-from mock_eks.dispatch import Request, Response, dispatch
-from mock_eks.lifecycle import Timing
-from mock_eks.store import Backend
+from mock_eks import moto_link
+from mock_eks.engine.dispatch import HANDLERS, dispatch
+from mock_eks.model import accounts, errors
+from mock_eks.model.protocol import Request, Response
+from mock_eks.server import control, tunnel
+from mock_eks.state import seeds, snapshot
+from mock_eks.state.lifecycle import Timing
+from mock_eks.state.store import Backend
+
+
+def _load_behaviour() -> None:
+    """The engine's loader of the behaviour layer (a server is a composition root, like ``mock_eks.mock``)."""
+    import mock_eks.resources  # noqa: F401 - lazy for import cost: the handlers load on the first request
+
+
+HANDLERS.use(_load_behaviour)
 
 log = logging.getLogger("mock_eks.server")
 
@@ -548,9 +559,8 @@ class MockEKSServer:
     def load(self, state: str | None = None, seed: list[Any] | None = None) -> None:
         """Before ``start``: the state of the file ``state`` if it exists, else ``seed``'s items replayed
         (a seed makes a fresh state, never replays onto a saved one). SnapshotError or SeedError."""
-        from mock_eks import seeds, snapshot
-
         if state is not None and os.path.exists(state):
+            HANDLERS.load()  # the behaviour's record kinds are what a snapshot names
             self._httpd.backend = snapshot.load(state)
         elif seed is not None:
             self._start_moto()  # the seed's calls see moto as requests served later will
@@ -563,8 +573,6 @@ class MockEKSServer:
 
         from botocore.awsrequest import AWSResponse
         from urllib3.response import HTTPResponse
-
-        from mock_eks import seeds
 
         httpd = self._httpd
         made = seeds.clients(self.url)
@@ -638,8 +646,6 @@ def serve_forever(
     replayed at start into a fresh state. Nothing is answered before both are loaded.
     ``server_options`` go to ``MockEKSServer`` as keyword arguments (a CLI flag becomes one).
     """
-    from mock_eks import snapshot
-
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     problem = None if state is None else snapshot.check_path(state)
@@ -671,8 +677,6 @@ def _serve(
     stop: threading.Event,
     server_options: dict[str, Any],
 ) -> int:
-    from mock_eks import seeds, snapshot
-
     try:
         server = MockEKSServer(host, port, timing, **server_options)
     except OSError as error:

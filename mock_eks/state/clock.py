@@ -23,8 +23,7 @@ import threading
 import time
 from typing import Any
 
-from mock_eks import control
-from mock_eks.dispatch import Request, Response
+from mock_eks.state.active import mock_time_backend
 
 
 def check_seconds(seconds: Any) -> float:
@@ -80,17 +79,7 @@ def _service_of(waiter: Any) -> str | None:
 
 def _fast_forwarded() -> Any:
     """The backend an EKS waiter in this thread should sleep in, or None for a real sleep."""
-    return _mock_time_backend() if getattr(_local, "eks_waiters", 0) else None
-
-
-def _mock_time_backend() -> Any:
-    """The active backend if the innermost active mock's transitions take time, else None."""
-    from mock_eks.mock import ACTIVE
-
-    backend, stack = ACTIVE.backend, ACTIVE.stack
-    if backend is None or not stack or stack[-1].timing.is_instant():
-        return None
-    return backend
+    return mock_time_backend() if getattr(_local, "eks_waiters", 0) else None
 
 
 def _wait(waiter: Any, **kwargs: Any) -> Any:
@@ -129,7 +118,7 @@ def _async_waiter_classes() -> list[type]:
 
 def _async_sleep(original: Any) -> Any:
     async def _sleep(waiter: Any, sleep_amount: float) -> None:
-        backend = _mock_time_backend() if _service_of(waiter) == "eks" else None
+        backend = mock_time_backend() if _service_of(waiter) == "eks" else None
         if backend is None:
             await original(waiter, sleep_amount)
         else:
@@ -195,16 +184,6 @@ def uninstall_waiter_clock() -> None:
 
 
 # -- server mode -----------------------------------------------------------------------------------------
-
-
-@control.control("POST", "clock/advance")
-def advance_endpoint(target: control.Target, request: Request) -> Response:
-    """``POST /_mock_eks/clock/advance`` with ``{"seconds": N}`` -> ``{"now": <mock epoch seconds>}``."""
-    body = control.json_body(request)
-    if "seconds" not in body:
-        raise ValueError('the body must be {"seconds": N}')
-    now = advance(target.backend, body["seconds"])
-    return control.json_response(200, {"now": now, "offset": target.backend.clock_offset})
 
 
 def parse_durations(text: str) -> dict[str, float]:

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks import accounts, arns, control, errors, messages
-from mock_eks.lifecycle import REALISTIC_SECONDS
-from mock_eks.spec import MODELS, OPERATIONS
+from mock_eks.model import accounts, arns, errors, messages
+from mock_eks.model.spec import MODELS, OPERATIONS
+from mock_eks.state.lifecycle import REALISTIC_SECONDS, UPDATE_KINDS
 
 # Lifecycle-kind prefix -> the model shape of the resource it creates or deletes (records are
 # dataclasses named after these shapes). Creates and deletes of these go through settle_later /
@@ -72,8 +72,6 @@ def _create_failure_status(shape_name: str) -> str:
 
 def _lifecycle_kinds() -> dict[str, tuple[str, str | None]]:
     """Every kind ``fail_next`` accepts -> (outcome, resource shape or None for updates)."""
-    from mock_eks.resources.updates import UPDATE_KINDS
-
     kinds: dict[str, tuple[str, str | None]] = {}
     for kind in REALISTIC_SECONDS:
         prefix, _, action = kind.partition(".")
@@ -513,63 +511,3 @@ def _common_messages() -> dict[str, str]:
 def update_failed_status(record: Any) -> str:
     """The status a child resource shows after a failed update: UPDATE_FAILED where its model has it."""
     return "UPDATE_FAILED" if "UPDATE_FAILED" in _status_enum(type(record).__name__) else "ACTIVE"
-
-
-# -- server mode: /_mock_eks/faults* (JSON bodies keyed by the Python parameter names) -----------------
-
-_REQUIRED: dict[str, tuple[str, ...]] = {
-    "fail_calls": ("operation", "code"),
-    "fail_next": ("kind", "code"),
-    "degrade": ("arn", "code"),
-    "recover": ("arn",),
-}
-_OPTIONAL: dict[str, tuple[str, ...]] = {
-    "fail_calls": ("times", "rate", "seed", "message", "account"),
-    "fail_next": ("message", "times", "account"),
-    "degrade": ("message",),
-    "recover": (),
-}
-
-
-def _invoke(target: control.Target, request: Any, method: str) -> Any:
-    """Call ``Faults.<method>`` with the body's keys as arguments; ValueError (-> 400) names bad input."""
-    body = control.json_body(request)
-    required, optional = _REQUIRED[method], _OPTIONAL[method]
-    unknown = sorted(set(body) - set(required) - set(optional))
-    if unknown:
-        raise ValueError(
-            f"unknown field(s) {', '.join(unknown)}; {method} takes {', '.join(required + optional)}"
-        )
-    missing = [name for name in required if name not in body]
-    if missing:
-        raise ValueError(f"missing required field(s) {', '.join(missing)}")
-    positional = [body[name] for name in required]
-    keywords = {name: body[name] for name in optional if name in body}
-    getattr(target.backend.faults, method)(*positional, **keywords)
-    return control.json_response(200, {"status": "ok"})
-
-
-@control.control("POST", "faults/calls")
-def _post_calls(target: control.Target, request: Any) -> Any:
-    return _invoke(target, request, "fail_calls")
-
-
-@control.control("POST", "faults/lifecycle")
-def _post_lifecycle(target: control.Target, request: Any) -> Any:
-    return _invoke(target, request, "fail_next")
-
-
-@control.control("POST", "faults/degrade")
-def _post_degrade(target: control.Target, request: Any) -> Any:
-    return _invoke(target, request, "degrade")
-
-
-@control.control("POST", "faults/recover")
-def _post_recover(target: control.Target, request: Any) -> Any:
-    return _invoke(target, request, "recover")
-
-
-@control.control("DELETE", "faults")
-def _delete_all(target: control.Target, request: Any) -> Any:
-    target.backend.faults.clear(control.query(request).get("account"))
-    return control.json_response(200, {"status": "cleared"})

@@ -25,12 +25,27 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks.arns import account_of
+from mock_eks.model.arns import account_of
 
 REALISTIC_SECONDS: dict[str, float] = json.loads(
     resources.files("mock_eks.data").joinpath("durations.json").read_text()
 )
 TIMINGS = ("instant", "realistic")
+
+# Lifecycle kinds (data/durations.json) whose completion is an Update record started by start_update,
+# and whose failure (m.faults.fail_next) leaves the resource as it was: Update Failed with errors.
+UPDATE_KINDS = frozenset(
+    {
+        "cluster.update",
+        "cluster.version",
+        "encryption.associate",
+        "identity_provider.associate",
+        "identity_provider.disassociate",
+        "nodegroup.update",
+        "addon.update",
+        "capability.update",
+    }
+)
 
 
 @dataclass(frozen=True)

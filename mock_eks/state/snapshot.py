@@ -8,10 +8,11 @@ state is moto's: not included); ``restore(snapshot)`` builds a new ``Backend`` f
 
 Records are dataclasses that reference each other (a pending step holds the record and collection it
 acts on; an idempotency record holds the result it answered), so the encoding is an object graph:
-every dataclass instance and ``store.Collection`` is written once in ``objects`` and referenced as
-``{"$ref": n}``. Values JSON cannot hold are tagged: ``{"$tuple": [...]}``, ``{"$bytes": base64}``,
+every record (an instance of a registered kind, ``mock_eks.state.kinds``: the dataclasses of the
+store, the lifecycle and the families, and ``store.Collection``) is written once in ``objects`` as
+``{"$kind": name, ...}`` and referenced as ``{"$ref": n}``. Values JSON cannot hold are tagged: ``{"$tuple": [...]}``, ``{"$bytes": base64}``,
 ``{"$set": [...]}``, ``{"$float": "inf"}``, and ``{"$dict": [[key, value], ...]}`` for dicts whose
-keys are not plain strings. Only dataclasses defined in ``mock_eks`` modules are restored.
+keys are not plain strings. Only registered kinds are written and restored.
 
 Compatibility: ``VERSION`` is the format's version. A snapshot of an older version is upgraded by
 ``MIGRATIONS`` (one function per version step); a record field added since is filled with its
@@ -23,7 +24,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import glob
-import importlib
 import json
 import math
 import os
@@ -33,13 +33,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mock_eks import control, tenants
-from mock_eks.dispatch import Request, Response
-from mock_eks.lifecycle import Step
-from mock_eks.store import Backend, Collection
+from mock_eks import model
+from mock_eks.state import kinds, tenants
+from mock_eks.state.lifecycle import Step
+from mock_eks.state.store import Backend, Collection, MotoEntry
 
 FORMAT = "mock_eks.snapshot"
-VERSION = 2
+VERSION = 3
 # MIGRATIONS[n] upgrades a version-n snapshot to version n + 1
 
 
@@ -48,7 +48,43 @@ def _v1_to_v2(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {**snapshot, "version": 2, "faults": {"calls": [], "lifecycle": {}}, "moto_link": []}
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+# Versions 1 and 2 named each object's class by its module path (mock_eks 0.1.0's layout): the kind
+# each of those classes is now. Fixed for ever: these are the paths old snapshots hold.
+V2_CLASSES = {
+    "mock_eks.store:Collection": "Collection",
+    "mock_eks.lifecycle:Step": "Step",
+    "mock_eks.resources.access:AccessEntry": "AccessEntry",
+    "mock_eks.resources.addons:Addon": "Addon",
+    "mock_eks.resources.capabilities:Capability": "Capability",
+    "mock_eks.resources.certificate_authorities:CertificateAuthority": "CertificateAuthority",
+    "mock_eks.resources.clusters:Cluster": "Cluster",
+    "mock_eks.resources.fargate:FargateProfile": "FargateProfile",
+    "mock_eks.resources.identity_providers:OidcConfig": "OidcConfig",
+    "mock_eks.resources.insights:Insight": "Insight",
+    "mock_eks.resources.insights:Refresh": "InsightsRefresh",
+    "mock_eks.resources.insights:Found": "InsightFinding",
+    "mock_eks.resources.insights:Outcome": "InsightOutcome",
+    "mock_eks.resources.nodegroups:Nodegroup": "Nodegroup",
+    "mock_eks.resources.pod_identity:PodIdentityAssociation": "PodIdentityAssociation",
+    "mock_eks.resources.subscriptions:Subscription": "Subscription",
+    "mock_eks.resources.updates:Update": "Update",
+}
+
+
+def _v2_to_v3(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 names records by kind (``$kind``), not by module path (``$class``)."""
+    objects = []
+    for entry in snapshot.get("objects", []):
+        if isinstance(entry, dict) and "$class" in entry:
+            path = entry["$class"]
+            if path not in V2_CLASSES:
+                raise SnapshotError(f"{path} is not a mock_eks record class")
+            entry = {"$kind": V2_CLASSES[path], **{k: v for k, v in entry.items() if k != "$class"}}
+        objects.append(entry)
+    return {**snapshot, "version": 3, "objects": objects}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 class SnapshotError(ValueError):
@@ -71,8 +107,7 @@ class _Writer:
         index = self.ids[id(obj)] = len(self.objects)
         self.keep.append(obj)
         self.objects.append(None)  # reserved: nested objects get later indexes
-        cls = type(obj)
-        entry: dict[str, Any] = {"$class": f"{cls.__module__}:{cls.__qualname__}"}
+        entry: dict[str, Any] = {"$kind": kinds.kind_of(type(obj))}
         if isinstance(obj, Collection):
             entry["items"] = [
                 [key, obj._seq_of[key], self.value(item, f"{where}[{key!r}]")]
@@ -105,11 +140,7 @@ class _Writer:
             return {"$bytes": base64.b64encode(bytes(value)).decode()}
         if isinstance(value, (set, frozenset)):
             return {"$set": [self.value(item, where) for item in value]}
-        if isinstance(value, Collection) or (
-            dataclasses.is_dataclass(value)
-            and not isinstance(value, type)
-            and type(value).__module__.startswith("mock_eks.")
-        ):
+        if kinds.kind_of(type(value)) is not None:
             return self.ref(value, where)
         raise TypeError(f"cannot snapshot a {type(value).__name__} at {where}")
 
@@ -138,8 +169,6 @@ def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
     if tenant is not None:
         entries = [(due, item) for due, item in entries if tenants.in_scope(item, (tenant, None))]
     pending = [[due, writer.value(item, "lifecycle")] for due, item in entries]
-    from mock_eks import __version__, moto_link
-
     faults = backend.faults.to_data()
     if tenant is not None:
         scoped = Backend()
@@ -149,34 +178,29 @@ def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "mock_eks": __version__,
+        "mock_eks": model.VERSION,
         "clock_offset": backend.clock_offset,
         "pagination_key": base64.b64encode(backend.token_key).decode(),
         "regions": regions,
         "lifecycle": pending,
         "objects": writer.objects,
         "faults": faults,
-        "moto_link": moto_link.record_of(backend) if tenant is None else [],
+        # what the moto link made in moto (moto's own state is moto's: not included)
+        "moto_link": [list(entry) for entry in backend.moto_created] if tenant is None else [],
     }
 
 
 # -- reading ---------------------------------------------------------------------------------------------
 
 
-def _class(name: Any) -> type:
-    if not isinstance(name, str) or ":" not in name:
-        raise SnapshotError(f"not a class name: {name!r}")
-    module_name, _, qualname = name.partition(":")
-    if module_name != "mock_eks" and not module_name.startswith("mock_eks."):
-        raise SnapshotError(f"{name} is not a mock_eks record class")
-    try:
-        cls: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            cls = getattr(cls, part)
-    except (ImportError, AttributeError):
-        raise SnapshotError(f"this version of mock_eks has no record class {name}") from None
-    if not isinstance(cls, type) or not (cls is Collection or dataclasses.is_dataclass(cls)):
-        raise SnapshotError(f"{name} is not a mock_eks record class")
+def _class(entry: dict[str, Any]) -> type:
+    kind = entry.get("$kind")
+    cls = kinds.KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        named = entry.get("$class", kind)  # a module path here is a foreign object, not an old snapshot
+        raise SnapshotError(
+            f"{named} is not a mock_eks record class (kinds: {', '.join(sorted(kinds.KINDS))})"
+        )
     return cls
 
 
@@ -189,7 +213,7 @@ class _Reader:
         for entry in entries:
             if not isinstance(entry, dict):
                 raise SnapshotError("each object must be a JSON object")
-            cls = _class(entry.get("$class"))
+            cls = _class(entry)
             self.objects.append(Collection() if cls is Collection else cls.__new__(cls))
         for entry, obj in zip(entries, self.objects, strict=True):
             self._fill(obj, entry)
@@ -209,7 +233,7 @@ class _Reader:
             return
         fields = entry.get("fields")
         if not isinstance(fields, dict):
-            raise SnapshotError(f"{entry.get('$class')} has no fields")
+            raise SnapshotError(f"{entry.get('$kind')} has no fields")
         for f in dataclasses.fields(obj):
             if f.name in fields:
                 value = self.value(fields[f.name])
@@ -218,7 +242,7 @@ class _Reader:
             elif f.default_factory is not dataclasses.MISSING:
                 value = f.default_factory()
             else:
-                raise SnapshotError(f"{entry['$class']} has no value for its field {f.name}")
+                raise SnapshotError(f"{entry['$kind']} has no value for its field {f.name}")
             object.__setattr__(obj, f.name, value)
 
     def value(self, value: Any) -> Any:
@@ -269,8 +293,8 @@ def _upgrade(snapshot: Any) -> dict[str, Any]:
 def restore(snapshot: Any) -> Backend:
     """A new ``Backend`` holding the state of ``snapshot`` (SnapshotError if it cannot be loaded)."""
     snapshot = _upgrade(snapshot)
-    # the families register their lifecycle actions (and record classes) on import, which is lazy
-    importlib.import_module("mock_eks.resources")
+    # the families' record kinds and lifecycle actions are registered once the behaviour is loaded: the
+    # composition root (mock_eks.mock, mock_eks.server) loads it before it restores
     try:
         reader = _Reader(snapshot.get("objects", []))
         backend = Backend()
@@ -291,14 +315,24 @@ def restore(snapshot: Any) -> Backend:
             pending.append((float(due), step))
         backend.lifecycle.replace(pending)
         backend.faults.load(snapshot.get("faults", {}))
-        from mock_eks import moto_link
-
-        moto_link.adopt(backend, snapshot.get("moto_link", []))
+        backend.moto_created = _moto_record(snapshot.get("moto_link", []))
     except SnapshotError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise SnapshotError(f"the snapshot is malformed: {error!r}") from None
     return backend
+
+
+def _moto_record(record: Any) -> list[MotoEntry]:
+    """What the moto link made in moto, from a snapshot (ValueError if malformed). moto's own state is not
+    in a snapshot: the record lets the restored backend change and remove what it made (when its node
+    groups scale or go, when its activation ends) if moto still has it."""
+    if not isinstance(record, list) or not all(
+        isinstance(entry, list) and len(entry) == 5 and all(isinstance(part, str) for part in entry)
+        for entry in record
+    ):
+        raise ValueError("moto_link must be a list of [kind, account, region, resource id, owner ARN]")
+    return [(kind, account, region, resource, owner) for kind, account, region, resource, owner in record]
 
 
 def load(source: dict[str, Any] | str | os.PathLike[str]) -> Backend:
@@ -364,45 +398,9 @@ def check_path(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-# -- server mode: GET/PUT /_mock_eks/state ---------------------------------------------------------------
-
-
-def _tenant(request: Request) -> str | None:
-    parameters = control.query(request)
-    return None if "account" not in parameters else tenants.scope(parameters["account"])[0]
-
-
-@control.control("GET", "state")
-def get_state(target: control.Target, request: Request) -> Response:
-    """The whole state, or with ``?account=ID`` only that account's."""
-    tenant = _tenant(request)
-    backend = target.backend
-    with backend.lock:
-        backend.lifecycle.apply_due(backend.now())
-        return control.json_response(200, take(backend, tenant))
-
-
-@control.control("PUT", "state")
-def put_state(target: control.Target, request: Request) -> Response:
-    """Replace the whole state, or with ``?account=ID`` only that account's (the snapshot may hold no
-    other account; the other tenants, the clock and pagination keys stay as they are)."""
-    tenant = _tenant(request)
-    try:
-        document = json.loads(request.body or b"null")
-    except ValueError as error:
-        raise ValueError(f"the body is not JSON: {error}") from None
-    backend = restore(document)  # SnapshotError is a ValueError: 400 with its message
-    if tenant is not None:
-        _replace_tenant(target.backend, backend, tenant)
-        return control.json_response(200, {"status": "restored", "account": tenant})
-    from mock_eks import moto_link
-
-    moto_link.handover(target.backend, backend)
-    target.backend = backend
-    return control.json_response(200, {"status": "restored"})
-
-
-def _replace_tenant(live: Backend, restored: Backend, tenant: str) -> None:
+def replace_tenant(live: Backend, restored: Backend, tenant: str) -> None:
+    """``live`` takes ``tenant``'s regions, pending transitions and faults from ``restored`` (which may
+    hold no other account: SnapshotError); the other tenants, the clock and pagination keys stay."""
     others = sorted({account for account, _ in restored.regions if account != tenant})
     if others:
         raise SnapshotError(

@@ -9,7 +9,12 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+from mock_eks.state.faults import Faults
+from mock_eks.state.lifecycle import Lifecycle
+
 T = TypeVar("T")
+# one thing the moto link made in moto: (kind, account, region, resource id, owner ARN)
+MotoEntry = tuple[str, str, str, str, str]
 
 
 class Collection(Generic[T]):
@@ -143,9 +148,6 @@ class Backend:
     """The whole state of one outermost activation of the mock."""
 
     def __init__(self) -> None:
-        from mock_eks.faults import Faults
-        from mock_eks.lifecycle import Lifecycle
-
         self.lock = threading.RLock()
         self.regions: dict[tuple[str, str], RegionStore] = {}
         self.lifecycle = Lifecycle(self)
@@ -156,6 +158,10 @@ class Backend:
         self.clock_offset = 0.0
         # the link to moto's in-process backends: "link", "strict" or "off" (mock_eks.moto_link)
         self.moto = "link"
+        # server mode: moto's requests carry mock_eks's account, so the server's account rule holds
+        self.moto_server = False
+        # what the moto link made in moto for this backend, oldest first (removed when the backend ends)
+        self.moto_created: list[MotoEntry] = []
 
     def now(self) -> float:
         """The mock's clock: ``time.time()`` (which freezegun drives) plus what ``advance`` added."""

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import h11
 
-from mock_eks import certificates
-from mock_eks.dispatch import Request, Response
+from mock_eks.identity import certificates
+from mock_eks.model.protocol import Request, Response
 
 if TYPE_CHECKING:
     import socket

@@ -2,7 +2,7 @@
 
 The kubeconfig is the one ``aws eks update-kubeconfig`` writes (cluster entry with the endpoint and the
 cluster's CA, a context named by the cluster ARN), plus ``proxy-url`` set to this server, which answers
-``CONNECT`` to the endpoint (``mock_eks.tunnel``), so kubectl needs no environment variable. Its user runs
+``CONNECT`` to the endpoint (``mock_eks.server.tunnel``), so kubectl needs no environment variable. Its user runs
 ``mock-eks get-token`` as a client-go exec credential plugin: the token comes from this server when kubectl
 runs, so it is never one of EKS's 15-minute tokens gone stale, and it is checked on the mock's clock.
 """
@@ -14,8 +14,10 @@ import time
 import urllib.parse
 from typing import Any
 
-from mock_eks import accounts, control, credentials
-from mock_eks.dispatch import Request, Response
+from mock_eks.intercept import credentials
+from mock_eks.model import accounts
+from mock_eks.model.protocol import Request, Response
+from mock_eks.server.control.http import Target, control_error, json_response
 
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 # aws eks get-token says its token expires 14 minutes after it is made (one less than the 15 that
@@ -23,7 +25,7 @@ EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 TOKEN_LIFETIME = 14 * 60
 
 
-def _cluster(target: control.Target, request: Request) -> tuple[Any, str, str]:
+def _cluster(target: Target, request: Request) -> tuple[Any, str, str]:
     """(cluster record, region, the server's URL) named by the query; ValueError (400) or LookupError."""
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
     name = (query.get("cluster") or [""])[0]
@@ -41,7 +43,7 @@ def _cluster(target: control.Target, request: Request) -> tuple[Any, str, str]:
     return cluster, region, target.url
 
 
-def kubeconfig_document(target: control.Target, request: Request) -> dict[str, Any]:
+def kubeconfig_document(target: Target, request: Request) -> dict[str, Any]:
     """The kubeconfig for the cluster the query names, with ``proxy-url`` and an exec user."""
     from mock_eks import kube
 
@@ -80,16 +82,14 @@ def exec_credential(token: str, now: float) -> dict[str, Any]:
     }
 
 
-@control.control("GET", "kubeconfig")
-def kubeconfig_endpoint(target: control.Target, request: Request) -> Response:
+def kubeconfig_endpoint(target: Target, request: Request) -> Response:
     try:
-        return control.json_response(200, kubeconfig_document(target, request))
+        return json_response(200, kubeconfig_document(target, request))
     except LookupError as error:
-        return control.control_error(404, str(error), "ResourceNotFoundException")
+        return control_error(404, str(error), "ResourceNotFoundException")
 
 
-@control.control("GET", "get-token")
-def get_token_endpoint(target: control.Target, request: Request) -> Response:
+def get_token_endpoint(target: Target, request: Request) -> Response:
     """An ExecCredential with a bearer token for the cluster, made as ``aws eks get-token`` makes it, on the
     mock's clock, for the access key ``accessKeyId`` (the caller's; the principal is the one the mock
     takes that key to be) or, without one, the credentials the mock signs with itself."""
@@ -98,7 +98,7 @@ def get_token_endpoint(target: control.Target, request: Request) -> Response:
     try:
         cluster, _, _ = _cluster(target, request)
     except LookupError as error:
-        return control.control_error(404, str(error), "ResourceNotFoundException")
+        return control_error(404, str(error), "ResourceNotFoundException")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
     key = (query.get("accessKeyId") or [""])[0]
     signing = None
@@ -109,7 +109,7 @@ def get_token_endpoint(target: control.Target, request: Request) -> Response:
     with target.backend.lock:
         token = config.token_for(target.backend, cluster, credentials_=signing)
     # the client compares the expiry with its own clock, the real one
-    return control.json_response(200, exec_credential(token, _real_time()))
+    return json_response(200, exec_credential(token, _real_time()))
 
 
 def _real_time() -> float:

@@ -11,9 +11,9 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
-from mock_eks import accounts, arns
-from mock_eks.lifecycle import Step
-from mock_eks.store import Backend, Collection
+from mock_eks.model import accounts, arns
+from mock_eks.state.lifecycle import Step
+from mock_eks.state.store import Backend, Collection
 
 Scope = tuple[str, str | None]  # (account, region or None for all its regions)
 
