@@ -20,6 +20,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,9 +145,14 @@ def kubectl_for(server: MockEKSServer, home: Path, nodes: int = 0) -> dict[str, 
     return env
 
 
-def tunnel(server: MockEKSServer, authority: str) -> tuple[socket.socket, bytes]:
-    """Send ``CONNECT authority``; the socket and the proxy's answer head."""
-    sock = socket.create_connection((server.host, server.port), timeout=10)
+def tunnel(server: MockEKSServer | str, authority: str) -> tuple[socket.socket, bytes]:
+    """Send ``CONNECT authority`` to a server (or its URL); the socket and the proxy's answer head."""
+    if isinstance(server, str):
+        parsed = urllib.parse.urlsplit(server)
+        address = (parsed.hostname or "", parsed.port or 80)
+    else:
+        address = (server.host, server.port)
+    sock = socket.create_connection(address, timeout=10)
     sock.sendall(f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n".encode())
     head = b""
     while b"\r\n\r\n" not in head:
@@ -159,6 +165,21 @@ def tunnel(server: MockEKSServer, authority: str) -> tuple[socket.socket, bytes]
 
 def host_of(cluster: dict[str, Any]) -> str:
     return cluster["endpoint"].partition("://")[2]
+
+
+def serve_process(env: dict[str, str], *options: str) -> tuple[subprocess.Popen[str], str]:
+    """``mock-eks serve`` on a free port, and its URL once it listens (read from its banner)."""
+    process = subprocess.Popen(
+        [os.path.join(BIN, "mock-eks"), "serve", "--port", "0", "--moto", "off", *options],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    return process, process.stdout.readline().split(" on ", 1)[1].split()[0]
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    process.communicate(timeout=30)
 
 
 # -- the proxy ----------------------------------------------------------------------------------------------
@@ -226,6 +247,32 @@ def test_a_stop_ends_an_idle_tunnel_at_once() -> None:
     assert not stopping.is_alive()
     assert tls.recv(65536) == b""  # closed by the server
     tls.close()
+
+
+def test_a_cluster_restored_from_state_serves_the_same_ca(home: Path, tmp_path: Path) -> None:
+    """The CA key is part of the cluster's state: after a restart from ``--state`` the endpoint's
+    certificate still verifies against the CA data kubeconfigs written before hold."""
+    env = env_for(home)
+    state = str(tmp_path / "state.json")
+    first, url = serve_process(env, "--state", state)
+    try:
+        client = boto3.client("eks", endpoint_url=url, region_name="us-east-1", aws_access_key_id=KEY,
+                              aws_secret_access_key=SECRET)  # fmt: skip
+        client.create_cluster(name="kept", roleArn=ROLE, resourcesVpcConfig={"subnetIds": list(SUBNETS)})
+        cluster = client.describe_cluster(name="kept")["cluster"]
+    finally:
+        stop(first)
+    second, url = serve_process(env, "--state", state)
+    try:
+        host = host_of(cluster)
+        sock, head = tunnel(url, f"{host}:443")
+        assert head.startswith(b"HTTP/1.1 200 ")
+        ca = base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+        with ssl.create_default_context(cadata=ca).wrap_socket(sock, server_hostname=host) as tls:
+            tls.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            assert tls.recv(65536).startswith(b"HTTP/1.1 200 ")
+    finally:
+        stop(second)
 
 
 # -- kubeconfig ---------------------------------------------------------------------------------------------
@@ -552,19 +599,14 @@ def test_readme_kubectl_example_runs_as_written(home: Path, tmp_path: Path) -> N
     section = README.split("## kubectl against the server", 1)[1].split("\n## ", 1)[0]
     [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
     env = env_for(home)
-    server = subprocess.Popen(
-        [os.path.join(BIN, "mock-eks"), "serve", "--port", "0", "--moto", "off"],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+    server, url = serve_process(env)
     try:
-        assert server.stdout is not None
-        url = server.stdout.readline().split(" on ", 1)[1].split()[0]  # the banner, once it listens
         result = run(env, "bash", "-e", "-c", script.replace("http://127.0.0.1:5454", url), cwd=tmp_path)
     finally:
-        server.terminate()
-        server.communicate(timeout=30)
+        stop(server)
     assert result.returncode == 0, result.stderr
-    header, *nodes = result.stdout.strip().splitlines()
+    added, header, *nodes = result.stdout.strip().splitlines()
+    assert added == "Added new context arn:aws:eks:us-east-1:123456789012:cluster/demo to ./kubeconfig"
     assert header.split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
     assert len(nodes) == 2
     assert all(line.split()[1] == "Ready" for line in nodes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import sys
 import threading
 from typing import Any
@@ -57,10 +58,31 @@ def _warm_up() -> None:
         datetime.datetime = current  # type: ignore[misc]
 
 
-def cluster_ca_data(created_at: float) -> str:
-    """base64 of a PEM CA certificate (CN=kubernetes, ten years from ``created_at``), unique per call."""
-    _setup()
-    return _certificate(created_at)
+def cluster_ca(created_at: float) -> tuple[str, str]:
+    """(base64 of a PEM CA certificate, CN=kubernetes, ten years from ``created_at``, unique per call;
+    the PEM of the key that signed it). The cluster keeps the key, so its snapshot does: a cluster restored
+    in another process still serves certificates its CA data verifies (``serving_certificate``)."""
+    state = _setup()
+    with _lock:
+        if "key_pem" not in state:
+            serialization = state["serialization"]
+            state["key_pem"] = (
+                state["key"]
+                .private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+                .decode()
+            )
+    return _certificate(created_at), state["key_pem"]
+
+
+@functools.lru_cache(maxsize=64)
+def _ca_key(pem: str) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def _certificate(created_at: float) -> str:
@@ -102,13 +124,13 @@ _leaves: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 _LEAF_LIMIT = 1024
 
 
-def serving_certificate(ca_data: str, host: str) -> tuple[bytes, bytes]:
-    """(certificate PEM, key PEM) for serving ``host``, signed by the CA whose base64 PEM is ``ca_data``.
+def serving_certificate(ca_data: str, ca_key: str | None, host: str) -> tuple[bytes, bytes]:
+    """(certificate PEM, key PEM) for serving ``host``, signed by the CA whose base64 PEM is ``ca_data``
+    with its key ``ca_key`` (PEM; None: this process's, for a cluster recorded before clusters kept it).
 
     What a client that trusts only the kubeconfig's CA accepts for the endpoint: subjectAltName DNS
     ``host``, serverAuth, valid now by the real clock (clients check it, not the mock's). Issued once
-    per (CA, host) and cached. ValueError if the CA was not made with this process's key (e.g. a
-    snapshot taken by another process): nothing here can sign for it.
+    per (CA, host) and cached. ValueError if the key is not the CA's.
     """
     key = (ca_data, host)
     with _leaf_lock:
@@ -121,9 +143,9 @@ def serving_certificate(ca_data: str, host: str) -> tuple[bytes, bytes]:
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     ca = x509.load_pem_x509_certificate(base64.b64decode(ca_data))
-    ca_key = state["key"]
-    if ca.public_key().public_numbers() != ca_key.public_key().public_numbers():
-        raise ValueError("the cluster's CA was not made by this process: no key to sign for it")
+    signing = state["key"] if ca_key is None else _ca_key(ca_key)
+    if ca.public_key().public_numbers() != signing.public_key().public_numbers():
+        raise ValueError("the cluster's CA key is not the one that signed its certificate")
     with _leaf_lock:
         if "leaf_key" not in state:  # an EC key takes microseconds; one serves every endpoint
             state["leaf_key"] = ec.generate_private_key(ec.SECP256R1())
@@ -140,7 +162,7 @@ def serving_certificate(ca_data: str, host: str) -> tuple[bytes, bytes]:
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(ca_key, hashes.SHA256())
+        .sign(signing, hashes.SHA256())
     )
     issued = (
         certificate.public_bytes(serialization.Encoding.PEM),

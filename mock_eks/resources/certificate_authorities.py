@@ -15,7 +15,7 @@ from typing import Any
 
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
-from mock_eks.identity.certificates import cluster_ca_data
+from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster
 from mock_eks.resources.updates import in_progress, param, start_update
@@ -126,7 +126,7 @@ def create_certificate_authority(
         created_by="CUSTOMER",
         signing_status="NOT_USED",
         distribution_status="IN_PROGRESS",
-        data=cluster_ca_data(ctx.now),
+        data=cluster_ca(ctx.now)[0],
         not_before=ctx.now,
         not_after=ctx.now + VALIDITY_SECONDS,
     )

@@ -13,7 +13,7 @@ from mock_eks import moto_link
 from mock_eks.catalogue import versions
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
-from mock_eks.identity.certificates import cluster_ca_data
+from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import arns, messages
 from mock_eks.moto_link import clusters as moto_clusters
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
@@ -57,6 +57,8 @@ class Cluster:
     endpoint_url: str | None = None
     oidc_issuer: str | None = None
     ca_data: str | None = None
+    # PEM of the key that signed ca_data (mock_eks.certificates), so a restored cluster serves the same CA
+    ca_key: str | None = None
     # PEM of the service account issuer's RSA key (mock_eks.tokens), made on first use
     signing_key: str | None = None
     # child resources by family ("nodegroups", "addons", "updates", ...), created on first use
@@ -90,7 +92,7 @@ class Cluster:
             return {}
         if self.ca_data is None:
             # made on first read, not at create: most tests never look at it
-            self.ca_data = cluster_ca_data(self.created_at)
+            self.ca_data, self.ca_key = cluster_ca(self.created_at)
         return {"data": self.ca_data}
 
 

@@ -50,12 +50,13 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
         with backend.lock:
             cluster = kube.cluster_for_host(backend, host)
             ca = (cluster.certificate_authority or {}).get("data") if cluster is not None else None
+            ca_key = cluster.ca_key if cluster is not None else None
     if cluster is None or ca is None:
         state.close = True
         state.send(_refusal(target))
         log.info('%s "CONNECT %s" 403', handler.client_address[0], target[:200])
         return False
-    context = _context(ca, host)
+    context = _context(ca, ca_key, host)
     conn = state.conn
     sock.sendall(
         conn.send(
@@ -97,14 +98,14 @@ def _refusal(target: str) -> Response:
     return Response(403, {"Content-Type": "text/plain; charset=utf-8"}, body)
 
 
-def _context(ca_data: str, host: str) -> ssl.SSLContext:
+def _context(ca_data: str, ca_key: str | None, host: str) -> ssl.SSLContext:
     """A server-side TLS context presenting a certificate for ``host`` signed by the cluster's CA."""
     key = (ca_data, host)
     with _contexts_lock:
         context = _contexts.get(key)
     if context is not None:
         return context
-    cert_pem, key_pem = certificates.serving_certificate(ca_data, host)
+    cert_pem, key_pem = certificates.serving_certificate(ca_data, ca_key, host)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.set_alpn_protocols(["http/1.1"])  # no h2: the request loop speaks HTTP/1.1
