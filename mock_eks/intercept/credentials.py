@@ -30,10 +30,7 @@ import sys
 import threading
 from typing import Any
 
-from mock_eks.model.accounts import is_account
-
-FAKE_ACCESS_KEY_ID = "AKIAMOCKEKSTESTING00"
-FAKE_SECRET_ACCESS_KEY = "mock-eks-secret"
+from mock_eks.model.accounts import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, is_account
 
 _FAKE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,

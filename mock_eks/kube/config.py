@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from mock_eks.intercept import credentials
 from mock_eks.kube import sts_token
 from mock_eks.model import accounts
 
 
 def caller_credentials() -> tuple[str, str, str | None]:
     """(access key, secret, session token) the caller's clients sign with while the mock is active."""
-    key = os.environ.get("AWS_ACCESS_KEY_ID") or credentials.FAKE_ACCESS_KEY_ID
-    secret = os.environ.get("AWS_SECRET_ACCESS_KEY") or credentials.FAKE_SECRET_ACCESS_KEY
+    key = os.environ.get("AWS_ACCESS_KEY_ID") or accounts.FAKE_ACCESS_KEY_ID
+    secret = os.environ.get("AWS_SECRET_ACCESS_KEY") or accounts.FAKE_SECRET_ACCESS_KEY
     return key, secret, os.environ.get("AWS_SESSION_TOKEN") or None
 
 

@@ -23,6 +23,9 @@ from dataclasses import dataclass
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_ENV = "MOCK_EKS_ACCOUNT_ID"
+# the credentials the mock puts in the environment while active, and signs its own requests with
+FAKE_ACCESS_KEY_ID = "AKIAMOCKEKSTESTING00"
+FAKE_SECRET_ACCESS_KEY = "mock-eks-secret"
 
 
 @dataclass(frozen=True, slots=True)

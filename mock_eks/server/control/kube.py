@@ -14,7 +14,6 @@ import time
 import urllib.parse
 from typing import Any
 
-from mock_eks.intercept import credentials
 from mock_eks.model import accounts
 from mock_eks.model.protocol import Request, Response
 from mock_eks.server.control.http import Target, control_error, json_response
@@ -104,7 +103,7 @@ def get_token_endpoint(target: Target, request: Request) -> Response:
     signing = None
     if key:
         # the mock checks the signature only of keys whose secret it knows: its own fake key's
-        secret = credentials.FAKE_SECRET_ACCESS_KEY if key == credentials.FAKE_ACCESS_KEY_ID else "unknown"
+        secret = accounts.FAKE_SECRET_ACCESS_KEY if key == accounts.FAKE_ACCESS_KEY_ID else "unknown"
         signing = (key, secret, None)
     with target.backend.lock:
         token = config.token_for(target.backend, cluster, credentials_=signing)
