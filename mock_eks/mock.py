@@ -20,7 +20,7 @@ from mock_eks.intercept import credentials
 from mock_eks.model import accounts
 from mock_eks.model.protocol import Request, Response
 from mock_eks.model.sessions import fresh_botocore_session
-from mock_eks.state import clock
+from mock_eks.state import clock, sqlite_store
 from mock_eks.state.active import ACTIVE
 from mock_eks.state.lifecycle import Timing
 from mock_eks.state.store import Backend
@@ -55,6 +55,42 @@ def _serve(request: Request) -> Response:
     innermost = ACTIVE.innermost()
     if backend is None or innermost is None:  # pragma: no cover - hooks are unset when inactive
         raise RuntimeError("mock_eks is not active")
+    store = _STORE.store
+    if store is None:
+        return _answer(backend, innermost, request)
+    with store.transaction(backend, read_only=request.method.upper() in ("GET", "HEAD")) as turn:
+        ACTIVE.backend = turn.backend
+        return _answer(turn.backend, innermost, request)
+
+
+class _Store:
+    """mock_eks(state="x.db"): the SQLite store the state is written through to, and the mock that opened it."""
+
+    def __init__(self) -> None:
+        self.store: sqlite_store.SQLiteStore | None = None
+        self.owner: MockEKS | None = None
+
+    def open(self, owner: MockEKS, path: str | os.PathLike[str]) -> Backend | None:
+        if self.store is not None:
+            raise RuntimeError("a mock_eks with a SQLite state is active already; nest without state=")
+        HANDLERS.load()  # the record kinds the stored snapshots name
+        self.store, self.owner = sqlite_store.SQLiteStore(path), owner
+        return self.store.load()
+
+    def close(self, owner: MockEKS, last: bool) -> None:
+        if self.store is not None and (self.owner is owner or last):
+            self.store.close()
+            self.store = self.owner = None
+
+    def save(self, backend: Backend) -> None:
+        if self.store is not None:
+            self.store.save(backend)
+
+
+_STORE = _Store()
+
+
+def _answer(backend: Backend, innermost: Any, request: Request) -> Response:
     if intercept.OIDC_URL.match(request.url):
         from mock_eks.identity import issuer  # lazy for import cost: cryptography and PyJWT
 
@@ -117,6 +153,15 @@ class MockEKS:
         from mock_eks.state import seeds  # lazy for import cost: YAML and JSON seed files
 
         state = self.state
+        if sqlite_store.is_database(state):
+            stored = _STORE.open(self, state)  # type: ignore[arg-type]
+            if stored is not None:
+                with ACTIVE.lock:
+                    moto_link.handover(ACTIVE.backend, stored)
+                    ACTIVE.backend = stored
+            elif self.seed is not None:  # a fresh store: the seed makes its first state, written through
+                seeds.replay(seeds.read(self.seed), seeds.clients())
+            return
         if isinstance(state, (str, os.PathLike)) and not os.path.exists(state):
             state = None
         if state is not None:
@@ -131,6 +176,7 @@ class MockEKS:
             # remove the innermost activation of this mock
             index = len(ACTIVE.stack) - 1 - ACTIVE.stack[::-1].index(self)
             del ACTIVE.stack[index]
+            _STORE.close(self, last=not ACTIVE.stack)
             if not ACTIVE.stack:
                 clock.uninstall_waiter_clock()
                 intercept.uninstall()
@@ -145,6 +191,7 @@ class MockEKS:
             if ACTIVE.backend is not None:
                 moto_link.release(ACTIVE.backend)
                 ACTIVE.backend = Backend()
+                _STORE.save(ACTIVE.backend)
 
     @property
     def backend(self) -> Backend | None:
@@ -170,6 +217,7 @@ class MockEKS:
         with ACTIVE.lock:
             moto_link.handover(ACTIVE.backend, backend)  # what the replaced state made in moto goes with it
             ACTIVE.backend = backend
+            _STORE.save(backend)
 
     @staticmethod
     def _active(doing: str) -> Backend:

@@ -28,6 +28,7 @@ import re
 import signal
 import socket
 import socketserver
+import sqlite3
 import sys
 import threading
 import time
@@ -45,8 +46,9 @@ from mock_eks.engine.dispatch import HANDLERS, dispatch
 from mock_eks.model import accounts, errors
 from mock_eks.model.protocol import Request, Response
 from mock_eks.server import control, tunnel
-from mock_eks.state import seeds, snapshot
+from mock_eks.state import seeds, snapshot, sqlite_store
 from mock_eks.state.lifecycle import Timing
+from mock_eks.state.sqlite_store import SQLiteStore
 from mock_eks.state.store import Backend
 
 
@@ -211,10 +213,7 @@ class _Connection(socketserver.BaseRequestHandler):
         body = self._read_body(state, headers)
         if route is not None:
             return route(Request(method, target, headers, body))
-        path = target.partition("?")[0]
-        if path.startswith(control.PREFIX):
-            return control.handle(self.server, Request(method, target, headers, body), path)
-        return self.server.answer(method, target, headers, body)
+        return self.server.serve_request(method, target, headers, body)
 
     @staticmethod
     def _target(target: str) -> str:
@@ -436,6 +435,9 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         self.public_url: str | None = None
         self.access = control.Access.of(str(self.server_address[0]))
         self.connections = _Connections()
+        self.store: SQLiteStore | None = (
+            None  # --state x.db: the state is written through, request by request
+        )
 
     @property
     def authority(self) -> str:
@@ -452,6 +454,24 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
         if host in ("0.0.0.0", "::"):
             host = "127.0.0.1" if host == "0.0.0.0" else "::1"
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def serve_request(self, method: str, target: str, headers: Any, body: bytes) -> Response:
+        """A control or service request; with a SQLite state, inside its write transaction."""
+        store = self.store
+        if store is None:
+            return self._serve_request(method, target, headers, body)
+        with store.transaction(self.backend, read_only=method in ("GET", "HEAD")) as turn:
+            self.backend = turn.backend
+            try:
+                return self._serve_request(method, target, headers, body)
+            finally:
+                turn.backend = self.backend  # a reset or a restore replaced it: that is what is written
+
+    def _serve_request(self, method: str, target: str, headers: Any, body: bytes) -> Response:
+        path = target.partition("?")[0]
+        if path.startswith(control.PREFIX):
+            return control.handle(self, Request(method, target, headers, body), path)
+        return self.answer(method, target, headers, body)
 
     def answer(self, method: str, target: str, headers: Any, body: bytes) -> Response:
         """An EKS, EKS Auth (or, with ``--moto``, moto) request for ``target`` (path and query)."""
@@ -559,9 +579,19 @@ class MockEKSServer:
     def load(self, state: str | None = None, seed: list[Any] | None = None) -> None:
         """Before ``start``: the state of the file ``state`` if it exists, else ``seed``'s items replayed
         (a seed makes a fresh state, never replays onto a saved one). SnapshotError or SeedError."""
-        if state is not None and os.path.exists(state):
+        stored = None
+        if sqlite_store.is_database(state):
+            HANDLERS.load()  # the record kinds the stored snapshots name (any request may reload one)
+            store = self._httpd.store = sqlite_store.SQLiteStore(state)  # type: ignore[arg-type]
+            try:
+                stored = store.load()
+            except sqlite3.DatabaseError as error:
+                raise snapshot.SnapshotError(f"cannot use {state} as a SQLite state: {error}") from None
+        elif state is not None and os.path.exists(state):
             HANDLERS.load()  # the behaviour's record kinds are what a snapshot names
-            self._httpd.backend = snapshot.load(state)
+            stored = snapshot.load(state)
+        if stored is not None:
+            self._httpd.backend = stored
         elif seed is not None:
             self._start_moto()  # the seed's calls see moto as requests served later will
             seeds.replay(seed, self._direct_clients())
@@ -583,7 +613,7 @@ class MockEKSServer:
             headers = CaseInsensitiveDict({key: str(value) for key, value in request.headers.items()})
             headers.setdefault("Host", httpd.authority)
             body = request.body or b""  # botocore's serializers give bytes or str
-            answer = httpd.answer(
+            answer = httpd.serve_request(
                 request.method, path, headers, body.encode() if isinstance(body, str) else body
             )
             raw = HTTPResponse(body=io.BytesIO(answer.body), preload_content=False)
@@ -622,6 +652,9 @@ class MockEKSServer:
             self._httpd.moto.stop()
         self._moto_started = False
         self._httpd.server_close()
+        if self._httpd.store is not None:
+            self._httpd.store.close()
+            self._httpd.store = None
 
     def __enter__(self) -> MockEKSServer:
         return self.start()
@@ -705,7 +738,7 @@ def _serve(
             pass
     finally:
         server.stop()  # every request answered is in the backend now, and none is answered after
-        if state is not None:
+        if state is not None and not sqlite_store.is_database(state):  # a database is written through
             backend = server.backend
             with backend.lock:
                 snapshot.write(snapshot.take(backend), state)

@@ -1,0 +1,136 @@
+"""`--state x.db`: the state written through to SQLite in the transaction of each request, so a SIGKILL at
+any point loses no acknowledged write, and several `mock-eks serve` processes on one file serve one state.
+Real processes, real signals, loopback sockets."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import signal
+import threading
+from pathlib import Path
+
+import boto3
+
+from mock_eks import mock_eks
+from tests.helpers import ROLE, SUBNETS, create_cluster
+from tests.serving import Served, eks_client, request, serving, start
+
+BODY = {"roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}}
+
+
+def all_clusters(url: str) -> set[str]:
+    eks = eks_client(url)
+    return {name for page in eks.get_paginator("list_clusters").paginate() for name in page["clusters"]}
+
+
+def _create_until_refused(served: Served, prefix: str, acknowledged: list[str], limit: int) -> None:
+    """Keep-alive CreateCluster calls until ``limit`` or the server is gone; the names answered 2xx."""
+    connection = http.client.HTTPConnection(served.host, served.port, timeout=30)
+    try:
+        for index in range(limit):
+            name = f"{prefix}-{index}"
+            connection.request("POST", "/clusters", json.dumps({**BODY, "name": name}))
+            response = connection.getresponse()
+            response.read()
+            if 200 <= response.status < 300:
+                acknowledged.append(name)
+    except (OSError, http.client.HTTPException):
+        return
+    finally:
+        connection.close()
+
+
+def test_sigkill_under_load_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    chooser = random.Random(20261205)
+    acknowledged: list[str] = []
+    for round_ in range(3):
+        served = start("--state", state)
+        enough = chooser.randrange(5, 80)  # a different point of the load each round
+        writers = [
+            threading.Thread(
+                target=_create_until_refused,
+                args=(served, f"r{round_}w{n}", acknowledged, 10_000),
+                daemon=True,
+            )
+            for n in range(4)
+        ]
+        before = len(acknowledged)
+        for writer in writers:
+            writer.start()
+        for _ in range(100_000):  # until the writers have had `enough` answers, or they stopped
+            if len(acknowledged) - before >= enough or not any(w.is_alive() for w in writers):
+                break
+            writers[0].join(0.005)
+        served.process.send_signal(signal.SIGKILL)
+        served.process.wait(timeout=60)
+        for writer in writers:
+            writer.join(60)
+            assert not writer.is_alive()
+        assert len(acknowledged) - before >= enough
+    with serving("--state", state) as served:
+        saved = all_clusters(served.url)
+    assert [name for name in acknowledged if name not in saved] == []
+
+
+def test_two_processes_on_one_database_serve_one_state(tmp_path: Path) -> None:
+    state = str(tmp_path / "shared.sqlite")
+    with serving("--state", state) as one, serving("--state", state) as two:
+        create_cluster(eks_client(one.url), "made-on-one")
+        assert eks_client(two.url).describe_cluster(name="made-on-one")["cluster"]["status"] == "ACTIVE"
+        acknowledged: list[str] = []
+        writers = [
+            threading.Thread(target=_create_until_refused, args=(served, f"{label}{n}", acknowledged, 25))
+            for label, served in (("one", one), ("two", two))
+            for n in range(3)
+        ]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join(120)
+            assert not writer.is_alive()
+        assert len(acknowledged) == 6 * 25
+        expected = {"made-on-one", *acknowledged}
+        assert all_clusters(one.url) == expected == all_clusters(two.url)
+        # control requests are written through too: a reset on one is seen by the other
+        assert request(one, "POST", "/_mock_eks/reset?account=123456789012", b"")[0] == 200
+        assert all_clusters(two.url) == set()
+        assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+def test_in_process_and_server_share_a_database(tmp_path: Path) -> None:
+    state = str(tmp_path / "state.db")
+    with mock_eks(state=state):
+        create_cluster(boto3.client("eks", region_name="us-east-1"), "in-process")
+    with serving("--state", state) as served:
+        assert all_clusters(served.url) == {"in-process"}
+        with mock_eks(state=state):  # while the server runs: one state
+            eks = boto3.client("eks", region_name="us-east-1")
+            create_cluster(eks, "second")
+            assert all_clusters(served.url) == {"in-process", "second"}
+            create_cluster(eks_client(served.url), "third")
+            assert set(eks.list_clusters()["clusters"]) == {"in-process", "second", "third"}
+        assert served.stop()[0] == 0
+
+
+def test_a_seed_fills_a_fresh_database_once(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"operation": "create_cluster", "params": {**BODY, "name": "seeded"}}]))
+    state = str(tmp_path / "state.db")
+    for _ in range(2):
+        with serving("--state", state, "--seed", str(seed)) as served:
+            assert all_clusters(served.url) == {"seeded"}
+            assert served.stop()[0] == 0
+
+
+def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    state.write_text("this is not SQLite " * 100)
+    try:
+        start("--state", str(state))
+    except AssertionError as error:
+        assert "exited 1" in str(error) and "SQLite" in str(error)
+    else:  # pragma: no cover - the assertion below says what went wrong
+        raise AssertionError("a server started on a file that is not a database")
