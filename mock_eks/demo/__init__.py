@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from mock_eks.demo import access, addons, clusters, compute, failures, more, moto
 from mock_eks.mock import MockEKS
+from mock_eks.model.sessions import fresh_botocore_session
 from mock_eks.state.lifecycle import REALISTIC_SECONDS
 
 # the sections, in the order they run (torn down in reverse)
@@ -37,13 +38,17 @@ class Demo:
     """What a demo section may use: clients, a call printer and a waiter with a progress display."""
 
     def __init__(self, out: TextIO, region: str = "us-east-1") -> None:
-        import boto3
-
         self.out = out
-        self.eks = boto3.client("eks", region_name=region)
-        self.auth = boto3.client("eks-auth", region_name=region)
+        self.eks = self.client("eks", region)
+        self.auth = self.client("eks-auth", region)
         self.cluster = "demo-cluster"
         self.step = 0
+
+    @staticmethod
+    def client(service: str, region: str = "us-east-1") -> Any:
+        """A client as boto3.client makes it, from a session that shares one model loader (a new boto3
+        session reads botocore's JSON models again: most of a demo run's time otherwise)."""
+        return fresh_botocore_session().create_client(service, region_name=region)
 
     def say(self, text: str) -> None:
         print(text, file=self.out)

@@ -14,12 +14,12 @@ MESSAGE = "Instances failed to join the kubernetes cluster"
 
 
 def _status(demo: Any) -> str:
-    groups = demo.eks.list_nodegroups(clusterName=demo.cluster)["nodegroups"]
-    if NODEGROUP not in groups:
+    # one call: a list then a describe raced the deletion finishing in between (ResourceNotFoundException)
+    try:
+        group = demo.eks.describe_nodegroup(clusterName=demo.cluster, nodegroupName=NODEGROUP)["nodegroup"]
+    except demo.eks.exceptions.ResourceNotFoundException:
         return "deleted"
-    return demo.eks.describe_nodegroup(clusterName=demo.cluster, nodegroupName=NODEGROUP)["nodegroup"][
-        "status"
-    ]
+    return str(group["status"])
 
 
 def run(demo: Any) -> None:

@@ -31,12 +31,8 @@ def run(demo: Any) -> None:
             '    (moto is not installed: `pip install "mock_eks[moto]"` shows EKS linked to moto\'s EC2 here)'
         )
         return
-    import boto3
-
     with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        iam = boto3.client("iam", region_name=REGION)
-        autoscaling = boto3.client("autoscaling", region_name=REGION)
+        ec2, iam, autoscaling = (demo.client(service, REGION) for service in ("ec2", "iam", "autoscaling"))
         vpc = demo.call(ec2, "create_vpc", show=lambda r: r["Vpc"]["VpcId"], CidrBlock="10.0.0.0/16")["Vpc"][
             "VpcId"
         ]
