@@ -8,8 +8,10 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import botocore.endpoint
 import botocore.waiter
 import pytest
+from botocore.config import Config
 from freezegun import freeze_time
 
 from mock_eks import mock_eks, versions
@@ -114,6 +116,25 @@ def test_instant_timing_and_inactive_mocks_leave_waiters_alone():
         assert seen[0] == 1
         assert m.advance(0) - start < 30  # no 30 s waiter sleep passed in mock time
     assert botocore.waiter.time is real_time is time
+
+
+@pytest.mark.parametrize("mode", ["standard", "legacy"])
+def test_retry_back_off_passes_in_mock_time(mode):
+    """botocore sleeps between retries (botocore.endpoint Endpoint._needs_retry: time.sleep of the back-off,
+    random up to 1 s then 2 s for throttling); against the mock that time passes in mock time, at once."""
+    config = Config(retries={"mode": mode})
+    with mock_eks() as m:
+        eks = boto3.client("eks", region_name="us-east-1", config=config)
+        m.faults.fail_calls("ListClusters", "ThrottlingException", times=2)
+        started, mock_started = time.perf_counter(), m.advance(0)
+        assert eks.list_clusters()["ResponseMetadata"]["RetryAttempts"] == 2
+        real, mocked = time.perf_counter() - started, m.advance(0) - mock_started
+        assert 0 < mocked - real <= 3  # the back-off passed in mock time only
+        with freeze_time(T0):
+            m.faults.fail_calls("ListClusters", "ThrottlingException", times=2)
+            eks.list_clusters()
+            assert T0 < datetime.now(UTC) <= T0 + timedelta(seconds=3)  # the frozen clock ticked instead
+    assert botocore.endpoint.time is time
 
 
 def test_server_clock_advance_and_durations_flag():

@@ -12,6 +12,11 @@ when no such mock is active, sleep as usual. aiobotocore's waiters (their ``_sle
 same treatment: patched at activation when aiobotocore is loaded, else when the first waiter is made
 (aiobotocore's waiters share botocore's ``Waiter.__init__``, which is wrapped while active), so
 aiobotocore imported after the mock starts is covered too without importing it at every activation.
+
+botocore's retry back-off sleeps with ``time.sleep`` too (``botocore.endpoint``, legacy and standard
+retry modes). While any mock is active, the back-off of a request to EKS or EKS Auth sleeps in mock time
+the same way, whatever the timing: a throttled call retried twice returns at once, the mock's clock
+(or the frozen clock) one back-off later, as if the client had waited.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import threading
 import time
 from typing import Any
 
-from mock_eks.state.active import mock_time_backend
+from mock_eks.state.active import ACTIVE, mock_time_backend
 
 
 def check_seconds(seconds: Any) -> float:
@@ -78,7 +83,9 @@ def _service_of(waiter: Any) -> str | None:
 
 
 def _fast_forwarded() -> Any:
-    """The backend an EKS waiter in this thread should sleep in, or None for a real sleep."""
+    """The backend an EKS waiter's or retry's sleep in this thread passes in, or None for a real sleep."""
+    if getattr(_local, "eks_retries", 0):
+        return ACTIVE.backend
     return mock_time_backend() if getattr(_local, "eks_waiters", 0) else None
 
 
@@ -92,8 +99,21 @@ def _wait(waiter: Any, **kwargs: Any) -> Any:
         _local.eks_waiters -= 1
 
 
+_EKS_SERVICES = frozenset({"eks", "eks-auth"})
+
+
+def _needs_retry(endpoint: Any, attempts: Any, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
+    if operation_model.service_model.service_name not in _EKS_SERVICES:
+        return _originals["needs_retry"](endpoint, attempts, operation_model, *args, **kwargs)
+    _local.eks_retries = getattr(_local, "eks_retries", 0) + 1
+    try:
+        return _originals["needs_retry"](endpoint, attempts, operation_model, *args, **kwargs)
+    finally:
+        _local.eks_retries -= 1
+
+
 class _WaiterTime:
-    """What ``botocore.waiter`` sees as its ``time`` module while mocks are active."""
+    """What ``botocore.waiter`` and ``botocore.endpoint`` see as their ``time`` module while mocks are active."""
 
     def __init__(self, real: Any) -> None:
         self._real = real
@@ -150,8 +170,9 @@ def _waiter_init(waiter: Any, *args: Any, **kwargs: Any) -> None:
 
 
 def install_waiter_clock() -> None:
-    """Called by each outermost activation (counted): EKS waiters sleep in mock time."""
+    """Called by each outermost activation (counted): EKS waiters and retries sleep in mock time."""
     global _installed
+    import botocore.endpoint
     import botocore.waiter
 
     with _install_lock:
@@ -160,15 +181,20 @@ def install_waiter_clock() -> None:
             _originals["wait"] = botocore.waiter.Waiter.wait
             _originals["init"] = botocore.waiter.Waiter.__init__
             _originals["time"] = botocore.waiter.time
+            _originals["needs_retry"] = botocore.endpoint.Endpoint._needs_retry
+            _originals["endpoint_time"] = botocore.endpoint.time
             botocore.waiter.Waiter.wait = _wait  # type: ignore[method-assign]
             botocore.waiter.Waiter.__init__ = _waiter_init  # type: ignore[method-assign]
             botocore.waiter.time = _WaiterTime(time)  # type: ignore[assignment]
+            botocore.endpoint.Endpoint._needs_retry = _needs_retry  # type: ignore[method-assign]
+            botocore.endpoint.time = _WaiterTime(time)  # type: ignore[assignment]
             _originals["async"] = []
             _patch_async_waiters()
 
 
 def uninstall_waiter_clock() -> None:
     global _installed
+    import botocore.endpoint
     import botocore.waiter
 
     with _install_lock:
@@ -179,6 +205,8 @@ def uninstall_waiter_clock() -> None:
             botocore.waiter.Waiter.wait = _originals.pop("wait")  # type: ignore[method-assign]
             botocore.waiter.Waiter.__init__ = _originals.pop("init")  # type: ignore[method-assign]
             botocore.waiter.time = _originals.pop("time")
+            botocore.endpoint.Endpoint._needs_retry = _originals.pop("needs_retry")  # type: ignore[method-assign]
+            botocore.endpoint.time = _originals.pop("endpoint_time")
             for cls, original in _originals.pop("async", []):
                 cls._sleep = original
 
