@@ -84,3 +84,27 @@ def test_first_certificate_under_a_frozen_clock_leaves_real_clocks_working() -> 
         """
     )
     assert out.split() == ["2024", "True"]
+
+
+def test_every_dotted_path_the_readme_names_works_after_import_mock_eks() -> None:
+    """The README's `with mock_eks.server.MockEKSServer() as server:` (and every other `mock_eks.x.y` it names)
+    works after a bare `import mock_eks`, loading the module on first access, not at import."""
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    # mock_eks.start() / mock_eks.stop() are the decorator object's (`from mock_eks import mock_eks`)
+    paths = sorted(set(re.findall(r"\bmock_eks((?:\.[A-Za-z_]\w*)+)", readme)) - {".start", ".stop"})
+    assert ".server.MockEKSServer" in paths
+    out = run(
+        f"""
+        import functools, sys
+        import mock_eks
+        print("mock_eks.server" in sys.modules)
+        for path in {paths!r}:
+            functools.reduce(getattr, path.split(".")[1:], mock_eks)
+        with mock_eks.server.MockEKSServer() as server:
+            print(server.url.startswith("http://127.0.0.1:"))
+        """
+    )
+    assert out.split() == ["False", "True"]
