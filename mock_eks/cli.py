@@ -40,6 +40,10 @@ def _public_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+# Every mock_eks import below is inside the function that needs it, for import cost: ``mock-eks routes``
+# or ``token`` need not load the server, the demo or the state.
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mock-eks", description="A mock of Amazon EKS and EKS Auth.")
     commands = parser.add_subparsers(dest="command", required=True)

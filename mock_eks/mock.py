@@ -241,7 +241,7 @@ class MockEKS:
         default account (in ``region``, or wherever it is), with a bearer token as ``aws eks get-token``
         makes it: ``kubernetes.config.load_kube_config_from_dict(m.kubeconfig("demo"))``. ValueError if
         there is no such cluster, or several (pass ``region``)."""
-        from mock_eks import kube
+        from mock_eks import kube  # lazy for import cost: only a cluster's API needs it
 
         backend = self._active("making a kubeconfig")
         return kube.kubeconfig(backend, kube.find_cluster(backend, cluster, region))

@@ -43,7 +43,7 @@ def eks_mock(request: pytest.FixtureRequest) -> Iterator[MockEKS]:
 def _client(service: str) -> Any:
     """A client from a fresh botocore session (credentials resolved inside the mock, as boto3.client's
     would be) that shares the mock's one model loader."""
-    from mock_eks.model.sessions import fresh_botocore_session
+    from mock_eks.model.sessions import fresh_botocore_session  # lazy for import cost (as above)
 
     return fresh_botocore_session().create_client(service, region_name="us-east-1")
 

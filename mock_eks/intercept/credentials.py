@@ -31,6 +31,7 @@ import threading
 from typing import Any
 
 from mock_eks.model.accounts import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, is_account
+from mock_eks.model.sessions import fresh_botocore_session
 
 _FAKE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
@@ -72,8 +73,6 @@ class FreshDefaultSession:
 
     def __getattr__(self, name: str) -> Any:
         import boto3
-
-        from mock_eks.model.sessions import fresh_botocore_session
 
         real = self.made
         if real is None:

@@ -18,6 +18,7 @@ from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
+from mock_eks.model import messages
 from mock_eks.model.messages import Message
 from mock_eks.model.spec import MODELS, SERVICE_NAMES, LazyMapping
 
@@ -121,8 +122,6 @@ def error_class(service: str, code: str) -> type[ServiceError] | None:
 def allowed_codes(service: str, error_codes: frozenset[str], operation: str | None = None) -> frozenset[str]:
     """Every code an operation may answer with: its modelled errors, the common errors, and the codes
     real EKS is recorded answering from it although its model omits them (data/messages.json)."""
-    from mock_eks.model import messages
-
     recorded = messages.recorded_codes(operation) if operation else frozenset()
     return error_codes | frozenset(COMMON_ERRORS) | recorded
 

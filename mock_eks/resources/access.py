@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from mock_eks.catalogue.amis import is_windows
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
@@ -141,8 +142,6 @@ def _new_entry(
 
 def _node_principals(cluster: Any) -> list[tuple[str, str]]:
     """(role ARN, entry type) of the managed node groups' and Fargate profiles' roles."""
-    from mock_eks.catalogue.amis import is_windows
-
     found = [
         (group.node_role, "EC2_WINDOWS" if is_windows(group.ami_type) else "EC2_LINUX")
         for group in cluster.child("nodegroups")

@@ -13,6 +13,7 @@ from mock_eks.catalogue import addons as addon_catalogue
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, documents, messages
+from mock_eks.resources import pod_identity
 from mock_eks.resources.common import check_role_arn, check_tags, find_cluster, require_active
 from mock_eks.resources.updates import param, start_child_update
 from mock_eks.state import lifecycle
@@ -211,8 +212,6 @@ def _sync_associations(ctx: Any, cluster: Any, addon: Addon, specs: list[dict[st
     issue 13 item 15: associations CreateAddon/UpdateAddon make are real associations, listed by
     ListPodIdentityAssociations with ``ownerArn`` the add-on's ARN.
     """
-    from mock_eks.resources import pod_identity
-
     owned = _owned(cluster, addon)
     children = cluster.child("pod_identity_associations")
     wanted = {spec["serviceAccount"] for spec in specs}

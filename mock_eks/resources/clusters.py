@@ -15,9 +15,11 @@ from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import arns, messages
+from mock_eks.model.spec import MODELS
 from mock_eks.moto_link import clusters as moto_clusters
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
 from mock_eks.resources.encryption import check_encryption_config
+from mock_eks.resources.updates import in_progress
 from mock_eks.state.kinds import record_kind
 from mock_eks.state.store import Collection
 
@@ -248,8 +250,6 @@ def oidc_issuer_for(ctx: Any, cluster_id: str) -> str:
 
 @functools.cache
 def _CLUSTER_MEMBERS() -> frozenset[str]:  # noqa: N802 - a constant, computed once on first use
-    from mock_eks.model.spec import MODELS
-
     return frozenset(MODELS["eks"].shape_for("Cluster").members)
 
 
@@ -385,8 +385,6 @@ def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
         raise messages.error(ctx, "cluster.delete_registered", clusterName=name)
     if cluster.deletion_protection:
         raise messages.error(ctx, "cluster.deletion_protected", clusterName=name)
-    from mock_eks.resources.updates import in_progress
-
     if in_progress(cluster, None) is not None:
         raise messages.error(ctx, "cluster.delete_while_updating", clusterName=name)
     profiles = cluster.children.get("fargate_profiles") or ()

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from mock_eks.catalogue import addons as addon_catalogue
+from mock_eks.catalogue.amis import family_of
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import messages
@@ -207,8 +208,6 @@ def _check_incompatible_apis(cluster: Any, version: str) -> Outcome:
 
 def _check_al2(cluster: Any, version: str) -> Outcome:
     """Managed node groups on Amazon Linux 2 AMIs, which EKS does not publish from 1.33 on."""
-    from mock_eks.catalogue.amis import family_of
-
     return _of(
         [
             Found("ERROR", f"/nodegroups/{group.nodegroup_name}", group.nodegroup_arn)

@@ -15,6 +15,7 @@ from mock_eks.catalogue import versions
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
+from mock_eks.model.spec import MODELS
 from mock_eks.moto_link import nodegroups as moto_nodegroups
 from mock_eks.resources import access, cluster_updates
 from mock_eks.resources.common import (
@@ -179,8 +180,6 @@ def _taint_texts(taints: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @functools.cache  # the installed model does not change: look once, not on every CreateNodegroup
 def _models_update_strategy() -> bool:
-    from mock_eks.model.spec import MODELS
-
     return "updateStrategy" in MODELS["eks"].shape_for("NodegroupUpdateConfig").members
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from mock_eks.engine.dispatch import operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import messages
+from mock_eks.model.spec import MODELS
 from mock_eks.resources.common import find_cluster
 from mock_eks.state import lifecycle
 from mock_eks.state.faults import update_failed_status
@@ -59,8 +60,6 @@ def update_id(scope: tuple[str, str] | None) -> str:
 
 @functools.cache  # the installed model does not change: read each enum once, not on every update
 def _modelled(shape_name: str) -> frozenset[str]:
-    from mock_eks.model.spec import MODELS
-
     return frozenset(MODELS["eks"].shape_for(shape_name).enum)
 
 

@@ -45,6 +45,7 @@ from mock_eks import moto_link
 from mock_eks.engine.dispatch import HANDLERS, dispatch
 from mock_eks.model import accounts, errors
 from mock_eks.model.protocol import Request, Response
+from mock_eks.moto_link.server import in_process
 from mock_eks.server import control, tunnel
 from mock_eks.state import seeds, snapshot, sqlite_store
 from mock_eks.state.lifecycle import Timing
@@ -570,8 +571,6 @@ class MockEKSServer:
             return
         self._moto_started = True
         if self._httpd.moto is None:
-            from mock_eks.moto_link.server import in_process
-
             self._httpd.moto = in_process(self._httpd.moto_mode)
         if self._httpd.moto is not None:
             self._httpd.moto.start()

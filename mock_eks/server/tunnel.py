@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import h11
 
+from mock_eks import kube
 from mock_eks.identity import certificates
 from mock_eks.model.protocol import Request, Response
 
@@ -37,8 +38,6 @@ _CONTEXT_LIMIT = 1024
 def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -> bool:
     """Answer the CONNECT ``event`` read by ``state`` on ``sock``; run the tunnel. Always False: when the
     tunnel ends, so does the connection."""
-    from mock_eks import kube
-
     state.method = "CONNECT"
     state.target = target = event.target.decode("latin-1")
     while not isinstance(state.next_event(), h11.EndOfMessage):  # a CONNECT body is meaningless: dropped

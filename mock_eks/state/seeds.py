@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from mock_eks.model import accounts
+from mock_eks.model.sessions import fresh_botocore_session
+from mock_eks.model.spec import OPERATIONS
 
 _ITEM_KEYS = {"operation", "params", "region", "account"}
 MAX_BYTES = 16 * 1024 * 1024  # a seed file larger than this is refused before it is parsed
@@ -95,8 +97,6 @@ def _operation(name: Any, index: int) -> tuple[str, str]:
     """(service, boto3 method name) of an item's operation, given in either naming."""
     from botocore import xform_name
 
-    from mock_eks.model.spec import OPERATIONS
-
     if isinstance(name, str):
         for service in ("eks", "eks-auth"):
             for operation in OPERATIONS[service]:
@@ -140,8 +140,6 @@ def replay(
 def clients(endpoint_url: str | None = None) -> Callable[[str, str, str | None], Any]:
     """A ``client_for`` that makes (and reuses) botocore clients, pointed at ``endpoint_url`` if given."""
     from botocore.config import Config
-
-    from mock_eks.model.sessions import fresh_botocore_session
 
     made: dict[tuple[str, str, str | None], Any] = {}
 

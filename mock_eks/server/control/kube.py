@@ -14,6 +14,8 @@ import time
 import urllib.parse
 from typing import Any
 
+from mock_eks import kube
+from mock_eks.kube import config
 from mock_eks.model import accounts
 from mock_eks.model.protocol import Request, Response
 from mock_eks.server.control.http import Target, control_error, json_response
@@ -44,8 +46,6 @@ def _cluster(target: Target, request: Request) -> tuple[Any, str, str]:
 
 def kubeconfig_document(target: Target, request: Request) -> dict[str, Any]:
     """The kubeconfig for the cluster the query names, with ``proxy-url`` and an exec user."""
-    from mock_eks import kube
-
     cluster, region, url = _cluster(target, request)
     with target.backend.lock:
         document = kube.kubeconfig(target.backend, cluster, proxy_url=url)
@@ -92,8 +92,6 @@ def get_token_endpoint(target: Target, request: Request) -> Response:
     """An ExecCredential with a bearer token for the cluster, made as ``aws eks get-token`` makes it, on the
     mock's clock, for the access key ``accessKeyId`` (the caller's; the principal is the one the mock
     takes that key to be) or, without one, the credentials the mock signs with itself."""
-    from mock_eks.kube import config
-
     try:
         cluster, _, _ = _cluster(target, request)
     except LookupError as error:
