@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
+import re
 import signal
+import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -134,3 +139,35 @@ def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> No
         assert "exited 1" in str(error) and "SQLite" in str(error)
     else:  # pragma: no cover - the assertion below says what went wrong
         raise AssertionError("a server started on a file that is not a database")
+
+
+def test_the_readme_shared_server_example_runs_as_written(tmp_path: Path) -> None:
+    """README "Running a shared mock server": the shell block, with free ports in place of 5454/5455."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Running a shared mock server", 1)[1].split("\n## ", 1)[0]
+    [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    for port in ("5454", "5455"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            script = script.replace(port, str(probe.getsockname()[1]))
+    environment = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    listings = [json.loads(text) for text in re.findall(r"\{.*?\}", result.stdout, flags=re.S)]
+    assert listings[:2] == [{"clusters": ["job-a"]}, {"clusters": []}]
+    assert listings[2]["account"] == "111111111111"
+    with serving("--state", str(tmp_path / "shared.db")) as served:  # the reset was written through
+        assert eks_client(served.url, "111111111111").list_clusters()["clusters"] == []
+        assert served.stop()[0] == 0
