@@ -343,10 +343,34 @@ def raw_exchange(server: MockEKSServer, data: bytes) -> bytes:
         return received
 
 
-def test_http_2_0_request_line_is_answered_as_http_1_1(server: MockEKSServer) -> None:
+def test_a_request_line_of_another_http_major_version_is_a_505(server: MockEKSServer) -> None:
+    # RFC 9110 15.6.6: 505 refuses the request's major version; HTTP/2 is not spoken in HTTP/1 syntax
     head = f"GET /clusters HTTP/2.0\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
-    status, _, body = raw(server, head)
-    assert (status, json.loads(body)) == (200, {"clusters": []})
+    status, headers, body = raw(server, head)
+    assert (status, headers["x-amzn-errortype"]) == (505, "MalformedHttpRequestException")
+    assert "HTTP/2.0" in json.loads(body)["message"]
+    ok = f"GET /clusters HTTP/1.0\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
+    assert raw(server, ok)[0] == 200
+
+
+def test_methods_are_case_sensitive(server: MockEKSServer) -> None:
+    # RFC 9110 9.1: "The method token is case-sensitive"; a lower-case get is not GET
+    head = f"get /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n\r\n".encode()
+    status, headers, body = raw(server, head)
+    assert (status, headers["x-amzn-errortype"]) == (400, "MalformedHttpRequestException")
+    assert "case-sensitive" in json.loads(body)["message"]
+
+
+def test_request_headers_beyond_64_kib_are_a_431_however_they_arrive(server: MockEKSServer) -> None:
+    # RFC 6585 5: 431 Request Header Fields Too Large; the limit holds for a head sent in one write too
+    filler = "".join(f"X-Filler-{i}: {'a' * 1000}\r\n" for i in range(130))
+    head = f"GET /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n{filler}\r\n".encode()
+    status, headers, body = raw(server, head)
+    assert (status, headers["x-amzn-errortype"]) == (431, "MalformedHttpRequestException")
+    assert "65536 bytes" in json.loads(body)["message"]
+    fits = "".join(f"X-Filler-{i}: {'a' * 1000}\r\n" for i in range(60))
+    head = f"GET /clusters HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH_HEADER}\r\n{fits}\r\n".encode()
+    assert raw(server, head)[0] == 200
 
 
 def test_request_line_without_version_gets_a_status_line(server: MockEKSServer) -> None:

@@ -104,11 +104,17 @@ class _HTTPError(Exception):
         self.close = close
 
 
+# refusals of the HTTP message itself keep the status HTTP gives them (RFC 9110 15.6.6 505, RFC 6585 5 431),
+# with the Reference's code for a request malformed at the HTTP level
+_HTTP_STATUS_KEPT = frozenset({431, 505})
+
+
 def error_response(status: int, message: str, code: str | None = None) -> Response:
     """An AWS-style JSON error the SDKs parse (code from ``x-amzn-ErrorType`` and the body)."""
     if code is None:
         code = _HTTP_CODES.get(status, "MalformedHttpRequestException")
-        status = errors.COMMON_ERRORS[code].status
+        if status not in _HTTP_STATUS_KEPT:
+            status = errors.COMMON_ERRORS[code].status
     body = json.dumps({"message": message}).encode()
     headers = {
         "Content-Type": "application/json",
@@ -201,14 +207,28 @@ class _Connection(socketserver.BaseRequestHandler):
     def _respond(
         self, state: _Exchange, event: h11.Request, route: Callable[[Request], Response] | None = None
     ) -> Response:
-        method = event.method.decode("ascii", "replace").upper()
+        method = event.method.decode("ascii", "replace")
         state.method = method
         state.target = event.target.decode("latin-1")
+        if event.http_version[:1] != b"1":  # h11 reads any HTTP/x.y request line; it speaks only 1.x
+            state.close = True
+            raise _HTTPError(
+                505, f"HTTP/{event.http_version.decode('ascii', 'replace')} is not supported: HTTP/1.1 only."
+            )
+        # h11 bounds only a head that arrives in pieces (max_incomplete_event_size); one read can bring more
+        head = len(event.method) + len(event.target) + sum(len(n) + len(v) + 4 for n, v in event.headers)
+        if head > _MAX_HEAD:
+            state.close = True
+            raise _HTTPError(431, f"Request line and headers exceed {_MAX_HEAD} bytes.")
         headers = CaseInsensitiveDict(
             (name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers
         )
         if method not in _METHODS:
             state.close = True
+            if method.upper() in _METHODS:  # RFC 9110 9.1: the method token is case-sensitive
+                raise _HTTPError(
+                    400, f"Method {method!r} is not {method.upper()!r}: methods are case-sensitive."
+                )
             raise _HTTPError(501, f"Unsupported method ({method[:20]!r})")
         target = self._target(state.target)
         body = self._read_body(state, headers)
