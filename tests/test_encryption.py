@@ -143,21 +143,18 @@ def test_key_that_names_no_key(eks_client, key, message):
     assert error_of(excinfo) == ("InvalidParameterException", 400, message)
 
 
-def test_kms_resolver_seam_decides_first(eks_client):
-    # the moto link plugs into this seam; a resolver answering None means "no such key or alias"
-    from mock_eks.resources import encryption
+def test_kms_resolver_seam_decides_first(eks_client, monkeypatch):
+    # the moto link's KMS seam answers first; its None means "no such key or alias"
+    from mock_eks.moto_link import kms
 
     def only_known(ctx, value):
         return "arn:aws:kms:us-east-1:123456789012:key/known" if value == "alias/known" else None
 
-    encryption.KMS_KEY_RESOLVERS.append(only_known)
-    try:
-        create_cluster(eks_client, "demo")
-        with pytest.raises(ClientError) as excinfo:
-            eks_client.associate_encryption_config(
-                clusterName="demo",
-                encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "alias/unknown"}}],
-            )
-        assert error_of(excinfo)[2] == "The keyArn for encryptionConfig is invalid."
-    finally:
-        encryption.KMS_KEY_RESOLVERS.remove(only_known)
+    monkeypatch.setattr(kms, "resolve_key", only_known)
+    create_cluster(eks_client, "demo")
+    with pytest.raises(ClientError) as excinfo:
+        eks_client.associate_encryption_config(
+            clusterName="demo",
+            encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": "alias/unknown"}}],
+        )
+    assert error_of(excinfo)[2] == "The keyArn for encryptionConfig is invalid."

@@ -1,6 +1,6 @@
 """IAM roles EKS is given (cluster, node, pod execution, pod identity, add-on service account roles).
 
-Registered in ``resources.common.ROLE_CHECKS``, which ``check_role_arn`` runs for every role member.
+``resources.common.check_role_arn`` calls ``check_role`` for every role member.
 In ``"strict"`` a role must exist in moto's IAM, and a role EKS itself assumes must trust the service
 principal that assumes it, as EKS checks at create time. ``"link"`` leaves trust policies alone, so
 suites that give their roles placeholder trust policies keep working.

@@ -1,6 +1,6 @@
 """KMS keys for envelope encryption: key ARNs and aliases (name or ARN) resolved through moto's KMS.
 
-Registered in ``resources.encryption.KMS_KEY_RESOLVERS``: the one key resolver asks the link first.
+``resources.encryption.resolve_kms_key`` (the one key resolver) asks ``resolve_key`` first.
 """
 
 from __future__ import annotations

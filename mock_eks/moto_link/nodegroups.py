@@ -15,7 +15,7 @@ def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> Any:
     """A launch template moto has, given by id or name: its name, version and id (the version, when
     not given, is the template's default one); None (unknown) in ``"strict"``; NotImplemented otherwise.
 
-    Registered in ``resources.launch_templates.LAUNCH_TEMPLATE_RESOLVERS``.
+    ``resources.launch_templates.resolve_launch_template`` asks it first.
     """
     link = link_for(ctx)
     if link is None:

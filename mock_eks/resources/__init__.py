@@ -1,8 +1,5 @@
-"""Operation handlers, one module per resource family. Importing this package registers them all, and
-plugs the moto link into the resolvers the handlers already use."""
+"""Operation handlers, one module per resource family. Importing this package registers them all."""
 
-from mock_eks.moto_link import iam, kms
-from mock_eks.moto_link import nodegroups as moto_nodegroups
 from mock_eks.resources import (  # noqa: F401
     access,
     addons,
@@ -24,7 +21,3 @@ from mock_eks.resources import (  # noqa: F401
     tags,
     updates,
 )
-
-encryption.KMS_KEY_RESOLVERS.append(kms.resolve_key)
-launch_templates.LAUNCH_TEMPLATE_RESOLVERS.append(moto_nodegroups.resolve_launch_template)
-common.ROLE_CHECKS.append(iam.check_role)

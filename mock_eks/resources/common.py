@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from mock_eks.model import arns, messages
+from mock_eks.moto_link import iam as moto_iam
 
 
 def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any:
@@ -55,18 +55,12 @@ def check_tags(
     return merged
 
 
-# Checks of a well-formed role ARN against roles something else knows (the moto link adds one):
-# ``check(ctx, arn, member)`` raises to refuse the role.
-ROLE_CHECKS: list[Callable[[Any, str, str], None]] = []
-
-
 def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
     if value is None:
         return
     if not arns.IAM_ROLE.match(value):
         raise messages.error(ctx, "common.invalid_role_arn", member=member, value=value)
-    for check in ROLE_CHECKS:
-        check(ctx, value, member)
+    moto_iam.check_role(ctx, value, member)  # linked to moto: the role as moto's IAM knows it
 
 
 def hex_id(length: int = 32, upper: bool = True) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 import re
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from mock_eks.engine.dispatch import operation
 from mock_eks.model import messages
+from mock_eks.moto_link import kms as moto_kms
 from mock_eks.resources.common import find_cluster, require_updatable
 from mock_eks.resources.updates import param, start_update
 from mock_eks.state import lifecycle
@@ -26,24 +26,19 @@ ALIAS_ARN = re.compile(
 )
 ALIAS_NAME = re.compile(r"^alias/[\w/-]+$")
 
-# Resolvers that know real keys (the moto link adds one): ``hook(ctx, key_or_alias)`` returns the key ARN,
-# None for a key or alias it knows does not exist, or NotImplemented to leave the decision to the next one.
-KMS_KEY_RESOLVERS: list[Callable[[Any, str], Any]] = []
-
 
 def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
     """The key ARN ``key_or_alias`` names, or None when it names no key.
 
-    Without a resolver that knows real keys, the rule is deterministic: a key ARN is itself; an alias
+    Linked to moto, moto's KMS answers first (``moto_link.kms.resolve_key``); otherwise the rule is deterministic: a key ARN is itself; an alias
     (``alias/eks`` in the caller's account and Region, or an alias ARN) stands for a stable key ARN derived
     from its partition, Region, account and name, so the same alias always gives the same key. Anything
     else (a bare key id, for one) names no key: real EKS answers "The keyArn for encryptionConfig is
     invalid." to a key id (a Terraform user's `terraform apply` output, see data/messages.json).
     """
-    for hook in KMS_KEY_RESOLVERS:
-        result = hook(ctx, key_or_alias)
-        if result is not NotImplemented:
-            return result
+    known = moto_kms.resolve_key(ctx, key_or_alias)
+    if known is not NotImplemented:
+        return known  # type: ignore[no-any-return]
     if KEY_ARN.match(key_or_alias):
         return key_or_alias
     match = ALIAS_ARN.match(key_or_alias)

@@ -7,13 +7,9 @@ moto EKS backend does the same look-up against its EC2 backend, getmoto/moto mot
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
-# Resolvers that know real launch templates (the moto link adds one): ``hook(ctx, spec)`` returns the
-# spec with both ``id`` and ``name``, None for a template it knows does not exist, or NotImplemented to
-# leave the decision to the next one.
-LAUNCH_TEMPLATE_RESOLVERS: list[Callable[[Any, dict[str, str]], Any]] = []
+from mock_eks.moto_link import nodegroups as moto_nodegroups
 
 _FAMILY = "launch_templates"  # RegionStore.extras key: id -> name of templates seen by name
 
@@ -26,16 +22,16 @@ def _template_id(ctx: Any, name: str) -> str:
 def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> dict[str, str] | None:
     """``spec`` with both ``id`` and ``name`` (``version`` kept as given), or None for an unknown template.
 
-    Without a resolver that knows real templates, the rule is deterministic: a name stands for the
+    Linked to moto, moto's EC2 answers first (``moto_link.nodegroups.resolve_launch_template``); otherwise
+    the rule is deterministic: a name stands for the
     id ``lt-`` + 17 hex digits derived from the partition, account, Region and name (the same name
     always gives the same id, and that id then maps back to the name in this account and Region); an id
     the mock has not seen by name gets the name ``eks-<id>``. The mock cannot know a template does not
     exist, so it never answers None on its own.
     """
-    for hook in LAUNCH_TEMPLATE_RESOLVERS:
-        result = hook(ctx, spec)
-        if result is not NotImplemented:
-            return result
+    known = moto_nodegroups.resolve_launch_template(ctx, spec)
+    if known is not NotImplemented:
+        return known  # type: ignore[no-any-return]
     known: dict[str, str] = ctx.store.extras.setdefault(_FAMILY, {})
     out = dict(spec)
     if spec.get("name"):
