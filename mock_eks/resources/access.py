@@ -31,6 +31,7 @@ from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.resources import clusters
 from mock_eks.resources.common import check_tags, find_cluster
+from mock_eks.state.kinds import family as child_family
 from mock_eks.state.kinds import record_kind
 from mock_eks.state.store import Collection
 
@@ -60,7 +61,7 @@ STS_SESSION = re.compile(r"^arn:aws[a-z-]*:sts::\d{12}:")
 NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$|^[a-z0-9][-a-z0-9]*\*$")  # "team-*" wildcards too
 
 
-@record_kind("AccessEntry")
+@record_kind("AccessEntry", family="access_entries")
 @dataclass(slots=True, eq=False)
 class AccessEntry:
     cluster_name: str
@@ -201,6 +202,7 @@ def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None
     _materialise_creator(ctx, cluster)
 
 
+child_family("access_bootstrap", str)  # the creator principal to give admin access, by "creator"
 clusters.ON_CLUSTER_CREATED.append(_on_cluster_created)
 
 

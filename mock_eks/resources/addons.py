@@ -31,7 +31,7 @@ ADDON_INFO_MEMBERS = (
 )
 
 
-@record_kind("Addon")
+@record_kind("Addon", family="addons")
 @dataclass(slots=True, eq=False)
 class Addon:
     addon_name: str

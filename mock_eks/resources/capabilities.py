@@ -33,7 +33,7 @@ IDC_INSTANCE = re.compile(r"^arn:aws[a-z-]*:sso:::instance/(?:sso)?ins-[a-zA-Z0-
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
-@record_kind("Capability")
+@record_kind("Capability", family="capabilities")
 @dataclass(slots=True, eq=False)
 class Capability:
     capability_name: str

@@ -29,7 +29,7 @@ ROLLBACK_WINDOW = 7 * 86400
 MAX_CAS = 2
 
 
-@record_kind("CertificateAuthority")
+@record_kind("CertificateAuthority", family="certificate_authorities")
 @dataclass(slots=True, eq=False)
 class CertificateAuthority:
     id: str

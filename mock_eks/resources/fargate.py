@@ -21,7 +21,7 @@ MAX_SELECTORS = 5
 MAX_LABELS_PER_SELECTOR = 5
 
 
-@record_kind("FargateProfile")
+@record_kind("FargateProfile", family="fargate_profiles")
 @dataclass(slots=True, eq=False)
 class FargateProfile:
     fargate_profile_name: str

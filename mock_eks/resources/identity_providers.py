@@ -23,7 +23,7 @@ from mock_eks.state.kinds import record_kind
 MAX_REQUIRED_CLAIMS = 10
 
 
-@record_kind("OidcConfig")
+@record_kind("OidcConfig", family="identity_provider_configs")
 @dataclass(slots=True, eq=False)
 class OidcConfig:
     identity_provider_config_name: str

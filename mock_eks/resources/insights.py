@@ -33,7 +33,7 @@ MAX_SKEW = int(DATA["kubeletMaxSkew"])
 _RANK = {"PASSING": 0, "UNKNOWN": 1, "WARNING": 2, "ERROR": 3}
 
 
-@record_kind("Insight")
+@record_kind("Insight", family="insights")
 @dataclass(slots=True, eq=False)
 class Insight:
     id: str
@@ -51,7 +51,7 @@ class Insight:
     additional_info: dict[str, str] = field(default_factory=dict)
 
 
-@record_kind("InsightsRefresh")
+@record_kind("InsightsRefresh", family="insights_refresh")
 @dataclass(slots=True, eq=False)
 class Refresh:
     status: str

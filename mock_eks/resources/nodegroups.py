@@ -53,7 +53,7 @@ def default_ami_type(version: str, instance_types: list[str] | None) -> str:
     )
 
 
-@record_kind("Nodegroup")
+@record_kind("Nodegroup", family="nodegroups")
 @dataclass(slots=True, eq=False)
 class Nodegroup:
     nodegroup_name: str

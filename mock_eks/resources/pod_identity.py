@@ -32,7 +32,7 @@ CLOCK_SKEW = 60
 _ALNUM = string.ascii_lowercase + string.digits
 
 
-@record_kind("PodIdentityAssociation")
+@record_kind("PodIdentityAssociation", family="pod_identity_associations")
 @dataclass(slots=True, eq=False)
 class PodIdentityAssociation:
     cluster_name: str

@@ -21,7 +21,7 @@ from mock_eks.state.kinds import record_kind
 SCOPES = {"nodegroupName": "nodegroups", "addonName": "addons", "capabilityName": "capabilities"}
 
 
-@record_kind("Update")
+@record_kind("Update", family="updates")
 @dataclass(slots=True, eq=False)
 class Update:
     id: str

@@ -28,10 +28,19 @@ C = TypeVar("C", bound=type)
 
 KINDS: dict[str, type] = {}  # kind name -> record class
 _NAMES: dict[type, str] = {}  # record class -> kind name
+FAMILIES: dict[str, type] = {}  # a cluster's child family (``cluster.child(name)``) -> what it holds
 
 
-def record_kind(name: str) -> Callable[[C], C]:
-    """Register the decorated class as the record kind ``name`` (each name and class once)."""
+def family(name: str, item: type) -> None:
+    """Declare that a cluster's ``child(name)`` collection holds ``item`` instances (checked at restore)."""
+    if FAMILIES.get(name, item) is not item:
+        raise ValueError(f"child family {name} is registered twice")
+    FAMILIES[name] = item
+
+
+def record_kind(name: str, *, family: str | None = None) -> Callable[[C], C]:
+    """Register the decorated class as the record kind ``name`` (each name and class once); ``family``:
+    the cluster child family whose collection holds records of this kind."""
 
     def register(cls: C) -> C:
         if not (cls is Collection or dataclasses.is_dataclass(cls)):
@@ -40,9 +49,14 @@ def record_kind(name: str) -> Callable[[C], C]:
             raise ValueError(f"record kind {name} or class {cls.__qualname__} is registered twice")
         KINDS[name] = cls
         _NAMES[cls] = name
+        if family is not None:
+            _family(family, cls)
         return cls
 
     return register
+
+
+_family = family
 
 
 def kind_of(cls: type) -> str | None:

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from mock_eks import model
-from mock_eks.state import kinds, tenants
+from mock_eks.model import accounts
+from mock_eks.state import kinds, schemas, tenants
 from mock_eks.state.lifecycle import Step
 from mock_eks.state.store import Backend, Collection, MotoEntry
 
@@ -215,28 +216,46 @@ class _Reader:
                 raise SnapshotError("each object must be a JSON object")
             cls = _class(entry)
             self.objects.append(Collection() if cls is Collection else cls.__new__(cls))
-        for entry, obj in zip(entries, self.objects, strict=True):
-            self._fill(obj, entry)
+        for index, (entry, obj) in enumerate(zip(entries, self.objects, strict=True)):
+            where = f"objects[{index}] ({entry['$kind']})"
+            self._fill(obj, entry, where)
+        for index, (entry, obj) in enumerate(zip(entries, self.objects, strict=True)):
+            try:  # once every object is filled: a record's check reads the collections it holds
+                schemas.check_record(obj, entry["$kind"], f"objects[{index}] ({entry['$kind']})")
+            except schemas.SchemaError as error:
+                raise SnapshotError(f"bad value at {error}") from None
 
-    def _fill(self, obj: Any, entry: dict[str, Any]) -> None:
+    def _fill(self, obj: Any, entry: dict[str, Any], where: str) -> None:
         if isinstance(obj, Collection):
             items = entry.get("items")
             if not isinstance(items, list):
-                raise SnapshotError("a collection's items must be a list")
+                raise SnapshotError(f"{where}: a collection's items must be a list")
+            for index, item in enumerate(items):
+                if not (
+                    isinstance(item, list)
+                    and len(item) == 3
+                    and isinstance(item[0], str)
+                    and isinstance(item[1], int)
+                    and not isinstance(item[1], bool)
+                ):
+                    raise SnapshotError(f"{where}.items[{index}]: an item is [key, sequence number, value]")
+            next_seq = entry.get("next", 0)
+            if isinstance(next_seq, bool) or not isinstance(next_seq, int):
+                raise SnapshotError(f"{where}.next: expected an integer, not {next_seq!r}"[:300])
             for item in sorted(items, key=lambda item: item[1]):
                 key, seq, value = item
-                obj.add(key, self.value(value))
+                obj.add(key, self.value(value, f"{where}.items[{key!r}]"))
                 # keep the sequence numbers pagination tokens were issued against
                 obj._seq_of[key] = seq
                 obj._seqs[-1] = seq
-            obj._next = max(int(entry.get("next", 0)), obj._next)
+            obj._next = max(next_seq, obj._next)
             return
         fields = entry.get("fields")
         if not isinstance(fields, dict):
-            raise SnapshotError(f"{entry.get('$kind')} has no fields")
+            raise SnapshotError(f"{where} has no fields")
         for f in dataclasses.fields(obj):
             if f.name in fields:
-                value = self.value(fields[f.name])
+                value = self.value(fields[f.name], f"{where}.{f.name}")
             elif f.default is not dataclasses.MISSING:
                 value = f.default
             elif f.default_factory is not dataclasses.MISSING:
@@ -245,28 +264,46 @@ class _Reader:
                 raise SnapshotError(f"{entry['$kind']} has no value for its field {f.name}")
             object.__setattr__(obj, f.name, value)
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: Any, where: str, depth: int = 0) -> Any:
+        if depth > schemas.MAX_DEPTH:
+            raise SnapshotError(f"{where}: nested deeper than {schemas.MAX_DEPTH} levels")
+        deeper = depth + 1
         if isinstance(value, list):
-            return [self.value(item) for item in value]
+            return [self.value(item, f"{where}[{i}]", deeper) for i, item in enumerate(value)]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             ((tag, inner),) = value.items()
             if tag == "$ref":
-                if not isinstance(inner, int) or not 0 <= inner < len(self.objects):
-                    raise SnapshotError(f"dangling object reference {inner!r}")
+                if (
+                    isinstance(inner, bool)
+                    or not isinstance(inner, int)
+                    or not 0 <= inner < len(self.objects)
+                ):
+                    raise SnapshotError(f"{where}: dangling object reference {inner!r}"[:300])
                 return self.objects[inner]
+            if tag in ("$tuple", "$set", "$dict") and not isinstance(inner, list):
+                raise SnapshotError(f"{where}: {tag} holds a list, not {type(inner).__name__}")
             if tag == "$tuple":
-                return tuple(self.value(item) for item in inner)
+                return tuple(self.value(item, f"{where}[{i}]", deeper) for i, item in enumerate(inner))
             if tag == "$dict":
-                return {_hashable(self.value(k)): self.value(v) for k, v in inner}
+                if not all(isinstance(pair, list) and len(pair) == 2 for pair in inner):
+                    raise SnapshotError(f"{where}: $dict holds [key, value] pairs")
+                return {
+                    _hashable(self.value(k, where, deeper)): self.value(v, f"{where}[{k!r}]", deeper)
+                    for k, v in inner
+                }
             if tag == "$bytes":
-                return base64.b64decode(inner)
+                if not isinstance(inner, str):
+                    raise SnapshotError(f"{where}: $bytes holds base64 text")
+                return base64.b64decode(inner, validate=True)
             if tag == "$set":
-                return {_hashable(self.value(item)) for item in inner}
+                return {_hashable(self.value(item, where, deeper)) for item in inner}
             if tag == "$float":
+                if inner not in ("inf", "-inf", "nan"):
+                    raise SnapshotError(f"{where}: $float is 'inf', '-inf' or 'nan', not {inner!r}"[:300])
                 return float(inner)
-        return {key: self.value(item) for key, item in value.items()}
+        return {key: self.value(item, f"{where}[{key!r}]", deeper) for key, item in value.items()}
 
 
 def _hashable(value: Any) -> Any:
@@ -298,29 +335,78 @@ def restore(snapshot: Any) -> Backend:
     try:
         reader = _Reader(snapshot.get("objects", []))
         backend = Backend()
-        backend.clock_offset = float(snapshot.get("clock_offset", 0.0))
+        backend.clock_offset = _number(snapshot.get("clock_offset", 0.0), "clock_offset")
         if snapshot.get("pagination_key"):
-            backend.token_key = base64.b64decode(snapshot["pagination_key"])
-        for region in snapshot.get("regions", []):
+            backend.token_key = base64.b64decode(snapshot["pagination_key"], validate=True)
+        regions = snapshot.get("regions", [])
+        if not isinstance(regions, list):
+            raise SnapshotError("regions: expected a list")
+        for index, region in enumerate(regions):
+            where = f"regions[{index}]"
+            if not isinstance(region, dict):
+                raise SnapshotError(f"{where}: expected an object")
+            _region_names(region, where)
             store = backend.region(region["account"], region["region"], region["partition"])
-            store.clusters = reader.value(region["clusters"])
-            store.subscriptions = reader.value(region["subscriptions"])
-            store.idempotency = reader.value(region.get("idempotency", {}))
-            store.extras = reader.value(region.get("extras", {}))
+            store.clusters = _collection(region["clusters"], reader, f"{where}.clusters", "Cluster")
+            store.subscriptions = _collection(
+                region["subscriptions"], reader, f"{where}.subscriptions", "Subscription"
+            )
+            store.idempotency = reader.value(region.get("idempotency", {}), f"{where}.idempotency")
+            if not isinstance(store.idempotency, dict) or not all(
+                isinstance(key, tuple) and isinstance(seen, tuple) and len(seen) == 2
+                for key, seen in store.idempotency.items()
+            ):
+                raise SnapshotError(
+                    f"{where}.idempotency: expected (operation, token) -> (fingerprint, result)"
+                )
+            store.extras = reader.value(region.get("extras", {}), f"{where}.extras")
+            if not isinstance(store.extras, dict):
+                raise SnapshotError(f"{where}.extras: expected an object")
         pending = []
-        for due, item in snapshot.get("lifecycle", []):
-            step = reader.value(item)
+        lifecycle = snapshot.get("lifecycle", [])
+        if not isinstance(lifecycle, list):
+            raise SnapshotError("lifecycle: expected a list")
+        for index, entry in enumerate(lifecycle):
+            if not (isinstance(entry, list) and len(entry) == 2):
+                raise SnapshotError(f"lifecycle[{index}]: an entry is [due time, step]")
+            due, item = entry
+            step = reader.value(item, f"lifecycle[{index}]")
             if not isinstance(step, Step):
-                raise SnapshotError("a pending lifecycle entry is not a step")
-            pending.append((float(due), step))
+                raise SnapshotError(f"lifecycle[{index}]: a pending lifecycle entry is not a step")
+            pending.append((_number(due, f"lifecycle[{index}]"), step))
         backend.lifecycle.replace(pending)
         backend.faults.load(snapshot.get("faults", {}))
         backend.moto_created = _moto_record(snapshot.get("moto_link", []))
     except SnapshotError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise SnapshotError(f"the snapshot is malformed: {error!r}") from None
+    except RecursionError:
+        raise SnapshotError("the snapshot is nested too deeply") from None
+    except Exception as error:  # noqa: BLE001 - whatever a malformed snapshot breaks, the caller gets why
+        raise SnapshotError(f"the snapshot is malformed: {error!r}"[:500]) from None
     return backend
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise SnapshotError(f"{where}: expected a finite number, not {value!r}"[:300])
+    return float(value)
+
+
+def _region_names(region: dict[str, Any], where: str) -> None:
+    account, name, partition = region.get("account"), region.get("region"), region.get("partition")
+    if not isinstance(account, str) or not accounts.is_account(account):
+        raise SnapshotError(f"{where}.account: expected a 12-digit account id, not {account!r}"[:300])
+    if not isinstance(name, str) or accounts.partition_for(name) != partition:
+        raise SnapshotError(f"{where}: {name!r} is not a region of partition {partition!r}"[:300])
+
+
+def _collection(value: Any, reader: _Reader, where: str, kind: str) -> Collection[Any]:
+    collection = reader.value(value, where)
+    try:
+        schemas.check_items(collection, kinds.KINDS[kind], where)
+    except schemas.SchemaError as error:
+        raise SnapshotError(f"bad value at {error}") from None
+    return collection  # type: ignore[no-any-return]
 
 
 def _moto_record(record: Any) -> list[MotoEntry]:
@@ -343,8 +429,8 @@ def load(source: dict[str, Any] | str | os.PathLike[str]) -> Backend:
         document = json.loads(Path(source).read_text())
     except OSError as error:
         raise SnapshotError(f"cannot read the snapshot {source}: {error.strerror or error}") from None
-    except ValueError as error:
-        raise SnapshotError(f"the snapshot {source} is not JSON: {error}") from None
+    except (ValueError, RecursionError) as error:
+        raise SnapshotError(f"the snapshot {source} is not JSON: {error}"[:500]) from None
     return restore(document)
 
 

@@ -31,7 +31,7 @@ def put_state(target: Target, request: Request) -> Response:
     tenant = _tenant(request)
     try:
         document = json.loads(request.body or b"null")
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ValueError(f"the body is not JSON: {error}") from None
     HANDLERS.load()  # the behaviour's record kinds are what a snapshot names
     backend = snapshot.restore(document)  # SnapshotError is a ValueError: 400 with its message
