@@ -305,16 +305,16 @@ class MockEKS:
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
         elif hasattr(cls, "setup_method") or hasattr(cls, "teardown_method"):
-            original_setup = getattr(cls, "setup_method", None)
+            original_setup_method = getattr(cls, "setup_method", None)
             original_teardown = getattr(cls, "teardown_method", None)
 
             def setup_method(instance: Any, method: Any = None) -> None:
                 mock.start()
                 try:
-                    if original_setup is not None:
-                        _call_xunit(original_setup, instance, method)
+                    if original_setup_method is not None:
+                        _call_xunit(original_setup_method, instance, method)
                 except BaseException:
                     mock.stop()  # pytest skips teardown_method when setup_method fails
                     raise

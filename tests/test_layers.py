@@ -129,3 +129,10 @@ def test_the_entry_points_load() -> None:
     assert points[("console_scripts", "mock-eks")].value == "mock_eks.cli:main"
     assert callable(points[("console_scripts", "mock-eks")].load())
     assert points[("pytest11", "mock_eks")].load().__name__ == "mock_eks.pytest_plugin"
+
+
+def test_mypy_finds_no_error_in_the_package() -> None:
+    # the strictness is setup.cfg's [mypy] section (stated in ARCHITECTURE.md)
+    api = pytest.importorskip("mypy.api")
+    out, err, status = api.run(["--config-file", str(ROOT / "setup.cfg"), str(PACKAGE)])
+    assert status == 0, out + err

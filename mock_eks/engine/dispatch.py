@@ -258,7 +258,7 @@ def _route(
     services = (service,) if service else tuple(ROUTES)
     for name in services:
         found = ROUTES[name].match(method, path)
-        if found:
+        if isinstance(found, tuple):
             if len(_ROUTES) >= _CACHE_LIMIT:
                 _ROUTES.clear()
             _ROUTES[key] = found
@@ -295,14 +295,14 @@ def dispatch(backend: Backend, timing: Timing, request: Request, service_hint: s
     handler = HANDLERS.table().get((op.service, op.name))
     if handler is None:
         # an operation a newer model has and this release does not: the common 501, never a parameter error
-        error = messages.build(
+        missing = messages.build(
             errors.COMMON_ERRORS["NotImplemented"],
             "request.not_implemented",
             operation=op.name,
             service=op.service,
             version=VERSION,
         )
-        return _error_response(error, request_id)
+        return _error_response(missing, request_id)
 
     try:
         account = _account(backend, request, access_key)

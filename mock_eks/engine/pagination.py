@@ -14,8 +14,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from mock_eks.engine.dispatch import Context
 from mock_eks.model import messages
 from mock_eks.state.store import Collection
 
@@ -49,7 +50,7 @@ def decode_token(key: bytes, token: str, scope: str) -> int | str | None:
     return position if token_scope == scope and type(position) in (int, str) else None
 
 
-def max_results_of(ctx: Any, max_results: int | None, default: int | None = None) -> int:
+def max_results_of(ctx: Context, max_results: int | None, default: int | None = None) -> int:
     """The page size: the caller's maxResults, else ``default`` (the Reference's), else the model's maximum."""
     if max_results is not None:
         return max_results
@@ -60,7 +61,7 @@ def max_results_of(ctx: Any, max_results: int | None, default: int | None = None
 
 
 def paginate(
-    ctx: Any,
+    ctx: Context,
     items: Collection[T] | Sequence[T],
     max_results: int | None,
     next_token: str | None,

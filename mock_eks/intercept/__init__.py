@@ -204,7 +204,7 @@ class _Requests:
             # responses' default registry drops a response when a second one matches too; ours keep
             # every callback for the life of the mock and stop at the first match (table order)
             def find(self, request: Any) -> tuple[Any, list[str]]:
-                reasons = []
+                reasons: list[str] = []
                 for response in self.registered:
                     matched, reason = response.matches(request)
                     if matched:

@@ -134,7 +134,7 @@ class FakeEnvironment:
                 else:
                     self.default_session = current
                 self.fresh = FreshDefaultSession()
-                boto3.DEFAULT_SESSION = self.fresh
+                boto3.DEFAULT_SESSION = self.fresh  # type: ignore[attr-defined]  # untyped in boto3
             _watch_moto(self)
 
     def restore(self) -> None:
@@ -154,7 +154,7 @@ class FakeEnvironment:
                 if moto_holds and not fresh.is_current(boto3.DEFAULT_SESSION):
                     self.owed_session = (fresh, self.default_session)  # moto's now; it will put ours back
                 else:  # ours, or one made inside the mock (with the fake keys): the one from before returns
-                    boto3.DEFAULT_SESSION = self.default_session
+                    boto3.DEFAULT_SESSION = self.default_session  # type: ignore[attr-defined]
             self.default_session = _UNSET
             self.active = False
             if self.owed or self.owed_session is not None:
@@ -186,7 +186,7 @@ class FakeEnvironment:
                         self.default_session, self.owed_session = pending[1], None
                     elif not fresh.is_current(current):
                         self.default_session = current
-                    boto3.DEFAULT_SESSION = fresh
+                    boto3.DEFAULT_SESSION = fresh  # type: ignore[attr-defined]
                 return
             for name, (ours, before) in list(self.owed.items()):
                 if os.environ.get(name) == ours:
@@ -194,7 +194,7 @@ class FakeEnvironment:
                     del self.owed[name]
             pending = self.owed_session
             if boto3 is not None and pending is not None and pending[0].is_current(boto3.DEFAULT_SESSION):
-                boto3.DEFAULT_SESSION = pending[1]
+                boto3.DEFAULT_SESSION = pending[1]  # type: ignore[attr-defined]
                 self.owed_session = None
             if not _moto_active():  # moto is gone: nothing more will be put back
                 self.owed.clear()
@@ -305,7 +305,7 @@ def sign_as_mock(request: Any, signer: Any, asynchronous: bool) -> None:
 
 
 @functools.cache
-def _static_credentials_class() -> type:
+def _static_credentials_class() -> Any:
     # imported once, on the first signed call (an import statement per call would cost about 1 µs)
     from botocore.credentials import Credentials
 

@@ -40,7 +40,7 @@ def _answer(request: urllib.request.Request) -> Any:
         message[name] = value
     answer = urllib.response.addinfourl(io.BytesIO(response.body), message, url, response.status)
     # what HTTPErrorProcessor reads (a non-2xx status becomes urllib.error.HTTPError, as over the wire)
-    answer.msg = http.client.responses.get(response.status, "")
+    answer.msg = http.client.responses.get(response.status, "")  # type: ignore[attr-defined]
     return answer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from mock_eks.model.accounts import account_for
 from mock_eks.model.protocol import Response
@@ -83,6 +83,6 @@ def is_stream(response: Response) -> bool:
 def chunks(response: Response) -> Iterator[bytes]:
     """The body of any answer as chunks (one chunk for plain bytes)."""
     if is_stream(response):
-        yield from response.body
+        yield from cast(Iterator[bytes], response.body)  # a stream's body is its chunks
     else:
         yield bytes(response.body)

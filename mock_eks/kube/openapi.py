@@ -171,7 +171,9 @@ def _schema(node: Any) -> Any:
 def _parameter(parameter: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in parameter:
         parameter = _source()["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
-    out = {key: parameter[key] for key in ("name", "in", "description", "required") if key in parameter}
+    out: dict[str, Any] = {
+        key: parameter[key] for key in ("name", "in", "description", "required") if key in parameter
+    }
     schema = {
         key: value for key, value in parameter.items() if key in ("type", "uniqueItems", "items", "format")
     }

@@ -92,6 +92,7 @@ def _fields(data: memoryview) -> list[tuple[int, int, Any]]:
     """(field number, wire type, raw value) of every field of a message, in order."""
     out = []
     at, end = 0, len(data)
+    value: Any  # an int (varint) or the field's bytes
     while at < end:
         key, at = _varint(data, at)
         number, wire = key >> 3, key & 7

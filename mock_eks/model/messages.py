@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=Exception)
 
 
 class Message(str):
@@ -52,6 +54,6 @@ def error(ctx: Any, key: str, /, **fields: Any) -> Exception:
     return ctx.error(table()[key]["code"], text(key, **fields), **fields)
 
 
-def build(cls: Any, key: str, /, **fields: Any) -> Exception:
+def build(cls: type[E], key: str, /, **fields: Any) -> E:
     """The error class ``cls`` (chosen by the caller, e.g. the dispatcher's common errors) worded as ``key``."""
     return cls(text(key, **fields), **fields)

@@ -56,7 +56,7 @@ def compile_shape(shape: Shape) -> Check:
     if key in _compiled:
         return _compiled[key]
     type_name = shape.type_name
-    allowed = _TYPES.get(type_name, (object,))
+    allowed: Any = _TYPES.get(type_name, (object,))  # a tuple of types: no narrowing of ``value`` below
     metadata = shape.metadata
     low = metadata.get("min")
     high = metadata.get("max")
@@ -137,7 +137,7 @@ def compile_shape(shape: Shape) -> Check:
                     _constraint(errors, "null", f"{path}.{index + 1}", "not be null")
                     continue
                 value[index] = item_check(item, f"{path}.{index + 1}", errors)
-        elif type_name == "map" and value_check is not None:
+        elif type_name == "map" and value_check is not None and key_check is not None:
             for map_key, item in value.items():
                 key_check(map_key, f"{path}.key", errors)
                 if item is None:

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.moto_link.link import DEFAULT_MODE, MODES, Link, check_mode, mode_of, moto_active, remove
 from mock_eks.state import lifecycle
 from mock_eks.state.store import Backend
+
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
 __all__ = [
     "DEFAULT_MODE",
@@ -54,7 +57,7 @@ __all__ = [
 ACCOUNT_ENV = "MOCK_EKS_ACCOUNT_ID"
 
 
-def link_for(ctx: Any) -> Link | None:
+def link_for(ctx: Context) -> Link | None:
     """The link for this request, or None (mode off, or moto's mock_aws not active)."""
     return link_at(ctx.backend, ctx.account, ctx.region, ctx.partition)
 
@@ -67,7 +70,7 @@ def link_at(backend: Any, account: str, region: str, partition: str) -> Link | N
     return Link(backend, account, region, partition, mode == "strict")
 
 
-def where(ctx: Any) -> dict[str, str]:
+def where(ctx: Context) -> dict[str, str]:
     """A request's account, region and partition, as a scheduled step's arguments (plain data)."""
     return {"account": ctx.account, "region": ctx.region, "partition": ctx.partition}
 
@@ -136,7 +139,7 @@ def handover(previous: Backend | None, backend: Backend) -> None:
         remove(gone)
 
 
-def when_gone(ctx: Any, kind: str, collection: Any, key: str, record: Any, owner: str) -> None:
+def when_gone(ctx: Context, kind: str, collection: Any, key: str, record: Any, owner: str) -> None:
     """After the ``kind`` transition that removes ``record`` (scheduled just before), release what
     ``owner`` made in moto, if the record really is gone by then (a failed delete keeps it)."""
     step = lifecycle.step(

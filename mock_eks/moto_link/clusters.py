@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import messages
 from mock_eks.moto_link import ec2, link_for
+
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
 CLUSTER_SG_DESCRIPTION = (
     "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, "
@@ -14,7 +17,7 @@ CLUSTER_SG_DESCRIPTION = (
 )
 
 
-def create(ctx: Any, name: str, arn: str, vpc_config: dict[str, Any]) -> None:
+def create(ctx: Context, name: str, arn: str, vpc_config: dict[str, Any]) -> None:
     """CreateCluster: check ``vpc_config`` against moto's EC2 and, when its subnets are moto's,
     set the real ``vpcId`` and make the cluster security group. Changes ``vpc_config`` in place."""
     link = link_for(ctx)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import messages
 from mock_eks.moto_link.link import Link
+
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
 log = logging.getLogger("mock_eks.moto_link")
 
@@ -30,7 +33,9 @@ def subnets(link: Link, ids: list[str]) -> tuple[dict[str, Any], list[str]]:
     return known, unknown
 
 
-def checked_subnets(ctx: Any, link: Link, ids: list[str], **fields: Any) -> tuple[dict[str, Any], list[str]]:
+def checked_subnets(
+    ctx: Context, link: Link, ids: list[str], **fields: Any
+) -> tuple[dict[str, Any], list[str]]:
     """``subnets``, refusing in ``"strict"`` the first id moto does not know (``fields``: the error's body)."""
     known, unknown = subnets(link, ids)
     if unknown and link.strict:

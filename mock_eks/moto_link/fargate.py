@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mock_eks.model import messages
 from mock_eks.moto_link import ec2, link_for
 
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
-def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
+
+def check_subnets(ctx: Context, subnets: list[str], profile_name: str) -> None:
     """CreateFargateProfile: no route to an internet gateway from any subnet moto knows."""
     link = link_for(ctx)
     if link is None or not subnets:
@@ -21,7 +24,7 @@ def check_subnets(ctx: Any, subnets: list[str], profile_name: str) -> None:
             )
 
 
-def inherited_subnets(ctx: Any, cluster_subnets: list[str], profile_name: str) -> list[str]:
+def inherited_subnets(ctx: Context, cluster_subnets: list[str], profile_name: str) -> list[str]:
     """CreateFargateProfile without ``subnets``: the cluster's subnets that are private.
 
     EKS launches Fargate pods only into private subnets, so of the cluster's subnets the profile keeps

@@ -11,10 +11,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import messages
 from mock_eks.moto_link import link_for
+
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
 # (operation, member) -> (the service principal that assumes the role, the actions it needs, message key);
 # ("*", member) holds for every operation. Roles not listed (add-on IRSA roles, which trust the cluster's
@@ -38,7 +41,7 @@ TRUSTED_SERVICES: dict[tuple[str, str], tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def check_role(ctx: Any, arn: str, member: str) -> None:
+def check_role(ctx: Context, arn: str, member: str) -> None:
     """In ``"strict"``: a role moto's IAM does not have (in the ARN's account) is InvalidParameterException,
     and so is a role whose trust policy does not let the service that assumes it do so."""
     link = link_for(ctx)

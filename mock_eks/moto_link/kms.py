@@ -6,17 +6,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import messages
 from mock_eks.moto_link import link_for
+
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
 
 KMS_ARN = re.compile(
     r"^arn:[a-z-]+:kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):(?P<resource>(key|alias)/.+)$"
 )
 
 
-def resolve_key(ctx: Any, key: str) -> Any:
+def resolve_key(ctx: Context, key: str) -> Any:
     """The ARN of the key ``key`` names (key ARN, alias ARN or alias name) when moto has it; None (an
     unknown key) in ``"strict"``; NotImplemented (the mock's own rule decides) otherwise."""
     link = link_for(ctx)

@@ -104,7 +104,6 @@ def remove(entries: list[MotoEntry]) -> None:
 
 def _remove_one(kind: str, account: str, region: str, resource_id: str) -> None:
     """Delete one resource the link created; gone already is fine."""
-    link = Link(None, account, region, "", False)
     try:
         if kind == "asg":
             from moto.autoscaling.models import autoscaling_backends
@@ -113,7 +112,9 @@ def _remove_one(kind: str, account: str, region: str, resource_id: str) -> None:
             if autoscaling is not None and resource_id in autoscaling.autoscaling_groups:
                 autoscaling.delete_auto_scaling_group(resource_id)
             return
-        ec2 = link.ec2()
+        from moto.ec2.models import ec2_backends
+
+        ec2 = Link._existing(ec2_backends, account, region)
         if ec2 is None:
             return
         if kind == "lt" and resource_id in ec2.launch_templates:

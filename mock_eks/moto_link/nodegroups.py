@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import messages
 from mock_eks.moto_link import Link, ec2, link_at, link_for, where
 from mock_eks.state import lifecycle
 
+if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
+    from mock_eks.engine.dispatch import Context
+
 REMOTE_ACCESS_DESCRIPTION = "Security group for all nodes in the nodeGroup to allow SSH access"
 
 
-def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> Any:
+def resolve_launch_template(ctx: Context, spec: dict[str, str]) -> Any:
     """A launch template moto has, given by id or name: its name, version and id (the version, when
     not given, is the template's default one); None (unknown) in ``"strict"``; NotImplemented otherwise.
 
@@ -41,7 +44,7 @@ def _tags(cluster: str, nodegroup: str) -> dict[str, str]:
     }
 
 
-def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[dict[str, Any], Any]:
+def _check_references(ctx: Context, link: Link, cluster: Any, record: Any) -> tuple[dict[str, Any], Any]:
     """Refuse what EKS would; (the subnets moto knows, by id; moto's key pair or None).
 
     Subnets moto knows are checked even when others are made up ("link"): all of them must be in the
@@ -65,7 +68,7 @@ def _check_references(ctx: Any, link: Link, cluster: Any, record: Any) -> tuple[
     return known, key
 
 
-def create(ctx: Any, cluster: Any, record: Any) -> None:
+def create(ctx: Context, cluster: Any, record: Any) -> None:
     """CreateNodegroup (the record is checked, not yet stored): with moto's subnets, make the
     launch template (unless the user gave one), the remote-access group and the Auto Scaling group."""
     link = link_for(ctx)
@@ -162,7 +165,7 @@ def _instance_types(group: Any, record: Any) -> None:
             state.instance.instance_type = wanted
 
 
-def scaled_step(ctx: Any, record: Any) -> lifecycle.Step:
+def scaled_step(ctx: Context, record: Any) -> lifecycle.Step:
     """UpdateNodegroupConfig's scaling, as a step for when the update completes."""
     return lifecycle.step("moto_link.nodegroup_scaled", record=record, **where(ctx))
 
@@ -184,7 +187,7 @@ def _scaled(backend: Any, due: float, *, record: Any, account: str, region: str,
         _instance_types(group, record)
 
 
-def rolled_step(ctx: Any, record: Any, template: dict[str, str] | None) -> lifecycle.Step:
+def rolled_step(ctx: Context, record: Any, template: dict[str, str] | None) -> lifecycle.Step:
     """UpdateNodegroupVersion, as a step for when the update completes: ``template`` is the user's launch
     template at its new version, or None (EKS's own template gets a new version)."""
     given = None if template is None else dict(template)

@@ -68,7 +68,9 @@ class InProcessMoto:
             environ = builder.get_environ()
         finally:
             builder.close()
-        app_iter, status, response_headers = run_wsgi_app(self.app, environ, buffered=True)
+        app = self.app
+        assert app is not None  # serve() follows answers(), which is False without moto
+        app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
         try:
             payload = b"".join(app_iter)
         finally:

@@ -26,7 +26,7 @@ from importlib import resources
 from typing import Any
 
 from mock_eks.catalogue.amis import is_windows
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.resources import clusters
@@ -117,7 +117,7 @@ def _default_username(entry_type: str, principal_arn: str) -> str:
 
 
 def _new_entry(
-    ctx: Any,
+    ctx: Context,
     cluster: Any,
     principal_arn: str,
     entry_type: str,
@@ -153,7 +153,7 @@ def _node_principals(cluster: Any) -> list[tuple[str, str]]:
     return found
 
 
-def ensure_node_entries(ctx: Any, cluster: Any) -> None:
+def ensure_node_entries(ctx: Context, cluster: Any) -> None:
     """EKS's own access entries for the roles of managed node groups and Fargate profiles.
 
     issue 13 item 1: in API / API_AND_CONFIG_MAP modes EKS creates an entry for a managed node group's
@@ -171,7 +171,7 @@ def ensure_node_entries(ctx: Any, cluster: Any) -> None:
             _new_entry(ctx, cluster, role_arn, entry_type, None, None, {})
 
 
-def _materialise_creator(ctx: Any, cluster: Any) -> None:
+def _materialise_creator(ctx: Context, cluster: Any) -> None:
     pending = cluster.children.get("access_bootstrap")
     if not pending or (cluster.access_config or {}).get("authenticationMode") not in ENTRY_MODES:
         return
@@ -193,7 +193,7 @@ def _materialise_creator(ctx: Any, cluster: Any) -> None:
     )
 
 
-def _on_cluster_created(ctx: Any, cluster: Any, request: dict[str, Any]) -> None:
+def _on_cluster_created(ctx: Context, cluster: Any, request: dict[str, Any]) -> None:
     if not request.get("bootstrap_cluster_creator_admin_permissions", True):
         return
     cluster.child("access_bootstrap").add(
@@ -206,7 +206,7 @@ child_family("access_bootstrap", str)  # the creator principal to give admin acc
 clusters.ON_CLUSTER_CREATED.append(_on_cluster_created)
 
 
-def _cluster(ctx: Any, name: str) -> Any:
+def _cluster(ctx: Context, name: str) -> Any:
     """The cluster, if its authentication mode allows access entries (InvalidRequestException otherwise)."""
     cluster = find_cluster(ctx, name)
     mode = (cluster.access_config or {}).get("authenticationMode", "CONFIG_MAP")
@@ -223,14 +223,14 @@ def _cluster(ctx: Any, name: str) -> Any:
     return cluster
 
 
-def _entry(ctx: Any, cluster: Any, principal_arn: str) -> AccessEntry:
+def _entry(ctx: Context, cluster: Any, principal_arn: str) -> AccessEntry:
     entry = cluster.child("access_entries").get(principal_arn)
     if entry is None:
         raise messages.error(ctx, "access_entry.not_found", clusterName=cluster.name)
     return entry
 
 
-def _check_names(ctx: Any, username: str | None, groups: list[str] | None) -> None:
+def _check_names(ctx: Context, username: str | None, groups: list[str] | None) -> None:
     if username is not None:
         if not username.strip():
             raise messages.error(ctx, "access.username_empty")
@@ -249,7 +249,7 @@ def _check_names(ctx: Any, username: str | None, groups: list[str] | None) -> No
 
 @operation("CreateAccessEntry")
 def create_access_entry(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     principal_arn: str,
@@ -300,14 +300,14 @@ def create_access_entry(
 
 
 @operation("DescribeAccessEntry")
-def describe_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
+def describe_access_entry(ctx: Context, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     return {"accessEntry": _entry(ctx, cluster, principal_arn)}
 
 
 @operation("ListAccessEntries")
 def list_access_entries(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     associated_policy_arn: str | None = None,
@@ -333,7 +333,7 @@ def list_access_entries(
 
 @operation("UpdateAccessEntry")
 def update_access_entry(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     principal_arn: str,
@@ -357,7 +357,7 @@ def update_access_entry(
 
 
 @operation("DeleteAccessEntry")
-def delete_access_entry(ctx: Any, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
+def delete_access_entry(ctx: Context, *, cluster_name: str, principal_arn: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
     entry.policies = Collection()  # its policy associations go with it
@@ -371,7 +371,7 @@ def _policies(partition: str) -> list[dict[str, str]]:
     return [{"name": name, "arn": policy_arn(partition, name)} for name in names]
 
 
-def _known_policy(ctx: Any, arn: str) -> str:
+def _known_policy(ctx: Context, arn: str) -> str:
     """The name of the access policy ``arn``, or InvalidParameterException."""
     for policy in ACCESS_POLICIES:
         if policy_arn(ctx.partition, policy["name"]) == arn:
@@ -380,14 +380,16 @@ def _known_policy(ctx: Any, arn: str) -> str:
 
 
 @operation("ListAccessPolicies")
-def list_access_policies(ctx: Any, *, max_results: int | None = None, next_token: str | None = None) -> dict:
+def list_access_policies(
+    ctx: Context, *, max_results: int | None = None, next_token: str | None = None
+) -> dict:
     page, token = paginate(ctx, _policies(ctx.partition), max_results, next_token)
     return {"accessPolicies": page, "nextToken": token}
 
 
 @operation("AssociateAccessPolicy")
 def associate_access_policy(
-    ctx: Any, *, cluster_name: str, principal_arn: str, policy_arn: str, access_scope: dict[str, Any]
+    ctx: Context, *, cluster_name: str, principal_arn: str, policy_arn: str, access_scope: dict[str, Any]
 ) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
@@ -434,7 +436,9 @@ def associate_access_policy(
 
 
 @operation("DisassociateAccessPolicy")
-def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: str, policy_arn: str) -> dict:
+def disassociate_access_policy(
+    ctx: Context, *, cluster_name: str, principal_arn: str, policy_arn: str
+) -> dict:
     cluster = _cluster(ctx, cluster_name)
     entry = _entry(ctx, cluster, principal_arn)
     if policy_arn not in entry.policies:
@@ -452,7 +456,7 @@ def disassociate_access_policy(ctx: Any, *, cluster_name: str, principal_arn: st
 
 @operation("ListAssociatedAccessPolicies")
 def list_associated_access_policies(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     principal_arn: str,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mock_eks.catalogue import addons as addon_catalogue
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, documents, messages
 from mock_eks.resources import pod_identity
@@ -61,18 +61,18 @@ class Addon:
 arns.taggable_cluster_child("addon", "addons", "addon_arn")
 
 
-def _not_found(ctx: Any, cluster_name: str, addon_name: str) -> Exception:
+def _not_found(ctx: Context, cluster_name: str, addon_name: str) -> Exception:
     return messages.error(ctx, "addon.not_found", clusterName=cluster_name, addonName=addon_name)
 
 
-def find_addon(ctx: Any, cluster: Any, addon_name: str) -> Addon:
+def find_addon(ctx: Context, cluster: Any, addon_name: str) -> Addon:
     addon = cluster.child("addons").get(addon_name)
     if addon is None:
         raise _not_found(ctx, cluster.name, addon_name)
     return addon
 
 
-def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None) -> str:
+def _check_version(ctx: Context, cluster: Any, addon_name: str, version: str | None) -> str:
     """The add-on version to install: the one asked for if it exists and suits the cluster, else the default."""
     kubernetes = cluster.version
     if version is None:
@@ -109,7 +109,7 @@ def _check_version(ctx: Any, cluster: Any, addon_name: str, version: str | None)
     return version
 
 
-def parse_configuration(ctx: Any, addon_name: str, version: str, text: str, **fields: Any) -> Any:
+def parse_configuration(ctx: Context, addon_name: str, version: str, text: str, **fields: Any) -> Any:
     """configurationValues (JSON or YAML text) checked against the build's JSON Schema."""
     # imported on first use: jsonschema costs more to import than the rest of mock_eks
     import jsonschema
@@ -145,7 +145,7 @@ def parse_configuration(ctx: Any, addon_name: str, version: str, text: str, **fi
 
 
 def _pod_identity(
-    ctx: Any, cluster: Any, addon_name: str, requested: list[dict[str, str]]
+    ctx: Context, cluster: Any, addon_name: str, requested: list[dict[str, str]]
 ) -> list[dict[str, str]]:
     """Validated pod identity associations for an add-on, each given an association ARN."""
     allowed = [c["serviceAccount"] for c in addon_catalogue.pod_identity_configuration(addon_name)]
@@ -188,7 +188,7 @@ def _owned(cluster: Any, addon: Addon) -> dict[str, Any]:
 
 
 def _check_free(
-    ctx: Any, cluster: Any, namespace: str, specs: list[dict[str, str]], owner: str | None
+    ctx: Context, cluster: Any, namespace: str, specs: list[dict[str, str]], owner: str | None
 ) -> None:
     """No association of another owner may hold an add-on's namespace and service account."""
     for other in cluster.child("pod_identity_associations"):
@@ -206,7 +206,7 @@ def _check_free(
                 )
 
 
-def _sync_associations(ctx: Any, cluster: Any, addon: Addon, specs: list[dict[str, str]]) -> None:
+def _sync_associations(ctx: Context, cluster: Any, addon: Addon, specs: list[dict[str, str]]) -> None:
     """Make the add-on's own associations (ownerArn = the add-on) match ``specs``.
 
     issue 13 item 15: associations CreateAddon/UpdateAddon make are real associations, listed by
@@ -239,7 +239,7 @@ def _sync_associations(ctx: Any, cluster: Any, addon: Addon, specs: list[dict[st
 
 @operation("CreateAddon")
 def create_addon(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     addon_name: str,
@@ -307,14 +307,14 @@ def create_addon(
 
 
 @operation("DescribeAddon")
-def describe_addon(ctx: Any, *, cluster_name: str, addon_name: str) -> dict[str, Any]:
+def describe_addon(ctx: Context, *, cluster_name: str, addon_name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     return {"addon": find_addon(ctx, cluster, addon_name)}
 
 
 @operation("ListAddons")
 def list_addons(
-    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+    ctx: Context, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     page, token = paginate(
@@ -325,7 +325,7 @@ def list_addons(
 
 @operation("UpdateAddon")
 def update_addon(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     addon_name: str,
@@ -403,7 +403,7 @@ def update_addon(
 
 @operation("DeleteAddon")
 def delete_addon(
-    ctx: Any, *, cluster_name: str, addon_name: str, preserve: bool | None = None
+    ctx: Context, *, cluster_name: str, addon_name: str, preserve: bool | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     addon = find_addon(ctx, cluster, addon_name)
@@ -467,7 +467,7 @@ def _addon_info(entry: dict[str, Any], kubernetes_version: str | None, now: floa
 
 @operation("DescribeAddonVersions")
 def describe_addon_versions(
-    ctx: Any,
+    ctx: Context,
     *,
     kubernetes_version: str | None = None,
     max_results: int | None = None,
@@ -495,7 +495,7 @@ def describe_addon_versions(
 
 
 @operation("DescribeAddonConfiguration")
-def describe_addon_configuration(ctx: Any, *, addon_name: str, addon_version: str) -> dict[str, Any]:
+def describe_addon_configuration(ctx: Context, *, addon_name: str, addon_version: str) -> dict[str, Any]:
     if addon_catalogue.get(addon_name) is None:
         raise messages.error(ctx, "addon.not_found_by_name", addonName=addon_name)
     if addon_catalogue.version_info(addon_name, addon_version, ctx.now) is None:

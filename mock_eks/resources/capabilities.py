@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.resources.common import (
@@ -55,7 +55,7 @@ class Capability:
 arns.taggable_cluster_child("capability", "capabilities", "arn")
 
 
-def _cluster(ctx: Any, name: str) -> Any:
+def _cluster(ctx: Context, name: str) -> Any:
     """The EKS cluster ``name``; a missing one is the operation's not-found error (or invalid parameter)."""
     if "ResourceNotFoundException" in ctx.op.error_codes:
         return find_cluster(ctx, name, include_registered=False)
@@ -65,11 +65,11 @@ def _cluster(ctx: Any, name: str) -> Any:
     return cluster
 
 
-def _find(ctx: Any, cluster: Any, name: str) -> Capability:
+def _find(ctx: Context, cluster: Any, name: str) -> Capability:
     return find_child(ctx, cluster, "capabilities", name, "capability.not_found", name=name)
 
 
-def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str, Any]:
+def _argocd_config(ctx: Context, request: dict[str, Any], cluster: Any) -> dict[str, Any]:
     idc = request["awsIdc"]
     instance = idc["idcInstanceArn"]
     if not IDC_INSTANCE.match(instance):
@@ -99,7 +99,7 @@ def _argocd_config(ctx: Any, request: dict[str, Any], cluster: Any) -> dict[str,
     return config
 
 
-def _check_role_mappings(ctx: Any, mappings: list[dict[str, Any]], cluster: Any) -> None:
+def _check_role_mappings(ctx: Context, mappings: list[dict[str, Any]], cluster: Any) -> None:
     for mapping in mappings:
         if not mapping.get("identities"):
             raise messages.error(
@@ -111,7 +111,7 @@ def _check_role_mappings(ctx: Any, mappings: list[dict[str, Any]], cluster: Any)
 
 
 def _configuration(
-    ctx: Any, kind: str, request: dict[str, Any] | None, cluster: Any
+    ctx: Context, kind: str, request: dict[str, Any] | None, cluster: Any
 ) -> dict[str, Any] | None:
     """The stored (response-form) configuration; each type accepts only its own member."""
     request = request or {}
@@ -144,7 +144,7 @@ def _configuration(
 
 @operation("CreateCapability")
 def create_capability(
-    ctx: Any,
+    ctx: Context,
     *,
     capability_name: str,
     cluster_name: str,
@@ -206,13 +206,13 @@ def create_capability(
 
 
 @operation("DescribeCapability")
-def describe_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
+def describe_capability(ctx: Context, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
     return {"capability": _find(ctx, _cluster(ctx, cluster_name), capability_name)}
 
 
 @operation("ListCapabilities")
 def list_capabilities(
-    ctx: Any, *, cluster_name: str, next_token: str | None = None, max_results: int | None = None
+    ctx: Context, *, cluster_name: str, next_token: str | None = None, max_results: int | None = None
 ) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     page, token = paginate(ctx, cluster.child("capabilities"), max_results, next_token, scope=cluster_name)
@@ -231,7 +231,9 @@ def list_capabilities(
     return {"capabilities": summaries, "nextToken": token}
 
 
-def _merge_mappings(current: list[dict[str, Any]], add: list[dict[str, Any]], remove: list[dict[str, Any]]):
+def _merge_mappings(
+    current: list[dict[str, Any]], add: list[dict[str, Any]], remove: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Role mappings after adding identities to roles and removing identities from roles."""
     by_role: dict[str, list[dict[str, str]]] = {}
     for mapping in current:
@@ -250,7 +252,7 @@ def _merge_mappings(current: list[dict[str, Any]], add: list[dict[str, Any]], re
 
 @operation("UpdateCapability")
 def update_capability(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     capability_name: str,
@@ -299,7 +301,7 @@ def update_capability(
         params.append(param("RoleMappingsToRemove", remove))
     if add or remove:
         # one update at a time per capability: the mappings it starts from are the ones it will change
-        current = record.configuration["argoCd"].get("rbacRoleMappings") or []
+        current = (record.configuration or {})["argoCd"].get("rbacRoleMappings") or []
         changes.append(
             (("configuration", "argoCd", "rbacRoleMappings"), _merge_mappings(current, add, remove))
         )
@@ -333,7 +335,7 @@ def update_capability(
 
 
 @operation("DeleteCapability")
-def delete_capability(ctx: Any, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
+def delete_capability(ctx: Context, *, cluster_name: str, capability_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     record = _find(ctx, cluster, capability_name)
     if record.status == "DELETING":

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import messages
@@ -87,7 +87,7 @@ def _signing(cluster: Any) -> CertificateAuthority | None:
     return next((ca for ca in authorities(cluster) if ca.signing_status == "IN_USE"), None)
 
 
-def _find(ctx: Any, cluster: Any, ca_id: str) -> CertificateAuthority:
+def _find(ctx: Context, cluster: Any, ca_id: str) -> CertificateAuthority:
     record = authorities(cluster).get(ca_id)
     if record is None:
         raise messages.error(
@@ -96,13 +96,13 @@ def _find(ctx: Any, cluster: Any, ca_id: str) -> CertificateAuthority:
     return record
 
 
-def _cluster(ctx: Any, name: str) -> Any:
+def _cluster(ctx: Context, name: str) -> Any:
     return find_cluster(ctx, name, include_registered=False)
 
 
 @operation("CreateCertificateAuthority")
 def create_certificate_authority(
-    ctx: Any, *, cluster_name: str, client_request_token: str | None = None
+    ctx: Context, *, cluster_name: str, client_request_token: str | None = None
 ) -> dict:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
@@ -150,7 +150,7 @@ def create_certificate_authority(
 
 
 @operation("DescribeCertificateAuthority")
-def describe_certificate_authority(ctx: Any, *, cluster_name: str, certificate_authority_id: str) -> dict:
+def describe_certificate_authority(ctx: Context, *, cluster_name: str, certificate_authority_id: str) -> dict:
     cluster = _cluster(ctx, cluster_name)
     record = _find(ctx, cluster, certificate_authority_id)
     described = record.summary()
@@ -173,7 +173,7 @@ def describe_certificate_authority(ctx: Any, *, cluster_name: str, certificate_a
 
 @operation("ListCertificateAuthorities")
 def list_certificate_authorities(
-    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+    ctx: Context, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict:
     cluster = _cluster(ctx, cluster_name)
     page, token = paginate(ctx, authorities(cluster), max_results, next_token, scope=cluster_name)
@@ -182,7 +182,7 @@ def list_certificate_authorities(
 
 @operation("ActivateCertificateAuthority")
 def activate_certificate_authority(
-    ctx: Any, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
+    ctx: Context, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
 ) -> dict:
     cluster = _cluster(ctx, cluster_name)
     record = _find(ctx, cluster, certificate_authority_id)
@@ -249,7 +249,7 @@ def _promote(backend: Any, due: float, *, record: Any, outgoing: Any, cluster: A
 
 @operation("DeleteCertificateAuthority")
 def delete_certificate_authority(
-    ctx: Any, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
+    ctx: Context, *, cluster_name: str, certificate_authority_id: str, client_request_token: str | None = None
 ) -> dict:
     cluster = _cluster(ctx, cluster_name)
     collection = authorities(cluster)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mock_eks.catalogue import versions
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.model import messages
 from mock_eks.resources.clusters import (
     check_auto_mode,
@@ -28,7 +28,7 @@ VERSION_UPDATE_CHECKS: list[Callable[[Any, Any, str], None]] = []
 AUTH_MODE_ORDER = ("CONFIG_MAP", "API_AND_CONFIG_MAP", "API")
 
 
-def _require_updatable(ctx: Any, cluster: Any) -> None:
+def _require_updatable(ctx: Context, cluster: Any) -> None:
     if cluster.connector_config is not None:
         raise messages.error(
             ctx, "cluster_update.cluster_registered_cluster_cannot", clusterName=cluster.name
@@ -44,7 +44,7 @@ def _require_updatable(ctx: Any, cluster: Any) -> None:
         )
 
 
-def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+def _vpc_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
     current = cluster.resources_vpc_config
     changes = []
     endpoint_keys = ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
@@ -92,7 +92,7 @@ def _vpc_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[s
     return changes
 
 
-def _access_change(ctx: Any, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+def _access_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
     if "bootstrapClusterCreatorAdminPermissions" in request:
         raise messages.error(ctx, "cluster_update.bootstrapclustercreatoradminpermissions_only_set_when")
     mode = request.get("authenticationMode")
@@ -145,7 +145,7 @@ def _current(cluster: Any, attribute: str | None, member: str) -> Any:
     ),
 )
 def update_cluster_config(
-    ctx: Any, *, name: str, client_request_token: str | None = None, **changes: Any
+    ctx: Context, *, name: str, client_request_token: str | None = None, **changes: Any
 ) -> dict:
     cluster = find_cluster(ctx, name)
     _require_updatable(ctx, cluster)
@@ -204,10 +204,10 @@ def update_cluster_config(
             auto_mode.get("storageConfig"),
             auto_mode.get("kubernetesNetworkConfig"),
         )
-        network = auto_mode.get("kubernetesNetworkConfig")
-        new_network = {**cluster.kubernetes_network_config, **(network or {})}
-        if any(k in (network or {}) for k in ("serviceIpv4Cidr", "ipFamily")) and any(
-            network[k] != cluster.kubernetes_network_config.get(k)
+        network = auto_mode.get("kubernetesNetworkConfig") or {}
+        new_network = {**cluster.kubernetes_network_config, **network}
+        if any(k in network for k in ("serviceIpv4Cidr", "ipFamily")) and any(
+            network[k] != (cluster.kubernetes_network_config or {}).get(k)
             for k in ("serviceIpv4Cidr", "ipFamily")
             if k in network
         ):
@@ -218,12 +218,12 @@ def update_cluster_config(
             if k in auto_mode and auto_mode[k] != cluster.extra.get(k)
         ]
         if changed or new_network != cluster.kubernetes_network_config:
-            kinds = {
+            auto_kinds = {
                 "computeConfig": "ComputeConfig",
                 "storageConfig": "StorageConfig",
                 "kubernetesNetworkConfig": "KubernetesNetworkConfig",
             }
-            params = [param(kinds[k], v) for k, v in auto_mode.items()]
+            params = [param(auto_kinds[k], v) for k, v in auto_mode.items()]
 
             auto_changes: list[tuple[tuple[str, ...], Any]] = [
                 (("extra", key), auto_mode[key])
@@ -280,9 +280,9 @@ def update_cluster_config(
         raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
     update_type = found[0][0]
     params = [p for _, change_params, _ in found for p in change_params]
-    changes = [change for _, _, found_changes in found for change in found_changes]
+    all_changes = [change for _, _, found_changes in found for change in found_changes]
     previous_status = cluster.status
-    finish = lifecycle.assign(cluster, changes, status=("UPDATING", "ACTIVE"))
+    finish = lifecycle.assign(cluster, all_changes, status=("UPDATING", "ACTIVE"))
     update = start_update(
         ctx, cluster, update_type=update_type, params=params, kind="cluster.update", apply=finish
     )
@@ -293,7 +293,7 @@ def update_cluster_config(
 
 @operation("UpdateClusterVersion", passthrough=("rollbackConfig",))
 def update_cluster_version(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     version: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_eks.catalogue import versions
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import messages
 
@@ -39,7 +39,7 @@ def _information(entry: versions.KubernetesVersion, now: float, default: str) ->
 
 @operation("DescribeClusterVersions")
 def describe_cluster_versions(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_type: str | None = None,
     max_results: int | None = None,

@@ -11,7 +11,7 @@ from typing import Any
 
 from mock_eks import moto_link
 from mock_eks.catalogue import versions
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import arns, messages
@@ -24,7 +24,7 @@ from mock_eks.state.kinds import record_kind
 from mock_eks.state.store import Collection
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
-PRIVATE_BLOCKS = tuple(ipaddress.ip_network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PRIVATE_BLOCKS = tuple(ipaddress.IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 # Families that refuse a cluster's deletion while they hold something: (child name, message key)
 BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
@@ -129,7 +129,7 @@ def normalise_logging(
     return {"clusterLogging": groups}
 
 
-def _check_log_types(ctx: Any, logging: dict[str, Any] | None) -> None:
+def _check_log_types(ctx: Context, logging: dict[str, Any] | None) -> None:
     for entry in (logging or {}).get("clusterLogging", []):
         for log_type in entry.get("types") or []:
             if log_type not in LOG_TYPES:
@@ -138,7 +138,7 @@ def _check_log_types(ctx: Any, logging: dict[str, Any] | None) -> None:
                 )
 
 
-def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
+def check_public_access_cidrs(ctx: Context, cidrs: list[str] | None) -> None:
     for cidr in cidrs or []:
         try:
             ipaddress.ip_network(cidr, strict=True)
@@ -146,7 +146,7 @@ def check_public_access_cidrs(ctx: Any, cidrs: list[str] | None) -> None:
             raise messages.error(ctx, "cluster.invalid_public_access_cidrs", cidr=cidr) from None
 
 
-def _vpc_config(ctx: Any, request: dict[str, Any]) -> dict[str, Any]:
+def _vpc_config(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     subnets = list(request.get("subnetIds") or [])
     groups = list(request.get("securityGroupIds") or [])
     if len(set(subnets)) < 2:
@@ -183,7 +183,7 @@ def public_access_cidrs(public: bool, cidrs: list[str] | None) -> list[str]:
     return list(cidrs) if cidrs else ["0.0.0.0/0"]
 
 
-def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
+def _network_config(ctx: Context, request: dict[str, Any] | None) -> dict[str, Any]:
     request = dict(request or {})
     family = request.get("ipFamily", "ipv4")
     config: dict[str, Any] = {"ipFamily": family}
@@ -199,7 +199,9 @@ def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
             network = ipaddress.ip_network(cidr, strict=True)
         except ValueError:
             raise messages.error(ctx, "cluster.serviceipv_cidr_valid_ipv", cidr=cidr) from None
-        if network.version != 4 or not any(network.subnet_of(block) for block in PRIVATE_BLOCKS):
+        if not isinstance(network, ipaddress.IPv4Network) or not any(
+            network.subnet_of(block) for block in PRIVATE_BLOCKS
+        ):
             raise messages.error(ctx, "cluster.serviceipv_cidr_within_or", cidr=cidr)
         if not 12 <= network.prefixlen <= 24:
             raise messages.error(ctx, "cluster.serviceipv_cidr_between", cidr=cidr)
@@ -211,7 +213,7 @@ def _network_config(ctx: Any, request: dict[str, Any] | None) -> dict[str, Any]:
     return config
 
 
-def check_auto_mode(ctx: Any, compute: Any, storage: Any, network: Any) -> None:
+def check_auto_mode(ctx: Context, compute: Any, storage: Any, network: Any) -> None:
     """EKS Auto Mode's three capabilities are enabled or disabled together."""
     flags = {
         "computeConfig.enabled": (compute or {}).get("enabled"),
@@ -225,7 +227,7 @@ def check_auto_mode(ctx: Any, compute: Any, storage: Any, network: Any) -> None:
         raise messages.error(ctx, "cluster.eks_auto_mode_computeconfig")
 
 
-def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
+def check_version(ctx: Context, version: str) -> versions.KubernetesVersion:
     entry = versions.get(version)
     if entry is None or not versions.available(version, ctx.now):
         supported = ", ".join(versions.available_versions(ctx.now))
@@ -238,12 +240,12 @@ def check_version(ctx: Any, version: str) -> versions.KubernetesVersion:
 ENDPOINT_CELLS = {"us-east-2": "yl4"}
 
 
-def endpoint_for(ctx: Any, cluster_id: str) -> str:
+def endpoint_for(ctx: Context, cluster_id: str) -> str:
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
     return f"https://{cluster_id}.{ENDPOINT_CELLS.get(ctx.region, 'gr7')}.{ctx.region}.eks.{suffix}"
 
 
-def oidc_issuer_for(ctx: Any, cluster_id: str) -> str:
+def oidc_issuer_for(ctx: Context, cluster_id: str) -> str:
     suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
     return f"https://oidc.eks.{ctx.region}.{suffix}/id/{cluster_id}"
 
@@ -273,7 +275,7 @@ ON_CLUSTER_CREATED: list[Callable[[Any, Cluster, dict[str, Any]], None]] = []
     ),
 )
 def create_cluster(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     role_arn: str,
@@ -348,13 +350,13 @@ def create_cluster(
 
 
 @operation("DescribeCluster")
-def describe_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+def describe_cluster(ctx: Context, *, name: str) -> dict[str, Any]:
     return {"cluster": find_cluster(ctx, name)}
 
 
 @operation("ListClusters")
 def list_clusters(
-    ctx: Any,
+    ctx: Context,
     *,
     max_results: int | None = None,
     next_token: str | None = None,
@@ -364,7 +366,7 @@ def list_clusters(
     unknown = [value for value in include or [] if value not in ("all", "")]
     if unknown:
         raise messages.error(ctx, "cluster.include_accepts_only_all", value=unknown[0])
-    with_registered = bool(include) and "all" in include
+    with_registered = "all" in (include or [])
     predicate = None if with_registered else (lambda c: c.connector_config is None)
     page, token = paginate(
         ctx,
@@ -379,7 +381,7 @@ def list_clusters(
 
 
 @operation("DeleteCluster")
-def delete_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+def delete_cluster(ctx: Context, *, name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, name)
     if cluster.connector_config is not None:
         raise messages.error(ctx, "cluster.delete_registered", clusterName=name)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from mock_eks.engine.dispatch import Context
 from mock_eks.model import arns, messages
 from mock_eks.moto_link import iam as moto_iam
 
 
-def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any:
+def find_cluster(ctx: Context, name: str, *, include_registered: bool = True) -> Any:
     """The cluster named ``name`` in the caller's account and region, or ResourceNotFoundException."""
     cluster = ctx.store.clusters.get(name)
     if cluster is None or (not include_registered and cluster.connector_config is not None):
@@ -17,7 +18,7 @@ def find_cluster(ctx: Any, name: str, *, include_registered: bool = True) -> Any
     return cluster
 
 
-def find_child(ctx: Any, cluster: Any, family: str, key: str, message: str, **fields: Any) -> Any:
+def find_child(ctx: Context, cluster: Any, family: str, key: str, message: str, **fields: Any) -> Any:
     """The record ``key`` in ``cluster.child(family)``, or the not-found error ``message`` (a key of
     data/messages.json) filled with ``fields``."""
     record = cluster.child(family).get(key)
@@ -26,13 +27,13 @@ def find_child(ctx: Any, cluster: Any, family: str, key: str, message: str, **fi
     return record
 
 
-def require_active(ctx: Any, cluster: Any) -> None:
+def require_active(ctx: Context, cluster: Any) -> None:
     """Children can be created only on an ACTIVE cluster (InvalidRequestException otherwise)."""
     if cluster.status != "ACTIVE":
         raise messages.error(ctx, "cluster.not_active", clusterName=cluster.name)
 
 
-def require_updatable(ctx: Any, cluster: Any) -> None:
+def require_updatable(ctx: Context, cluster: Any) -> None:
     """Changes through an update (identity providers, encryption): not on a registered cluster, and only
     while the cluster is ACTIVE (or UPDATING: ``start_update`` reports the update in progress)."""
     if cluster.connector_config is not None:
@@ -42,7 +43,7 @@ def require_updatable(ctx: Any, cluster: Any) -> None:
 
 
 def check_tags(
-    ctx: Any, tags: dict[str, str] | None, existing: dict[str, str] | None = None
+    ctx: Context, tags: dict[str, str] | None, existing: dict[str, str] | None = None
 ) -> dict[str, str]:
     """Tags after merging into ``existing``: at most 50, and no key in the reserved ``aws:`` prefix."""
     merged = dict(existing or {})
@@ -55,7 +56,7 @@ def check_tags(
     return merged
 
 
-def check_role_arn(ctx: Any, value: str | None, member: str) -> None:
+def check_role_arn(ctx: Context, value: str | None, member: str) -> None:
     if value is None:
         return
     if not arns.IAM_ROLE.match(value):

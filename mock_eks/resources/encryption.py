@@ -13,7 +13,7 @@ import re
 import uuid
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.model import messages
 from mock_eks.moto_link import kms as moto_kms
 from mock_eks.resources.common import find_cluster, require_updatable
@@ -27,7 +27,7 @@ ALIAS_ARN = re.compile(
 ALIAS_NAME = re.compile(r"^alias/[\w/-]+$")
 
 
-def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
+def resolve_kms_key(ctx: Context, key_or_alias: str) -> str | None:
     """The key ARN ``key_or_alias`` names, or None when it names no key.
 
     Linked to moto, moto's KMS answers first (``moto_link.kms.resolve_key``); otherwise the rule is deterministic: a key ARN is itself; an alias
@@ -38,7 +38,7 @@ def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
     """
     known = moto_kms.resolve_key(ctx, key_or_alias)
     if known is not NotImplemented:
-        return known  # type: ignore[no-any-return]
+        return known
     if KEY_ARN.match(key_or_alias):
         return key_or_alias
     match = ALIAS_ARN.match(key_or_alias)
@@ -52,7 +52,9 @@ def resolve_kms_key(ctx: Any, key_or_alias: str) -> str | None:
     return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
 
 
-def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: Any) -> list[dict[str, Any]]:
+def check_encryption_config(
+    ctx: Context, config: list[dict[str, Any]], **fields: Any
+) -> list[dict[str, Any]]:
     """``encryptionConfig`` as EKS stores it: one entry for ``secrets``, its key resolved to a key ARN."""
     if len(config) != 1:
         raise messages.error(ctx, "encryption.encryptionconfig_contain_exactly_one", **fields)
@@ -73,7 +75,7 @@ def check_encryption_config(ctx: Any, config: list[dict[str, Any]], **fields: An
 
 @operation("AssociateEncryptionConfig")
 def associate_encryption_config(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     encryption_config: list[dict[str, Any]],

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.moto_link import fargate as moto_fargate
@@ -42,7 +42,7 @@ class FargateProfile:
 arns.taggable_cluster_child("fargateprofile", "fargate_profiles", "fargate_profile_arn")
 
 
-def _find(ctx: Any, cluster: Any, name: str) -> FargateProfile:
+def _find(ctx: Context, cluster: Any, name: str) -> FargateProfile:
     return find_child(ctx, cluster, "fargate_profiles", name, "fargate.not_found", fargateProfileName=name)
 
 
@@ -53,7 +53,7 @@ def _deleting(cluster: Any) -> FargateProfile | None:
     return None
 
 
-def _check_selectors(ctx: Any, selectors: list[dict[str, Any]] | None, name: str) -> list[dict[str, Any]]:
+def _check_selectors(ctx: Context, selectors: list[dict[str, Any]] | None, name: str) -> list[dict[str, Any]]:
     selectors = list(selectors or [])
     if not selectors:
         raise messages.error(ctx, "fargate.needs_selector", fargateProfileName=name)
@@ -81,7 +81,7 @@ def _check_selectors(ctx: Any, selectors: list[dict[str, Any]] | None, name: str
 
 @operation("CreateFargateProfile")
 def create_fargate_profile(
-    ctx: Any,
+    ctx: Context,
     *,
     fargate_profile_name: str,
     cluster_name: str,
@@ -143,14 +143,14 @@ def create_fargate_profile(
 
 
 @operation("DescribeFargateProfile")
-def describe_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
+def describe_fargate_profile(ctx: Context, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     return {"fargateProfile": _find(ctx, cluster, fargate_profile_name)}
 
 
 @operation("ListFargateProfiles")
 def list_fargate_profiles(
-    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+    ctx: Context, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     page, token = paginate(
@@ -160,7 +160,7 @@ def list_fargate_profiles(
 
 
 @operation("DeleteFargateProfile")
-def delete_fargate_profile(ctx: Any, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
+def delete_fargate_profile(ctx: Context, *, cluster_name: str, fargate_profile_name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     profiles = cluster.child("fargate_profiles")
     record = _find(ctx, cluster, fargate_profile_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags, find_cluster, require_updatable
@@ -52,7 +52,7 @@ def _tagged_config(store: Any, parts: list[str]) -> OidcConfig | None:
     )
 
 
-def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:
+def _check_oidc(ctx: Context, oidc: dict[str, Any], cluster_name: str) -> None:
     url = oidc["issuerUrl"]
     try:
         parts = urlsplit(url)
@@ -90,7 +90,7 @@ def _check_oidc(ctx: Any, oidc: dict[str, Any], cluster_name: str) -> None:
         )
 
 
-def _reference(ctx: Any, identity_provider_config: dict[str, str], cluster: Any) -> OidcConfig:
+def _reference(ctx: Context, identity_provider_config: dict[str, str], cluster: Any) -> OidcConfig:
     if identity_provider_config["type"] != "oidc":
         raise messages.error(
             ctx,
@@ -114,7 +114,7 @@ def _set_updating(cluster: Any) -> None:
 
 @operation("AssociateIdentityProviderConfig")
 def associate_identity_provider_config(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     oidc: dict[str, Any],
@@ -183,7 +183,7 @@ def _forget(configs: Any, config: Any, cluster: Any) -> lifecycle.Step:
 
 @operation("DescribeIdentityProviderConfig")
 def describe_identity_provider_config(
-    ctx: Any, *, cluster_name: str, identity_provider_config: dict[str, str]
+    ctx: Context, *, cluster_name: str, identity_provider_config: dict[str, str]
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     return {"identityProviderConfig": {"oidc": _reference(ctx, identity_provider_config, cluster)}}
@@ -191,7 +191,7 @@ def describe_identity_provider_config(
 
 @operation("ListIdentityProviderConfigs")
 def list_identity_provider_configs(
-    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+    ctx: Context, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     page, token = paginate(
@@ -205,7 +205,7 @@ def list_identity_provider_configs(
 
 @operation("DisassociateIdentityProviderConfig")
 def disassociate_identity_provider_config(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     identity_provider_config: dict[str, str],

@@ -19,7 +19,7 @@ from typing import Any
 
 from mock_eks.catalogue import addons as addon_catalogue
 from mock_eks.catalogue.amis import family_of
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import messages
 from mock_eks.resources.common import find_cluster
@@ -261,7 +261,7 @@ def _versions_for(definition: dict[str, Any], cluster: Any, now: float) -> list[
         found = [_shift(cluster.version, step) for step in range(1, horizon + 1)]
         found = [v for v in found if v in DATA["deprecations"]]
     floor = _minor(definition.get("fromVersion"))
-    return [v for v in found if v is not None and (floor is None or _minor(v) >= floor)]
+    return [v for v in found if v is not None and (floor is None or (_minor(v) or (0, 0)) >= floor)]
 
 
 def _word(template: str, values: dict[str, Any]) -> str:
@@ -283,7 +283,7 @@ def evaluate(cluster: Any, now: float) -> None:
             outcome = CHECKS[definition["check"]](cluster, version)
             base = {
                 "version": version,
-                "minor": _minor(version)[1],
+                "minor": (_minor(version) or (0, 0))[1],
                 "current": cluster.version,
                 "max": MAX_SKEW,
             }
@@ -344,7 +344,7 @@ def _ensure(cluster: Any, now: float) -> None:
         evaluate(cluster, now)
 
 
-def _cluster(ctx: Any, name: str) -> Any:
+def _cluster(ctx: Context, name: str) -> Any:
     cluster = find_cluster(ctx, name, include_registered=False)
     _ensure(cluster, ctx.now)
     return cluster
@@ -360,7 +360,7 @@ def _summary_matches(record: Insight, categories: set, versions_: set, statuses:
 
 @operation("ListInsights")
 def list_insights(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     filter: dict[str, Any] | None = None,  # noqa: A002 - the model's member name
@@ -385,7 +385,7 @@ def list_insights(
 
 
 @operation("DescribeInsight")
-def describe_insight(ctx: Any, *, cluster_name: str, id: str) -> dict[str, Any]:  # noqa: A002
+def describe_insight(ctx: Context, *, cluster_name: str, id: str) -> dict[str, Any]:  # noqa: A002
     cluster = _cluster(ctx, cluster_name)
     for record in cluster.child("insights"):
         if record.id == id:
@@ -394,7 +394,7 @@ def describe_insight(ctx: Any, *, cluster_name: str, id: str) -> dict[str, Any]:
 
 
 @operation("StartInsightsRefresh")
-def start_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
+def start_insights_refresh(ctx: Context, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     if cluster.status != "ACTIVE":
         raise messages.error(
@@ -435,7 +435,7 @@ def _refreshed(backend: Any, due: float, *, clusters: Any, cluster: Any, refresh
 
 
 @operation("DescribeInsightsRefresh")
-def describe_insights_refresh(ctx: Any, *, cluster_name: str) -> dict[str, Any]:
+def describe_insights_refresh(ctx: Context, *, cluster_name: str) -> dict[str, Any]:
     cluster = _cluster(ctx, cluster_name)
     refresh = _state(cluster).get("latest")
     if refresh is None:

@@ -7,19 +7,19 @@ moto EKS backend does the same look-up against its EC2 backend, getmoto/moto mot
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
+from mock_eks.engine.dispatch import Context
 from mock_eks.moto_link import nodegroups as moto_nodegroups
 
 _FAMILY = "launch_templates"  # RegionStore.extras key: id -> name of templates seen by name
 
 
-def _template_id(ctx: Any, name: str) -> str:
+def _template_id(ctx: Context, name: str) -> str:
     digest = hashlib.sha256(f"{ctx.partition}:{ctx.account}:{ctx.region}:{name}".encode()).hexdigest()
     return "lt-" + digest[:17]
 
 
-def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> dict[str, str] | None:
+def resolve_launch_template(ctx: Context, spec: dict[str, str]) -> dict[str, str] | None:
     """``spec`` with both ``id`` and ``name`` (``version`` kept as given), or None for an unknown template.
 
     Linked to moto, moto's EC2 answers first (``moto_link.nodegroups.resolve_launch_template``); otherwise
@@ -29,9 +29,9 @@ def resolve_launch_template(ctx: Any, spec: dict[str, str]) -> dict[str, str] | 
     the mock has not seen by name gets the name ``eks-<id>``. The mock cannot know a template does not
     exist, so it never answers None on its own.
     """
-    known = moto_nodegroups.resolve_launch_template(ctx, spec)
-    if known is not NotImplemented:
-        return known  # type: ignore[no-any-return]
+    linked = moto_nodegroups.resolve_launch_template(ctx, spec)
+    if linked is not NotImplemented:
+        return linked
     known: dict[str, str] = ctx.store.extras.setdefault(_FAMILY, {})
     out = dict(spec)
     if spec.get("name"):

@@ -12,7 +12,7 @@ from typing import Any
 from mock_eks import moto_link
 from mock_eks.catalogue import amis as ami_catalogue
 from mock_eks.catalogue import versions
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.model.spec import MODELS
@@ -110,14 +110,14 @@ class Nodegroup:
 arns.taggable_cluster_child("nodegroup", "nodegroups", "nodegroup_arn")
 
 
-def find_nodegroup(ctx: Any, cluster: Any, name: str) -> Nodegroup:
+def find_nodegroup(ctx: Context, cluster: Any, name: str) -> Nodegroup:
     return find_child(ctx, cluster, "nodegroups", name, "nodegroup.not_found", nodegroupName=name)
 
 
 # ---- checks shared by create and update
 
 
-def _check_scaling(ctx: Any, config: dict[str, int], name: str) -> None:
+def _check_scaling(ctx: Context, config: dict[str, int], name: str) -> None:
     # CreateNodegroup and UpdateNodegroupConfig word these differently (sources in data/messages.json)
     low, high, desired = config["minSize"], config["maxSize"], config["desiredSize"]
     update = ctx.op.name == "UpdateNodegroupConfig"
@@ -141,7 +141,7 @@ def _check_scaling(ctx: Any, config: dict[str, int], name: str) -> None:
         )
 
 
-def _check_update_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
+def _check_update_config(ctx: Context, config: dict[str, Any] | None, name: str) -> None:
     if config is None:
         return
     count, percentage = config.get("maxUnavailable"), config.get("maxUnavailablePercentage")
@@ -194,7 +194,7 @@ def _with_default_strategy(config: dict[str, Any]) -> dict[str, Any]:
     return dict(config)
 
 
-def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> None:
+def _check_repair_config(ctx: Context, config: dict[str, Any] | None, name: str) -> None:
     if config is None:
         return
     for count, percentage in (
@@ -225,7 +225,7 @@ def _check_repair_config(ctx: Any, config: dict[str, Any] | None, name: str) -> 
             )
 
 
-def _check_taints(ctx: Any, taints: list[dict[str, str]], name: str, *, need_effect: bool = True) -> None:
+def _check_taints(ctx: Context, taints: list[dict[str, str]], name: str, *, need_effect: bool = True) -> None:
     for taint in taints:
         if not taint.get("key"):
             raise messages.error(ctx, "nodegroup.each_taint_have_key", nodegroupName=name)
@@ -237,12 +237,12 @@ def _check_taints(ctx: Any, taints: list[dict[str, str]], name: str, *, need_eff
         )
 
 
-def _check_launch_template(ctx: Any, template: dict[str, str], name: str) -> None:
+def _check_launch_template(ctx: Context, template: dict[str, str], name: str) -> None:
     if bool(template.get("id")) == bool(template.get("name")):
         raise messages.error(ctx, "nodegroup.you_specify_either_launch", nodegroupName=name)
 
 
-def _resolved_template(ctx: Any, template: dict[str, str], **fields: Any) -> dict[str, str]:
+def _resolved_template(ctx: Context, template: dict[str, str], **fields: Any) -> dict[str, str]:
     resolved = resolve_launch_template(ctx, template)
     if resolved is None:
         raise messages.error(
@@ -260,7 +260,7 @@ def _taint_key(taint: dict[str, str]) -> tuple[str, str | None]:
 
 @operation("CreateNodegroup", passthrough=("warmPoolConfig",))
 def create_nodegroup(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     nodegroup_name: str,
@@ -416,14 +416,14 @@ def create_nodegroup(
 
 
 @operation("DescribeNodegroup")
-def describe_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
+def describe_nodegroup(ctx: Context, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     return {"nodegroup": find_nodegroup(ctx, cluster, nodegroup_name)}
 
 
 @operation("ListNodegroups")
 def list_nodegroups(
-    ctx: Any, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
+    ctx: Context, *, cluster_name: str, max_results: int | None = None, next_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     page, token = paginate(
@@ -433,7 +433,7 @@ def list_nodegroups(
 
 
 @operation("DeleteNodegroup")
-def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
+def delete_nodegroup(ctx: Context, *, cluster_name: str, nodegroup_name: str) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     groups = cluster.child("nodegroups")
     record = find_nodegroup(ctx, cluster, nodegroup_name)
@@ -459,7 +459,7 @@ def delete_nodegroup(ctx: Any, *, cluster_name: str, nodegroup_name: str) -> dic
     return {"nodegroup": record}
 
 
-def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, Nodegroup]:
+def _updatable(ctx: Context, cluster_name: str, nodegroup_name: str) -> tuple[Any, Nodegroup]:
     cluster = find_cluster(ctx, cluster_name)
     record = find_nodegroup(ctx, cluster, nodegroup_name)
     if record.status not in ("ACTIVE", "UPDATING", "DEGRADED"):
@@ -474,7 +474,13 @@ def _updatable(ctx: Any, cluster_name: str, nodegroup_name: str) -> tuple[Any, N
 
 
 def _start(
-    ctx: Any, cluster: Any, record: Nodegroup, update_type: str, params: list, changes: list, also: Any = None
+    ctx: Context,
+    cluster: Any,
+    record: Nodegroup,
+    update_type: str,
+    params: list,
+    changes: list,
+    also: Any = None,
 ) -> Any:
     return start_child_update(
         ctx,
@@ -491,7 +497,7 @@ def _start(
 
 @operation("UpdateNodegroupConfig", passthrough=("warmPoolConfig",))
 def update_nodegroup_config(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     nodegroup_name: str,
@@ -521,23 +527,23 @@ def update_nodegroup_config(
             params.append(param("LabelsToRemove", remove))
         new["labels"] = merged
     if taints:
-        add = list(taints.get("addOrUpdateTaints") or [])
-        remove = list(taints.get("removeTaints") or [])
-        _check_taints(ctx, add, name)
-        _check_taints(ctx, remove, name, need_effect=False)
-        both = sorted({t["key"] for t in add} & {t["key"] for t in remove})
+        add_taints = list(taints.get("addOrUpdateTaints") or [])
+        remove_taints = list(taints.get("removeTaints") or [])
+        _check_taints(ctx, add_taints, name)
+        _check_taints(ctx, remove_taints, name, need_effect=False)
+        both = sorted({t["key"] for t in add_taints} & {t["key"] for t in remove_taints})
         if both:
             raise messages.error(ctx, "nodegroup.taint_keys_both_added", nodegroupName=name, both=both)
-        removed = {t["key"] for t in remove}
-        adding = {_taint_key(t): t for t in add}
+        removed = {t["key"] for t in remove_taints}
+        adding = {_taint_key(t): t for t in add_taints}
         merged_taints = [
             t for t in record.node_taints if t["key"] not in removed and _taint_key(t) not in adding
         ] + list(adding.values())
         _check_taints(ctx, merged_taints, name)
-        if add:
-            params.append(param("TaintsToAdd", _taint_texts(add)))
-        if remove:
-            params.append(param("TaintsToRemove", _taint_texts(remove)))
+        if add_taints:
+            params.append(param("TaintsToAdd", _taint_texts(add_taints)))
+        if remove_taints:
+            params.append(param("TaintsToRemove", _taint_texts(remove_taints)))
         new["taints"] = merged_taints
     if scaling_config:
         scaling = {**record.scaling_config, **scaling_config}
@@ -593,7 +599,7 @@ def update_nodegroup_config(
 
 @operation("UpdateNodegroupVersion")
 def update_nodegroup_version(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     nodegroup_name: str,
@@ -704,7 +710,7 @@ def update_nodegroup_version(
     return {"update": _start(ctx, cluster, record, "VersionUpdate", params, changes, also)}
 
 
-def _nodegroups_match_cluster(ctx: Any, cluster: Any, target_version: str) -> None:
+def _nodegroups_match_cluster(ctx: Context, cluster: Any, target_version: str) -> None:
     """UpdateClusterVersion: every managed node group must be at the cluster's current version first."""
     behind = [g.nodegroup_name for g in cluster.child("nodegroups") if g.version != cluster.version]
     if behind:

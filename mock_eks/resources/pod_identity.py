@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.identity import tokens
 from mock_eks.model import arns, documents, messages
@@ -63,7 +63,7 @@ def _association_id() -> str:
     return "a-" + "".join(secrets.choice(_ALNUM) for _ in range(17))
 
 
-def _check_policy(ctx: Any, policy: str | None) -> None:
+def _check_policy(ctx: Context, policy: str | None) -> None:
     if policy is None or policy == "":
         return
     try:
@@ -79,7 +79,7 @@ _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$")
 
 
 def _workload_identity(
-    ctx: Any,
+    ctx: Context,
     current: dict[str, Any] | None,
     requested: dict[str, Any] | None,
     target_role_arn: str | None,
@@ -113,7 +113,7 @@ def _workload_identity(
             config.pop("providerArn", None)
         elif template is not None:
             for member, value in (("templateArn", template), ("providerArn", provider)):
-                match = _ARN.match(value)
+                match = _ARN.match(value or "")
                 if match is None:
                     raise messages.error(
                         ctx, "pod_identity.workload_identity_bad_arn", member=member, value=value
@@ -134,14 +134,14 @@ def _workload_identity(
     return config
 
 
-def _find(ctx: Any, cluster: Any, association_id: str) -> PodIdentityAssociation:
+def _find(ctx: Context, cluster: Any, association_id: str) -> PodIdentityAssociation:
     return find_child(
         ctx, cluster, "pod_identity_associations", association_id, "pod_identity.not_found", id=association_id
     )
 
 
 def create_association(
-    ctx: Any,
+    ctx: Context,
     cluster: Any,
     *,
     namespace: str,
@@ -211,7 +211,7 @@ def create_association(
 
 @operation("CreatePodIdentityAssociation")
 def create_pod_identity_association(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     namespace: str,
@@ -245,14 +245,16 @@ def create_pod_identity_association(
 
 
 @operation("DescribePodIdentityAssociation")
-def describe_pod_identity_association(ctx: Any, *, cluster_name: str, association_id: str) -> dict[str, Any]:
+def describe_pod_identity_association(
+    ctx: Context, *, cluster_name: str, association_id: str
+) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     return {"association": _find(ctx, cluster, association_id)}
 
 
 @operation("ListPodIdentityAssociations")
 def list_pod_identity_associations(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     namespace: str | None = None,
@@ -280,7 +282,7 @@ def list_pod_identity_associations(
 
 @operation("UpdatePodIdentityAssociation")
 def update_pod_identity_association(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     association_id: str,
@@ -323,7 +325,9 @@ def update_pod_identity_association(
 
 
 @operation("DeletePodIdentityAssociation")
-def delete_pod_identity_association(ctx: Any, *, cluster_name: str, association_id: str) -> dict[str, Any]:
+def delete_pod_identity_association(
+    ctx: Context, *, cluster_name: str, association_id: str
+) -> dict[str, Any]:
     cluster = find_cluster(ctx, cluster_name)
     association = _find(ctx, cluster, association_id)
     cluster.child("pod_identity_associations").remove(association_id)
@@ -348,7 +352,7 @@ def _session_name(cluster_name: str, pod_name: str) -> str:
     return f"eks-{cluster_part}-{pod_part}-{suffix}"
 
 
-def _invalid(ctx: Any, reason: str) -> Exception:
+def _invalid(ctx: Context, reason: str) -> Exception:
     return messages.error(
         ctx, "pod_identity.service_account_token_invalid", reason=reason, HOW_TO_MINT=tokens.HOW_TO_MINT
     )
@@ -358,7 +362,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, str]:
+def _claims(ctx: Context, cluster: Any, token: str) -> tuple[dict[str, Any], str, str]:
     """The verified claims of a service account token for ``cluster``, with its namespace and account.
 
     Every claim is type-checked before use: a token with claims of the wrong type is an invalid token,
@@ -374,7 +378,8 @@ def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, st
     audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
     if tokens.AUDIENCE not in audiences:
         raise _invalid(ctx, f"its audience (aud) must include {tokens.AUDIENCE}")
-    exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat"))
+    exp: Any = claims.get("exp")  # a number once checked below
+    nbf = claims.get("nbf", claims.get("iat"))
     if not _number(exp):
         raise _invalid(ctx, "its exp claim must be a number of seconds since the epoch")
     if nbf is not None and not _number(nbf):
@@ -399,7 +404,7 @@ def _claims(ctx: Any, cluster: Any, token: str) -> tuple[dict[str, Any], str, st
 
 @operation("AssumeRoleForPodIdentity", service="eks-auth")
 def assume_role_for_pod_identity(
-    ctx: Any,
+    ctx: Context,
     *,
     cluster_name: str,
     token: str,

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.model import messages
 from mock_eks.resources.clusters import Cluster
 from mock_eks.resources.common import check_role_arn, check_tags
@@ -23,7 +23,7 @@ ACTIVATION_SECONDS = 3 * 86400
 
 @operation("RegisterCluster")
 def register_cluster(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     connector_config: dict[str, Any],
@@ -61,12 +61,15 @@ def register_cluster(
     # the activation code is in RegisterCluster's answer only, never stored for later reads (issue 13
     # item 12; aws/aws-cli awscli/examples/eks/register-cluster.rst vs deregister-cluster.rst)
     answer = dataclasses.replace(cluster)
-    answer.connector_config = {**cluster.connector_config, "activationCode": secrets.token_urlsafe(24)}
+    answer.connector_config = {
+        **(cluster.connector_config or {}),
+        "activationCode": secrets.token_urlsafe(24),
+    }
     return {"cluster": answer}
 
 
 @operation("DeregisterCluster")
-def deregister_cluster(ctx: Any, *, name: str) -> dict[str, Any]:
+def deregister_cluster(ctx: Context, *, name: str) -> dict[str, Any]:
     cluster = ctx.store.clusters.get(name)
     if cluster is None or cluster.connector_config is None:
         raise messages.error(ctx, "registration.no_registered_cluster_found", clusterName=name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags
@@ -77,7 +77,7 @@ def _advance(record: Subscription, now: float) -> None:
         record.status = "ACTIVE"
 
 
-def _find(ctx: Any, subscription_id: str) -> Subscription:
+def _find(ctx: Context, subscription_id: str) -> Subscription:
     record = ctx.store.subscriptions.get(subscription_id)
     if record is None:
         raise messages.error(ctx, "subscription.no_subscription_found_id", subscription_id=subscription_id)
@@ -106,7 +106,7 @@ def _license_token(subscription_id: str, license_id: str, now: float, expiry: fl
 
 @operation("CreateEksAnywhereSubscription")
 def create_subscription(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     term: dict[str, Any],
@@ -164,13 +164,13 @@ def _activate(backend: Any, due: float, *, record: Subscription) -> None:
 
 
 @operation("DescribeEksAnywhereSubscription")
-def describe_subscription(ctx: Any, *, id: str) -> dict[str, Any]:  # noqa: A002 - the model's member name
+def describe_subscription(ctx: Context, *, id: str) -> dict[str, Any]:  # noqa: A002 - the model's member name
     return {"subscription": _find(ctx, id)}
 
 
 @operation("ListEksAnywhereSubscriptions")
 def list_subscriptions(
-    ctx: Any,
+    ctx: Context,
     *,
     max_results: int | None = None,
     next_token: str | None = None,
@@ -193,7 +193,7 @@ def list_subscriptions(
 
 @operation("UpdateEksAnywhereSubscription")
 def update_subscription(
-    ctx: Any,
+    ctx: Context,
     *,
     id: str,  # noqa: A002 - the model's member name
     auto_renew: bool,
@@ -210,7 +210,7 @@ def update_subscription(
 
 
 @operation("DeleteEksAnywhereSubscription")
-def delete_subscription(ctx: Any, *, id: str) -> dict[str, Any]:  # noqa: A002 - the model's member name
+def delete_subscription(ctx: Context, *, id: str) -> dict[str, Any]:  # noqa: A002 - the model's member name
     record = _find(ctx, id)
     if record.status == "DELETING":
         return {"subscription": record}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.model import arns, messages
 from mock_eks.resources.common import check_tags
 
 
-def _tagged(ctx: Any, resource_arn: str) -> Any:
+def _tagged(ctx: Context, resource_arn: str) -> Any:
     parts = arns.parse(resource_arn)
     if parts is None:
         raise messages.error(ctx, "tags.valid_eks_resource_arn", resource_arn=resource_arn)
@@ -30,19 +30,19 @@ def _tagged(ctx: Any, resource_arn: str) -> Any:
 
 
 @operation("TagResource")
-def tag_resource(ctx: Any, *, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:
+def tag_resource(ctx: Context, *, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:
     record = _tagged(ctx, resource_arn)
     record.tags = check_tags(ctx, tags, record.tags)
     return {}
 
 
 @operation("UntagResource")
-def untag_resource(ctx: Any, *, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
+def untag_resource(ctx: Context, *, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
     record = _tagged(ctx, resource_arn)
     record.tags = {k: v for k, v in (record.tags or {}).items() if k not in set(tag_keys)}
     return {}
 
 
 @operation("ListTagsForResource")
-def list_tags_for_resource(ctx: Any, *, resource_arn: str) -> dict[str, Any]:
+def list_tags_for_resource(ctx: Context, *, resource_arn: str) -> dict[str, Any]:
     return {"tags": dict(_tagged(ctx, resource_arn).tags or {})}

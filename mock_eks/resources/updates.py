@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_eks.engine.dispatch import operation
+from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.model import messages
 from mock_eks.model.spec import MODELS
@@ -84,7 +85,7 @@ def in_progress(cluster: Any, scope: tuple[str, str] | None) -> Update | None:
 
 
 def start_update(
-    ctx: Any,
+    ctx: Context,
     cluster: Any,
     *,
     update_type: str,
@@ -165,14 +166,14 @@ def _complete(
 
 
 def start_child_update(
-    ctx: Any,
+    ctx: Context,
     cluster: Any,
     record: Any,
     *,
     update_type: str,
     params: list[dict[str, str]],
     kind: str,
-    changes: list[tuple[lifecycle.Path, Any]],
+    changes: Sequence[tuple[lifecycle.Path, Any]],
     scope: tuple[str, str],
     also: lifecycle.Step | None = None,
 ) -> Update:
@@ -205,8 +206,12 @@ def _child_failed(backend: Any, due: float, *, record: Any) -> None:
 
 
 def _scope(
-    ctx: Any, cluster: Any, nodegroup_name: str | None, addon_name: str | None, capability_name: str | None
-):
+    ctx: Context,
+    cluster: Any,
+    nodegroup_name: str | None,
+    addon_name: str | None,
+    capability_name: str | None,
+) -> tuple[str, str] | None:
     given = [
         (m, v)
         for m, v in (
@@ -231,7 +236,7 @@ def _scope(
 
 @operation("DescribeUpdate")
 def describe_update(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     update_id: str,
@@ -249,7 +254,7 @@ def describe_update(
 
 @operation("ListUpdates")
 def list_updates(
-    ctx: Any,
+    ctx: Context,
     *,
     name: str,
     nodegroup_name: str | None = None,
@@ -277,7 +282,7 @@ CANCELLABLE = frozenset({"VersionRollback"})
 
 @operation("CancelUpdate")
 def cancel_update(
-    ctx: Any, *, name: str, update_id: str, client_request_token: str | None = None
+    ctx: Context, *, name: str, update_id: str, client_request_token: str | None = None
 ) -> dict[str, Any]:
     cluster = find_cluster(ctx, name)
     update = cluster.child("updates").get(update_id)

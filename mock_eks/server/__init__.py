@@ -36,7 +36,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import h11
 from requests.structures import CaseInsensitiveDict
@@ -345,7 +345,7 @@ class _Exchange:
         status = response.status
         data = conn.send(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
         if streamed:
-            self._stream(data, body)
+            self._stream(data, cast(Iterable[bytes], body))
             return
         if self.method != "HEAD" and body:
             data += conn.send(h11.Data(data=body))
@@ -462,7 +462,7 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
 
     @property
     def authority(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = str(self.server_address[0]), self.server_address[1]
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
     @property

@@ -43,7 +43,8 @@ def record_kind(name: str, *, family: str | None = None) -> Callable[[C], C]:
     the cluster child family whose collection holds records of this kind."""
 
     def register(cls: C) -> C:
-        if not (cls is Collection or dataclasses.is_dataclass(cls)):
+        is_record = cls is Collection or dataclasses.is_dataclass(cls)
+        if not is_record:
             raise TypeError(f"record kind {name}: {cls.__qualname__} is not a dataclass")
         if KINDS.get(name, cls) is not cls or _NAMES.get(cls, name) != name:
             raise ValueError(f"record kind {name} or class {cls.__qualname__} is registered twice")

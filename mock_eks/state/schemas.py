@@ -214,7 +214,8 @@ def check_record(record: Any, kind: str, path: str) -> None:
     """Raise SchemaError unless every field of ``record`` (a restored record of ``kind``) is allowed."""
     if isinstance(record, (Collection, Step)):
         return
-    hints = _hints(type(record))
+    record_class: type = type(record)
+    hints = _hints(record_class)
     shape = _model_shape(kind)
     fields = dataclasses.fields(record)
     for field in fields:

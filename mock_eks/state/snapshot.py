@@ -215,7 +215,7 @@ class _Reader:
             if not isinstance(entry, dict):
                 raise SnapshotError("each object must be a JSON object")
             cls = _class(entry)
-            self.objects.append(Collection() if cls is Collection else cls.__new__(cls))
+            self.objects.append(Collection() if cls is Collection else object.__new__(cls))
         for index, (entry, obj) in enumerate(zip(entries, self.objects, strict=True)):
             where = f"objects[{index}] ({entry['$kind']})"
             self._fill(obj, entry, where)

@@ -96,7 +96,9 @@ class Target(Protocol):
     backend: Backend
     timing: Timing
     access: Access
-    url: str  # documents the server builds (OIDC discovery, kubeconfigs) point here, never at the Host header
+
+    @property
+    def url(self) -> str: ...  # documents the server builds (OIDC discovery, kubeconfigs) point here
 
     def reset(self) -> None: ...
 
