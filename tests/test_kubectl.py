@@ -349,6 +349,31 @@ def test_get_token_prints_an_exec_credential(server: MockEKSServer, home: Path) 
     assert credential["status"]["expirationTimestamp"].endswith("Z")
 
 
+@needs_kubectl
+def test_with_a_control_token_the_kubeconfig_carries_it_to_its_exec_plugin(home: Path) -> None:
+    """A server started with a control token refuses ``/_mock_eks/kubeconfig`` and ``get-token`` without
+    it; ``mock-eks kubeconfig --control-token`` writes it into the exec entry's ``env``, so kubectl still
+    needs no environment variable."""
+    with MockEKSServer("127.0.0.1", 0, control_token="s3cret") as guarded:
+        make_cluster(guarded)
+        env = env_for(home)
+        command = [
+            os.path.join(BIN, "mock-eks"),
+            "kubeconfig",
+            "--cluster",
+            "demo",
+            "--endpoint-url",
+            guarded.url,
+        ]
+        refused = run(env, *command)
+        assert refused.returncode == 1
+        assert "control token" in refused.stderr
+        assert run(env, *command, "--control-token", "s3cret").returncode == 0
+        result = kubectl(env, "get", "--raw", "/version")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["major"] == "1"
+
+
 # -- kubectl ------------------------------------------------------------------------------------------------
 
 
