@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import glob
 import json
 import math
@@ -95,13 +96,32 @@ class SnapshotError(ValueError):
 # -- writing ---------------------------------------------------------------------------------------------
 
 
+Where = tuple[Any, ...]  # (parent, part): a value's path, spelled out only for an error message
+
+
+def _spell(where: Where | str) -> str:
+    parts: list[str] = []
+    while isinstance(where, tuple):
+        where, part = where
+        parts.append(part if isinstance(part, str) and part.startswith(".") else f"[{part!r}]")
+    return str(where) + "".join(reversed(parts))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+_SCALARS = (bool, int, str, type(None))
+
+
 class _Writer:
     def __init__(self) -> None:
         self.objects: list[Any] = []
         self.ids: dict[int, int] = {}
         self.keep: list[Any] = []  # keeps encoded objects alive, so their id() stays unique
 
-    def ref(self, obj: Any, where: str) -> dict[str, int]:
+    def ref(self, obj: Any, where: Where | str) -> dict[str, int]:
         index = self.ids.get(id(obj))
         if index is not None:
             return {"$ref": index}
@@ -109,41 +129,42 @@ class _Writer:
         self.keep.append(obj)
         self.objects.append(None)  # reserved: nested objects get later indexes
         entry: dict[str, Any] = {"$kind": kinds.kind_of(type(obj))}
+        value = self.value
         if isinstance(obj, Collection):
             entry["items"] = [
-                [key, obj._seq_of[key], self.value(item, f"{where}[{key!r}]")]
-                for key, item in obj._items.items()
+                [key, obj._seq_of[key], value(item, (where, key))] for key, item in obj._items.items()
             ]
             entry["next"] = obj._next
         else:
             entry["fields"] = {
-                f.name: self.value(getattr(obj, f.name), f"{where}.{f.name}") for f in dataclasses.fields(obj)
+                name: value(getattr(obj, name), (where, "." + name)) for name in _field_names(type(obj))
             }
         self.objects[index] = entry
         return {"$ref": index}
 
-    def value(self, value: Any, where: str) -> Any:
-        if value is None or isinstance(value, (bool, int, str)):
+    def value(self, value: Any, where: Where | str) -> Any:
+        if isinstance(value, _SCALARS):
             return value
         if isinstance(value, float):
             return value if math.isfinite(value) else {"$float": repr(value)}
         if isinstance(value, list):
-            return [self.value(item, f"{where}[{i}]") for i, item in enumerate(value)]
+            return [self.value(item, (where, i)) for i, item in enumerate(value)]
         if isinstance(value, tuple):
-            return {"$tuple": [self.value(item, f"{where}[{i}]") for i, item in enumerate(value)]}
+            return {"$tuple": [self.value(item, (where, i)) for i, item in enumerate(value)]}
         if isinstance(value, dict):
-            if all(isinstance(key, str) and not key.startswith("$") for key in value):
-                return {key: self.value(item, f"{where}[{key!r}]") for key, item in value.items()}
-            return {
-                "$dict": [[self.value(k, where), self.value(v, f"{where}[{k!r}]")] for k, v in value.items()]
-            }
+            if all(type(key) is str and not key.startswith("$") for key in value):
+                return {
+                    key: item if type(item) is str else self.value(item, (where, key))
+                    for key, item in value.items()
+                }
+            return {"$dict": [[self.value(k, where), self.value(v, (where, k))] for k, v in value.items()]}
         if isinstance(value, (bytes, bytearray)):
             return {"$bytes": base64.b64encode(bytes(value)).decode()}
         if isinstance(value, (set, frozenset)):
             return {"$set": [self.value(item, where) for item in value]}
         if kinds.kind_of(type(value)) is not None:
             return self.ref(value, where)
-        raise TypeError(f"cannot snapshot a {type(value).__name__} at {where}")
+        raise TypeError(f"cannot snapshot a {type(value).__name__} at {_spell(where)}")
 
 
 def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
