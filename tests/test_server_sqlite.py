@@ -162,7 +162,7 @@ def test_the_readme_shared_server_example_runs_as_written(tmp_path: Path) -> Non
         env=environment,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     listings = [json.loads(text) for text in re.findall(r"\{.*?\}", result.stdout, flags=re.S)]

@@ -494,14 +494,14 @@ def check_path(path: str | os.PathLike[str]) -> str | None:
         return f"the directory {directory} does not exist"
     if target.exists() and (not target.is_file() or not os.access(target, os.R_OK)):
         return f"{path} is not a readable file"
-    for stale in directory.glob(f"{glob.escape(_temporary_prefix(target))}*.tmp"):
-        stale.unlink(missing_ok=True)
-    try:  # what the write will do (os.access says yes to root on a read-only file system)
-        handle, probe = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=directory)
+    try:  # what a write will do (os.access says yes to root on a read-only file system)
+        handle, probe = tempfile.mkstemp(prefix=".mock_eks-probe.", dir=directory)
     except OSError as error:
         return f"the directory {directory} is not writable ({error.strerror or error})"
     os.close(handle)
-    os.unlink(probe)
+    Path(probe).unlink(missing_ok=True)
+    for stale in directory.glob(f"{glob.escape(_temporary_prefix(target))}*.tmp"):
+        stale.unlink(missing_ok=True)
     return None
 
 
