@@ -29,6 +29,7 @@ from mock_eks.resources.common import (
 from mock_eks.resources.launch_templates import resolve_launch_template
 from mock_eks.resources.updates import param, start_child_update
 from mock_eks.state.kinds import record_kind
+from mock_eks.state.store import Collection
 
 NAME = re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]{0,99}")
 # fixed limits (Amazon EKS User Guide); adjustable quotas such as node groups per cluster are not enforced
@@ -258,33 +259,11 @@ def _taint_key(taint: dict[str, str]) -> tuple[str, str | None]:
 # ---- operations
 
 
-@operation("CreateNodegroup", passthrough=("warmPoolConfig",))
-def create_nodegroup(
-    ctx: Context,
-    *,
-    cluster_name: str,
-    nodegroup_name: str,
-    subnets: list[str],
-    node_role: str,
-    scaling_config: dict[str, int] | None = None,
-    disk_size: int | None = None,
-    instance_types: list[str] | None = None,
-    ami_type: str | None = None,
-    remote_access: dict[str, Any] | None = None,
-    labels: dict[str, str] | None = None,
-    taints: list[dict[str, str]] | None = None,
-    tags: dict[str, str] | None = None,
-    client_request_token: str | None = None,
-    launch_template: dict[str, str] | None = None,
-    update_config: dict[str, Any] | None = None,
-    node_repair_config: dict[str, Any] | None = None,
-    capacity_type: str | None = None,
-    version: str | None = None,
-    release_version: str | None = None,
-    **others: Any,
-) -> dict[str, Any]:
+def _placement(
+    ctx: Context, cluster_name: str, name: str, node_role: str, version: str | None
+) -> tuple[Any, Collection[Nodegroup]]:
+    """The ACTIVE cluster a new node group goes in, and its node groups; the name, role and version checked."""
     cluster = find_cluster(ctx, cluster_name, include_registered=False)
-    name = nodegroup_name
     if not NAME.fullmatch(name):
         raise messages.error(
             ctx, "nodegroup.nodegroup_name_characters_letters", clusterName=cluster_name, nodegroupName=name
@@ -303,7 +282,13 @@ def create_nodegroup(
             version=version,
             version2=cluster.version,
         )
-    version = cluster.version
+    return cluster, groups
+
+
+def _initial_scaling(
+    ctx: Context, name: str, subnets: list[str], scaling_config: dict[str, int] | None
+) -> dict[str, int]:
+    """The scaling configuration a new node group starts with (given whole, or the defaults)."""
     if not subnets:
         raise messages.error(ctx, "nodegroup.subnets_specified_node_group", nodegroupName=name)
     if scaling_config is not None:
@@ -313,17 +298,39 @@ def create_nodegroup(
     else:
         scaling = dict(ami_catalogue.node_defaults()["scalingConfig"])
     _check_scaling(ctx, scaling, name)
-    if launch_template is not None:
-        _check_launch_template(ctx, launch_template, name)
-        # the order EKS checks them in (moto/eks/models.py validate_launch_template_combination)
-        if disk_size is not None:
-            raise messages.error(
-                ctx, "launch_template.disk_size", clusterName=cluster_name, nodegroupName=name
-            )
-        if remote_access is not None:
-            raise messages.error(
-                ctx, "launch_template.remote_access", clusterName=cluster_name, nodegroupName=name
-            )
+    return scaling
+
+
+def _check_template_conflicts(
+    ctx: Context,
+    cluster_name: str,
+    name: str,
+    launch_template: dict[str, str] | None,
+    disk_size: int | None,
+    remote_access: dict[str, Any] | None,
+) -> None:
+    """A launch template excludes the members it sets itself."""
+    if launch_template is None:
+        return
+    _check_launch_template(ctx, launch_template, name)
+    # the order EKS checks them in (moto/eks/models.py validate_launch_template_combination)
+    if disk_size is not None:
+        raise messages.error(ctx, "launch_template.disk_size", clusterName=cluster_name, nodegroupName=name)
+    if remote_access is not None:
+        raise messages.error(
+            ctx, "launch_template.remote_access", clusterName=cluster_name, nodegroupName=name
+        )
+
+
+def _ami(
+    ctx: Context,
+    name: str,
+    version: str,
+    ami_type: str | None,
+    instance_types: list[str] | None,
+    launch_template: dict[str, str] | None,
+) -> str:
+    """The AMI type of a new node group (given or the default), checked against its instance types."""
     if instance_types is not None and len(instance_types) > MAX_INSTANCE_TYPES:
         raise messages.error(
             ctx, "nodegroup.you_specify_at_most", nodegroupName=name, MAX_INSTANCE_TYPES=MAX_INSTANCE_TYPES
@@ -350,6 +357,13 @@ def create_nodegroup(
                     instance_type=instance_type,
                     ami=ami,
                 )
+    return ami
+
+
+def _initial_release(
+    ctx: Context, name: str, ami: str, version: str, release_version: str | None
+) -> str | None:
+    """The AMI release a new node group runs: the one given (checked) or the newest for ``version``."""
     releases = ami_catalogue.release_versions(ami, version, ctx.now) if ami != "CUSTOM" else []
     if release_version is not None:
         if ami != "CUSTOM" and not ami_catalogue.is_valid_release(ami, version, release_version, ctx.now):
@@ -362,6 +376,41 @@ def create_nodegroup(
             )
     elif releases:
         release_version = releases[-1]
+    return release_version
+
+
+@operation("CreateNodegroup", passthrough=("warmPoolConfig",))
+def create_nodegroup(
+    ctx: Context,
+    *,
+    cluster_name: str,
+    nodegroup_name: str,
+    subnets: list[str],
+    node_role: str,
+    scaling_config: dict[str, int] | None = None,
+    disk_size: int | None = None,
+    instance_types: list[str] | None = None,
+    ami_type: str | None = None,
+    remote_access: dict[str, Any] | None = None,
+    labels: dict[str, str] | None = None,
+    taints: list[dict[str, str]] | None = None,
+    tags: dict[str, str] | None = None,
+    client_request_token: str | None = None,
+    launch_template: dict[str, str] | None = None,
+    update_config: dict[str, Any] | None = None,
+    node_repair_config: dict[str, Any] | None = None,
+    capacity_type: str | None = None,
+    version: str | None = None,
+    release_version: str | None = None,
+    **others: Any,
+) -> dict[str, Any]:
+    name = nodegroup_name
+    cluster, groups = _placement(ctx, cluster_name, name, node_role, version)
+    version = cluster.version
+    scaling = _initial_scaling(ctx, name, subnets, scaling_config)
+    _check_template_conflicts(ctx, cluster_name, name, launch_template, disk_size, remote_access)
+    ami = _ami(ctx, name, version, ami_type, instance_types, launch_template)
+    release_version = _initial_release(ctx, name, ami, version, release_version)
     _check_taints(ctx, taints or [], name)
     _check_update_config(ctx, update_config, name)
     _check_repair_config(ctx, node_repair_config, name)
@@ -495,6 +544,110 @@ def _start(
     )
 
 
+def _new_labels(
+    ctx: Context, record: Nodegroup, name: str, labels: dict[str, Any], params: list[dict[str, Any]]
+) -> dict[str, str]:
+    """The labels after ``labels``' additions and removals; their update parameters go in ``params``."""
+    add = dict(labels.get("addOrUpdateLabels") or {})
+    remove = list(labels.get("removeLabels") or [])
+    both = sorted(set(add) & set(remove))
+    if both:
+        raise messages.error(ctx, "nodegroup.label_keys_both_added", nodegroupName=name, both=both)
+    merged = {k: v for k, v in record.node_labels.items() if k not in remove}
+    merged.update(add)
+    if add:
+        params.append(param("LabelsToAdd", _java_map_order(add)))
+    if remove:
+        params.append(param("LabelsToRemove", remove))
+    return merged
+
+
+def _new_taints(
+    ctx: Context, record: Nodegroup, name: str, taints: dict[str, Any], params: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The taints after ``taints``' additions and removals; their update parameters go in ``params``."""
+    add_taints = list(taints.get("addOrUpdateTaints") or [])
+    remove_taints = list(taints.get("removeTaints") or [])
+    _check_taints(ctx, add_taints, name)
+    _check_taints(ctx, remove_taints, name, need_effect=False)
+    both = sorted({t["key"] for t in add_taints} & {t["key"] for t in remove_taints})
+    if both:
+        raise messages.error(ctx, "nodegroup.taint_keys_both_added", nodegroupName=name, both=both)
+    removed = {t["key"] for t in remove_taints}
+    adding = {_taint_key(t): t for t in add_taints}
+    merged_taints = [
+        t for t in record.node_taints if t["key"] not in removed and _taint_key(t) not in adding
+    ] + list(adding.values())
+    _check_taints(ctx, merged_taints, name)
+    if add_taints:
+        params.append(param("TaintsToAdd", _taint_texts(add_taints)))
+    if remove_taints:
+        params.append(param("TaintsToRemove", _taint_texts(remove_taints)))
+    return merged_taints
+
+
+def _new_scaling(
+    ctx: Context, record: Nodegroup, name: str, scaling_config: dict[str, int], params: list[dict[str, Any]]
+) -> dict[str, int]:
+    """The scaling configuration with ``scaling_config`` applied; its update parameters go in ``params``."""
+    scaling = {**record.scaling_config, **scaling_config}
+    _check_scaling(ctx, scaling, name)
+    for member, kind in (("minSize", "MinSize"), ("maxSize", "MaxSize"), ("desiredSize", "DesiredSize")):
+        if member in scaling_config:
+            params.append(param(kind, scaling_config[member]))
+    return scaling
+
+
+def _new_update_config(
+    ctx: Context, record: Nodegroup, name: str, update_config: dict[str, Any], params: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The update configuration with ``update_config`` applied (one of the two maxUnavailable forms)."""
+    _check_update_config(ctx, update_config, name)
+    merged_update = dict(record.update_config)
+    if "maxUnavailable" in update_config or "maxUnavailablePercentage" in update_config:
+        merged_update.pop("maxUnavailable", None)
+        merged_update.pop("maxUnavailablePercentage", None)
+    merged_update.update(update_config)
+    for member, kind in (
+        ("maxUnavailable", "MaxUnavailable"),
+        ("maxUnavailablePercentage", "MaxUnavailablePercentage"),
+        ("updateStrategy", "UpdateStrategy"),
+    ):
+        if member in update_config:
+            params.append(param(kind, update_config[member]))
+    return merged_update
+
+
+def _new_repair_config(
+    ctx: Context,
+    record: Nodegroup,
+    name: str,
+    node_repair_config: dict[str, Any],
+    params: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The node repair configuration ``node_repair_config`` (checked); its update parameters go in ``params``."""
+    _check_repair_config(ctx, node_repair_config, name)
+    if "enabled" in node_repair_config:
+        params.append(param("NodeRepairEnabled", node_repair_config["enabled"]))
+    params.append(param("NodeRepairConfig", node_repair_config))
+    return dict(node_repair_config)
+
+
+def _new_warm_pool(
+    ctx: Context, record: Nodegroup, name: str, warm_pool: dict[str, Any], params: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The warm pool configuration with ``warm_pool`` applied; its update parameters go in ``params``."""
+    kinds = {
+        "enabled": "WarmPoolEnabled",
+        "maxGroupPreparedCapacity": "WarmPoolMaxGroupPreparedCapacity",
+        "minSize": "WarmPoolMinSize",
+        "poolState": "WarmPoolState",
+        "reuseOnScaleIn": "WarmPoolReuseOnScaleIn",
+    }
+    params += [param(kinds[k], v) for k, v in warm_pool.items() if k in kinds]
+    return {**(record.extra.get("warmPoolConfig") or {}), **warm_pool}
+
+
 @operation("UpdateNodegroupConfig", passthrough=("warmPoolConfig",))
 def update_nodegroup_config(
     ctx: Context,
@@ -514,77 +667,19 @@ def update_nodegroup_config(
     params: list[dict[str, str]] = []
     new: dict[str, Any] = {}
     if labels:
-        add = dict(labels.get("addOrUpdateLabels") or {})
-        remove = list(labels.get("removeLabels") or [])
-        both = sorted(set(add) & set(remove))
-        if both:
-            raise messages.error(ctx, "nodegroup.label_keys_both_added", nodegroupName=name, both=both)
-        merged = {k: v for k, v in record.node_labels.items() if k not in remove}
-        merged.update(add)
-        if add:
-            params.append(param("LabelsToAdd", _java_map_order(add)))
-        if remove:
-            params.append(param("LabelsToRemove", remove))
-        new["labels"] = merged
+        new["labels"] = _new_labels(ctx, record, name, labels, params)
     if taints:
-        add_taints = list(taints.get("addOrUpdateTaints") or [])
-        remove_taints = list(taints.get("removeTaints") or [])
-        _check_taints(ctx, add_taints, name)
-        _check_taints(ctx, remove_taints, name, need_effect=False)
-        both = sorted({t["key"] for t in add_taints} & {t["key"] for t in remove_taints})
-        if both:
-            raise messages.error(ctx, "nodegroup.taint_keys_both_added", nodegroupName=name, both=both)
-        removed = {t["key"] for t in remove_taints}
-        adding = {_taint_key(t): t for t in add_taints}
-        merged_taints = [
-            t for t in record.node_taints if t["key"] not in removed and _taint_key(t) not in adding
-        ] + list(adding.values())
-        _check_taints(ctx, merged_taints, name)
-        if add_taints:
-            params.append(param("TaintsToAdd", _taint_texts(add_taints)))
-        if remove_taints:
-            params.append(param("TaintsToRemove", _taint_texts(remove_taints)))
-        new["taints"] = merged_taints
+        new["taints"] = _new_taints(ctx, record, name, taints, params)
     if scaling_config:
-        scaling = {**record.scaling_config, **scaling_config}
-        _check_scaling(ctx, scaling, name)
-        for member, kind in (("minSize", "MinSize"), ("maxSize", "MaxSize"), ("desiredSize", "DesiredSize")):
-            if member in scaling_config:
-                params.append(param(kind, scaling_config[member]))
-        new["scaling_config"] = scaling
+        new["scaling_config"] = _new_scaling(ctx, record, name, scaling_config, params)
     if update_config:
-        _check_update_config(ctx, update_config, name)
-        merged_update = dict(record.update_config)
-        if "maxUnavailable" in update_config or "maxUnavailablePercentage" in update_config:
-            merged_update.pop("maxUnavailable", None)
-            merged_update.pop("maxUnavailablePercentage", None)
-        merged_update.update(update_config)
-        for member, kind in (
-            ("maxUnavailable", "MaxUnavailable"),
-            ("maxUnavailablePercentage", "MaxUnavailablePercentage"),
-            ("updateStrategy", "UpdateStrategy"),
-        ):
-            if member in update_config:
-                params.append(param(kind, update_config[member]))
-        new["update_config"] = merged_update
+        new["update_config"] = _new_update_config(ctx, record, name, update_config, params)
     if node_repair_config:
-        _check_repair_config(ctx, node_repair_config, name)
-        if "enabled" in node_repair_config:
-            params.append(param("NodeRepairEnabled", node_repair_config["enabled"]))
-        params.append(param("NodeRepairConfig", node_repair_config))
-        new["node_repair_config"] = dict(node_repair_config)
+        new["node_repair_config"] = _new_repair_config(ctx, record, name, node_repair_config, params)
     extra = ctx.member_names(others)
     warm_pool = extra.get("warmPoolConfig")
     if warm_pool:
-        kinds = {
-            "enabled": "WarmPoolEnabled",
-            "maxGroupPreparedCapacity": "WarmPoolMaxGroupPreparedCapacity",
-            "minSize": "WarmPoolMinSize",
-            "poolState": "WarmPoolState",
-            "reuseOnScaleIn": "WarmPoolReuseOnScaleIn",
-        }
-        params += [param(kinds[k], v) for k, v in warm_pool.items() if k in kinds]
-        new["warmPoolConfig"] = {**(record.extra.get("warmPoolConfig") or {}), **warm_pool}
+        new["warmPoolConfig"] = _new_warm_pool(ctx, record, name, warm_pool, params)
     if not params:
         raise messages.error(
             ctx, "nodegroup.no_changes_were_specified", clusterName=cluster_name, nodegroupName=name
@@ -597,21 +692,16 @@ def update_nodegroup_config(
     return {"update": _start(ctx, cluster, record, "ConfigUpdate", params, changes, also)}
 
 
-@operation("UpdateNodegroupVersion")
-def update_nodegroup_version(
+def _target_version(
     ctx: Context,
-    *,
-    cluster_name: str,
-    nodegroup_name: str,
-    version: str | None = None,
-    release_version: str | None = None,
-    launch_template: dict[str, str] | None = None,
-    force: bool | None = None,
-    client_request_token: str | None = None,
-) -> dict[str, Any]:
-    cluster, record = _updatable(ctx, cluster_name, nodegroup_name)
-    name = nodegroup_name
-    fields = {"clusterName": cluster_name, "nodegroupName": name}
+    cluster: Any,
+    record: Nodegroup,
+    fields: dict[str, str],
+    version: str | None,
+    release_version: str | None,
+) -> str:
+    """The Kubernetes version a node group is updated to: ``version`` or the cluster's, never above the
+    cluster's nor below the node group's (a custom AMI takes neither version field)."""
     if record.ami_type == "CUSTOM":  # the AMI is the launch template's: EKS takes neither version field
         if version is not None:
             raise messages.error(ctx, "nodegroup.custom_ami_version", **fields)
@@ -634,29 +724,46 @@ def update_nodegroup_version(
             target=target,
             version=record.version,
         )
-    # with a launch template the update lists the template's name and version instead of Version
-    # (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
-    params = [] if launch_template is not None else [param("Version", target)]
-    template = None
-    if launch_template is not None:
-        if record.launch_template is None:
-            raise messages.error(ctx, "nodegroup.nodegroup_was_created_launch", **fields, name=name)
-        _check_launch_template(ctx, launch_template, name)
-        requested = _resolved_template(ctx, launch_template, **fields)
-        if requested["id"] != record.launch_template.get("id"):
-            key = "id" if launch_template.get("id") else "name"
-            raise messages.error(
-                ctx,
-                "nodegroup.launch_template_match_one",
-                **fields,
-                key=key,
-                name=name,
-                current=record.launch_template.get(key),
-            )
-        template = {**record.launch_template, **requested}
-        params.append(param("LaunchTemplateName", template["name"]))
-        if launch_template.get("version"):
-            params.append(param("LaunchTemplateVersion", launch_template["version"]))
+    return target
+
+
+def _template_change(
+    ctx: Context,
+    record: Nodegroup,
+    name: str,
+    fields: dict[str, str],
+    launch_template: dict[str, str] | None,
+    params: list[dict[str, Any]],
+) -> dict[str, str] | None:
+    """The node group's launch template after the update (None: not given); its parameters go in ``params``."""
+    if launch_template is None:
+        return None
+    if record.launch_template is None:
+        raise messages.error(ctx, "nodegroup.nodegroup_was_created_launch", **fields, name=name)
+    _check_launch_template(ctx, launch_template, name)
+    requested = _resolved_template(ctx, launch_template, **fields)
+    if requested["id"] != record.launch_template.get("id"):
+        key = "id" if launch_template.get("id") else "name"
+        raise messages.error(
+            ctx,
+            "nodegroup.launch_template_match_one",
+            **fields,
+            key=key,
+            name=name,
+            current=record.launch_template.get(key),
+        )
+    template = {**record.launch_template, **requested}
+    params.append(param("LaunchTemplateName", template["name"]))
+    if launch_template.get("version"):
+        params.append(param("LaunchTemplateVersion", launch_template["version"]))
+    return template
+
+
+def _release_change(
+    ctx: Context, record: Nodegroup, fields: dict[str, str], target: str, release_version: str | None
+) -> str | None:
+    """The AMI release after the update: ``release_version`` (checked, never older at the same version)
+    or the newest for ``target``."""
     custom = record.ami_type == "CUSTOM"
     releases = [] if custom else ami_catalogue.release_versions(record.ami_type, target, ctx.now)
     if release_version is not None:
@@ -686,6 +793,30 @@ def update_nodegroup_version(
         new_release: str | None = release_version
     else:
         new_release = releases[-1] if releases else record.release_version
+    return new_release
+
+
+@operation("UpdateNodegroupVersion")
+def update_nodegroup_version(
+    ctx: Context,
+    *,
+    cluster_name: str,
+    nodegroup_name: str,
+    version: str | None = None,
+    release_version: str | None = None,
+    launch_template: dict[str, str] | None = None,
+    force: bool | None = None,
+    client_request_token: str | None = None,
+) -> dict[str, Any]:
+    cluster, record = _updatable(ctx, cluster_name, nodegroup_name)
+    name = nodegroup_name
+    fields = {"clusterName": cluster_name, "nodegroupName": name}
+    target = _target_version(ctx, cluster, record, fields, version, release_version)
+    # with a launch template the update lists the template's name and version instead of Version
+    # (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
+    params = [] if launch_template is not None else [param("Version", target)]
+    template = _template_change(ctx, record, name, fields, launch_template, params)
+    new_release = _release_change(ctx, record, fields, target, release_version)
     if new_release != record.release_version:
         params.append(param("ReleaseVersion", new_release))
     if (
@@ -702,7 +833,7 @@ def update_nodegroup_version(
             release_version=record.release_version,
         )
 
-    changes = [(("version",), target), (("release_version",), new_release)]
+    changes: list[tuple[tuple[str, ...], Any]] = [(("version",), target), (("release_version",), new_release)]
     if template is not None:
         changes.append((("launch_template",), template))
     # the node group's Auto Scaling group in moto rolls to the new template version when the update completes
