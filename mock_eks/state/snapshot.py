@@ -136,8 +136,9 @@ class _Writer:
             ]
             entry["next"] = obj._next
         else:
+            record_class: type = type(obj)
             entry["fields"] = {
-                name: value(getattr(obj, name), (where, "." + name)) for name in _field_names(type(obj))
+                name: value(getattr(obj, name), (where, "." + name)) for name in _field_names(record_class)
             }
         self.objects[index] = entry
         return {"$ref": index}
