@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mock_eks import intercept, moto_link
 from mock_eks.engine.dispatch import HANDLERS, dispatch
 from mock_eks.intercept import credentials
+from mock_eks.intercept import kubernetes_client as client_compat
 from mock_eks.model import accounts
 from mock_eks.model.protocol import Request, Response
 from mock_eks.model.sessions import fresh_botocore_session
@@ -40,6 +41,7 @@ class NotActiveError(AttributeError, RuntimeError):
 
 def _load_behaviour() -> None:
     """The engine's loader of the behaviour layer (this module is a composition root)."""
+    import mock_eks.kube.store  # noqa: F401 - the record kind of a cluster's Kubernetes objects
     import mock_eks.resources  # noqa: F401 - lazy for import cost: the handlers load on the first request
 
 
@@ -135,6 +137,7 @@ class MockEKS:
                 _CREDENTIALS.place()
                 intercept.install(_serve)
                 clock.install_waiter_clock()
+                client_compat.install()
             ACTIVE.stack.append(self)
         if self.state is not None or self.seed is not None:
             try:
@@ -179,6 +182,7 @@ class MockEKS:
             _STORE.close(self, last=not ACTIVE.stack)
             if not ACTIVE.stack:
                 clock.uninstall_waiter_clock()
+                client_compat.uninstall()
                 intercept.uninstall()
                 _CREDENTIALS.restore()
                 if ACTIVE.backend is not None:  # what the link made in moto ends with the activation
@@ -244,6 +248,7 @@ class MockEKS:
         from mock_eks import kube  # lazy for import cost: only a cluster's API needs it
 
         backend = self._active("making a kubeconfig")
+        client_compat.install()  # the kubernetes client imported since activation
         return kube.kubeconfig(backend, kube.find_cluster(backend, cluster, region))
 
     @property

@@ -50,3 +50,27 @@ def realistic(when: str) -> Iterator[tuple[Any, Any]]:
 
     with mock_eks(timing="realistic"), freeze_time(when) as clock:
         yield boto3.client("eks", region_name="us-east-1"), clock
+
+
+def kube_client(mock: Any, cluster: str = "demo", region: str | None = None, token: str | None = None) -> Any:
+    """A ``kubernetes`` ApiClient for the mocked cluster, from ``mock.kubeconfig`` (its token, or ``token``)."""
+    from kubernetes import client, config
+
+    document = mock.kubeconfig(cluster, region)
+    if token is not None:
+        document["users"][0]["user"]["token"] = token
+    configuration = client.Configuration()
+    config.load_kube_config_from_dict(document, client_configuration=configuration)
+    return client.ApiClient(configuration)
+
+
+def aws_cli_token(
+    cluster: str, access_key: str, secret_key: str = "secret", region: str = "us-east-1"
+) -> str:
+    """A bearer token made by the AWS CLI's own ``aws eks get-token`` code for these credentials."""
+    import botocore.session
+    from awscli.customizations.eks.get_token import STSClientFactory, TokenGenerator
+
+    session = botocore.session.get_session()
+    session.set_credentials(access_key, secret_key)
+    return TokenGenerator(STSClientFactory(session).get_sts_client(region_name=region)).get_token(cluster)

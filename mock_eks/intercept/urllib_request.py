@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import io
+import urllib.error
 import urllib.request
 import urllib.response
 from collections.abc import Callable
@@ -34,11 +35,17 @@ def _answer(request: urllib.request.Request) -> Any:
     if serve is None or not claims.claims(url):
         return None
     headers = dict(request.header_items())
-    response = serve(Request(request.get_method(), url, headers, claims.body_bytes(request.data)))
+    try:
+        response = serve(Request(request.get_method(), url, headers, claims.body_bytes(request.data)))
+    except ConnectionRefusedError as refused:  # a cluster endpoint nothing listens on (yet)
+        raise urllib.error.URLError(refused) from None
     message = http.client.HTTPMessage()
     for name, value in response.headers.items():
         message[name] = value
-    answer = urllib.response.addinfourl(io.BytesIO(response.body), message, url, response.status)
+    body: Any = io.BytesIO(response.body) if isinstance(response.body, bytes | bytearray) else None
+    if body is None:  # a stream (a Kubernetes watch): read as it comes
+        body = io.BufferedReader(claims.ChunkReader(response.body))
+    answer = urllib.response.addinfourl(body, message, url, response.status)
     # what HTTPErrorProcessor reads (a non-2xx status becomes urllib.error.HTTPError, as over the wire)
     answer.msg = http.client.responses.get(response.status, "")  # type: ignore[attr-defined]
     return answer

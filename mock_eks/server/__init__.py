@@ -55,6 +55,7 @@ from mock_eks.state.store import Backend
 
 def _load_behaviour() -> None:
     """The engine's loader of the behaviour layer (a server is a composition root, like ``mock_eks.mock``)."""
+    import mock_eks.kube.store  # noqa: F401 - the record kind of a cluster's Kubernetes objects
     import mock_eks.resources  # noqa: F401 - lazy for import cost: the handlers load on the first request
 
 
