@@ -287,5 +287,5 @@ def test_get_answers_tables_as_kubectl_asks(eks_mock: Any, eks_client: Any) -> N
         timeout=5,
     ).json()
     assert answer["kind"] == "Table"
-    assert [c["name"] for c in answer["columnDefinitions"]] == ["Name", "Status", "Age", "Roles", "Version"]
+    assert [c["name"] for c in answer["columnDefinitions"]] == ["Name", "Status", "Roles", "Age", "Version"]
     assert answer["rows"][0]["cells"][1] == "Ready"

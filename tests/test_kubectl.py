@@ -410,7 +410,6 @@ def test_update_kubeconfig_then_kubectl_with_https_proxy(server: MockEKSServer, 
     assert json.loads(result.stdout)["serverVersion"]["minor"].endswith("+")
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not serve discovery (/api, /apis) and nodes yet")
 @needs_kubectl
 def test_kubectl_get_nodes_shows_the_node_group(server: MockEKSServer, home: Path) -> None:
     """desiredSize Ready nodes named as EC2 private DNS names (ip-….ec2.internal in us-east-1)."""
@@ -433,7 +432,6 @@ data:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not serve /openapi/v3, ConfigMaps and patch yet")
 @needs_kubectl
 def test_kubectl_apply_twice(server: MockEKSServer, home: Path) -> None:
     """The first apply creates, the second finds nothing to change (kubectl's own wording)."""
@@ -453,10 +451,6 @@ def test_kubectl_apply_twice(server: MockEKSServer, home: Path) -> None:
     assert got.stdout == "green"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube.serve does not decode protobuf bodies (mock_eks.kube.protobuf.decode) nor serve ConfigMaps yet",
-)
 @needs_kubectl
 def test_kubectl_create_sends_protobuf_and_it_is_understood(server: MockEKSServer, home: Path) -> None:
     """``kubectl create configmap`` posts application/vnd.kubernetes.protobuf (kubectl 1.32+)."""
@@ -468,7 +462,6 @@ def test_kubectl_create_sends_protobuf_and_it_is_understood(server: MockEKSServe
     assert got.stdout == "b"
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not serve discovery, ConfigMaps and watch yet")
 @needs_kubectl
 def test_kubectl_get_watch_streams_changes(server: MockEKSServer, home: Path) -> None:
     """``get -w`` prints the list, then each change as the watch stream delivers it, until the timeout."""
@@ -508,7 +501,6 @@ spec:
 """
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not serve Deployments and their rollout yet")
 @needs_kubectl
 def test_kubectl_rollout_status(server: MockEKSServer, home: Path) -> None:
     env = kubectl_for(server, home, nodes=2)
@@ -520,10 +512,6 @@ def test_kubectl_rollout_status(server: MockEKSServer, home: Path) -> None:
     assert 'deployment "web" successfully rolled out' in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kube.serve does not serve SelfSubjectAccessReview nor authorize by access policies yet",
-)
 @needs_kubectl
 def test_kubectl_auth_can_i_for_an_admin_and_a_viewer(server: MockEKSServer, home: Path) -> None:
     """The creator is cluster admin (bootstrapClusterCreatorAdminPermissions); AmazonEKSViewPolicy lets
@@ -556,7 +544,6 @@ def aws_token(env: dict[str, str], cluster: str) -> str:
     return str(json.loads(result.stdout)["status"]["token"])
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not authenticate bearer tokens yet")
 @needs_kubectl
 def test_unauthorized_tokens_get_kubectls_logged_in_message(server: MockEKSServer, home: Path) -> None:
     """A principal with no access entry, a token for another cluster, an expired token (15 minutes on the
@@ -581,7 +568,6 @@ def test_unauthorized_tokens_get_kubectls_logged_in_message(server: MockEKSServe
         assert "You must be logged in to the server (Unauthorized)" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not refuse system:anonymous yet")
 def test_no_token_is_anonymous(server: MockEKSServer) -> None:
     """As on EKS: a request without a token is system:anonymous, which may read /version and the health
     endpoints and nothing else (403 naming it, in Kubernetes' own wording). Python's http.client opens
@@ -615,7 +601,6 @@ def test_no_token_is_anonymous(server: MockEKSServer) -> None:
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="kube.serve does not serve discovery (/api, /apis) and nodes yet")
 @needs_kubectl
 def test_readme_kubectl_example_runs_as_written(home: Path, tmp_path: Path) -> None:
     """The README's kubectl example, against a `mock-eks serve` started as its comment says (on a free

@@ -135,7 +135,7 @@ def _serviceaccount_row(obj: dict[str, Any]) -> list[Any]:
 
 # kind -> (columns between Name and Age, row function, columns after Age)
 LAYOUTS: dict[str, tuple[list[dict[str, Any]], Any, list[dict[str, Any]]]] = {
-    "Node": ([_column("Status")], lambda o: _node_row(o)[:1], [_column("Roles"), _column("Version")]),
+    "Node": ([_column("Status"), _column("Roles")], lambda o: _node_row(o)[:2], [_column("Version")]),
     "Pod": ([_column("Ready"), _column("Status"), _column("Restarts", "string")], _pod_row, []),
     "Deployment": (
         [_column("Ready"), _column("Up-to-date", "integer"), _column("Available", "integer")],
@@ -184,7 +184,7 @@ def table(
         meta = obj["metadata"]
         cells = [meta["name"], *row(obj), age(meta.get("creationTimestamp"), now)]
         if resource.kind == "Node":
-            cells += _node_row(obj)[1:]
+            cells += _node_row(obj)[2:]
         rows.append(
             {
                 "cells": cells,
