@@ -74,3 +74,20 @@ def test_the_endpoint_refuses_connections_until_the_cluster_is_active() -> None:
         eks.delete_cluster(name="demo")
         with pytest.raises(requests.exceptions.ConnectionError):
             requests.get(endpoint + "/version", timeout=5)
+
+
+def test_a_version_update_changes_version(eks_mock: Any, eks_client: Any) -> None:
+    """UpdateClusterVersion moves the API server to the next minor once the update completes."""
+    import time
+
+    from mock_eks.catalogue import versions
+
+    first = next(v for v in versions.available_versions(time.time()) if versions.next_minor(v))
+    create_cluster(eks_client, version=first)
+    target = versions.next_minor(first)
+    eks_client.update_cluster_version(name="demo", version=target)
+    eks_client.describe_cluster(name="demo")  # the update completes (instant timing)
+    from kubernetes import client
+
+    info = client.VersionApi(api_client(eks_mock)).get_code()
+    assert info.minor == target.split(".")[1] + "+"

@@ -193,3 +193,38 @@ def test_a_cluster_that_is_not_active_refuses_connections() -> None:
         with pytest.raises(Exception) as caught:
             client.CoreV1Api(api).list_namespace(_request_timeout=1)
         assert "refused" in str(caught.value).lower()
+
+
+def test_moto_users_and_assumed_roles_are_their_own_principals() -> None:
+    """With moto's IAM and STS, a token signed with a key moto issued is checked with moto's secret, and
+    the caller is the IAM user or the assumed role moto records for that key (the moto link)."""
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_eks() as m:
+        iam = boto3.client("iam", region_name="us-east-1")
+        user = iam.create_user(UserName="dev")["User"]
+        key = iam.create_access_key(UserName="dev")["AccessKey"]
+        role = iam.create_role(RoleName="ops", AssumeRolePolicyDocument="{}")["Role"]
+        session = boto3.client("sts", region_name="us-east-1").assume_role(
+            RoleArn=role["Arn"], RoleSessionName="alice"
+        )["Credentials"]
+        eks = boto3.client("eks", region_name="us-east-1")
+        create_cluster(eks, accessConfig={"authenticationMode": "API"})
+        for principal in (user["Arn"], role["Arn"]):
+            eks.create_access_entry(clusterName="demo", principalArn=principal)
+            eks.associate_access_policy(
+                clusterName="demo",
+                principalArn=principal,
+                policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+                accessScope={"type": "cluster"},
+            )
+        dev = kube_client(m, token=aws_cli_token("demo", key["AccessKeyId"], key["SecretAccessKey"]))
+        who = client.AuthenticationV1Api(dev).create_self_subject_review({"kind": "SelfSubjectReview"})
+        assert who.status.user_info.username == user["Arn"]
+        assert can_i(dev, "list", "pods", "default") and not can_i(dev, "delete", "pods", "default")
+        ops = kube_client(m, token=aws_cli_token("demo", session["AccessKeyId"], session["SecretAccessKey"]))
+        who = client.AuthenticationV1Api(ops).create_self_subject_review({"kind": "SelfSubjectReview"})
+        assert who.status.user_info.username == "arn:aws:sts::123456789012:assumed-role/ops/alice"
+        forged = kube_client(m, token=aws_cli_token("demo", key["AccessKeyId"], "not-the-secret"))
+        with pytest.raises(ApiException) as caught:
+            client.CoreV1Api(forged).list_namespace()
+        assert caught.value.status == 401

@@ -2,7 +2,7 @@
 
 Authentication (as on EKS): a bearer token of ``aws eks get-token``'s form is checked as aws-iam-authenticator
 checks it (``sts_token``); its IAM principal is the one the mock records for those credentials (see
-``resources.access.creator_principal_arn``) and is mapped to a Kubernetes user by the cluster's
+``identity.principals``) and is mapped to a Kubernetes user by the cluster's
 ``authenticationMode``: access entries (API), the ``aws-auth`` ConfigMap in ``kube-system`` (CONFIG_MAP), or
 both. An unmapped principal is not authenticated (401). The cluster's own service account tokens (RS256
 JWTs of its OIDC issuer) are ``system:serviceaccount:<namespace>:<name>``. No token is ``system:anonymous``.
@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks.intercept import credentials
+from mock_eks import moto_link
+from mock_eks.identity import principals
 from mock_eks.kube import store, sts_token
 from mock_eks.model import accounts
+from mock_eks.moto_link import iam as moto_iam
 
 ANONYMOUS = "system:anonymous"
 MASTERS = "system:masters"
@@ -91,18 +93,34 @@ def _load() -> dict[str, Any]:
 # -- authentication ----------------------------------------------------------------------------------------
 
 
-def _secret_for(access_key: str) -> str | None:
-    if access_key == credentials.FAKE_ACCESS_KEY_ID:
-        return credentials.FAKE_SECRET_ACCESS_KEY
-    return None
+def _secret_for(backend: Any) -> Any:
+    """The secrets the mock knows: its own fake key's, and (linked to moto) those of the keys moto issued."""
+
+    def secret(access_key: str) -> str | None:
+        if access_key == accounts.FAKE_ACCESS_KEY_ID:
+            return accounts.FAKE_SECRET_ACCESS_KEY
+        if backend.moto != "off":
+            found = moto_iam.principal_of_key(access_key)
+            return found[1] if found is not None else None
+        return None
+
+    return secret
 
 
-def principal_for(cluster: Any, caller: sts_token.Caller) -> str:
-    """The IAM principal the mock records for the credentials of ``caller`` (as at CreateCluster)."""
-    from mock_eks.resources.access import creator_principal_arn
-
+def principals_for(backend: Any, cluster: Any, caller: sts_token.Caller) -> list[str]:
+    """The IAM principals the credentials of ``caller`` stand for, most specific first: the IAM user or
+    assumed role moto records for a key it issued (the moto link), then the principal the mock records
+    for the key itself (as for the creator at CreateCluster), each with an assumed role's role."""
     partition = cluster.arn.split(":")[1]
-    return creator_principal_arn(partition, accounts.account_for(caller.access_key), caller.access_key)
+    account = accounts.account_for(caller.access_key)
+    found: list[str] = []
+    if backend.moto != "off":
+        account = moto_link.account_for(backend, {}, caller.access_key, account)
+        known = moto_iam.principal_of_key(caller.access_key)
+        if known is not None:
+            found.append(known[0])
+    found.append(principals.principal_for_key(partition, account, caller.access_key))
+    return found
 
 
 def authenticate(backend: Any, cluster: Any, state: store.KubeState, authorization: str | None) -> User:
@@ -117,14 +135,14 @@ def authenticate(backend: Any, cluster: Any, state: store.KubeState, authorizati
         partition = cluster.arn.split(":")[1]
         try:
             caller = sts_token.check(
-                token, cluster.name, accounts.dns_suffix(partition), backend.now(), _secret_for
+                token, cluster.name, accounts.dns_suffix(partition), backend.now(), _secret_for(backend)
             )
         except sts_token.TokenRejected as problem:
             raise Unauthorized(str(problem)) from None
-        principal = principal_for(cluster, caller)
-        user = map_principal(cluster, state, principal, caller)
+        names = principals_for(backend, cluster, caller)
+        user = map_principal(cluster, state, names, caller)
         if user is None:
-            raise Unauthorized(f"{principal} is not mapped to a Kubernetes user")
+            raise Unauthorized(f"{names[0]} is not mapped to a Kubernetes user")
         return user
     return _service_account(backend, cluster, token)
 
@@ -176,10 +194,14 @@ def _fill(template: str, principal: str, caller: sts_token.Caller | None) -> str
 
 
 def map_principal(
-    cluster: Any, state: store.KubeState, principal: str, caller: sts_token.Caller | None = None
+    cluster: Any, state: store.KubeState, principals_: list[str], caller: sts_token.Caller | None = None
 ) -> User | None:
+    """The Kubernetes user the first mapped of ``principals_`` is (None: none is mapped)."""
     mode = _mode(cluster)
-    names = [principal] + [role for role in [_role_of(principal)] if role]
+    principal = principals_[0]
+    names: list[str] = []
+    for name in principals_:
+        names += [name] + [role for role in [_role_of(name)] if role]
     if mode in ("API", "API_AND_CONFIG_MAP"):
         entries = cluster.child("access_entries")
         for name in names:

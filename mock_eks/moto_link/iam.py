@@ -111,3 +111,31 @@ def _allows(statement: dict[str, Any], services: set[str], action: str) -> bool:
             for p in _listed(statement["NotAction"])
         )
     return False
+
+
+def principal_of_key(access_key: str) -> tuple[str, str] | None:
+    """(principal ARN, secret) of an access key moto issued, while moto is active: an IAM user's key, or
+    the session key of a role assumed through moto's STS (then the ``assumed-role`` session ARN), as
+    moto's own ``GetCallerIdentity`` answers for it. None for any other key."""
+    import sys
+
+    from mock_eks.moto_link.link import moto_active
+
+    iam_models = sys.modules.get("moto.iam.models")  # not imported: moto has issued no key
+    if iam_models is None or not moto_active():
+        return None
+    sts_models = sys.modules.get("moto.sts.models")
+    for account in list(dict.values(getattr(iam_models, "iam_backends", {}))):
+        for iam in list(dict.values(account)):
+            key = getattr(iam, "access_keys", {}).get(access_key)
+            if key is None:
+                continue
+            user = iam.get_user_from_access_key_id(access_key)
+            if user is not None:
+                return user.arn, key.secret_access_key
+            for sts_account in list(dict.values(getattr(sts_models, "sts_backends", {}))):
+                for sts in list(dict.values(sts_account)):
+                    role = sts.get_assumed_role_from_access_key(access_key)
+                    if role is not None:
+                        return role.arn, key.secret_access_key
+    return None

@@ -28,6 +28,7 @@ from typing import Any
 from mock_eks.catalogue.amis import is_windows
 from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
+from mock_eks.identity.principals import principal_for_key
 from mock_eks.model import arns, messages
 from mock_eks.resources import clusters
 from mock_eks.resources.common import check_tags, find_cluster
@@ -94,9 +95,8 @@ def policy_arn(partition: str, name: str) -> str:
 
 
 def creator_principal_arn(partition: str, account: str, access_key: str | None) -> str:
-    """The IAM principal the mock takes the caller of CreateCluster to be."""
-    name = access_key if access_key and re.fullmatch(r"[\w+=,.@-]{1,64}", access_key) else "mock-eks-caller"
-    return f"arn:{partition}:iam::{account}:user/{name}"
+    """The IAM principal the mock takes the caller of CreateCluster to be (the identity layer's rule)."""
+    return principal_for_key(partition, account, access_key)
 
 
 def _principal_parts(principal_arn: str) -> tuple[str, str, str, str]:
