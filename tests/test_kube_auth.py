@@ -228,3 +228,26 @@ def test_moto_users_and_assumed_roles_are_their_own_principals() -> None:
         with pytest.raises(ApiException) as caught:
             client.CoreV1Api(forged).list_namespace()
         assert caught.value.status == 401
+
+
+def test_self_subject_rules_review_lists_what_a_viewer_may_do(eks_mock: Any, eks_client: Any) -> None:
+    """``kubectl auth can-i --list`` sends a SelfSubjectRulesReview for a namespace."""
+    create_cluster(eks_client, accessConfig={"authenticationMode": "API"})
+    eks_client.create_access_entry(clusterName="demo", principalArn=DEV_ARN)
+    eks_client.associate_access_policy(
+        clusterName="demo",
+        principalArn=DEV_ARN,
+        policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+        accessScope={"type": "namespace", "namespaces": ["default"]},
+    )
+    dev = client.AuthorizationV1Api(kube_client(eks_mock, token=aws_cli_token("demo", DEV)))
+    review = dev.create_self_subject_rules_review({"spec": {"namespace": "default"}})
+    verbs = {
+        verb
+        for rule in review.status.resource_rules
+        if "pods" in (rule.resources or [])
+        for verb in rule.verbs
+    }
+    assert verbs == {"get", "list", "watch"} and review.status.incomplete is False
+    elsewhere = dev.create_self_subject_rules_review({"spec": {"namespace": "kube-system"}})
+    assert not any("pods" in (rule.resources or []) for rule in elsewhere.status.resource_rules)

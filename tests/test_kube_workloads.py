@@ -289,3 +289,81 @@ def test_get_answers_tables_as_kubectl_asks(eks_mock: Any, eks_client: Any) -> N
     assert answer["kind"] == "Table"
     assert [c["name"] for c in answer["columnDefinitions"]] == ["Name", "Status", "Roles", "Age", "Version"]
     assert answer["rows"][0]["cells"][1] == "Ready"
+
+
+def test_a_daemon_set_runs_on_the_nodes_its_selector_picks(eks_mock: Any, eks_client: Any) -> None:
+    create_cluster(eks_client)
+    nodegroup(eks_client, "general", size=2)
+    nodegroup(eks_client, "gpu", size=1, labels={"accelerator": "nvidia"})
+    apps = client.AppsV1Api(kube_client(eks_mock))
+    apps.create_namespaced_daemon_set(
+        "kube-system",
+        {
+            "metadata": {"name": "gpu-plugin"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "gpu-plugin"}},
+                "template": {
+                    "metadata": {"labels": {"app": "gpu-plugin"}},
+                    "spec": {
+                        "nodeSelector": {"accelerator": "nvidia"},
+                        "containers": [{"name": "p", "image": "plugin:1"}],
+                    },
+                },
+            },
+        },
+    )
+    status = apps.read_namespaced_daemon_set("gpu-plugin", "kube-system").status
+    assert (status.desired_number_scheduled, status.number_ready) == (1, 1)
+
+
+def test_with_moto_the_nodes_are_the_auto_scaling_groups_instances() -> None:
+    """Linked to moto, a node group's nodes are the instances of its Auto Scaling group, by their EC2 private
+    DNS names (the moto link makes the group in moto's Auto Scaling)."""
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_eks() as m:
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
+                "Subnet"
+            ]["SubnetId"]
+            for i, z in enumerate("ab")
+        ]
+        eks = boto3.client("eks", region_name="us-east-1")
+        eks.create_cluster(
+            name="demo",
+            roleArn="arn:aws:iam::123456789012:role/eks",
+            resourcesVpcConfig={"subnetIds": subnets},
+        )
+        eks.create_nodegroup(
+            clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=subnets,
+            scalingConfig={"minSize": 0, "maxSize": 5, "desiredSize": 2},
+        )  # fmt: skip
+        eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")
+        instances = [
+            i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
+            if i["State"]["Name"] == "running"
+        ]  # fmt: skip
+        names = sorted(n.metadata.name for n in client.CoreV1Api(kube_client(m)).list_node().items)
+        assert names == sorted(i["PrivateDnsName"] for i in instances) and len(names) == 2
+
+
+def test_a_stateful_set_names_its_pods_by_ordinal(eks_mock: Any, eks_client: Any) -> None:
+    create_cluster(eks_client)
+    nodegroup(eks_client)
+    api = kube_client(eks_mock)
+    apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
+    manifest = deployment("db", 3)
+    manifest.update(kind="StatefulSet")
+    manifest["spec"]["serviceName"] = "db"
+    apps.create_namespaced_stateful_set("default", manifest)
+    names = sorted(
+        p.metadata.name for p in core.list_namespaced_pod("default", label_selector="app=db").items
+    )
+    assert names == ["db-0", "db-1", "db-2"]
+    assert apps.read_namespaced_stateful_set("db", "default").status.ready_replicas == 3
+    apps.patch_namespaced_stateful_set_scale("db", "default", {"spec": {"replicas": 1}})
+    assert [p.metadata.name for p in core.list_namespaced_pod("default", label_selector="app=db").items] == [
+        "db-0"
+    ]
+    assert core.read_namespaced_pod_log("db-0", "default") == ""

@@ -347,6 +347,44 @@ def authorize(cluster: Any, state: store.KubeState, user: User, attributes: Attr
     return False
 
 
+def rules_for(
+    cluster: Any, state: store.KubeState, user: User, namespace: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What ``user`` may do in ``namespace`` (resource rules) and anywhere (non-resource rules), as a
+    SelfSubjectRulesReview lists it: the rules of every grant ``authorize`` consults."""
+    rules: list[dict[str, Any]] = []
+    if MASTERS in user.groups:
+        rules += catalogue()["clusterRoles"]["cluster-admin"]
+    if "system:authenticated" in user.groups:
+        rules.append(
+            {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"], "resources": list(SELF_REVIEWS[:2])}
+        )
+        rules.append(
+            {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"], "resources": [SELF_REVIEWS[2]]}
+        )
+        rules.append({"verbs": ["get"], "nonResourceURLs": list(DISCOVERY_PATHS)})
+    rules.append({"verbs": ["get"], "nonResourceURLs": list(PUBLIC_PATHS)})
+    if user.principal is not None and _mode(cluster) in ("API", "API_AND_CONFIG_MAP"):
+        entry = cluster.child("access_entries").get(user.principal)
+        for association in entry.policies if entry is not None else []:
+            scope = association.get("accessScope") or {}
+            if scope.get("type") == "cluster" or _in_scope(scope, namespace):
+                rules += _policy_rules(association["policyArn"], state)
+    for binding in state.objects.get("clusterrolebindings.rbac.authorization.k8s.io", {}).values():
+        if any(_subject_matches(s, user, "") for s in binding.get("subjects") or []):
+            rules += _role_rules(state, binding.get("roleRef") or {}, "")
+    if namespace:
+        prefix = namespace + "/"
+        for key, binding in state.objects.get("rolebindings.rbac.authorization.k8s.io", {}).items():
+            if key.startswith(prefix) and any(
+                _subject_matches(s, user, namespace) for s in binding.get("subjects") or []
+            ):
+                rules += _role_rules(state, binding.get("roleRef") or {}, namespace)
+    resource_rules = [r for r in rules if "nonResourceURLs" not in r]
+    non_resource_rules = [r for r in rules if "nonResourceURLs" in r]
+    return resource_rules, non_resource_rules
+
+
 def forbidden_message(user: User, attributes: Attributes) -> str:
     """kube-apiserver's wording (k8s.io/apiserver endpoints/handlers/responsewriters ``forbiddenMessage``,
     wrapped by apimachinery's ``NewForbidden``)."""

@@ -19,12 +19,14 @@ from typing import Any
 
 from mock_eks.kube import store
 from mock_eks.kube.auth import catalogue
+from mock_eks.moto_link import nodegroups as moto_nodegroups
 
 NODES = "nodes"
 PODS = "pods"
 DEPLOYMENTS = "deployments.apps"
 REPLICASETS = "replicasets.apps"
 DAEMONSETS = "daemonsets.apps"
+STATEFULSETS = "statefulsets.apps"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 NODE_GROUP_SERVING = ("ACTIVE", "UPDATING", "DEGRADED")
 # EKS taint effects (API) -> Kubernetes taint effects
@@ -295,21 +297,23 @@ def _ready_condition(ready: bool, since: str) -> dict[str, Any]:
     }
 
 
-def _node_object(cluster: Any, group: Any, index: int, ready: bool, since: float) -> dict[str, Any]:
+def _node_object(
+    cluster: Any, group: Any, index: int, ready: bool, since: float, instance: dict[str, str] | None = None
+) -> dict[str, Any]:
     from mock_eks.catalogue import amis as ami_catalogue
 
     region = _region(cluster)
-    ip = _node_ip(f"{group.nodegroup_arn}/{index}")
-    name = _node_name(cluster, ip)
+    ip = instance["ip"] if instance else _node_ip(f"{group.nodegroup_arn}/{index}")
+    name = instance["name"] if instance else _node_name(cluster, ip)
     instance_type = (group.instance_types or ["t3.medium"])[
         index % len(group.instance_types or ["t3.medium"])
     ]
     cpu, memory, pods = INSTANCE_FACTS.get(instance_type, (2, 8, 29))
     arch = "arm64" if ami_catalogue.is_arm(group.ami_type) else "amd64"
     os_name = "windows" if ami_catalogue.is_windows(group.ami_type) else "linux"
-    zone = f"{region}{'abc'[index % 3]}"
+    zone = instance["zone"] if instance else f"{region}{'abc'[index % 3]}"
     kubelet = _kubelet_version(group)
-    instance = "i-0" + _digest(name)[:16]
+    instance_id = instance["id"] if instance else "i-0" + _digest(name)[:16]
     labels = {
         "beta.kubernetes.io/arch": arch,
         "beta.kubernetes.io/instance-type": instance_type,
@@ -343,7 +347,7 @@ def _node_object(cluster: Any, group: Any, index: int, ready: bool, since: float
         "ephemeral-storage": "18242267924",
         "memory": f"{memory * 1024 * 1024 - 900000}Ki",
     }
-    spec: dict[str, Any] = {"providerID": f"aws:///{zone}/{instance}"}
+    spec: dict[str, Any] = {"providerID": f"aws:///{zone}/{instance_id}"}
     taints = [
         {
             "key": t["key"],
@@ -432,6 +436,12 @@ def _uuid(*parts: Any) -> str:
 
 def _sync_nodes(backend: Any, cluster: Any, state: store.KubeState, now: float) -> bool:
     groups = list(cluster.child("nodegroups"))
+    # with the moto link, the nodes are the instances of each group's Auto Scaling group in moto
+    instances = (
+        {g.nodegroup_arn: moto_nodegroups.instances_of(backend, g) for g in groups}
+        if backend.moto != "off"
+        else {}
+    )
     fingerprint = [
         (
             g.nodegroup_arn,
@@ -446,6 +456,7 @@ def _sync_nodes(backend: Any, cluster: Any, state: store.KubeState, now: float) 
         )
         for g in groups
     ]
+    fingerprint.append(sorted((k, str(v)) for k, v in instances.items()))
     if state.synced.get("nodegroups") == fingerprint:
         return False
     state.synced["nodegroups"] = fingerprint
@@ -455,8 +466,13 @@ def _sync_nodes(backend: Any, cluster: Any, state: store.KubeState, now: float) 
             continue
         ready = group.status != "DEGRADED"
         since = group.modified_at or group.created_at
-        for index in range((group.scaling_config or {}).get("desiredSize", 0)):
-            node = _node_object(cluster, group, index, ready, since)
+        known = instances.get(group.nodegroup_arn)
+        for index in range(
+            len(known) if known is not None else (group.scaling_config or {}).get("desiredSize", 0)
+        ):
+            node = _node_object(
+                cluster, group, index, ready, since, known[index] if known is not None else None
+            )
             wanted[node["metadata"]["name"]] = node
     for node in list(state.objects.get(NODES, {}).values()):
         name = node["metadata"]["name"]
@@ -1148,17 +1164,22 @@ def _deployment_controller(state: store.KubeState, deployment: dict[str, Any], n
 
 def _daemonset_controller(state: store.KubeState, daemonset: dict[str, Any], now: float) -> None:
     pods = {p["spec"].get("nodeName") or _pinned(p): p for p in _pods_of(state, daemonset)}
+    template_spec = daemonset["spec"].get("template", {}).get("spec") or {}
+    selector = template_spec.get("nodeSelector") or {}
     nodes = [
         n
         for n in state.objects.get(NODES, {}).values()
-        if _untolerated({"spec": daemonset["spec"].get("template", {}).get("spec") or {}}, n) is None
+        if _untolerated({"spec": template_spec}, n) is None
+        and all((n["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())
         and n["metadata"].get("labels", {}).get("eks.amazonaws.com/compute-type") != "fargate"
     ]
     names = {n["metadata"]["name"] for n in nodes}
-    for node_name, pod in pods.items():
-        if node_name not in names:
-            store.remove(state, PODS, pod["metadata"]["namespace"], pod["metadata"]["name"])
     revision = _hash(daemonset["spec"].get("template") or {})
+    for node_name, pod in list(pods.items()):
+        stale = pod["metadata"].get("labels", {}).get("controller-revision-hash") != revision
+        if node_name not in names or stale:  # RollingUpdate: a pod of an older template is replaced
+            store.remove(state, PODS, pod["metadata"]["namespace"], pod["metadata"]["name"])
+            del pods[node_name]
     for node in nodes:
         name = node["metadata"]["name"]
         if name not in pods:
@@ -1200,9 +1221,55 @@ def _pinned(pod: dict[str, Any]) -> str:
     return (fields[0].get("values") or [""])[0]
 
 
+def _statefulset_controller(state: store.KubeState, statefulset: dict[str, Any], now: float) -> None:
+    """Pods ``<name>-0`` .. ``<name>-<replicas-1>``, each with its ordinal's stable name."""
+    meta = statefulset["metadata"]
+    wanted = statefulset["spec"].get("replicas", 1)
+    revision = f"{meta['name']}-{_hash(statefulset['spec'].get('template') or {})}"
+    pods = {p["metadata"]["name"]: p for p in _pods_of(state, statefulset)}
+    for name, pod in pods.items():
+        ordinal = name.rsplit("-", 1)[-1]
+        stale = pod["metadata"].get("labels", {}).get("controller-revision-hash") != revision
+        if not ordinal.isdigit() or int(ordinal) >= wanted or stale:
+            store.remove(state, PODS, meta["namespace"], name)
+    for ordinal in range(wanted):
+        name = f"{meta['name']}-{ordinal}"
+        if store.get(state, PODS, meta["namespace"], name) is None:
+            pod = _new_pod(statefulset, str(ordinal), now)
+            pod["metadata"].pop("generateName", None)
+            pod["metadata"]["labels"].update(
+                {
+                    "controller-revision-hash": revision,
+                    "statefulset.kubernetes.io/pod-name": name,
+                    "apps.kubernetes.io/pod-index": str(ordinal),
+                }
+            )
+            pod["spec"]["hostname"] = name
+            store.put(state, PODS, pod, now)
+    pods_now = _pods_of(state, statefulset)
+    ready = sum(1 for p in pods_now if p.get("status", {}).get("phase") == "Running")
+    status = {
+        "availableReplicas": ready,
+        "collisionCount": 0,
+        "currentReplicas": len(pods_now),
+        "currentRevision": revision,
+        "observedGeneration": meta.get("generation", 1),
+        "readyReplicas": ready,
+        "replicas": len(pods_now),
+        "updateRevision": revision,
+        "updatedReplicas": len(pods_now),
+    }
+    if statefulset.get("status") != status:
+        updated = copy.deepcopy(statefulset)
+        updated["status"] = status
+        store.put(state, STATEFULSETS, updated, now)
+
+
 def _run_workload_controllers(cluster: Any, state: store.KubeState, now: float) -> None:
     for deployment in list(state.objects.get(DEPLOYMENTS, {}).values()):
         _deployment_controller(state, deployment, now)
+    for statefulset in list(state.objects.get(STATEFULSETS, {}).values()):
+        _statefulset_controller(state, statefulset, now)
     for rs in list(state.objects.get(REPLICASETS, {}).values()):
         owners = rs["metadata"].get("ownerReferences") or []
         if owners and store.get(state, DEPLOYMENTS, rs["metadata"]["namespace"], owners[0]["name"]) is None:
@@ -1214,7 +1281,9 @@ def _run_workload_controllers(cluster: Any, state: store.KubeState, now: float) 
     for pod in list(state.objects.get(PODS, {}).values()):
         owners = pod["metadata"].get("ownerReferences") or []
         if owners:
-            resource = {"ReplicaSet": REPLICASETS, "DaemonSet": DAEMONSETS}.get(owners[0].get("kind"))
+            resource = {"ReplicaSet": REPLICASETS, "DaemonSet": DAEMONSETS, "StatefulSet": STATEFULSETS}.get(
+                owners[0].get("kind")
+            )
             if (
                 resource
                 and store.get(state, resource, pod["metadata"]["namespace"], owners[0]["name"]) is None

@@ -244,7 +244,10 @@ def _route(call: Call) -> None:
         call.name = rest[1]
     if len(rest) > 2:
         call.subresource = "/".join(rest[2:])
-        if call.subresource not in ("status", "scale", "finalize"):
+        if call.subresource not in ("status", "scale", "finalize") and (found.kind, call.subresource) != (
+            "Pod",
+            "log",
+        ):
             raise KubeError(404, "NotFound", "the server could not find the requested resource", {})
     if found.namespaced is False and call.namespace:
         raise KubeError(404, "NotFound", "the server could not find the requested resource", {})
@@ -377,6 +380,8 @@ def _resource(backend: Any, cluster: Any, state: store.KubeState, user: auth.Use
         obj = _existing(state, resource, call)
         if call.subresource == "scale":
             return json_response(200, _scale(resource, obj))
+        if call.subresource == "log":  # no container runs: a pod's log is empty, as a quiet one's is
+            return Response(200, {"Content-Type": "text/plain"}, b"")
         return _one(state, resource, obj, call)
     if verb == "list":
         return _list(state, resource, call)
@@ -790,11 +795,11 @@ def _review(cluster: Any, state: store.KubeState, user: auth.User, resource: Res
         answer.pop("spec")
         return json_response(201, answer)
     if resource.kind == "SelfSubjectRulesReview":
+        resource_rules, non_resource_rules = auth.rules_for(cluster, state, user, spec.get("namespace") or "")
         answer["status"] = {
-            "resourceRules": [],
-            "nonResourceRules": [],
-            "incomplete": True,
-            "evaluationError": "rules review is not implemented by mock_eks",
+            "resourceRules": resource_rules,
+            "nonResourceRules": non_resource_rules,
+            "incomplete": False,
         }
         return json_response(201, answer)
     attributes_in = spec.get("resourceAttributes")

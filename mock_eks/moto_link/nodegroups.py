@@ -258,3 +258,34 @@ def _has_version(link: Link, template: dict[str, str]) -> bool:
     if found is None:
         return False
     return version in ("$Latest", "$Default") or version in {str(v.number) for v in found.versions}
+
+
+def instances_of(backend: Any, record: Any) -> list[dict[str, str]] | None:
+    """The instances of a node group's Auto Scaling group in moto (linked): each one's private DNS name,
+    private IP, zone and id, as its Kubernetes node shows them. None when the group has none in moto."""
+    from mock_eks.model.accounts import partition_for
+    from mock_eks.moto_link import link_at
+
+    parts = record.nodegroup_arn.split(":")
+    region, account = parts[3], parts[4]
+    link = link_at(backend, account, region, partition_for(region) or "aws")
+    groups = (record.group_resources or {}).get("autoScalingGroups") or []
+    if link is None or not groups:
+        return None
+    group = link.autoscaling().autoscaling_groups.get(groups[0]["name"])
+    if group is None:
+        return None
+    found = []
+    for state in group.instance_states:
+        instance = state.instance
+        found.append(
+            {
+                "name": instance.private_dns_name,
+                "ip": instance.private_ip or "",
+                "zone": instance.placement.zone
+                if hasattr(instance.placement, "zone")
+                else str(instance.placement),
+                "id": instance.id,
+            }
+        )
+    return found
