@@ -74,3 +74,16 @@ def aws_cli_token(
     session = botocore.session.get_session()
     session.set_credentials(access_key, secret_key)
     return TokenGenerator(STSClientFactory(session).get_sts_client(region_name=region)).get_token(cluster)
+
+
+def grant(
+    client: Any, principal: str, policy: str, scope: dict[str, Any] | None = None, cluster: str = "demo"
+) -> None:
+    """An access entry for ``principal`` with the EKS access policy ``policy`` (cluster-wide by default)."""
+    client.create_access_entry(clusterName=cluster, principalArn=principal)
+    client.associate_access_policy(
+        clusterName=cluster,
+        principalArn=principal,
+        policyArn=f"arn:aws:eks::aws:cluster-access-policy/{policy}",
+        accessScope=scope or {"type": "cluster"},
+    )

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, aws_cli_token, create_cluster, kube_client
+from tests.helpers import NODE_ROLE, aws_cli_token, create_cluster, grant, kube_client
 
 kubernetes = pytest.importorskip("kubernetes")
 from kubernetes import client  # noqa: E402
@@ -115,13 +115,7 @@ def test_an_unmapped_principal_is_unauthorized(eks_mock: Any, eks_client: Any) -
 
 def test_view_policy_allows_reading_and_the_403_names_the_principal(eks_mock: Any, eks_client: Any) -> None:
     create_cluster(eks_client, accessConfig={"authenticationMode": "API"})
-    eks_client.create_access_entry(clusterName="demo", principalArn=DEV_ARN)
-    eks_client.associate_access_policy(
-        clusterName="demo",
-        principalArn=DEV_ARN,
-        policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-        accessScope={"type": "namespace", "namespaces": ["team-*"]},
-    )
+    grant(eks_client, DEV_ARN, "AmazonEKSViewPolicy", {"type": "namespace", "namespaces": ["team-*"]})
     admin = kube_client(eks_mock)
     client.CoreV1Api(admin).create_namespace({"metadata": {"name": "team-a"}})
     dev = kube_client(eks_mock, token=aws_cli_token("demo", DEV))
@@ -210,13 +204,7 @@ def test_moto_users_and_assumed_roles_are_their_own_principals() -> None:
         eks = boto3.client("eks", region_name="us-east-1")
         create_cluster(eks, accessConfig={"authenticationMode": "API"})
         for principal in (user["Arn"], role["Arn"]):
-            eks.create_access_entry(clusterName="demo", principalArn=principal)
-            eks.associate_access_policy(
-                clusterName="demo",
-                principalArn=principal,
-                policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-                accessScope={"type": "cluster"},
-            )
+            grant(eks, principal, "AmazonEKSViewPolicy")
         dev = kube_client(m, token=aws_cli_token("demo", key["AccessKeyId"], key["SecretAccessKey"]))
         who = client.AuthenticationV1Api(dev).create_self_subject_review({"kind": "SelfSubjectReview"})
         assert who.status.user_info.username == user["Arn"]
@@ -233,13 +221,7 @@ def test_moto_users_and_assumed_roles_are_their_own_principals() -> None:
 def test_self_subject_rules_review_lists_what_a_viewer_may_do(eks_mock: Any, eks_client: Any) -> None:
     """``kubectl auth can-i --list`` sends a SelfSubjectRulesReview for a namespace."""
     create_cluster(eks_client, accessConfig={"authenticationMode": "API"})
-    eks_client.create_access_entry(clusterName="demo", principalArn=DEV_ARN)
-    eks_client.associate_access_policy(
-        clusterName="demo",
-        principalArn=DEV_ARN,
-        policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-        accessScope={"type": "namespace", "namespaces": ["default"]},
-    )
+    grant(eks_client, DEV_ARN, "AmazonEKSViewPolicy", {"type": "namespace", "namespaces": ["default"]})
     dev = client.AuthorizationV1Api(kube_client(eks_mock, token=aws_cli_token("demo", DEV)))
     review = dev.create_self_subject_rules_review({"spec": {"namespace": "default"}})
     verbs = {

@@ -367,3 +367,30 @@ def test_a_stateful_set_names_its_pods_by_ordinal(eks_mock: Any, eks_client: Any
         "db-0"
     ]
     assert core.read_namespaced_pod_log("db-0", "default") == ""
+
+
+def test_a_watch_list_ends_its_initial_events_with_a_bookmark(eks_mock: Any, eks_client: Any) -> None:
+    """client-go's watch-list (KEP-3157, used by ``kubectl rollout status``): ``sendInitialEvents=true``
+    streams the current objects, then a BOOKMARK annotated ``k8s.io/initial-events-end``."""
+    create_cluster(eks_client)
+    api = kube_client(eks_mock)
+    core = client.CoreV1Api(api)
+    core.create_namespaced_config_map("default", {"metadata": {"name": "one"}})
+    answer = core.list_namespaced_config_map(
+        "default",
+        watch=True,
+        send_initial_events=True,
+        allow_watch_bookmarks=True,
+        resource_version_match="NotOlderThan",
+        field_selector="metadata.name=one",
+        timeout_seconds=1,
+        _preload_content=False,
+    )
+    events = []
+    for line in answer.stream():
+        events += [json.loads(part) for part in line.splitlines() if part]
+        if events and events[-1]["type"] == "BOOKMARK":
+            break
+    answer.release_conn()
+    assert [e["type"] for e in events] == ["ADDED", "BOOKMARK"]
+    assert events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}

@@ -95,11 +95,15 @@ class ChunkReader(io.RawIOBase):
         return size
 
     def next_chunk(self) -> bytes:
-        """What is left of the current chunk, else the next one (b"" at the end)."""
+        """What is left of the current chunk, else the next non-empty one (b"" at the end): a stream may
+        yield empty chunks while it has nothing to send."""
         if self._pending:
             chunk, self._pending = self._pending, b""
             return chunk
-        return next(self._chunks, b"")
+        for chunk in self._chunks:
+            if chunk:
+                return chunk
+        return b""
 
     def close(self) -> None:
         close = getattr(self._chunks, "close", None)

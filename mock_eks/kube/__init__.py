@@ -10,7 +10,8 @@ no kube-apiserver. The transports (in-process interception, ``mock-eks serve``'s
   ``https://<endpoint host>/path?query``) -> ``Response``. A watch (``?watch=true``) answers a
   ``Response`` whose ``body`` is an iterator of bytes chunks (one JSON watch event per line) instead of
   bytes: the transport sends each chunk as it comes, and closes the iterator (``close()``) when the
-  client goes away. The stream ends by itself at ``timeoutSeconds`` (counted on the real clock and the
+  client goes away. While it has nothing to send it yields empty chunks now and then: a transport skips
+  them, and may check whether its client is still there. The stream ends by itself at ``timeoutSeconds`` (counted on the real clock and the
   mock's clock, whichever passes it first). ``is_stream(response)`` tells the two apart.
 - ``kubeconfig(backend, cluster, server_url=None, proxy_url=None)``: the kubeconfig ``aws eks
   update-kubeconfig`` writes for the cluster, with a user entry holding a bearer token made as ``aws eks

@@ -32,6 +32,9 @@ STATUS_KINDS = frozenset(
 )
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet"})
 DEFAULT_WATCH_SECONDS = 1800
+BOOKMARK_SECONDS = (
+    1.0  # how long a watch that asked for bookmarks stays silent (kube-apiserver: about a minute)
+)
 
 
 @dataclass(frozen=True)
@@ -843,7 +846,8 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
         raise bad_request("invalid timeoutSeconds") from None
     requested = call.query.get("resourceVersion") or ""
     initial: list[bytes] = []
-    if requested in ("", "0"):
+    send_initial = (call.query.get("sendInitialEvents") or "").lower() == "true"
+    if requested in ("", "0") or send_initial:
         objects, _ = store.page(state, resource.key, namespace, None, None, keep)
         initial = [
             _event("ADDED", store.encoded(state, o))
@@ -851,6 +855,18 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
             if name is None or o["metadata"]["name"] == name
         ]
         cursor = state.rv
+        if send_initial:
+            # a watch list (client-go's WatchListClient): a bookmark marks the end of the initial events
+            # (KEP-3157 "watch-list": the ``k8s.io/initial-events-end`` annotation)
+            bookmark = {
+                "kind": resource.kind,
+                "apiVersion": resource.api_version,
+                "metadata": {
+                    "resourceVersion": str(cursor),
+                    "annotations": {"k8s.io/initial-events-end": "true"},
+                },
+            }
+            initial.append(_event("BOOKMARK", json.dumps(bookmark, separators=(",", ":")).encode()))
     else:
         try:
             cursor = int(requested)
@@ -878,8 +894,11 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
     deadline = monotonic() + timeout
     mock_deadline = backend.now() + timeout
 
+    bookmarks = (call.query.get("allowWatchBookmarks") or "").lower() == "true"
+
     def stream() -> Any:
         position = cursor
+        quiet_since = monotonic()
         yield from initial
         while True:
             with backend.lock:
@@ -905,8 +924,18 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
             yield from out
             if over or monotonic() >= deadline:
                 return
+            if out:
+                quiet_since = monotonic()
+            elif bookmarks and monotonic() - quiet_since >= BOOKMARK_SECONDS:
+                # a quiet watch still writes now and then: a client that went away is noticed (a write
+                # fails) instead of holding the stream until its timeout
+                quiet_since = monotonic()
+                mark = {"kind": resource.kind, "apiVersion": resource.api_version}
+                mark["metadata"] = {"resourceVersion": str(position)}
+                yield _event("BOOKMARK", json.dumps(mark, separators=(",", ":")).encode())
             with store.CHANGED:
                 store.CHANGED.wait(min(0.05, max(0.0, deadline - monotonic())))
+            yield b""  # nothing yet: the transport gets control back (and may see its client has gone)
 
     return Response(200, {"Content-Type": JSON, "Transfer-Encoding": "chunked"}, stream())
 

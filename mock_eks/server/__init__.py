@@ -25,10 +25,12 @@ import json
 import logging
 import os
 import re
+import select
 import signal
 import socket
 import socketserver
 import sqlite3
+import ssl
 import sys
 import threading
 import time
@@ -361,11 +363,32 @@ class _Exchange:
             for chunk in chunks:
                 if chunk and self.method != "HEAD":
                     self.sock.sendall(conn.send(h11.Data(data=chunk)))
+                elif not chunk and _peer_gone(self.sock):  # a quiet stream's tick: is the client still there?
+                    break
         finally:
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()
         self.sock.sendall(conn.send(h11.EndOfMessage()))
+
+
+def _peer_gone(sock: Any) -> bool:
+    """True when the client of a streamed answer has gone: its socket (a TLS tunnel's too) turned readable.
+    A watch's client sends nothing more on its connection, so readable means closed (or misbehaving)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        sock.setblocking(False)
+        try:
+            sock.recv(1)
+        finally:
+            sock.setblocking(True)
+    except ssl.SSLWantReadError:  # part of a TLS record (a key update): the client is still there
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
 
 
 @functools.cache
