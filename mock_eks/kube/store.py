@@ -23,7 +23,7 @@ EVENT_LOG = 20_000
 CHANGED = threading.Condition()  # notified after every change, for watches waiting in other threads
 
 
-@record_kind("KubeState")
+@record_kind("KubeState", family="kube")
 @dataclass(eq=False)
 class KubeState:
     rv: int = 0
