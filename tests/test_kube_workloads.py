@@ -188,6 +188,8 @@ def test_a_pod_on_a_tainted_only_cluster_stays_pending(eks_mock: Any, eks_client
     assert condition.message.startswith(
         "0/2 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}."
     )
+    (event,) = core.list_namespaced_event("default", field_selector="involvedObject.name=plain").items
+    assert (event.type, event.reason, event.message) == ("Warning", "FailedScheduling", condition.message)
     tolerant = {
         "metadata": {"name": "tolerant"},
         "spec": {
@@ -198,6 +200,9 @@ def test_a_pod_on_a_tainted_only_cluster_stays_pending(eks_mock: Any, eks_client
         },
     }
     assert core.create_namespaced_pod("default", tolerant).status.phase == "Running"
+    events = core.list_namespaced_event("default", field_selector="involvedObject.name=tolerant").items
+    assert [e.reason for e in events] == ["Scheduled"]
+    assert events[0].message.startswith("Successfully assigned default/tolerant to ip-")
 
 
 def test_a_fargate_pod_runs_on_its_own_node(eks_mock: Any, eks_client: Any) -> None:

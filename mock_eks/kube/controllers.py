@@ -872,6 +872,53 @@ def _pending(pod: dict[str, Any], message: str, now: float) -> dict[str, Any]:
     return pod
 
 
+def record_event(
+    state: store.KubeState,
+    obj: dict[str, Any],
+    kind: str,
+    reason: str,
+    message: str,
+    component: str,
+    now: float,
+) -> None:
+    """A core/v1 Event about ``obj``, as a controller records one (``kubectl describe`` lists them)."""
+    meta = obj["metadata"]
+    stamp = store.timestamp(now)
+    name = f"{meta['name']}.{_digest(meta.get('uid'), reason, message, now)[:16]}"
+    store.put(
+        state,
+        "events",
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": name, "namespace": meta.get("namespace") or "default"},
+            "involvedObject": {
+                "apiVersion": obj.get("apiVersion"),
+                "kind": obj.get("kind"),
+                "name": meta["name"],
+                "namespace": meta.get("namespace"),
+                "uid": meta.get("uid"),
+            },
+            "reason": reason,
+            "message": message,
+            "type": kind,
+            "source": {"component": component},
+            "reportingComponent": component,
+            "reportingInstance": "",
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+        },
+        now,
+    )
+
+
+def _scheduled(state: store.KubeState, pod: dict[str, Any], node: str, component: str, now: float) -> None:
+    # kube-scheduler's wording (pkg/scheduler/schedule_one.go: "Successfully assigned %v/%v to %v")
+    message = f"Successfully assigned {pod['metadata']['namespace']}/{pod['metadata']['name']} to {node}"
+    record_event(state, pod, "Normal", "Scheduled", message, component, now)
+
+
 def _schedule(cluster: Any, state: store.KubeState, pod: dict[str, Any], now: float) -> None:
     """kube-scheduler's filter (Ready, taints, nodeSelector) then the least-loaded node; the scheduler's
     FitError message when nothing fits (k8s.io/kubernetes pkg/scheduler/framework/types.go ``FitError``)."""
@@ -890,6 +937,7 @@ def _schedule(cluster: Any, state: store.KubeState, pod: dict[str, Any], now: fl
             profile.fargate_profile_name
         )
         store.put(state, PODS, _run(pod, node, now), now)
+        _scheduled(state, pod, node["metadata"]["name"], "fargate-scheduler", now)
         return
     nodes = [
         n
@@ -922,6 +970,7 @@ def _schedule(cluster: Any, state: store.KubeState, pod: dict[str, Any], now: fl
         conditions = pod.get("status", {}).get("conditions") or []
         if not (conditions and conditions[0].get("message") == message):
             store.put(state, PODS, _pending(pod, message, now), now)
+            record_event(state, pod, "Warning", "FailedScheduling", message, "default-scheduler", now)
         return
     load: dict[str, int] = {}
     for other in state.objects.get(PODS, {}).values():
@@ -930,6 +979,7 @@ def _schedule(cluster: Any, state: store.KubeState, pod: dict[str, Any], now: fl
             load[node_name] = load.get(node_name, 0) + 1
     chosen = min(fitting, key=lambda n: (load.get(n["metadata"]["name"], 0), n["metadata"]["name"]))
     store.put(state, PODS, _run(pod, chosen, now), now)
+    _scheduled(state, pod, chosen["metadata"]["name"], "default-scheduler", now)
     del namespace
 
 
