@@ -399,3 +399,33 @@ def test_a_watch_list_ends_its_initial_events_with_a_bookmark(eks_mock: Any, eks
     answer.release_conn()
     assert [e["type"] for e in events] == ["ADDED", "BOOKMARK"]
     assert events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+
+
+def test_reset_and_a_new_activation_start_with_fresh_kubernetes_objects() -> None:
+    with mock_eks() as m:
+        eks = boto3.client("eks", region_name="us-east-1")
+        create_cluster(eks)
+        client.CoreV1Api(kube_client(m)).create_namespace({"metadata": {"name": "scratch"}})
+        m.reset()
+        create_cluster(eks)
+        names = {n.metadata.name for n in client.CoreV1Api(kube_client(m)).list_namespace().items}
+        assert names == {"default", "kube-system", "kube-public", "kube-node-lease"}
+
+
+def test_a_node_group_version_update_moves_its_nodes_kubelet(eks_mock: Any, eks_client: Any) -> None:
+    """UpdateNodegroupVersion rolls the group onto the cluster's new version (EKS User Guide, "Update a
+    managed node group"): its nodes then report that version's kubelet."""
+    import time
+
+    from mock_eks.catalogue import versions
+
+    first = next(v for v in versions.available_versions(time.time()) if versions.next_minor(v))
+    target = versions.next_minor(first)
+    create_cluster(eks_client, version=first)
+    nodegroup(eks_client, size=1)
+    eks_client.update_cluster_version(name="demo", version=target)
+    eks_client.describe_cluster(name="demo")
+    eks_client.update_nodegroup_version(clusterName="demo", nodegroupName="ng")
+    eks_client.describe_nodegroup(clusterName="demo", nodegroupName="ng")
+    (node,) = client.CoreV1Api(kube_client(eks_mock)).list_node().items
+    assert node.status.node_info.kubelet_version.startswith(f"v{target}.")
