@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from mock_eks.catalogue import versions
 from mock_eks.engine.dispatch import Context, operation
@@ -125,53 +125,24 @@ def _current(cluster: Any, attribute: str | None, member: str) -> Any:
     return getattr(cluster, attribute) if attribute is not None else cluster.extra.get(member)
 
 
-@operation(
-    "UpdateClusterConfig",
-    passthrough=(
-        "resourcesVpcConfig",
-        "logging",
-        "accessConfig",
-        "upgradePolicy",
-        "deletionProtection",
-        "computeConfig",
-        "storageConfig",
-        "kubernetesNetworkConfig",
-        "zonalShiftConfig",
-        "remoteNetworkConfig",
-        "controlPlaneScalingConfig",
-        "kubeApiServerConfig",
-        "kubeSchedulerConfig",
-        "kubeControllerManagerConfig",
-    ),
-)
-def update_cluster_config(
-    ctx: Context, *, name: str, client_request_token: str | None = None, **changes: Any
-) -> dict:
-    cluster = find_cluster(ctx, name)
-    _require_updatable(ctx, cluster)
-    request = ctx.member_names(changes)
-    if not request:
-        raise messages.error(ctx, "cluster_update.no_changes_were_specified", clusterName=name)
-    found: list[tuple[str, list, list]] = []  # (update type, params, changes)
-    endpoint_asked = any(
-        key in (request.get("resourcesVpcConfig") or {})
-        for key in ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
-    )
-    if "resourcesVpcConfig" in request:
-        found += _vpc_change(ctx, cluster, request.pop("resourcesVpcConfig"))
-    logging_asked = "logging" in request
-    if logging_asked:
-        logging = normalise_logging(request.pop("logging"), cluster.logging)
-        if logging != cluster.logging:
-            found.append(
-                (
-                    "LoggingUpdate",
-                    [param("ClusterLogging", {"clusterLogging": logging["clusterLogging"]})],
-                    _replace(cluster, "logging", "logging", logging),
-                )
+def _logging_change(cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+    """``logging``: a LoggingUpdate when the log types change."""
+    found: list[tuple[str, list, list]] = []
+    logging = normalise_logging(request.pop("logging"), cluster.logging)
+    if logging != cluster.logging:
+        found.append(
+            (
+                "LoggingUpdate",
+                [param("ClusterLogging", {"clusterLogging": logging["clusterLogging"]})],
+                _replace(cluster, "logging", "logging", logging),
             )
-    if "accessConfig" in request:
-        found += _access_change(ctx, cluster, request.pop("accessConfig"))
+        )
+    return found
+
+
+def _policy_changes(cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+    """``upgradePolicy`` and ``deletionProtection``: an update each when it changes."""
+    found: list[tuple[str, list, list]] = []
     if "upgradePolicy" in request:
         policy = {"supportType": request.pop("upgradePolicy").get("supportType", "EXTENDED")}
         if policy != cluster.upgrade_policy:
@@ -192,6 +163,12 @@ def update_cluster_config(
                     _replace(cluster, "deletion_protection", "deletionProtection", wanted),
                 )
             )
+    return found
+
+
+def _auto_mode_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+    """EKS Auto Mode's ``computeConfig``, ``storageConfig`` and ``kubernetesNetworkConfig``: one AutoModeUpdate."""
+    found: list[tuple[str, list, list]] = []
     auto_mode = {
         k: request.pop(k)
         for k in ("computeConfig", "storageConfig", "kubernetesNetworkConfig")
@@ -232,7 +209,12 @@ def update_cluster_config(
             ]
             auto_changes.append((("kubernetes_network_config",), new_network))
             found.append(("AutoModeUpdate", params, auto_changes))
-    # the remaining members are stored as given; each has its own update type in the model
+    return found
+
+
+def _stored_changes(cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
+    """The remaining members, stored as given, each with its own update type in the model."""
+    found: list[tuple[str, list, list]] = []
     simple = {
         "zonalShiftConfig": ("ZonalShiftConfigUpdate", "ZonalShiftConfig"),
         "remoteNetworkConfig": ("RemoteNetworkConfigUpdate", "RemoteNetworkConfig"),
@@ -261,21 +243,73 @@ def update_cluster_config(
                     _replace(cluster, None, member, copy.deepcopy(value)),
                 )
             )
+    return found
+
+
+def _refuse_unchanged(
+    ctx: Context, cluster: Any, name: str, endpoint_asked: bool, logging_asked: bool
+) -> NoReturn:
+    """The error for a request that changes nothing, worded for what it asked."""
+    vpc = cluster.resources_vpc_config or {}
+    if endpoint_asked:
+        raise messages.error(
+            ctx,
+            "cluster.endpoint_unchanged",
+            clusterName=name,
+            private=str(bool(vpc.get("endpointPrivateAccess"))).lower(),
+            public=str(bool(vpc.get("endpointPublicAccess"))).lower(),
+            cidrs=", ".join(vpc.get("publicAccessCidrs") or []),
+        )
+    if logging_asked:
+        raise messages.error(ctx, "cluster.logging_unchanged", clusterName=name)
+    raise messages.error(ctx, "cluster_update.unchanged", clusterName=name)
+
+
+@operation(
+    "UpdateClusterConfig",
+    passthrough=(
+        "resourcesVpcConfig",
+        "logging",
+        "accessConfig",
+        "upgradePolicy",
+        "deletionProtection",
+        "computeConfig",
+        "storageConfig",
+        "kubernetesNetworkConfig",
+        "zonalShiftConfig",
+        "remoteNetworkConfig",
+        "controlPlaneScalingConfig",
+        "kubeApiServerConfig",
+        "kubeSchedulerConfig",
+        "kubeControllerManagerConfig",
+    ),
+)
+def update_cluster_config(
+    ctx: Context, *, name: str, client_request_token: str | None = None, **changes: Any
+) -> dict:
+    cluster = find_cluster(ctx, name)
+    _require_updatable(ctx, cluster)
+    request = ctx.member_names(changes)
+    if not request:
+        raise messages.error(ctx, "cluster_update.no_changes_were_specified", clusterName=name)
+    found: list[tuple[str, list, list]] = []  # (update type, params, changes)
+    endpoint_asked = any(
+        key in (request.get("resourcesVpcConfig") or {})
+        for key in ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")
+    )
+    if "resourcesVpcConfig" in request:
+        found += _vpc_change(ctx, cluster, request.pop("resourcesVpcConfig"))
+    logging_asked = "logging" in request
+    if logging_asked:
+        found += _logging_change(cluster, request)
+    if "accessConfig" in request:
+        found += _access_change(ctx, cluster, request.pop("accessConfig"))
+    found += _policy_changes(cluster, request)
+    found += _auto_mode_change(ctx, cluster, request)
+    found += _stored_changes(cluster, request)
     kinds = {update_type for update_type, _, _ in found}
     if not found:
-        vpc = cluster.resources_vpc_config or {}
-        if endpoint_asked:
-            raise messages.error(
-                ctx,
-                "cluster.endpoint_unchanged",
-                clusterName=name,
-                private=str(bool(vpc.get("endpointPrivateAccess"))).lower(),
-                public=str(bool(vpc.get("endpointPublicAccess"))).lower(),
-                cidrs=", ".join(vpc.get("publicAccessCidrs") or []),
-            )
-        if logging_asked:
-            raise messages.error(ctx, "cluster.logging_unchanged", clusterName=name)
-        raise messages.error(ctx, "cluster_update.unchanged", clusterName=name)
+        _refuse_unchanged(ctx, cluster, name, endpoint_asked, logging_asked)
     if len(kinds) > 1:
         raise messages.error(ctx, "cluster.one_update_type", clusterName=name)
     update_type = found[0][0]
