@@ -379,11 +379,12 @@ def _peer_gone(sock: Any) -> bool:
         readable, _, _ = select.select([sock], [], [], 0)
         if not readable:
             return False
+        timeout = sock.gettimeout()
         sock.setblocking(False)
         try:
             sock.recv(1)
         finally:
-            sock.setblocking(True)
+            sock.settimeout(timeout)  # the connection's idle timeout, not blocking for ever
     except ssl.SSLWantReadError:  # part of a TLS record (a key update): the client is still there
         return False
     except (OSError, ValueError):
