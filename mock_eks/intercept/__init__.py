@@ -104,7 +104,7 @@ def _answer(request: Any, response_class: type[AWSResponse]) -> AWSResponse | No
     if serve is None or request is None or eks_host(request.url) is None:
         return None
     response = serve(Request(request.method, request.url, request.headers, body_bytes(request.body)))
-    return response_class(request.url, response.status, response.headers, _RawBody(response.body))
+    return response_class(request.url, response.status, response.headers, _RawBody(response.whole_body()))
 
 
 def _aio_response_class() -> type[AWSResponse]:

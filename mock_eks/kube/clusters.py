@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 from mock_eks.model.accounts import account_for
 from mock_eks.model.protocol import Response
@@ -82,7 +82,7 @@ def is_stream(response: Response) -> bool:
 
 def chunks(response: Response) -> Iterator[bytes]:
     """The body of any answer as chunks (one chunk for plain bytes)."""
-    if is_stream(response):
-        yield from cast(Iterator[bytes], response.body)  # a stream's body is its chunks
-    else:
+    if isinstance(response.body, bytes | bytearray):
         yield bytes(response.body)
+    else:
+        yield from response.body  # a stream's body is its chunks

@@ -15,6 +15,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -477,7 +478,7 @@ def _list(state: store.KubeState, resource: Resource, call: Call) -> Response:
         raise bad_request(f"invalid limit {call.query.get('limit')!r}") from None
     if keep is None and not _wants_table(call):
         blobs, last = store.encoded_page(state, resource.key, call.namespace or None, after, limit or None)
-        objects = []
+        objects: list[dict[str, Any]] = []
     else:
         objects, last = store.page(state, resource.key, call.namespace or None, after, limit or None, keep)
         blobs = [store.encoded(state, o) for o in objects]
@@ -640,13 +641,13 @@ def _update(cluster: Any, state: store.KubeState, resource: Resource, call: Call
     content_type = (_header(call.headers, "Content-Type") or "").split(";")[0].strip().lower()
     body = _body(call)
     if call.method == "PATCH":
-        base = existing
-        if base is None:
+        if existing is None:
             if content_type != "application/apply-patch+yaml":
                 raise not_found(resource, call.name)
             created = copy.deepcopy(body or {})
             created.setdefault("metadata", {})["name"] = call.name
             return _create(cluster, state, resource, call, created, now)
+        base = existing
         if call.subresource == "scale":
             base = _scale(resource, base)
         try:
@@ -896,7 +897,7 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
 
     bookmarks = (call.query.get("allowWatchBookmarks") or "").lower() == "true"
 
-    def stream() -> Any:
+    def stream() -> Iterator[bytes]:
         position = cursor
         quiet_since = monotonic()
         yield from initial
@@ -930,7 +931,7 @@ def _watch(backend: Any, cluster: Any, state: store.KubeState, resource: Resourc
                 # a quiet watch still writes now and then: a client that went away is noticed (a write
                 # fails) instead of holding the stream until its timeout
                 quiet_since = monotonic()
-                mark = {"kind": resource.kind, "apiVersion": resource.api_version}
+                mark: dict[str, Any] = {"kind": resource.kind, "apiVersion": resource.api_version}
                 mark["metadata"] = {"resourceVersion": str(position)}
                 yield _event("BOOKMARK", json.dumps(mark, separators=(",", ":")).encode())
             with store.CHANGED:

@@ -10,7 +10,7 @@ the mock stores without reasoning about them).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,11 +38,18 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
-    """The answer a transport writes back (status, headers, body bytes)."""
+    """The answer a transport writes back (status, headers, body bytes; a Kubernetes watch's body is an
+    iterator of chunks instead)."""
 
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes | Iterator[bytes]
+
+    def whole_body(self) -> bytes:
+        """The body of an answer that is not a stream (an AWS API answer never is)."""
+        if isinstance(self.body, bytes | bytearray):
+            return bytes(self.body)
+        raise TypeError("a streamed answer has no whole body")
 
 
 class ParseError(Exception):

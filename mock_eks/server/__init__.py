@@ -38,7 +38,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import h11
 from requests.structures import CaseInsensitiveDict
@@ -337,8 +337,7 @@ class _Exchange:
             (name, value) for name, value in response.headers.items() if name.lower() not in _RESERVED_HEADERS
         ]
         body = response.body
-        streamed = not isinstance(body, bytes | bytearray)  # an iterable of chunks: a watch, chunked
-        if not streamed:
+        if isinstance(body, bytes | bytearray):  # otherwise an iterator of chunks: a watch, chunked
             headers.append(("Content-Length", str(len(body))))
         headers.append(("Server", f"mock_eks/{_version()}"))
         headers.append(("Date", _date()))
@@ -347,8 +346,8 @@ class _Exchange:
             self.close = True
         status = response.status
         data = conn.send(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
-        if streamed:
-            self._stream(data, cast(Iterable[bytes], body))
+        if not isinstance(body, bytes | bytearray):
+            self._stream(data, body)
             return
         if self.method != "HEAD" and body:
             data += conn.send(h11.Data(data=body))
@@ -660,7 +659,7 @@ class MockEKSServer:
             answer = httpd.serve_request(
                 request.method, path, headers, body.encode() if isinstance(body, str) else body
             )
-            raw = HTTPResponse(body=io.BytesIO(answer.body), preload_content=False)
+            raw = HTTPResponse(body=io.BytesIO(answer.whole_body()), preload_content=False)
             return AWSResponse(request.url, answer.status, answer.headers, raw)
 
         def client_for(service: str, region: str, account: str | None) -> Any:
