@@ -216,9 +216,11 @@ def map_principal(
             return User(principal, (MASTERS, "system:authenticated"), principal=principal)
         found = _aws_auth(state, names)
         if found is not None:
-            username, groups = found
+            username, mapped_groups = found
             return User(
-                _fill(username, principal, caller), (*groups, "system:authenticated"), principal=principal
+                _fill(username, principal, caller),
+                (*mapped_groups, "system:authenticated"),
+                principal=principal,
             )
     return None
 

@@ -442,7 +442,7 @@ def _sync_nodes(backend: Any, cluster: Any, state: store.KubeState, now: float) 
         if backend.moto != "off"
         else {}
     )
-    fingerprint = [
+    fingerprint: list[object] = [  # compared with the last sync's, never read
         (
             g.nodegroup_arn,
             g.status,
@@ -610,7 +610,7 @@ def _sync_addons(cluster: Any, state: store.KubeState, now: float) -> bool:
             spec["replicas"] = 2
         resource = DEPLOYMENTS if kind == "Deployment" else DAEMONSETS
         existing = store.get(state, resource, "kube-system", workload)
-        obj = (
+        obj: dict[str, Any] = (
             copy.deepcopy(existing)
             if existing
             else {
@@ -1026,7 +1026,7 @@ def _pods_of(state: store.KubeState, owner: dict[str, Any]) -> list[dict[str, An
 def _new_pod(owner: dict[str, Any], suffix: str, now: float, node: str | None = None) -> dict[str, Any]:
     template = json.loads(json.dumps(owner["spec"].get("template") or {}))  # a deep copy, faster
     template_meta = template.get("metadata") or {}
-    pod = {
+    pod: dict[str, Any] = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": meta(
@@ -1239,8 +1239,8 @@ def _daemonset_controller(state: store.KubeState, daemonset: dict[str, Any], now
                 daemonset["metadata"].get("generation", 1)
             )
             store.put(state, PODS, _run(store.put(state, PODS, pod, now), node, now), now)
-    pods = _pods_of(state, daemonset)
-    ready = sum(1 for p in pods if p.get("status", {}).get("phase") == "Running")
+    owned = _pods_of(state, daemonset)
+    ready = sum(1 for p in owned if p.get("status", {}).get("phase") == "Running")
     status = {
         "currentNumberScheduled": len(nodes),
         "desiredNumberScheduled": len(nodes),

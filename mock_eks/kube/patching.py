@@ -46,15 +46,15 @@ def strategic_merge_patch(target: Any, patch: Any, field: str = "") -> Any:
             return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
         if patch.get("$patch") == "delete":
             return None
-        result = dict(target) if isinstance(target, dict) else {}
+        merged: dict[str, Any] = dict(target) if isinstance(target, dict) else {}
         for key, value in patch.items():
             if key.startswith("$"):
                 continue
             if value is None:
-                result.pop(key, None)
+                merged.pop(key, None)
             else:
-                result[key] = strategic_merge_patch(result.get(key), value, key)
-        return result
+                merged[key] = strategic_merge_patch(merged.get(key), value, key)
+        return merged
     if isinstance(patch, list) and field in MERGE_KEYS and isinstance(target, list):
         key = MERGE_KEYS[field]
         if key is None:
