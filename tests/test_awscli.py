@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ from tests.helpers import ROLE, SUBNETS
 
 pytest.importorskip("awscli")
 yaml = pytest.importorskip("yaml")  # an awscli dependency
-
-
-@pytest.fixture
-def server() -> Iterator[MockEKSServer]:
-    with MockEKSServer("127.0.0.1", 0) as running:
-        yield running
 
 
 @pytest.fixture

@@ -480,14 +480,6 @@ def test_degrade_refuses_unknown_arns_and_codes(eks_client, eks_mock):
 # -- server mode -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def server():
-    from mock_eks.server import MockEKSServer
-
-    with MockEKSServer("127.0.0.1", 0) as running:
-        yield running
-
-
 def _post(server, path, body, method="POST"):
     import http.client
 

@@ -22,7 +22,6 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +41,6 @@ needs_kubectl = pytest.mark.skipif(
 KEY, SECRET = credentials.FAKE_ACCESS_KEY_ID, credentials.FAKE_SECRET_ACCESS_KEY
 ACCOUNT = "123456789012"
 VIEWER_KEY = "AKIAVIEWERKEY0000000"  # an access key the mock takes to be user/<key> of the default account
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockEKSServer]:
-    with MockEKSServer("127.0.0.1", 0) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _fresh(server: MockEKSServer) -> None:
-    server.reset()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -25,17 +24,6 @@ from tests.helpers import ROLE, SUBNETS, error_of
 AUTH_HEADER = (
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/eks/aws4_request, SignedHeaders=host"
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockEKSServer]:
-    with MockEKSServer("127.0.0.1", 0) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _fresh(server: MockEKSServer) -> None:
-    server.reset()
 
 
 def client(

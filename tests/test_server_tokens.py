@@ -7,7 +7,6 @@ import base64
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -20,17 +19,6 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from mock_eks.cli import main
 from mock_eks.server import MockEKSServer
 from tests.helpers import ROLE, SUBNETS, error_of
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockEKSServer]:
-    with MockEKSServer("127.0.0.1", 0) as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _fresh(server: MockEKSServer) -> None:
-    server.reset()
 
 
 def client(server: MockEKSServer, service: str) -> Any:
