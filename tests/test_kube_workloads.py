@@ -429,3 +429,29 @@ def test_a_node_group_version_update_moves_its_nodes_kubelet(eks_mock: Any, eks_
     eks_client.describe_nodegroup(clusterName="demo", nodegroupName="ng")
     (node,) = client.CoreV1Api(kube_client(eks_mock)).list_node().items
     assert node.status.node_info.kubelet_version.startswith(f"v{target}.")
+
+
+def test_without_bootstrapped_add_ons_kube_system_runs_only_the_add_ons_created(
+    eks_mock: Any, eks_client: Any
+) -> None:
+    """API Reference, CreateCluster ``bootstrapSelfManagedAddons``: "If you set this value to False when
+    creating a cluster, the default networking add-ons will not be installed"; a managed add-on created
+    afterwards (CreateAddon) runs its workload as usual."""
+    create_cluster(eks_client, bootstrapSelfManagedAddons=False)
+    nodegroup(eks_client, size=1)
+    apps = client.AppsV1Api(kube_client(eks_mock))
+    assert [d.metadata.name for d in apps.list_namespaced_daemon_set("kube-system").items] == []
+    assert [d.metadata.name for d in apps.list_namespaced_deployment("kube-system").items] == []
+    eks_client.create_addon(clusterName="demo", addonName="coredns")
+    (coredns,) = apps.list_namespaced_deployment("kube-system").items
+    assert coredns.metadata.name == "coredns"
+    assert coredns.metadata.labels["app.kubernetes.io/managed-by"] == "EKS"
+    assert apps.list_namespaced_daemon_set("kube-system").items == []
+    create_cluster(eks_client, "bootstrapped")
+    names = {d.metadata.name for d in apps.list_namespaced_daemon_set("kube-system").items}
+    assert names == set()  # the other cluster's add-ons are its own
+    other = client.AppsV1Api(kube_client(eks_mock, "bootstrapped"))
+    assert {d.metadata.name for d in other.list_namespaced_daemon_set("kube-system").items} == {
+        "aws-node",
+        "kube-proxy",
+    }

@@ -55,7 +55,8 @@ INSTANCE_FACTS = {
     "p3.2xlarge": (8, 61, 58),
 }
 # The workloads EKS's default networking add-ons run (Amazon EKS User Guide, "Amazon VPC CNI", "kube-proxy",
-# "CoreDNS"): bootstrapped self-managed on every cluster, or by the managed add-on of the same name
+# "CoreDNS"): bootstrapped self-managed unless CreateCluster's bootstrapSelfManagedAddons was False (API
+# Reference, CreateCluster: "the default networking add-ons will not be installed"), or by the managed add-on
 ADDON_WORKLOADS = {
     "vpc-cni": ("DaemonSet", "aws-node", "amazon-k8s-cni", "k8s-app"),
     "kube-proxy": ("DaemonSet", "kube-proxy", "kube-proxy", "k8s-app"),
@@ -569,7 +570,9 @@ def _sync_addons(cluster: Any, state: store.KubeState, now: float) -> bool:
         for a in cluster.child("addons")
         if a.status not in ("CREATING", "DELETING", "CREATE_FAILED")
     }
-    names = sorted(set(BOOTSTRAPPED) | (set(addons) & set(ADDON_WORKLOADS)))
+    # a snapshot from before the flag was kept restores without the attribute: those clusters bootstrapped
+    bootstrapped = set(BOOTSTRAPPED) if getattr(cluster, "bootstrap_self_managed_addons", True) else set()
+    names = sorted(bootstrapped | (set(addons) & set(ADDON_WORKLOADS)))
     fingerprint = [(n, getattr(addons.get(n), "addon_version", None)) for n in names]
     if state.synced.get("addons") == fingerprint:
         return False

@@ -54,6 +54,8 @@ class Cluster:
     encryption_config: list[dict[str, Any]] | None = None
     connector_config: dict[str, Any] | None = None
     deletion_protection: bool | None = None
+    # CreateCluster's bootstrapSelfManagedAddons (input only): False installs no default networking add-ons
+    bootstrap_self_managed_addons: bool = True
     # every other member of the input, echoed as given (new model members included)
     extra: dict[str, Any] = field(default_factory=dict)
     endpoint_url: str | None = None
@@ -331,13 +333,14 @@ def create_cluster(
         tags=tags,
         encryption_config=encryption,
         deletion_protection=bool(deletion_protection),
+        bootstrap_self_managed_addons=others.get("bootstrap_self_managed_addons", True) is not False,
         extra=extra,
         endpoint_url=endpoint_for(ctx, cluster_id),
         oidc_issuer=oidc_issuer_for(ctx, cluster_id),
     )
     ctx.store.clusters.add(name, cluster)
     request = {
-        "bootstrap_self_managed_addons": others.get("bootstrap_self_managed_addons", True),
+        "bootstrap_self_managed_addons": cluster.bootstrap_self_managed_addons,
         "bootstrap_cluster_creator_admin_permissions": (access_config or {}).get(
             "bootstrapClusterCreatorAdminPermissions", True
         ),
