@@ -608,3 +608,56 @@ def test_readme_kubectl_example_runs_as_written(home: Path, tmp_path: Path) -> N
     assert header.split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
     assert len(nodes) == 2
     assert all(line.split()[1] == "Ready" for line in nodes)
+
+
+def test_connect_to_a_cluster_restored_without_its_ca_key_is_refused_with_a_reason(
+    server: MockEKSServer,
+) -> None:
+    """A snapshot written before clusters kept their CA key (format 2, tests/data/snapshot-v2.json, with the
+    cluster's CA certificate recorded): no certificate chaining to DescribeCluster's certificateAuthority
+    can be made, so the proxy refuses the tunnel with 502 (RFC 9110 15.6.3) and says why, never a 500."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())  # a key nobody keeps, as in the old snapshot
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubernetes")])
+    now = datetime.datetime.now(datetime.UTC)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    snapshot = json.loads((Path(__file__).parent / "data" / "snapshot-v2.json").read_text())
+    (cluster,) = [
+        o["fields"]
+        for o in snapshot["objects"]
+        if isinstance(o, dict) and o.get("fields", {}).get("name") == "v2"
+    ]
+    assert cluster["ca_data"] is None and "ca_key" not in cluster
+    cluster["ca_data"] = base64.b64encode(ca.public_bytes(serialization.Encoding.PEM)).decode()
+    request = urllib.request.Request(
+        f"{server.url}/_mock_eks/state", json.dumps(snapshot).encode(), method="PUT"
+    )
+    with urllib.request.urlopen(request) as answer:
+        assert answer.status == 200
+    sock, head = tunnel(server, cluster["endpoint_url"].partition("://")[2] + ":443")
+    rest = b""
+    while chunk := sock.recv(4096):
+        rest += chunk
+    sock.close()
+    assert head.startswith(b"HTTP/1.1 502 "), head
+    assert b"has no CA key for this cluster" in head + rest
+    other = make_cluster(server)  # a cluster made since still tunnels
+    sock, head = tunnel(server, f"{host_of(other)}:443")
+    sock.close()
+    assert head.startswith(b"HTTP/1.1 200 ")

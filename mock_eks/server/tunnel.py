@@ -55,7 +55,15 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
         state.send(_refusal(target))
         log.info('%s "CONNECT %s" 403', handler.client_address[0], target[:200])
         return False
-    context = _context(ca, ca_key, host)
+    try:
+        context = _context(ca, ca_key, host)
+    except ValueError:
+        # a snapshot written before clusters kept their CA key: no certificate that chains to the CA
+        # DescribeCluster shows can be made, and a new CA would break every kubeconfig already written
+        state.close = True
+        state.send(_no_ca_key(cluster.name))
+        log.info('%s "CONNECT %s" 502', handler.client_address[0], target[:200])
+        return False
     conn = state.conn
     sock.sendall(
         conn.send(
@@ -95,6 +103,17 @@ def _refusal(target: str) -> Response:
         f"not to {target[:200]!r}\n"
     ).encode()
     return Response(403, {"Content-Type": "text/plain; charset=utf-8"}, body)
+
+
+def _no_ca_key(name: str) -> Response:
+    """502 (RFC 9110 15.6.3: the proxy cannot get a valid answer from the endpoint): the cluster's CA
+    certificate came from a snapshot without its key, so no certificate that verifies can be served."""
+    body = (
+        f"mock_eks cannot serve cluster {name!r}'s endpoint: the snapshot it was restored from has no CA "
+        f"key for this cluster (written before mock_eks kept it), so no certificate can chain to its "
+        f"certificateAuthority; recreate the cluster or restore a newer snapshot\n"
+    ).encode()
+    return Response(502, {"Content-Type": "text/plain; charset=utf-8"}, body)
 
 
 def _context(ca_data: str, ca_key: str | None, host: str) -> ssl.SSLContext:
