@@ -66,7 +66,8 @@ def test_bootstrap_false_gives_no_creator_entry(eks_client):
     api_cluster(eks_client, "nob", mode="API_AND_CONFIG_MAP", bootstrap=False)
     assert eks_client.list_access_entries(clusterName="nob")["accessEntries"] == []
     cluster = eks_client.describe_cluster(name="nob")["cluster"]
-    # bootstrapClusterCreatorAdminPermissions is input only (issue 13 item 6)
+    # bootstrapClusterCreatorAdminPermissions is input only (aws/aws-cli awscli/examples/eks/describe-cluster.rst shows
+    # accessConfig with authenticationMode alone)
     assert cluster["accessConfig"] == {"authenticationMode": "API_AND_CONFIG_MAP"}
 
 

@@ -246,8 +246,8 @@ def test_create_addon_defaults_to_the_catalogue_default(eks_client):
     assert re.fullmatch(
         r"arn:aws:eks:us-east-1:123456789012:addon/c1/coredns/[0-9a-f-]{36}", addon["addonArn"]
     )
-    # EKS-published add-ons carry no owner/publisher (issue 13 item 5; aws/aws-cli
-    # awscli/examples/eks/create-addon.rst), and no podIdentityAssociations when there are none (item 3)
+    # EKS-published add-ons carry no owner/publisher (aws/aws-cli
+    # awscli/examples/eks/create-addon.rst), and no podIdentityAssociations when there are none (same example)
     assert "publisher" not in addon and "owner" not in addon and "podIdentityAssociations" not in addon
     assert addon["namespaceConfig"] == {"namespace": "kube-system"}
     assert addon["health"] == {"issues": []}

@@ -1,4 +1,4 @@
-"""aiobotocore clients in-process under mock_eks (issue 10, case 6).
+"""aiobotocore clients in-process under mock_eks.
 
 aiobotocore pins its own botocore, so CI runs this file in a separate environment (``.ci/run``,
 extra ``[aio]``); where aiobotocore is not installed the file is skipped.

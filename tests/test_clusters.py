@@ -58,13 +58,13 @@ def test_defaults_match_the_reference(eks_client):
             {"types": ["api", "audit", "authenticator", "controllerManager", "scheduler"], "enabled": False}
         ]
     }
-    # accessConfig holds authenticationMode only on read (issue 13 item 6; aws/aws-cli
+    # accessConfig holds authenticationMode only on read (aws/aws-cli
     # awscli/examples/eks/describe-cluster.rst, 2024: "accessConfig": {"authenticationMode": ...})
     assert cluster["accessConfig"] == {"authenticationMode": "CONFIG_MAP"}
     assert cluster["upgradePolicy"] == {"supportType": "EXTENDED"}
     assert cluster["version"] == versions.default_version(time.time())
     assert cluster["platformVersion"] == versions.get(cluster["version"]).default_platform_version
-    assert "health" not in cluster  # absent on a healthy cluster (issue 13 item 3)
+    assert "health" not in cluster  # absent when healthy: the describe-cluster example has none
     assert cluster["tags"] == {}
 
 

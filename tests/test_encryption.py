@@ -105,7 +105,7 @@ def test_creating_cluster_refused():
 
 
 def test_alias_resolves_to_a_key_arn(eks_client):
-    # issue 13 item 10: AssociateEncryptionConfig takes a KMS alias (alias/eks or an alias ARN); the update
+    # AssociateEncryptionConfig takes a KMS alias (alias/eks or an alias ARN); the update
     # param and the cluster show the key ARN it resolves to (aws/aws-cli awscli/examples/eks/
     # associate-encryption-config.rst shows the param as [{"resources":["secrets"],"provider":{"keyArn":...}}])
     create_cluster(eks_client, "demo")

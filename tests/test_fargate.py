@@ -132,7 +132,7 @@ def test_name_rules(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
         _create(eks_client)
     # message: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API);
-    # code: the model omits it, but real EKS answers ResourceInUseException 409 (same moto source, issue 13)
+    # code: the model omits it, but real EKS answers ResourceInUseException 409 (same moto source)
     assert error_of(excinfo) == (
         "ResourceInUseException",
         409,

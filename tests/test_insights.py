@@ -238,7 +238,8 @@ def test_kube_proxy_behind_the_control_plane(frozen):
 
 
 def test_refresh_messages():
-    # issue 13 item 13: "Cluster insights refresh is in progress." / "... has completed successfully."
+    # "Cluster insights refresh is in progress." / "... has completed successfully.": wording from
+    # mock_eks/data/insights.json (the EKS user guide's example says "Insights refresh is in progress")
     with realistic(NOW) as (client, clock):
         create_cluster(client, version="1.35")
         clock.tick(601)

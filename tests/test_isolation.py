@@ -1,6 +1,6 @@
-"""Nothing escapes while mock_eks is active (issue 10, cases 1-5; aiobotocore is test_aiobotocore.py).
+"""Nothing escapes while mock_eks is active (aiobotocore is test_aiobotocore.py).
 
-Each test names the numbered case of the issue it covers.
+Each test names the way out it closes.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_network_guard_refuses_non_loopback_and_records_it():
     ESCAPES.clear()
 
 
-# -- case 1: sessions and clients made before import ------------------------------------------------
+# -- sessions and clients made before import ------------------------------------------------
 
 _EARLY_CLIENT_SCRIPT = """
 import socket
@@ -59,7 +59,7 @@ with mock_eks():
 """
 
 
-def test_case1_clients_and_sessions_made_before_import_are_mocked():
+def test_clients_and_sessions_made_before_import_are_mocked():
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00", "AWS_SECRET_ACCESS_KEY": "x"}
     result = subprocess.run(
         [sys.executable, "-c", _EARLY_CLIENT_SCRIPT], capture_output=True, text=True, env=env, timeout=120
@@ -68,14 +68,14 @@ def test_case1_clients_and_sessions_made_before_import_are_mocked():
     assert result.stdout.strip() == "early"
 
 
-def test_case1_client_made_before_activation_is_mocked():
+def test_client_made_before_activation_is_mocked():
     early = boto3.client("eks", region_name="us-east-1")
     with mock_eks():
         create_cluster(early, "before")
         assert boto3.client("eks", region_name="us-east-1").list_clusters()["clusters"] == ["before"]
 
 
-# -- case 2: every endpoint form botocore builds ----------------------------------------------------
+# -- every endpoint form botocore builds ----------------------------------------------------
 
 
 def _partition_regions() -> list[tuple[str, str]]:
@@ -92,9 +92,7 @@ def _partition_regions() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("fips", "dual_stack"), [(False, False), (True, False), (False, True), (True, True)], ids=str
 )
-def test_case2_every_partition_and_variant_is_answered(
-    eks_mock, service, partition, region, fips, dual_stack
-):
+def test_every_partition_and_variant_is_answered(eks_mock, service, partition, region, fips, dual_stack):
     config = Config(use_fips_endpoint=fips, use_dualstack_endpoint=dual_stack, retries={"max_attempts": 1})
     try:
         client = boto3.client(service, region_name=region, config=config)
@@ -110,19 +108,19 @@ def test_case2_every_partition_and_variant_is_answered(
         assert error_of(excinfo)[0] != "UnknownOperationException"
 
 
-def test_case2_fips_from_the_environment(eks_mock, monkeypatch):
+def test_fips_from_the_environment(eks_mock, monkeypatch):
     monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
     client = boto3.client("eks", region_name="us-east-1")
     assert client.meta.endpoint_url == "https://fips.eks.us-east-1.amazonaws.com"
     assert create_cluster(client, "fips")["arn"] == "arn:aws:eks:us-east-1:123456789012:cluster/fips"
 
 
-def test_case2_iso_partition_arns(eks_mock):
+def test_iso_partition_arns(eks_mock):
     arn = create_cluster(boto3.client("eks", region_name="us-iso-east-1"), "iso")["arn"]
     assert arn.startswith("arn:aws-iso:eks:us-iso-east-1:")
 
 
-def test_case2_unknown_region_gets_an_aws_style_error(eks_mock):
+def test_unknown_region_gets_an_aws_style_error(eks_mock):
     client = boto3.client("eks", region_name="moon-1", config=Config(retries={"max_attempts": 1}))
     with pytest.raises(ClientError) as excinfo:
         client.list_clusters()
@@ -131,14 +129,14 @@ def test_case2_unknown_region_gets_an_aws_style_error(eks_mock):
     assert "moon-1" in message
 
 
-def test_case2_malformed_host_through_requests_gets_an_aws_style_error(eks_mock):
+def test_malformed_host_through_requests_gets_an_aws_style_error(eks_mock):
     response = requests.get("https://eks.not_a_region.amazonaws.com/clusters", timeout=5)
     assert response.status_code == 400
     assert response.headers["x-amzn-ErrorType"].startswith("ValidationError")
     assert "not_a_region" in response.json()["message"]
 
 
-def test_case2_custom_endpoint_url_goes_where_it_is_sent(eks_mock):
+def test_custom_endpoint_url_goes_where_it_is_sent(eks_mock):
     from mock_eks.server import MockEKSServer
 
     with MockEKSServer("127.0.0.1", 0) as server:
@@ -150,7 +148,7 @@ def test_case2_custom_endpoint_url_goes_where_it_is_sent(eks_mock):
         assert served == ["on-the-server"]
 
 
-def test_case2_closed_custom_endpoint_is_not_answered_by_the_mock(eks_mock):
+def test_closed_custom_endpoint_is_not_answered_by_the_mock(eks_mock):
     client = boto3.client(
         "eks",
         region_name="us-east-1",
@@ -161,7 +159,7 @@ def test_case2_closed_custom_endpoint_is_not_answered_by_the_mock(eks_mock):
         client.list_clusters()
 
 
-# -- case 3: fake credentials ----------------------------------------------------------------------
+# -- fake credentials ----------------------------------------------------------------------
 
 
 def _signing_key_of(client: Any) -> list[str]:
@@ -177,7 +175,7 @@ def _signing_key_of(client: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("source", ["environment", "profile"])
-def test_case3_real_credentials_are_never_used_inside(monkeypatch, tmp_path, source):
+def test_real_credentials_are_never_used_inside(monkeypatch, tmp_path, source):
     credentials = tmp_path / "credentials"
     credentials.write_text("[real]\naws_access_key_id = AKIAREALPROFILEKEY00\naws_secret_access_key = s\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
@@ -211,7 +209,7 @@ def test_case3_real_credentials_are_never_used_inside(monkeypatch, tmp_path, sou
         boto3.DEFAULT_SESSION = None
 
 
-def test_case3_account_rules_work_with_explicit_and_twelve_digit_credentials(eks_mock, monkeypatch):
+def test_account_rules_work_with_explicit_and_twelve_digit_credentials(eks_mock, monkeypatch):
     explicit = boto3.client(
         "eks", region_name="us-east-1", aws_access_key_id="444455556666", aws_secret_access_key="x"
     )
@@ -222,14 +220,14 @@ def test_case3_account_rules_work_with_explicit_and_twelve_digit_credentials(eks
     )
 
 
-def test_case3_twelve_digit_environment_key_still_chooses_the_account(monkeypatch):
+def test_twelve_digit_environment_key_still_chooses_the_account(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
     with mock_eks():
         assert ":111122223333:" in create_cluster(boto3.client("eks", region_name="us-east-1"), "env")["arn"]
 
 
-# -- case 4: class decoration ----------------------------------------------------------------------
+# -- class decoration ----------------------------------------------------------------------
 
 
 @mock_eks
@@ -276,7 +274,7 @@ class Case4TestCase(unittest.TestCase):
         self.assertEqual(self.client.list_clusters()["clusters"], ["from-setup"])
 
 
-# -- case 5: beside moto's mock_aws ----------------------------------------------------------------
+# -- beside moto's mock_aws ----------------------------------------------------------------
 
 mock_aws = pytest.importorskip("moto").mock_aws
 
@@ -314,7 +312,7 @@ class _Both:
 
 
 @pytest.mark.parametrize("order", ORDERS)
-def test_case5_moto_never_sees_eks_and_there_is_one_state(order):
+def test_moto_never_sees_eks_and_there_is_one_state(order):
     with _Both(order):
         client = boto3.client("eks", region_name="us-east-1")
         for index in range(5):
@@ -333,7 +331,7 @@ def test_case5_moto_never_sees_eks_and_there_is_one_state(order):
         assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["still-moto"]
 
 
-def test_case5_moto_started_after_the_cluster_exists():
+def test_moto_started_after_the_cluster_exists():
     with mock_eks():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "first")
@@ -342,7 +340,7 @@ def test_case5_moto_started_after_the_cluster_exists():
             assert client.describe_cluster(name="first")["cluster"]["status"] == "ACTIVE"
 
 
-def test_case5_decorators_in_both_orders():
+def test_decorators_in_both_orders():
     @mock_eks
     @mock_aws
     def eks_outside():
@@ -359,7 +357,7 @@ def test_case5_decorators_in_both_orders():
     assert moto_outside() == ([], ["b"])
 
 
-def test_case5_moto_answers_eks_again_after_mock_eks_stops():
+def test_moto_answers_eks_again_after_mock_eks_stops():
     with mock_aws():
         with mock_eks():
             create_cluster(boto3.client("eks", region_name="us-east-1"), "ours")

@@ -1,4 +1,4 @@
-"""Error codes and messages as real EKS words them (issue 13), each with the public source quoting it.
+"""Error codes and messages as real EKS words them, each with the public source quoting it.
 
 Every message any handler or the dispatcher answers with lives in data/messages.json (mock_eks.messages):
 ``errors.ServiceError`` refuses any other text at runtime, and the scan below refuses inline wording and
@@ -253,7 +253,7 @@ def test_fargate_profile_messages(eks_client):
     _fargate(eks_client)
     with pytest.raises(ClientError) as excinfo:
         _fargate(eks_client)
-    # the model omits ResourceInUseException here, but real EKS answers it with 409 (moto, issue 13)
+    # the model omits ResourceInUseException here, but real EKS answers it with 409 (getmoto/moto moto/eks/models.py)
     assert error_of(excinfo) == (
         "ResourceInUseException",
         409,

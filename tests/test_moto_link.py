@@ -1,4 +1,4 @@
-"""mock_eks linked to moto (issue 14): one account across EKS, EC2, Auto Scaling, KMS and IAM.
+"""mock_eks linked to moto: one account across EKS, EC2, Auto Scaling, KMS and IAM.
 
 Every test runs under moto's ``mock_aws()`` and ``mock_eks()`` in both orders of activation.
 """

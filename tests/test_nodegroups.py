@@ -66,7 +66,7 @@ def test_create_defaults_follow_the_reference(eks_client, cluster):
     assert group["amiType"] == expected_ami
     # releaseVersion defaults to an AMI release of the cluster's Kubernetes version
     assert group["releaseVersion"].startswith(cluster["version"] + ".")
-    # while CREATING: no resources, no labels (none given), no taints (issue 13 item 3; aws/aws-cli
+    # while CREATING: no resources, no labels (none given), no taints (aws/aws-cli
     # awscli/examples/eks/create-nodegroup.rst)
     assert "resources" not in group and "labels" not in group and "taints" not in group
     assert "launchTemplate" not in group
@@ -126,7 +126,7 @@ def test_arm_instance_types_choose_the_arm_ami_type(eks_client, cluster):
 
 def test_launch_template_node_group_has_no_disk_size_or_default_instance_types(eks_client, cluster):
     group = _create(eks_client, launchTemplate={"name": "my-lt", "version": "1"})
-    # EKS adds the template's id to a template given by name (issue 13 item 11)
+    # EKS adds the template's id to a template given by name (getmoto/moto moto/eks/models.py, Nodegroup.__init__)
     assert group["launchTemplate"]["name"] == "my-lt" and group["launchTemplate"]["version"] == "1"
     assert group["launchTemplate"]["id"].startswith("lt-")
     assert "diskSize" not in group and "instanceTypes" not in group
@@ -587,7 +587,7 @@ def test_launch_template_updates_must_name_the_same_template(eks_client, cluster
 
 
 def test_launch_template_by_name_gets_its_id_and_back(eks_client, cluster):
-    # issue 13 item 11: real EKS returns a template given by name with its id (lt-...), and the other way
+    # real EKS returns a template given by name with its id (lt-...), and the other way
     # round; moto's EKS backend (getmoto/moto moto/eks/models.py, Nodegroup.__init__) fills both the same way.
     by_name = _create(eks_client, name="a", launchTemplate={"name": "web", "version": "3"})["launchTemplate"]
     assert by_name["id"].startswith("lt-") and len(by_name["id"]) == 20
@@ -598,7 +598,7 @@ def test_launch_template_by_name_gets_its_id_and_back(eks_client, cluster):
 
 
 def test_version_update_with_a_launch_template_lists_its_name_and_version(eks_client, cluster):
-    # issue 13 item 9: with a launch template the update's params are LaunchTemplateName/LaunchTemplateVersion,
+    # with a launch template the update's params are LaunchTemplateName/LaunchTemplateVersion,
     # not Version (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
     template = _create(eks_client, launchTemplate={"name": "web", "version": "1"})["launchTemplate"]
     update = eks_client.update_nodegroup_version(

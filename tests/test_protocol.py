@@ -124,7 +124,7 @@ def test_responses_serialize_timestamps_as_epoch_seconds(eks_mock, eks_client):
 
 
 def test_timestamps_have_millisecond_precision_on_the_wire(eks_mock, eks_client):
-    # issue 13 item 2: real EKS writes epoch seconds with three decimals (aws/aws-cli
+    # real EKS writes epoch seconds with three decimals (aws/aws-cli
     # awscli/examples/eks/update-cluster-config.rst: "createdAt": 1565806986.506)
     from freezegun import freeze_time
 

@@ -1,4 +1,4 @@
-"""Responses as real EKS gives them (issue 13, "Responses: what real EKS returns").
+"""Responses as real EKS gives them.
 
 Each test names the public recording it follows. "aws-cli examples" are aws/aws-cli
 awscli/examples/eks/*.rst (output of real calls), read at commit 07c4fe36 (2026-07-23).

@@ -183,7 +183,7 @@ def test_malformed_json_is_an_invalid_parameter_error(
 def test_unknown_path_and_method(server: MockEKSServer) -> None:
     assert aws_error(*request(server, "GET", "/no/such/thing"))[:2] == (404, "UnknownOperationException")
     assert aws_error(*request(server, "PATCH", "/clusters"))[:2] == (404, "UnknownOperationException")
-    # HTTP-level refusals are the Reference's common errors with their documented statuses (issue 11, 12)
+    # HTTP-level refusals are the Reference's common errors with their documented statuses
     assert aws_error(*request(server, "BREW", "/clusters"))[:2] == (404, "UnknownOperationException")
     status, code, _ = aws_error(*raw(server, b"THIS IS NOT HTTP\r\n\r\n"))
     assert (status, code) == (400, "MalformedHttpRequestException")
@@ -318,7 +318,7 @@ def test_serve_reports_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None
     assert "cannot listen" in capsys.readouterr().err
 
 
-# -- HTTP edge cases (issue 11) and keep-alive -----------------------------------------------------------
+# -- HTTP edge cases and keep-alive -----------------------------------------------------------
 
 
 def raw_exchange(server: MockEKSServer, data: bytes) -> bytes:

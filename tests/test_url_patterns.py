@@ -1,4 +1,4 @@
-"""One URL pattern per action (issue 17): the table, its responses registrations, the catch-all, coexistence."""
+"""One URL pattern per action: the table, its responses registrations, the catch-all, coexistence."""
 
 from __future__ import annotations
 
