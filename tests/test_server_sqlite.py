@@ -4,6 +4,7 @@ Real processes, real signals, loopback sockets."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -11,10 +12,13 @@ import random
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -171,3 +175,102 @@ def test_the_readme_shared_server_example_runs_as_written(tmp_path: Path) -> Non
     with serving("--state", str(tmp_path / "shared.db")) as served:  # the reset was written through
         assert eks_client(served.url, "111111111111").list_clusters()["clusters"] == []
         assert served.stop()[0] == 0
+
+
+# -- Kubernetes objects through the CONNECT tunnel ----------------------------------------------------------
+
+
+def _kube(served: Served, cluster: dict[str, Any]) -> Callable[..., tuple[int, Any]]:
+    """A Kubernetes API client for ``cluster`` through ``served``'s CONNECT tunnel (http.client's own
+    proxy tunnel), trusting only the cluster's CA, with a token from the server's get-token endpoint."""
+    host = cluster["endpoint"].partition("://")[2]
+    ca = base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+    status, _, body = request(served, "GET", f"/_mock_eks/get-token?cluster={cluster['name']}")
+    assert status == 200, body
+    token = json.loads(body)["status"]["token"]
+
+    def call(method: str, path: str, document: Any = None) -> tuple[int, Any]:
+        connection = http.client.HTTPSConnection(
+            served.host, served.port, timeout=30, context=ssl.create_default_context(cadata=ca)
+        )
+        connection.set_tunnel(host, 443)
+        try:
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            connection.request(method, path, json.dumps(document) if document is not None else None, headers)
+            response = connection.getresponse()
+            return response.status, json.loads(response.read())
+        finally:
+            connection.close()
+
+    return call
+
+
+CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
+
+
+def _config_map(name: str) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"made": name}}
+
+
+def test_kubernetes_objects_are_written_to_the_database(tmp_path: Path) -> None:
+    """A ConfigMap created through the tunnel is in the state file: a server started anew on it serves it
+    (Kubernetes keeps API objects in etcd, so they outlive an API server restart)."""
+    state = str(tmp_path / "state.db")
+    with serving("--state", state) as served:
+        create_cluster(eks_client(served.url), "kept")
+        cluster = eks_client(served.url).describe_cluster(name="kept")["cluster"]
+        kube = _kube(served, cluster)
+        assert kube("POST", CONFIGMAPS, _config_map("settings"))[0] == 201
+        assert served.stop()[0] == 0
+    with serving("--state", state) as served:
+        status, found = _kube(served, cluster)("GET", f"{CONFIGMAPS}/settings")
+        assert (status, found["data"]) == (200, {"made": "settings"})
+        assert served.stop()[0] == 0
+
+
+def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> None:
+    """Kubernetes requests take their turn on the state as EKS requests do: the tunnel opens on a cluster
+    the other process created, an object created through one process is read through the other, and a
+    watch open on one does not hold the file (the other's writes go on; a held transaction would keep
+    them waiting out the busy timeout, past this client's)."""
+    state = str(tmp_path / "shared.db")
+    with serving("--state", state) as one, serving("--state", state) as two:
+        create_cluster(eks_client(one.url), "shared")
+        cluster = eks_client(two.url).describe_cluster(name="shared")["cluster"]
+        on_one, on_two = _kube(one, cluster), _kube(two, cluster)
+        assert on_two("POST", CONFIGMAPS, _config_map("from-two"))[0] == 201
+        status, found = on_one("GET", f"{CONFIGMAPS}/from-two")
+        assert (status, found["data"]) == (200, {"made": "from-two"})
+        host = cluster["endpoint"].partition("://")[2]
+        watching = http.client.HTTPSConnection(
+            one.host,
+            one.port,
+            timeout=30,
+            context=ssl.create_default_context(
+                cadata=base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+            ),
+        )
+        watching.set_tunnel(host, 443)
+        try:
+            token = request(one, "GET", "/_mock_eks/get-token?cluster=shared")[2]
+            watching.request(
+                "GET",
+                f"{CONFIGMAPS}?watch=true&timeoutSeconds=60",
+                headers={"Authorization": f"Bearer {json.loads(token)['status']['token']}"},
+            )
+            stream = watching.getresponse()
+            assert stream.status == 200
+            first = json.loads(stream.readline())
+            assert (first["type"], first["object"]["metadata"]["name"]) == ("ADDED", "from-two")
+            assert on_two("POST", CONFIGMAPS, _config_map("while-watched"))[0] == 201
+            assert on_one("POST", CONFIGMAPS, _config_map("from-one"))[0] == 201
+            status, listed = on_two("GET", CONFIGMAPS)
+        finally:
+            watching.close()
+        assert status == 200
+        assert {item["metadata"]["name"] for item in listed["items"]} >= {
+            "from-two",
+            "while-watched",
+            "from-one",
+        }
+        assert one.stop()[0] == 0 and two.stop()[0] == 0

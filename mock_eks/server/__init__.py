@@ -38,7 +38,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 import h11
 from requests.structures import CaseInsensitiveDict
@@ -53,6 +53,8 @@ from mock_eks.state import seeds, snapshot, sqlite_store
 from mock_eks.state.lifecycle import Timing
 from mock_eks.state.sqlite_store import SQLiteStore
 from mock_eks.state.store import Backend
+
+_T = TypeVar("_T")
 
 
 def _load_behaviour() -> None:
@@ -502,13 +504,19 @@ class _HTTPServer(socketserver.ThreadingTCPServer):
 
     def serve_request(self, method: str, target: str, headers: Any, body: bytes) -> Response:
         """A control or service request; with a SQLite state, inside its write transaction."""
+        return self.in_turn(method, lambda: self._serve_request(method, target, headers, body))
+
+    def in_turn(self, method: str, run: Callable[[], _T]) -> _T:
+        """``run()`` as one request of ``method`` on the state: with a SQLite state, inside its transaction
+        (EKS, control and tunnelled Kubernetes requests alike), read-only for GET and HEAD; ``run`` reads
+        ``self.backend`` there, which is the state as the transaction loaded it."""
         store = self.store
         if store is None:
-            return self._serve_request(method, target, headers, body)
+            return run()
         with store.transaction(self.backend, read_only=method in ("GET", "HEAD")) as turn:
             self.backend = turn.backend
             try:
-                return self._serve_request(method, target, headers, body)
+                return run()
             finally:
                 turn.backend = self.backend  # a reset or a restore replaced it: that is what is written
 

@@ -17,7 +17,8 @@ import os
 import ssl
 import tempfile
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import h11
 
@@ -43,14 +44,11 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
     while not isinstance(state.next_event(), h11.EndOfMessage):  # a CONNECT body is meaningless: dropped
         pass
     host, _, port = target.rpartition(":")
-    backend = handler.server.backend
-    cluster = None
+    server = handler.server
+    name = ca = ca_key = None
     if port == "443" and host:
-        with backend.lock:
-            cluster = kube.cluster_for_host(backend, host)
-            ca = (cluster.certificate_authority or {}).get("data") if cluster is not None else None
-            ca_key = cluster.ca_key if cluster is not None else None
-    if cluster is None or ca is None:
+        name, ca, ca_key = server.in_turn("GET", lambda: _authority_of(server.backend, host))
+    if name is None or ca is None:
         state.close = True
         state.send(_refusal(target))
         log.info('%s "CONNECT %s" 403', handler.client_address[0], target[:200])
@@ -61,7 +59,7 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
         # a snapshot written before clusters kept their CA key: no certificate that chains to the CA
         # DescribeCluster shows can be made, and a new CA would break every kubeconfig already written
         state.close = True
-        state.send(_no_ca_key(cluster.name))
+        state.send(_no_ca_key(name))
         log.info('%s "CONNECT %s" 502', handler.client_address[0], target[:200])
         return False
     conn = state.conn
@@ -81,10 +79,18 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
     origin = f"https://{host}"
 
     def route(request: Request) -> Response:
-        return kube.serve(
-            handler.server.backend,
-            Request(request.method, origin + request.url, request.headers, request.body),
-        )
+        # in the request's turn on the state, as an EKS request: with --state x.db what kubectl creates is
+        # written there and seen by every process
+        def answer() -> tuple[Any, Response]:
+            backend = server.backend
+            forwarded = Request(request.method, origin + request.url, request.headers, request.body)
+            return backend, kube.serve(backend, forwarded)
+
+        backend, response = server.in_turn(request.method, answer)
+        if isinstance(response.body, bytes | bytearray):
+            return response
+        stream: Any = _while_current(server, backend, cast(Iterable[bytes], response.body))  # a watch's
+        return Response(response.status, response.headers, stream)
 
     # the TLS socket now owns the connection: a stop cuts this one, and the server's close closes it
     handler.request = tls
@@ -94,6 +100,36 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
     finally:
         tls.close()
     return False
+
+
+def _while_current(server: Any, backend: Any, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A watch's stream, ended once this process's state is no longer ``backend``.
+
+    A watch's initial list is made in its request's turn on the state; the stream runs after that turn
+    (a transaction held for a watch's life would block every other process on the file) and follows
+    this process's copy of the state: the changes made through this process. When a request here loads
+    another process's write (or a reset replaces the state), the copy the watch follows is no longer the
+    state, so the watch ends, as a kube-apiserver watch ends at its timeout: the client lists and
+    watches again, and sees the state as it is now.
+    """
+    try:
+        for chunk in chunks:
+            yield chunk
+            if server.backend is not backend:
+                return
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def _authority_of(backend: Any, host: str) -> tuple[str | None, str | None, str | None]:
+    """The name, CA certificate and CA key of the cluster serving ``host`` (all None when none does)."""
+    with backend.lock:
+        cluster = kube.cluster_for_host(backend, host)
+        if cluster is None:
+            return None, None, None
+        return cluster.name, (cluster.certificate_authority or {}).get("data"), cluster.ca_key
 
 
 def _refusal(target: str) -> Response:

@@ -1,8 +1,9 @@
 """A write-through state in SQLite (``--state x.db`` / ``mock_eks(state="x.db")``), shared by processes.
 
 Granularity: the whole state, as one snapshot (``snapshot.take``) in one row, with a generation number.
-Every request runs inside one SQLite write transaction (``BEGIN IMMEDIATE``, so requests of every process
-on the file take turns): at its start the process reloads the state if the generation moved since it last
+Every request (EKS, control, and in server mode the Kubernetes API's through the CONNECT tunnel) runs
+inside one SQLite write transaction (``BEGIN IMMEDIATE``, so requests of every process on the file take
+turns): at its start the process reloads the state if the generation moved since it last
 saw it (another process wrote), the request runs against it, and a request that changed something writes
 the new snapshot and the next generation before ``COMMIT``. The answer goes out after the commit, so an
 acknowledged change is on disk (WAL journal; ``synchronous=NORMAL`` survives the process being killed at
