@@ -45,9 +45,11 @@ def connect(handler: Any, sock: socket.socket, state: Any, event: h11.Request) -
         pass
     host, _, port = target.rpartition(":")
     server = handler.server
-    name = ca = ca_key = None
-    if port == "443" and host:
-        name, ca, ca_key = server.in_turn("GET", lambda: _authority_of(server.backend, host))
+    name, ca, ca_key = (
+        server.in_turn("GET", lambda: _authority_of(server.backend, host))
+        if port == "443" and host
+        else (None, None, None)
+    )
     if name is None or ca is None:
         state.close = True
         state.send(_refusal(target))
