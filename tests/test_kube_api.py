@@ -9,6 +9,7 @@ version"); kubeconfig as ``aws eks update-kubeconfig`` writes it (aws/aws-cli
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -91,3 +92,34 @@ def test_a_version_update_changes_version(eks_mock: Any, eks_client: Any) -> Non
 
     info = client.VersionApi(api_client(eks_mock)).get_code()
     assert info.minor == target.split(".")[1] + "+"
+
+
+def _openapi_v2(mock: Any, cluster: str) -> dict[str, Any]:
+    api = api_client(mock, cluster)
+    answer = api.call_api(
+        "/openapi/v2",
+        "GET",
+        auth_settings=["BearerToken"],
+        _preload_content=False,
+        _return_http_data_only=True,
+    )
+    return json.loads(answer.data)
+
+
+def test_openapi_is_the_clusters_own_minors_document(eks_mock: Any, eks_client: Any) -> None:
+    """kube-apiserver serves the OpenAPI document of its own release, ``info.version`` its version up to the
+    first "-" (k8s.io/apiserver pkg/server/config.go); Kubernetes 1.34 added the container restart rules
+    (io.k8s.api.core.v1.ContainerRestartRule, kubernetes api/openapi-spec/swagger.json of release-1.34),
+    which a 1.33 cluster's document does not have."""
+    create_cluster(eks_client, "old", version="1.33")
+    create_cluster(eks_client, "new", version="1.36")
+    old, new = _openapi_v2(eks_mock, "old"), _openapi_v2(eks_mock, "new")
+    from kubernetes import client
+
+    old_version = client.VersionApi(api_client(eks_mock, "old")).get_code().git_version
+    assert old["info"]["version"] == old_version.split("-")[0]
+    assert old["info"]["version"].startswith("v1.33.")
+    assert new["info"]["version"].startswith("v1.36.")
+    assert "io.k8s.api.core.v1.ContainerRestartRule" in new["definitions"]
+    assert "io.k8s.api.core.v1.ContainerRestartRule" not in old["definitions"]
+    assert "io.k8s.api.apps.v1.Deployment" in old["definitions"]

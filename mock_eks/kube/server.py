@@ -265,7 +265,9 @@ def _non_resource(cluster: Any, call: Call) -> Response:
     if path.startswith("/openapi/"):
         from mock_eks.kube import openapi
 
-        found = openapi.answer(path, _header(call.headers, "Accept"))
+        found = openapi.answer(
+            path, _header(call.headers, "Accept"), cluster.version, version_document(cluster)["gitVersion"]
+        )
         if found is not None:
             return found
     if path == "/version":
