@@ -234,7 +234,7 @@ def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> 
     """Kubernetes requests take their turn on the state as EKS requests do: the tunnel opens on a cluster
     the other process created, an object created through one process is read through the other, and a
     watch open on one does not hold the file (the other's writes go on; a held transaction would keep
-    them waiting out the busy timeout, past this client's)."""
+    them waiting out the busy timeout, past this client's) and ends once one loads the other's write."""
     state = str(tmp_path / "shared.db")
     with serving("--state", state) as one, serving("--state", state) as two:
         create_cluster(eks_client(one.url), "shared")
@@ -267,6 +267,9 @@ def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> 
             assert on_two("POST", CONFIGMAPS, _config_map("while-watched"))[0] == 201
             assert on_one("POST", CONFIGMAPS, _config_map("from-one"))[0] == 201
             status, listed = on_two("GET", CONFIGMAPS)
+            # one loaded two's write: the copy the watch followed is gone, so the watch ends (before its
+            # 60 seconds, or this read times out) and its client lists again
+            assert b"while-watched" not in stream.read()
         finally:
             watching.close()
         assert status == 200
