@@ -8,18 +8,80 @@ from typing import Any
 
 ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
 NODE_ROLE = "arn:aws:iam::123456789012:role/eks-node-role"
+POD_EXECUTION_ROLE = "arn:aws:iam::123456789012:role/AmazonEKSPodExecutionRole"
+POD_IDENTITY_ROLE = "arn:aws:iam::123456789012:role/pod-role"
+CAPABILITY_ROLE = "arn:aws:iam::123456789012:role/eks-capability-role"
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+IDC_INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
+ARGO_CD = {"argoCd": {"awsIdc": {"idcInstanceArn": IDC_INSTANCE}, "namespace": "argocd"}}
+
+# Each builder below sends the minimum valid input (names first, the cluster a keyword defaulting to
+# create_cluster's "demo"); a keyword override replaces one member of the request as given.
+
+
+def cluster_params(name: str = "demo", **overrides: Any) -> dict[str, Any]:
+    """CreateCluster's minimum valid input, for a client the builders cannot call (an async one)."""
+    return {"name": name, "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": list(SUBNETS)}, **overrides}
 
 
 def create_cluster(client: Any, name: str = "demo", **overrides: Any) -> dict[str, Any]:
     """CreateCluster with the minimum valid input; the next call sees it ACTIVE under instant timing."""
-    params: dict[str, Any] = {
-        "name": name,
-        "roleArn": ROLE,
-        "resourcesVpcConfig": {"subnetIds": list(SUBNETS)},
+    return client.create_cluster(**cluster_params(name, **overrides))["cluster"]
+
+
+def create_nodegroup(
+    client: Any, name: str = "ng1", *, cluster: str = "demo", **overrides: Any
+) -> dict[str, Any]:
+    """CreateNodegroup in ``cluster`` with the node role and the two subnets."""
+    params = {"clusterName": cluster, "nodegroupName": name, "subnets": list(SUBNETS), "nodeRole": NODE_ROLE}
+    return client.create_nodegroup(**{**params, **overrides})["nodegroup"]
+
+
+def create_fargate_profile(
+    client: Any, name: str = "fp1", *, cluster: str = "demo", **overrides: Any
+) -> dict[str, Any]:
+    """CreateFargateProfile in ``cluster`` selecting the default namespace, on the cluster's own subnets."""
+    params = {
+        "clusterName": cluster,
+        "fargateProfileName": name,
+        "podExecutionRoleArn": POD_EXECUTION_ROLE,
+        "selectors": [{"namespace": "default"}],
     }
-    params.update(overrides)
-    return client.create_cluster(**params)["cluster"]
+    return client.create_fargate_profile(**{**params, **overrides})["fargateProfile"]
+
+
+def associate_pod_identity(
+    client: Any,
+    namespace: str = "default",
+    service_account: str = "app",
+    *,
+    cluster: str = "demo",
+    **overrides: Any,
+) -> dict[str, Any]:
+    """CreatePodIdentityAssociation of ``namespace``/``service_account`` in ``cluster`` with a role."""
+    params = {
+        "clusterName": cluster,
+        "namespace": namespace,
+        "serviceAccount": service_account,
+        "roleArn": POD_IDENTITY_ROLE,
+    }
+    return client.create_pod_identity_association(**{**params, **overrides})["association"]
+
+
+def create_capability(
+    client: Any, name: str = "argo", kind: str = "ARGOCD", *, cluster: str = "demo", **overrides: Any
+) -> dict[str, Any]:
+    """CreateCapability of type ``kind`` in ``cluster`` (an Argo CD one carries its IAM Identity Center)."""
+    params: dict[str, Any] = {
+        "clusterName": cluster,
+        "capabilityName": name,
+        "type": kind,
+        "roleArn": CAPABILITY_ROLE,
+        "deletePropagationPolicy": "RETAIN",
+    }
+    if kind == "ARGOCD":
+        params["configuration"] = ARGO_CD
+    return client.create_capability(**{**params, **overrides})["capability"]
 
 
 def unvalidated_client(service: str = "eks", region: str = "us-east-1") -> Any:

@@ -7,38 +7,20 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import create_cluster, error_of
-
-CAP_ROLE = "arn:aws:iam::123456789012:role/eks-capability-role"
-IDC = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
-ARGO = {"argoCd": {"awsIdc": {"idcInstanceArn": IDC}, "namespace": "argocd"}}
-
-
-def create(client, name="argo", kind="ARGOCD", cluster="demo", **extra):
-    params = {
-        "clusterName": cluster,
-        "capabilityName": name,
-        "type": kind,
-        "roleArn": CAP_ROLE,
-        "deletePropagationPolicy": "RETAIN",
-    }
-    if kind == "ARGOCD":
-        params["configuration"] = ARGO
-    params.update(extra)
-    return client.create_capability(**params)["capability"]
+from tests.helpers import ARGO_CD, CAPABILITY_ROLE, IDC_INSTANCE, create_capability, create_cluster, error_of
 
 
 def test_create_argocd_capability_becomes_active(eks_client):
     create_cluster(eks_client)
-    cap = create(eks_client, tags={"team": "gitops"})
+    cap = create_capability(eks_client, tags={"team": "gitops"})
     assert cap["status"] == "CREATING"
     assert cap["type"] == "ARGOCD"
     assert cap["clusterName"] == "demo"
-    assert cap["roleArn"] == CAP_ROLE
+    assert cap["roleArn"] == CAPABILITY_ROLE
     assert cap["deletePropagationPolicy"] == "RETAIN"
     assert cap["arn"].startswith("arn:aws:eks:us-east-1:123456789012:capability/demo/argo/")
     argo = cap["configuration"]["argoCd"]
-    assert argo["awsIdc"]["idcInstanceArn"] == IDC
+    assert argo["awsIdc"]["idcInstanceArn"] == IDC_INSTANCE
     assert argo["awsIdc"]["idcRegion"] == "us-east-1"
     assert argo["awsIdc"]["idcManagedApplicationArn"].startswith("arn:aws:sso::123456789012:application/")
     assert argo["serverUrl"].startswith("https://")
@@ -50,9 +32,9 @@ def test_create_argocd_capability_becomes_active(eks_client):
 
 def test_ack_and_kro_capabilities_and_ack_defaults(eks_client):
     create_cluster(eks_client)
-    ack = create(eks_client, "ack", "ACK")
+    ack = create_capability(eks_client, "ack", "ACK")
     assert ack["configuration"]["ack"] == {"enableCrossNamespace": False, "disabledServices": []}
-    kro = create(eks_client, "kro", "KRO")
+    kro = create_capability(eks_client, "kro", "KRO")
     assert "configuration" not in kro or not kro["configuration"]
 
 
@@ -63,7 +45,7 @@ def test_capability_lifecycle_realistic():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client)
         clock.tick(601)
-        create(client)
+        create_capability(client)
         assert (
             client.describe_capability(clusterName="demo", capabilityName="argo")["capability"]["status"]
             == "CREATING"
@@ -86,12 +68,12 @@ def test_capability_lifecycle_realistic():
 
 def test_one_capability_per_type_and_unique_names(eks_client):
     create_cluster(eks_client)
-    create(eks_client)
+    create_capability(eks_client)
     with pytest.raises(ClientError) as excinfo:
-        create(eks_client, "argo")
+        create_capability(eks_client, "argo")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
     with pytest.raises(ClientError) as excinfo:
-        create(eks_client, "argo-2")
+        create_capability(eks_client, "argo-2")
     assert error_of(excinfo)[:2] == ("ResourceLimitExceededException", 400)
 
 
@@ -99,7 +81,7 @@ def test_one_capability_per_type_and_unique_names(eks_client):
     "overrides",
     [
         {"roleArn": "not-a-role"},
-        {"type": "ACK", "configuration": ARGO},  # argoCd configuration on an ACK capability
+        {"type": "ACK", "configuration": ARGO_CD},  # argoCd configuration on an ACK capability
         {"configuration": {"ack": {"enableCrossNamespace": True}}},  # ARGOCD without argoCd
         {"configuration": {"argoCd": {"awsIdc": {"idcInstanceArn": "arn:aws:iam::123456789012:role/x"}}}},
         {"capabilityName": "bad name"},
@@ -107,17 +89,8 @@ def test_one_capability_per_type_and_unique_names(eks_client):
 )
 def test_create_rejects_invalid_input(eks_client, overrides):
     create_cluster(eks_client)
-    params = {
-        "clusterName": "demo",
-        "capabilityName": "argo",
-        "type": "ARGOCD",
-        "roleArn": CAP_ROLE,
-        "deletePropagationPolicy": "RETAIN",
-        "configuration": ARGO,
-    }
-    params.update(overrides)
     with pytest.raises(ClientError) as excinfo:
-        eks_client.create_capability(**params)
+        create_capability(eks_client, **overrides)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
@@ -127,11 +100,11 @@ def test_create_on_missing_or_creating_cluster():
 
         client = boto3.client("eks", region_name="us-east-1")
         with pytest.raises(ClientError) as excinfo:
-            create(client, cluster="nope")
+            create_capability(client, cluster="nope")
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
         create_cluster(client)
         with pytest.raises(ClientError) as excinfo:
-            create(client)
+            create_capability(client)
         assert error_of(excinfo)[:2] == ("InvalidRequestException", 400)
 
 
@@ -139,7 +112,9 @@ def test_describe_update_delete_missing_capability(eks_client):
     create_cluster(eks_client)
     for call in (
         lambda: eks_client.describe_capability(clusterName="demo", capabilityName="nope"),
-        lambda: eks_client.update_capability(clusterName="demo", capabilityName="nope", roleArn=CAP_ROLE),
+        lambda: eks_client.update_capability(
+            clusterName="demo", capabilityName="nope", roleArn=CAPABILITY_ROLE
+        ),
         lambda: eks_client.delete_capability(clusterName="demo", capabilityName="nope"),
         lambda: eks_client.describe_capability(clusterName="ghost", capabilityName="nope"),
     ):
@@ -153,11 +128,11 @@ def test_describe_update_delete_missing_capability(eks_client):
 
 def test_update_role_and_role_mappings_records_update(eks_client):
     create_cluster(eks_client)
-    create(
+    create_capability(
         eks_client,
         configuration={
             "argoCd": {
-                "awsIdc": {"idcInstanceArn": IDC},
+                "awsIdc": {"idcInstanceArn": IDC_INSTANCE},
                 "rbacRoleMappings": [{"role": "ADMIN", "identities": [{"id": "u-1", "type": "SSO_USER"}]}],
             }
         },
@@ -205,7 +180,7 @@ def test_update_role_and_role_mappings_records_update(eks_client):
 
 def test_update_ack_configuration_and_rules(eks_client):
     create_cluster(eks_client)
-    create(eks_client, "ack", "ACK")
+    create_capability(eks_client, "ack", "ACK")
     eks_client.update_capability(
         clusterName="demo", capabilityName="ack", configuration={"ack": {"disabledServices": ["s3"]}}
     )
@@ -230,13 +205,13 @@ def test_update_while_updating_is_in_use():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client)
         clock.tick(601)
-        create(client, "ack", "ACK")
+        create_capability(client, "ack", "ACK")
         clock.tick(301)
-        client.update_capability(clusterName="demo", capabilityName="ack", roleArn=CAP_ROLE)
+        client.update_capability(clusterName="demo", capabilityName="ack", roleArn=CAPABILITY_ROLE)
         cap = client.describe_capability(clusterName="demo", capabilityName="ack")["capability"]
         assert cap["status"] == "UPDATING"
         with pytest.raises(ClientError) as excinfo:
-            client.update_capability(clusterName="demo", capabilityName="ack", roleArn=CAP_ROLE)
+            client.update_capability(clusterName="demo", capabilityName="ack", roleArn=CAPABILITY_ROLE)
         assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
         clock.tick(121)
         assert (
@@ -247,9 +222,9 @@ def test_update_while_updating_is_in_use():
 
 def test_list_capabilities_paginates(eks_client):
     create_cluster(eks_client)
-    create(eks_client, "a", "ACK")
-    create(eks_client, "k", "KRO")
-    create(eks_client, "g", "ARGOCD")
+    create_capability(eks_client, "a", "ACK")
+    create_capability(eks_client, "k", "KRO")
+    create_capability(eks_client, "g", "ARGOCD")
     first = eks_client.list_capabilities(clusterName="demo", maxResults=2)
     assert [c["capabilityName"] for c in first["capabilities"]] == ["a", "k"]
     assert {"capabilityName", "arn", "type", "status", "version", "createdAt"} <= set(
@@ -262,7 +237,7 @@ def test_list_capabilities_paginates(eks_client):
 
 def test_capability_tags(eks_client):
     create_cluster(eks_client)
-    arn = create(eks_client, "ack", "ACK")["arn"]
+    arn = create_capability(eks_client, "ack", "ACK")["arn"]
     eks_client.tag_resource(resourceArn=arn, tags={"env": "dev"})
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"env": "dev"}
     eks_client.untag_resource(resourceArn=arn, tagKeys=["env"])

@@ -13,20 +13,15 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of
+from tests.helpers import create_cluster, create_nodegroup, error_of
 
 
 def _nodegroup(client, version, name="ng1", **overrides):
+    """A node group in the cluster of Kubernetes ``version``, which the first one ("ng1") creates."""
+    cluster = f"c-{version.replace('.', '-')}"
     if name == "ng1":
-        create_cluster(client, f"c-{version.replace('.', '-')}", version=version)
-    params = {
-        "clusterName": f"c-{version.replace('.', '-')}",
-        "nodegroupName": name,
-        "subnets": list(SUBNETS),
-        "nodeRole": NODE_ROLE,
-    }
-    params.update(overrides)
-    return client.create_nodegroup(**params)["nodegroup"]
+        create_cluster(client, cluster, version=version)
+    return create_nodegroup(client, name, cluster=cluster, **overrides)
 
 
 # ---- AMI release versions per family
@@ -35,7 +30,7 @@ def _nodegroup(client, version, name="ng1", **overrides):
 @pytest.mark.parametrize(
     ("when", "version", "ami_type", "release"),
     [
-        # awslabs/amazon-eks-ami CHANGELOG.md, "AMI Release v20240307" (the issue's example)
+        # awslabs/amazon-eks-ami CHANGELOG.md, "AMI Release v20240307"
         ("2024-06-01", "1.26", "AL2_x86_64", "1.26.12-20240307"),
         ("2024-06-01", "1.26", "AL2023_x86_64_STANDARD", "1.26.12-20240307"),
         # same CHANGELOG, "AMI Release v20231027" (list-format notes)
@@ -178,7 +173,7 @@ def test_platform_versions_from_the_user_guide():
 @pytest.mark.parametrize(
     ("kubernetes", "addon", "version"),
     [
-        # the issue's examples: aws-cli examples (create-addon, describe-addon-configuration) use them
+        # the AWS CLI's own examples (create-addon, describe-addon-configuration) use them
         ("1.29", "vpc-cni", "v1.16.4-eksbuild.2"),
         ("1.23", "coredns", "v1.8.7-eksbuild.4"),
         # a public Terraform configuration pins these three together (EKS 1.27)

@@ -11,21 +11,9 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import SUBNETS, create_cluster, error_of
+from tests.helpers import POD_EXECUTION_ROLE, SUBNETS, create_cluster, create_fargate_profile, error_of
 
-POD_ROLE = "arn:aws:iam::123456789012:role/AmazonEKSPodExecutionRole"
 FROZEN = "2026-11-21 12:00:00"
-
-
-def _create(client, cluster="c1", name="fp1", **overrides):
-    params = {
-        "clusterName": cluster,
-        "fargateProfileName": name,
-        "podExecutionRoleArn": POD_ROLE,
-        "selectors": [{"namespace": "default"}],
-    }
-    params.update(overrides)
-    return client.create_fargate_profile(**params)["fargateProfile"]
 
 
 @pytest.fixture
@@ -41,8 +29,9 @@ def _realistic_client(clock):
 
 
 def test_create_echoes_every_member_and_becomes_active(eks_client, cluster):
-    profile = _create(
+    profile = create_fargate_profile(
         eks_client,
+        cluster="c1",
         subnets=["subnet-0aaa1111bbbb22223"],
         selectors=[
             {"namespace": "default", "labels": {"infrastructure": "fargate"}},
@@ -60,7 +49,7 @@ def test_create_echoes_every_member_and_becomes_active(eks_client, cluster):
     ]
     assert described["status"] == "ACTIVE"
     assert described["clusterName"] == "c1"
-    assert described["podExecutionRoleArn"] == POD_ROLE
+    assert described["podExecutionRoleArn"] == POD_EXECUTION_ROLE
     assert described["subnets"] == ["subnet-0aaa1111bbbb22223"]
     assert described["selectors"] == [
         {"namespace": "default", "labels": {"infrastructure": "fargate"}},
@@ -73,24 +62,24 @@ def test_create_echoes_every_member_and_becomes_active(eks_client, cluster):
 
 
 def test_subnets_default_to_the_clusters(eks_client, cluster):
-    assert _create(eks_client)["subnets"] == SUBNETS
+    assert create_fargate_profile(eks_client, cluster="c1")["subnets"] == SUBNETS
 
 
 def test_cluster_must_exist_and_be_active():
     with mock_eks(timing="realistic"), freeze_time(FROZEN) as clock:
         client = boto3.client("eks", region_name="us-east-1")
         with pytest.raises(ClientError) as excinfo:
-            _create(client)
+            create_fargate_profile(client, cluster="c1")
         # the model omits it, but real EKS answers ResourceNotFoundException (moto/eks/models.py
         # create_fargate_profile, captured from the real API; data/messages.json recorded_for)
         assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
         create_cluster(client, "c1")
         with pytest.raises(ClientError) as excinfo:
-            _create(client)
+            create_fargate_profile(client, cluster="c1")
         code, status, message = error_of(excinfo)
         assert (code, status) == ("InvalidRequestException", 400) and "c1" in message
         clock.tick(601)
-        assert _create(client)["status"] == "CREATING"
+        assert create_fargate_profile(client, cluster="c1")["status"] == "CREATING"
 
 
 @pytest.mark.parametrize(
@@ -104,33 +93,35 @@ def test_cluster_must_exist_and_be_active():
 )
 def test_selector_rules(eks_client, cluster, selectors):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, selectors=selectors)
+        create_fargate_profile(eks_client, cluster="c1", selectors=selectors)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_five_selectors_with_five_labels_are_accepted(eks_client, cluster):
     selectors = [{"namespace": f"ns{n}", "labels": {f"k{m}": "v" for m in range(5)}} for n in range(5)]
-    assert _create(eks_client, selectors=selectors)["selectors"] == selectors
+    assert create_fargate_profile(eks_client, cluster="c1", selectors=selectors)["selectors"] == selectors
 
 
 def test_selectors_are_required_even_when_omitted(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
         eks_client.create_fargate_profile(
-            clusterName="c1", fargateProfileName="fp1", podExecutionRoleArn=POD_ROLE
+            clusterName="c1", fargateProfileName="fp1", podExecutionRoleArn=POD_EXECUTION_ROLE
         )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_pod_execution_role_must_be_an_iam_role_arn(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, podExecutionRoleArn="arn:aws:iam::123456789012:user/bob")
+        create_fargate_profile(
+            eks_client, cluster="c1", podExecutionRoleArn="arn:aws:iam::123456789012:user/bob"
+        )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_name_rules(eks_client, cluster):
-    _create(eks_client)
+    create_fargate_profile(eks_client, cluster="c1")
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client)
+        create_fargate_profile(eks_client, cluster="c1")
     # message: getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG (captured from the real API);
     # code: the model omits it, but real EKS answers ResourceInUseException 409 (same moto source)
     assert error_of(excinfo) == (
@@ -139,13 +130,13 @@ def test_name_rules(eks_client, cluster):
         "A Fargate Profile already exists with this name in this cluster.",
     )
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, name="_bad")
+        create_fargate_profile(eks_client, cluster="c1", name="_bad")
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_subnet_ids_must_be_subnet_ids(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, subnets=["sg-0123456789abcdef0"])
+        create_fargate_profile(eks_client, cluster="c1", subnets=["sg-0123456789abcdef0"])
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
@@ -159,7 +150,7 @@ def test_describe_and_delete_unknown(eks_client, cluster):
 
 def test_list_paginates(eks_client, cluster):
     for n in range(4):
-        _create(eks_client, name=f"fp{n}")
+        create_fargate_profile(eks_client, cluster="c1", name=f"fp{n}")
     first = eks_client.list_fargate_profiles(clusterName="c1", maxResults=3)
     assert first["fargateProfileNames"] == ["fp0", "fp1", "fp2"]
     rest = eks_client.list_fargate_profiles(clusterName="c1", maxResults=3, nextToken=first["nextToken"])
@@ -169,8 +160,8 @@ def test_list_paginates(eks_client, cluster):
 def test_only_one_profile_deleting_at_a_time():
     with mock_eks(timing="realistic"), freeze_time(FROZEN) as clock:
         client = _realistic_client(clock)
-        _create(client, name="a")
-        _create(client, name="b")
+        create_fargate_profile(client, cluster="c1", name="a")
+        create_fargate_profile(client, cluster="c1", name="b")
         clock.tick(121)
         deleted = client.delete_fargate_profile(clusterName="c1", fargateProfileName="a")["fargateProfile"]
         assert deleted["status"] == "DELETING"
@@ -186,7 +177,7 @@ def test_only_one_profile_deleting_at_a_time():
         )
         # and so is a create
         with pytest.raises(ClientError) as excinfo:
-            _create(client, name="c")
+            create_fargate_profile(client, cluster="c1", name="c")
         assert error_of(excinfo)[:2] == ("InvalidRequestException", 400)
         assert (
             client.describe_fargate_profile(clusterName="c1", fargateProfileName="b")["fargateProfile"][
@@ -203,11 +194,11 @@ def test_only_one_profile_deleting_at_a_time():
             == "DELETING"
         )
         clock.tick(121)
-        assert _create(client, name="c")["status"] == "CREATING"
+        assert create_fargate_profile(client, cluster="c1", name="c")["status"] == "CREATING"
 
 
 def test_delete_cluster_refused_while_a_profile_exists(eks_client, cluster):
-    _create(eks_client)
+    create_fargate_profile(eks_client, cluster="c1")
     with pytest.raises(ClientError) as excinfo:
         eks_client.delete_cluster(name="c1")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
@@ -217,7 +208,7 @@ def test_delete_cluster_refused_while_a_profile_exists(eks_client, cluster):
 
 
 def test_tags(eks_client, cluster):
-    arn = _create(eks_client, tags={"a": "1"})["fargateProfileArn"]
+    arn = create_fargate_profile(eks_client, cluster="c1", tags={"a": "1"})["fargateProfileArn"]
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"a": "1"}
     eks_client.tag_resource(resourceArn=arn, tags={"b": "2"})
     eks_client.untag_resource(resourceArn=arn, tagKeys=["a"])
@@ -229,7 +220,7 @@ def test_waiters_under_realistic_timing():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1")
         client.get_waiter("cluster_active").wait(name="c1", WaiterConfig={"Delay": 0, "MaxAttempts": 200})
-        _create(client)
+        create_fargate_profile(client, cluster="c1")
         client.get_waiter("fargate_profile_active").wait(
             clusterName="c1", fargateProfileName="fp1", WaiterConfig={"Delay": 0, "MaxAttempts": 200}
         )
@@ -243,7 +234,7 @@ def test_waiters_under_realistic_timing():
 
 
 def test_waiters_under_instant_timing(eks_client, cluster):
-    _create(eks_client)
+    create_fargate_profile(eks_client, cluster="c1")
     eks_client.get_waiter("fargate_profile_active").wait(
         clusterName="c1", fargateProfileName="fp1", WaiterConfig={"Delay": 0}
     )

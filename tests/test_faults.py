@@ -14,15 +14,18 @@ from botocore.exceptions import ClientError, WaiterError
 from freezegun import freeze_time
 
 from mock_eks import errors, mock_eks, versions
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of
+from tests.helpers import (
+    ROLE,
+    SUBNETS,
+    cluster_params,
+    create_capability,
+    create_cluster,
+    create_fargate_profile,
+    create_nodegroup,
+    error_of,
+)
 
 NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
-
-
-def _nodegroup(client, name="ng1", cluster="c1"):
-    return client.create_nodegroup(
-        clusterName=cluster, nodegroupName=name, subnets=list(SUBNETS), nodeRole=NODE_ROLE
-    )["nodegroup"]
 
 
 def _describe_ng(client, name="ng1", cluster="c1"):
@@ -79,12 +82,7 @@ def test_retries_give_up_when_throttling_lasts(eks_mock, no_sleep):
 def test_a_failed_call_changes_no_state_and_does_not_burn_its_token(eks_mock):
     client = _client("standard", 1)
     eks_mock.faults.fail_calls("CreateCluster", "ServiceUnavailable", times=1, message="try later")
-    params = {
-        "name": "c1",
-        "roleArn": ROLE,
-        "resourcesVpcConfig": {"subnetIds": list(SUBNETS)},
-        "clientRequestToken": "token-1",
-    }
+    params = cluster_params("c1", clientRequestToken="token-1")
     with pytest.raises(ClientError) as caught:
         client.create_cluster(**params)
     assert error_of(caught) == ("ServiceUnavailable", 503, "try later")
@@ -179,7 +177,7 @@ def test_faults_end_with_the_outermost_activation():
         client = _client("standard", 1)
         assert client.list_clusters()["clusters"] == []
         create_cluster(client, "c1")
-        _nodegroup(client)
+        create_nodegroup(client, cluster="c1")
         assert _describe_ng(client)["status"] == "ACTIVE"
     with pytest.raises(RuntimeError):
         m.faults  # noqa: B018 - the property refuses when inactive
@@ -198,7 +196,7 @@ def test_failed_node_group_create_and_the_waiter_stops(eks_client, eks_mock):
     eks_mock.faults.fail_next(
         "nodegroup.create", "NodeCreationFailure", message="Instances failed to join the kubernetes cluster"
     )
-    created = _nodegroup(eks_client)
+    created = create_nodegroup(eks_client, cluster="c1")
     assert created["status"] == "CREATING"  # the create call itself succeeds
     with pytest.raises(WaiterError) as caught:
         eks_client.get_waiter("nodegroup_active").wait(
@@ -220,7 +218,7 @@ def test_failed_node_group_create_and_the_waiter_stops(eks_client, eks_mock):
     assert len(ids) == group["scalingConfig"]["desiredSize"]
     assert all(re.fullmatch(r"i-[0-9a-f]{17}", i) for i in ids)
     # only the next one fails
-    _nodegroup(eks_client, "ng2")
+    create_nodegroup(eks_client, "ng2", cluster="c1")
     assert _describe_ng(eks_client, "ng2")["status"] == "ACTIVE"
 
 
@@ -244,13 +242,7 @@ def test_failed_cluster_create(eks_client, eks_mock):
 def test_failed_fargate_profile_create(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
     eks_mock.faults.fail_next("fargate.create", "PodExecutionRoleAlreadyInUse")
-    eks_client.create_fargate_profile(
-        clusterName="c1",
-        fargateProfileName="fp",
-        podExecutionRoleArn=ROLE,
-        subnets=list(SUBNETS),
-        selectors=[{"namespace": "default"}],
-    )
+    create_fargate_profile(eks_client, "fp", cluster="c1", podExecutionRoleArn=ROLE, subnets=list(SUBNETS))
     with pytest.raises(WaiterError, match="terminal failure"):
         eks_client.get_waiter("fargate_profile_active").wait(
             clusterName="c1", fargateProfileName="fp", WaiterConfig=NO_WAIT
@@ -321,7 +313,7 @@ def test_failed_cluster_config_update_changes_nothing(eks_client, eks_mock):
 
 def test_failed_node_group_update_changes_nothing(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
-    before = _nodegroup(eks_client)
+    before = create_nodegroup(eks_client, cluster="c1")
     eks_mock.faults.fail_next("nodegroup.update", "PodEvictionFailure")
     update = eks_client.update_nodegroup_config(
         clusterName="c1", nodegroupName="ng1", scalingConfig={"minSize": 1, "maxSize": 5, "desiredSize": 4}
@@ -351,7 +343,7 @@ def test_failed_addon_update_is_update_failed(eks_client, eks_mock):
 
 def test_failed_deletes_end_delete_failed_and_can_be_retried(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
-    _nodegroup(eks_client)
+    create_nodegroup(eks_client, cluster="c1")
     eks_mock.faults.fail_next("nodegroup.delete", "Ec2SecurityGroupDeletionFailure")
     eks_client.delete_nodegroup(clusterName="c1", nodegroupName="ng1")
     with pytest.raises(WaiterError, match="terminal failure"):
@@ -370,8 +362,8 @@ def test_failed_deletes_end_delete_failed_and_can_be_retried(eks_client, eks_moc
 def test_failed_addon_and_fargate_deletes(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
     eks_client.create_addon(clusterName="c1", addonName="vpc-cni")
-    eks_client.create_fargate_profile(
-        clusterName="c1", fargateProfileName="fp", podExecutionRoleArn=ROLE, selectors=[{"namespace": "a"}]
+    create_fargate_profile(
+        eks_client, "fp", cluster="c1", podExecutionRoleArn=ROLE, selectors=[{"namespace": "a"}]
     )
     eks_mock.faults.fail_next("addon.delete", "ClusterUnreachable")
     eks_mock.faults.fail_next("fargate.delete", "AccessDenied")
@@ -390,14 +382,14 @@ def test_lifecycle_faults_are_decided_when_the_transition_comes_due():
         client = _client("standard", 1)
         create_cluster(client, "c1")
         clock.tick(3600)
-        _nodegroup(client, "ng1")
+        create_nodegroup(client, "ng1", cluster="c1")
         m.faults.fail_next("nodegroup.create", "AsgInstanceLaunchFailures")
         assert _describe_ng(client)["status"] == "CREATING"
         m.faults.clear()  # pending faults go; nothing has failed yet
         clock.tick(3600)
         assert _describe_ng(client)["status"] == "ACTIVE"
         m.faults.fail_next("nodegroup.create", "AsgInstanceLaunchFailures")
-        _nodegroup(client, "ng2")
+        create_nodegroup(client, "ng2", cluster="c1")
         clock.tick(3600)
         assert _describe_ng(client, "ng2")["status"] == "CREATE_FAILED"
         m.faults.clear()  # what already failed stays failed
@@ -436,7 +428,7 @@ def test_bad_lifecycle_faults_are_refused_at_once(eks_mock, kind, code, reason):
 
 def test_degrade_and_recover_a_node_group_add_on_and_cluster(eks_client, eks_mock):
     cluster = create_cluster(eks_client, "c1")
-    group = _nodegroup(eks_client)
+    group = create_nodegroup(eks_client, cluster="c1")
     addon = eks_client.create_addon(clusterName="c1", addonName="vpc-cni")["addon"]
 
     eks_mock.faults.degrade(group["nodegroupArn"], "AsgInstanceLaunchFailures", message="capacity")
@@ -468,7 +460,7 @@ def test_degrade_and_recover_a_node_group_add_on_and_cluster(eks_client, eks_moc
 
 def test_degrade_refuses_unknown_arns_and_codes(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
-    group = _nodegroup(eks_client)
+    group = create_nodegroup(eks_client, cluster="c1")
     with pytest.raises(ValueError, match="no resource"):
         eks_mock.faults.degrade(group["nodegroupArn"].replace("ng1", "ng9"), "NodeCreationFailure")
     with pytest.raises(ValueError, match="not an issue code"):
@@ -517,10 +509,10 @@ def test_server_mode_faults_over_http(server, no_sleep):
         server, "/_mock_eks/faults/lifecycle", {"kind": "nodegroup.create", "code": "NodeCreationFailure"}
     )
     assert status == 200
-    group = _nodegroup(client)
+    group = create_nodegroup(client, cluster="c1")
     assert _describe_ng(client)["status"] == "CREATE_FAILED"
 
-    _nodegroup(client, "ng2")
+    create_nodegroup(client, "ng2", cluster="c1")
     arn = group["nodegroupArn"].replace("/ng1/", "/ng2/").rsplit("/", 1)[0]
     arn = _describe_ng(client, "ng2")["nodegroupArn"]
     assert (
@@ -594,14 +586,13 @@ def test_the_readme_fault_examples_work_as_written(eks_client, eks_mock):
 def test_failed_capability_create_and_delete(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
     eks_mock.faults.fail_next("capability.create", "AccessDenied")
-    params = {"clusterName": "c1", "type": "KRO", "roleArn": ROLE, "deletePropagationPolicy": "RETAIN"}
-    eks_client.create_capability(capabilityName="kro", **params)
+    create_capability(eks_client, "kro", "KRO", cluster="c1", roleArn=ROLE)
     failed = eks_client.describe_capability(clusterName="c1", capabilityName="kro")["capability"]
     assert (failed["status"], failed["health"]["issues"]) == (
         "CREATE_FAILED",
         [{"code": "AccessDenied", "message": "AccessDenied (fault injected by mock_eks)."}],
     )
-    eks_client.create_capability(capabilityName="kro2", **{**params, "type": "ACK"})
+    create_capability(eks_client, "kro2", "ACK", cluster="c1", roleArn=ROLE)
     eks_mock.faults.fail_next("capability.delete", "ClusterUnreachable")
     eks_client.delete_capability(clusterName="c1", capabilityName="kro2")
     assert eks_client.describe_capability(clusterName="c1", capabilityName="kro2")["capability"][
@@ -612,7 +603,7 @@ def test_failed_capability_create_and_delete(eks_client, eks_mock):
 def test_default_messages_are_the_models_description_of_the_code(eks_client, eks_mock):
     create_cluster(eks_client, "c1")
     eks_mock.faults.fail_next("nodegroup.create", "NodeCreationFailure")
-    _nodegroup(eks_client)
+    create_nodegroup(eks_client, cluster="c1")
     [issue] = _describe_ng(eks_client)["health"]["issues"]
     assert issue["message"].startswith(
         "Your launched instances are unable to register with your Amazon EKS cluster."

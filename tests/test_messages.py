@@ -16,31 +16,15 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_eks.model import messages
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, realistic
-
-
-def _fargate(client, **overrides):
-    params = {
-        "fargateProfileName": "fp",
-        "clusterName": "demo",
-        "podExecutionRoleArn": "arn:aws:iam::123456789012:role/pod-exec",
-        "subnets": ["subnet-0a1b2c3d4e5f60001"],
-        "selectors": [{"namespace": "default"}],
-    }
-    params.update(overrides)
-    return client.create_fargate_profile(**params)
-
-
-def _nodegroup(client, **overrides):
-    params = {
-        "clusterName": "demo",
-        "nodegroupName": "ng",
-        "nodeRole": NODE_ROLE,
-        "subnets": list(SUBNETS),
-    }
-    params.update(overrides)
-    return client.create_nodegroup(**params)
-
+from tests.helpers import (
+    SUBNETS,
+    associate_pod_identity,
+    create_cluster,
+    create_fargate_profile,
+    create_nodegroup,
+    error_of,
+    realistic,
+)
 
 PACKAGE = Path(messages.__file__).parent.parent  # the whole package (mock_eks.model.messages)
 # Functions that pass a key on to mock_eks.messages (the key argument's position): their callers are checked.
@@ -177,14 +161,14 @@ def test_cluster_not_active_message():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "demo")
         with pytest.raises(ClientError) as excinfo:
-            _nodegroup(client)
+            create_nodegroup(client, "ng")
     assert error_of(excinfo) == ("InvalidRequestException", 400, "Cluster 'demo' is not in ACTIVE status")
 
 
 def test_cluster_with_nodegroups_cannot_be_deleted(eks_client):
     # getmoto/moto, moto/eks/models.py CLUSTER_IN_USE_MSG
     create_cluster(eks_client, "demo")
-    _nodegroup(eks_client)
+    create_nodegroup(eks_client, "ng")
     with pytest.raises(ClientError) as excinfo:
         eks_client.delete_cluster(name="demo")
     assert error_of(excinfo) == ("ResourceInUseException", 409, "Cluster has nodegroups attached")
@@ -193,9 +177,9 @@ def test_cluster_with_nodegroups_cannot_be_deleted(eks_client):
 def test_nodegroup_messages(eks_client):
     # getmoto/moto, moto/eks/models.py NODEGROUP_EXISTS_MSG / NODEGROUP_NOT_FOUND_MSG
     create_cluster(eks_client, "demo")
-    _nodegroup(eks_client)
+    create_nodegroup(eks_client, "ng")
     with pytest.raises(ClientError) as excinfo:
-        _nodegroup(eks_client)
+        create_nodegroup(eks_client, "ng")
     assert error_of(excinfo) == (
         "ResourceInUseException",
         409,
@@ -220,7 +204,7 @@ def test_launch_template_conflicts(eks_client, extra, message):
     # getmoto/moto, moto/eks/models.py LAUNCH_TEMPLATE_WITH_DISK_SIZE_MSG / ..._REMOTE_ACCESS_MSG
     create_cluster(eks_client, "demo")
     with pytest.raises(ClientError) as excinfo:
-        _nodegroup(eks_client, launchTemplate={"name": "lt"}, **extra)
+        create_nodegroup(eks_client, "ng", launchTemplate={"name": "lt"}, **extra)
     assert error_of(excinfo) == ("InvalidParameterException", 400, message)
 
 
@@ -243,16 +227,16 @@ def test_fargate_selector_messages(eks_client, selectors, message):
     # FARGATE_PROFILE_TOO_MANY_LABELS
     create_cluster(eks_client, "demo")
     with pytest.raises(ClientError) as excinfo:
-        _fargate(eks_client, selectors=selectors)
+        create_fargate_profile(eks_client, "fp", selectors=selectors)
     assert error_of(excinfo) == ("InvalidParameterException", 400, message)
 
 
 def test_fargate_profile_messages(eks_client):
     # getmoto/moto, moto/eks/models.py FARGATE_PROFILE_EXISTS_MSG / FARGATE_PROFILE_NOT_FOUND_MSG
     create_cluster(eks_client, "demo")
-    _fargate(eks_client)
+    create_fargate_profile(eks_client, "fp")
     with pytest.raises(ClientError) as excinfo:
-        _fargate(eks_client)
+        create_fargate_profile(eks_client, "fp")
     # the model omits ResourceInUseException here, but real EKS answers it with 409 (getmoto/moto moto/eks/models.py)
     assert error_of(excinfo) == (
         "ResourceInUseException",
@@ -364,7 +348,7 @@ def test_release_version_not_valid(eks_client):
     create_cluster(eks_client, "demo")
     version = eks_client.describe_cluster(name="demo")["cluster"]["version"]
     with pytest.raises(ClientError) as excinfo:
-        _nodegroup(eks_client, releaseVersion="1.0.0-20000101")
+        create_nodegroup(eks_client, "ng", releaseVersion="1.0.0-20000101")
     assert error_of(excinfo) == (
         "InvalidParameterException",
         400,
@@ -439,9 +423,9 @@ def test_logging_update_that_changes_nothing(eks_client):
 def test_scaling_config_messages(eks_client, scaling, create_message, update_message):
     create_cluster(eks_client, "demo")
     with pytest.raises(ClientError) as excinfo:
-        _nodegroup(eks_client, nodegroupName="bad", scalingConfig=scaling)
+        create_nodegroup(eks_client, "bad", scalingConfig=scaling)
     assert error_of(excinfo) == ("InvalidParameterException", 400, create_message)
-    _nodegroup(eks_client)
+    create_nodegroup(eks_client, "ng")
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_config(clusterName="demo", nodegroupName="ng", scalingConfig=scaling)
     assert error_of(excinfo) == ("InvalidParameterException", 400, update_message)
@@ -485,15 +469,9 @@ def test_duplicate_pod_identity_association(eks_client):
     # eksctl-io/eksctl #7753 (2024-05-09), aws/eks-hybrid #679 (2025-07-30): 409 ResourceInUseException
     # "Association already exists: a-hglcskyuft3ui87hc"
     create_cluster(eks_client, "demo")
-    params = {
-        "clusterName": "demo",
-        "namespace": "default",
-        "serviceAccount": "app",
-        "roleArn": "arn:aws:iam::123456789012:role/app",
-    }
-    first = eks_client.create_pod_identity_association(**params)["association"]
+    first = associate_pod_identity(eks_client)
     with pytest.raises(ClientError) as excinfo:
-        eks_client.create_pod_identity_association(**params)
+        associate_pod_identity(eks_client)
     assert error_of(excinfo) == (
         "ResourceInUseException",
         409,
@@ -556,7 +534,7 @@ def test_instance_type_of_the_wrong_architecture(eks_client):
     # instance type for requested amiType BOTTLEROCKET_x86_64"
     create_cluster(eks_client, "demo")
     with pytest.raises(ClientError) as excinfo:
-        _nodegroup(eks_client, instanceTypes=["t4g.medium"], amiType="BOTTLEROCKET_x86_64")
+        create_nodegroup(eks_client, "ng", instanceTypes=["t4g.medium"], amiType="BOTTLEROCKET_x86_64")
     assert error_of(excinfo) == (
         "InvalidParameterException",
         400,
@@ -581,7 +559,7 @@ def test_custom_ami_node_groups_take_no_version_fields(eks_client):
     # releaseVersion when using custom AMIs. (Service: Eks, Status Code: 400 ...)"
     create_cluster(eks_client, "demo")
     version = eks_client.describe_cluster(name="demo")["cluster"]["version"]
-    _nodegroup(eks_client, amiType="CUSTOM", launchTemplate={"name": "lt", "version": "1"})
+    create_nodegroup(eks_client, "ng", amiType="CUSTOM", launchTemplate={"name": "lt", "version": "1"})
     for extra, message in (
         ({"version": version}, "You cannot specify the field kubernetesVersion when using custom AMIs"),
         (
@@ -613,7 +591,7 @@ def test_cluster_delete_while_something_is_in_progress():
             "Cannot delete because cluster demo currently has an update in progress",
         )
         clock.tick(3600)
-        _fargate(client)
+        create_fargate_profile(client, "fp")
         clock.tick(600)
         client.delete_fargate_profile(clusterName="demo", fargateProfileName="fp")
         with pytest.raises(ClientError) as excinfo:

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks, versions
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
+from tests.helpers import create_cluster, create_nodegroup, error_of, unvalidated_client
 
 FROZEN = "2026-11-21 12:00:00"
 
@@ -33,12 +33,6 @@ def _upgradable_version() -> tuple[str, str]:
     raise AssertionError("catalogue has no upgradable pair")
 
 
-def _create(client, cluster="c1", name="ng1", **overrides):
-    params = {"clusterName": cluster, "nodegroupName": name, "subnets": list(SUBNETS), "nodeRole": NODE_ROLE}
-    params.update(overrides)
-    return client.create_nodegroup(**params)["nodegroup"]
-
-
 @pytest.fixture
 def cluster(eks_client):
     return create_cluster(eks_client, "c1")
@@ -48,7 +42,7 @@ def cluster(eks_client):
 
 
 def test_create_defaults_follow_the_reference(eks_client, cluster):
-    group = _create(eks_client)
+    group = create_nodegroup(eks_client, cluster="c1")
     assert group["status"] == "CREATING"
     assert re.fullmatch(
         r"arn:aws:eks:us-east-1:123456789012:nodegroup/c1/ng1/[0-9a-f-]{36}", group["nodegroupArn"]
@@ -94,7 +88,7 @@ def test_every_input_member_is_stored_and_echoed(eks_client, cluster):
         "version": cluster["version"],
         "warmPoolConfig": {"enabled": True, "minSize": 1},
     }
-    _create(eks_client, **params)
+    create_nodegroup(eks_client, cluster="c1", **params)
     group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
     for member, value in params.items():
         assert group[member] == value, member
@@ -102,7 +96,7 @@ def test_every_input_member_is_stored_and_echoed(eks_client, cluster):
 
 
 def test_windows_ami_types_default_to_a_50_gib_disk(eks_client, cluster):
-    group = _create(eks_client, amiType="WINDOWS_CORE_2022_x86_64")
+    group = create_nodegroup(eks_client, cluster="c1", amiType="WINDOWS_CORE_2022_x86_64")
     assert group["diskSize"] == 50
 
 
@@ -111,21 +105,29 @@ def test_windows_ami_types_are_refused_outside_commercial_regions():
         client = boto3.client("eks", region_name="cn-north-1")
         create_cluster(client, "c1")
         with pytest.raises(ClientError) as excinfo:
-            _create(client, amiType="WINDOWS_FULL_2019_x86_64")
+            create_nodegroup(client, cluster="c1", amiType="WINDOWS_FULL_2019_x86_64")
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
-        assert _create(client, amiType="AL2023_x86_64_STANDARD")["nodegroupArn"].startswith("arn:aws-cn:eks:")
+        assert create_nodegroup(client, cluster="c1", amiType="AL2023_x86_64_STANDARD")[
+            "nodegroupArn"
+        ].startswith("arn:aws-cn:eks:")
 
 
 def test_arm_instance_types_choose_the_arm_ami_type(eks_client, cluster):
-    group = _create(eks_client, instanceTypes=["t4g.medium"])
+    group = create_nodegroup(eks_client, cluster="c1", instanceTypes=["t4g.medium"])
     assert group["amiType"] in ("AL2023_ARM_64_STANDARD", "AL2_ARM_64")
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, name="ng2", instanceTypes=["t4g.medium"], amiType="AL2023_x86_64_STANDARD")
+        create_nodegroup(
+            eks_client,
+            cluster="c1",
+            name="ng2",
+            instanceTypes=["t4g.medium"],
+            amiType="AL2023_x86_64_STANDARD",
+        )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_launch_template_node_group_has_no_disk_size_or_default_instance_types(eks_client, cluster):
-    group = _create(eks_client, launchTemplate={"name": "my-lt", "version": "1"})
+    group = create_nodegroup(eks_client, cluster="c1", launchTemplate={"name": "my-lt", "version": "1"})
     # EKS adds the template's id to a template given by name (getmoto/moto moto/eks/models.py, Nodegroup.__init__)
     assert group["launchTemplate"]["name"] == "my-lt" and group["launchTemplate"]["version"] == "1"
     assert group["launchTemplate"]["id"].startswith("lt-")
@@ -141,14 +143,14 @@ def test_launch_template_node_group_has_no_disk_size_or_default_instance_types(e
 )
 def test_launch_template_refuses_disk_size_and_remote_access(eks_client, cluster, extra):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, launchTemplate={"id": "lt-0123456789abcdef0"}, **extra)
+        create_nodegroup(eks_client, cluster="c1", launchTemplate={"id": "lt-0123456789abcdef0"}, **extra)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 @pytest.mark.parametrize("template", [{"id": "lt-0123456789abcdef0", "name": "x"}, {"version": "2"}])
 def test_launch_template_needs_id_or_name_not_both(eks_client, cluster, template):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, launchTemplate=template)
+        create_nodegroup(eks_client, cluster="c1", launchTemplate=template)
     code, status, message = error_of(excinfo)
     assert (code, status) == ("InvalidParameterException", 400)
     assert "not both" in message
@@ -157,10 +159,12 @@ def test_launch_template_needs_id_or_name_not_both(eks_client, cluster, template
 def test_launch_template_allows_up_to_twenty_instance_types(eks_client, cluster):
     types = [f"m5.{n}xlarge" for n in range(2, 23)]
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, launchTemplate={"name": "lt"}, instanceTypes=types)
+        create_nodegroup(eks_client, cluster="c1", launchTemplate={"name": "lt"}, instanceTypes=types)
     assert error_of(excinfo)[0] == "InvalidParameterException"
     assert (
-        _create(eks_client, launchTemplate={"name": "lt"}, instanceTypes=types[:20])["instanceTypes"]
+        create_nodegroup(eks_client, cluster="c1", launchTemplate={"name": "lt"}, instanceTypes=types[:20])[
+            "instanceTypes"
+        ]
         == types[:20]
     )
 
@@ -170,7 +174,7 @@ def test_launch_template_allows_up_to_twenty_instance_types(eks_client, cluster)
 
 def test_cluster_must_exist(eks_client):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, cluster="missing")
+        create_nodegroup(eks_client, cluster="missing")
     # the model omits it, but real EKS answers ResourceNotFoundException "No cluster found for name: ..."
     # (terraform-aws-modules/terraform-aws-eks issue #793, 2020-03-13, a real account's log)
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, "No cluster found for name: missing.")
@@ -181,45 +185,45 @@ def test_cluster_must_be_active():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1")
         with pytest.raises(ClientError) as excinfo:
-            _create(client)
+            create_nodegroup(client, cluster="c1")
         code, status, message = error_of(excinfo)
         assert (code, status) == ("InvalidRequestException", 400)
         assert "c1" in message
         assert excinfo.value.response["clusterName"] == "c1"
         clock.tick(601)
-        assert _create(client)["status"] == "CREATING"
+        assert create_nodegroup(client, cluster="c1")["status"] == "CREATING"
 
 
 def test_name_is_unique_per_cluster(eks_client, cluster):
-    _create(eks_client)
+    create_nodegroup(eks_client, cluster="c1")
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client)
+        create_nodegroup(eks_client, cluster="c1")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
     create_cluster(eks_client, "c2")
-    assert _create(eks_client, cluster="c2")["nodegroupName"] == "ng1"
+    assert create_nodegroup(eks_client, cluster="c2")["nodegroupName"] == "ng1"
 
 
 @pytest.mark.parametrize("name", ["-lead", "has space", "x" * 101, "dot.ted"])
 def test_name_pattern_and_length_as_for_clusters(eks_client, cluster, name):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, name=name)
+        create_nodegroup(eks_client, cluster="c1", name=name)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_name_of_100_characters_is_accepted(eks_client, cluster):
-    assert _create(eks_client, name="n" * 100)["nodegroupName"] == "n" * 100
+    assert create_nodegroup(eks_client, cluster="c1", name="n" * 100)["nodegroupName"] == "n" * 100
 
 
 def test_version_must_equal_the_clusters(eks_client, cluster):
     other = next(v for v in versions.available_versions(time.time()) if v != cluster["version"])
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, version=other)
+        create_nodegroup(eks_client, cluster="c1", version=other)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_node_role_must_be_an_iam_role_arn(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, nodeRole="not-an-arn")
+        create_nodegroup(eks_client, cluster="c1", nodeRole="not-an-arn")
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
@@ -237,40 +241,43 @@ def test_node_role_must_be_an_iam_role_arn(eks_client, cluster):
 def test_scaling_config_bounds(eks_client, cluster, scaling):
     client = unvalidated_client()
     with pytest.raises(ClientError) as excinfo:
-        _create(client, scalingConfig=scaling)
+        create_nodegroup(client, cluster="c1", scalingConfig=scaling)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_taints_limit_and_effect_enum(eks_client, cluster):
     taints = [{"key": f"k{n}", "value": "v", "effect": "NO_EXECUTE"} for n in range(51)]
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, taints=taints)
+        create_nodegroup(eks_client, cluster="c1", taints=taints)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
     with pytest.raises(ClientError) as excinfo:
-        _create(unvalidated_client(), taints=[{"key": "k", "effect": "NoSchedule"}])
+        create_nodegroup(unvalidated_client(), cluster="c1", taints=[{"key": "k", "effect": "NoSchedule"}])
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
-    assert len(_create(eks_client, taints=taints[:50])["taints"]) == 50
+    assert len(create_nodegroup(eks_client, cluster="c1", taints=taints[:50])["taints"]) == 50
 
 
 def test_label_key_length(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(unvalidated_client(), labels={"k" * 64: "v"})
+        create_nodegroup(unvalidated_client(), cluster="c1", labels={"k" * 64: "v"})
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_update_config_max_unavailable_xor_percentage(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, updateConfig={"maxUnavailable": 1, "maxUnavailablePercentage": 10})
+        create_nodegroup(
+            eks_client, cluster="c1", updateConfig={"maxUnavailable": 1, "maxUnavailablePercentage": 10}
+        )
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
     with pytest.raises(ClientError) as excinfo:
-        _create(eks_client, updateConfig={"maxUnavailable": 101})
+        create_nodegroup(eks_client, cluster="c1", updateConfig={"maxUnavailable": 101})
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_node_repair_count_xor_percentage(eks_client, cluster):
     with pytest.raises(ClientError) as excinfo:
-        _create(
+        create_nodegroup(
             eks_client,
+            cluster="c1",
             nodeRepairConfig={
                 "enabled": True,
                 "maxParallelNodesRepairedCount": 1,
@@ -292,7 +299,7 @@ def test_describe_unknown_node_group(eks_client, cluster):
 
 def test_list_paginates(eks_client, cluster):
     for n in range(5):
-        _create(eks_client, name=f"ng{n}")
+        create_nodegroup(eks_client, cluster="c1", name=f"ng{n}")
     first = eks_client.list_nodegroups(clusterName="c1", maxResults=2)
     assert first["nodegroups"] == ["ng0", "ng1"]
     pages = eks_client.get_paginator("list_nodegroups").paginate(
@@ -306,7 +313,7 @@ def test_delete_goes_deleting_then_gone_and_cluster_delete_is_refused_meanwhile(
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1")
         clock.tick(601)
-        _create(client)
+        create_nodegroup(client, cluster="c1")
         with pytest.raises(ClientError) as excinfo:
             client.delete_cluster(name="c1")
         assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
@@ -331,7 +338,7 @@ def test_waiters_under_realistic_timing():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1")
         client.get_waiter("cluster_active").wait(name="c1", WaiterConfig={"Delay": 0, "MaxAttempts": 200})
-        _create(client)
+        create_nodegroup(client, cluster="c1")
         client.get_waiter("nodegroup_active").wait(
             clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0, "MaxAttempts": 200}
         )
@@ -347,7 +354,7 @@ def test_waiters_under_realistic_timing():
 
 
 def test_waiters_under_instant_timing(eks_client, cluster):
-    _create(eks_client)
+    create_nodegroup(eks_client, cluster="c1")
     eks_client.get_waiter("nodegroup_active").wait(
         clusterName="c1", nodegroupName="ng1", WaiterConfig={"Delay": 0}
     )
@@ -361,7 +368,7 @@ def test_waiters_under_instant_timing(eks_client, cluster):
 
 
 def test_tags_at_create_are_listed_and_the_arn_is_taggable(eks_client, cluster):
-    arn = _create(eks_client, tags={"a": "1"})["nodegroupArn"]
+    arn = create_nodegroup(eks_client, cluster="c1", tags={"a": "1"})["nodegroupArn"]
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"a": "1"}
     eks_client.tag_resource(resourceArn=arn, tags={"b": "2"})
     eks_client.untag_resource(resourceArn=arn, tagKeys=["a"])
@@ -379,8 +386,9 @@ def test_tags_at_create_are_listed_and_the_arn_is_taggable(eks_client, cluster):
 
 
 def test_update_config_applies_labels_taints_scaling_and_is_tracked(eks_client, cluster):
-    _create(
+    create_nodegroup(
         eks_client,
+        cluster="c1",
         labels={"keep": "1", "drop": "2"},
         taints=[{"key": "old", "value": "x", "effect": "NO_SCHEDULE"}],
     )
@@ -417,7 +425,7 @@ def test_update_config_applies_labels_taints_scaling_and_is_tracked(eks_client, 
 
 
 def test_update_config_checks_merged_scaling_and_needs_a_change(eks_client, cluster):
-    _create(eks_client)
+    create_nodegroup(eks_client, cluster="c1")
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_config(
             clusterName="c1", nodegroupName="ng1", scalingConfig={"desiredSize": 5}
@@ -445,7 +453,7 @@ def test_one_update_at_a_time_updating_status_and_delete_refused_meanwhile():
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1")
         clock.tick(601)
-        _create(client)
+        create_nodegroup(client, cluster="c1")
         clock.tick(181)
         first = client.update_nodegroup_config(
             clusterName="c1", nodegroupName="ng1", scalingConfig={"desiredSize": 1}
@@ -477,7 +485,7 @@ def test_version_rules_between_cluster_and_node_groups():
     with mock_eks(), freeze_time(FROZEN):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=old)
-        _create(client)
+        create_nodegroup(client, cluster="c1")
         # not above the cluster's version
         with pytest.raises(ClientError) as excinfo:
             client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1", version=new)
@@ -487,7 +495,7 @@ def test_version_rules_between_cluster_and_node_groups():
         assert client.describe_cluster(name="c1")["cluster"]["version"] == new
         # a newer node group can't be created at the old version any more
         with pytest.raises(ClientError) as excinfo:
-            _create(client, name="ng2", version=old)
+            create_nodegroup(client, cluster="c1", name="ng2", version=old)
         assert error_of(excinfo)[0] == "InvalidParameterException"
         # the next cluster update is refused while ng1 lags behind, naming it
         following = versions.next_minor(new)
@@ -521,7 +529,7 @@ def test_cluster_version_update_refused_while_a_node_group_lags():
     with mock_eks(), freeze_time(FROZEN):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=old)
-        _create(client)
+        create_nodegroup(client, cluster="c1")
         client.update_cluster_version(name="c1", version=new)
         following = versions.next_minor(new)
         if following is None:
@@ -547,26 +555,26 @@ def test_release_version_no_roll_back_to_an_older_ami():
     with mock_eks(), freeze_time("2026-04-01"):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=old)
-        earlier = _create(client)["releaseVersion"]
+        earlier = create_nodegroup(client, cluster="c1")["releaseVersion"]
     with mock_eks(), freeze_time(FROZEN):
         client = boto3.client("eks", region_name="us-east-1")
         create_cluster(client, "c1", version=old)
-        latest = _create(client)["releaseVersion"]
+        latest = create_nodegroup(client, cluster="c1")["releaseVersion"]
         assert latest != earlier
         with pytest.raises(ClientError) as excinfo:
             client.update_nodegroup_version(clusterName="c1", nodegroupName="ng1", releaseVersion=earlier)
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
         with pytest.raises(ClientError) as excinfo:
-            _create(client, name="ng2", releaseVersion="9.99.9-20990101")
+            create_nodegroup(client, cluster="c1", name="ng2", releaseVersion="9.99.9-20990101")
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
-        group = _create(client, name="ng3", releaseVersion=earlier)
+        group = create_nodegroup(client, cluster="c1", name="ng3", releaseVersion=earlier)
         assert group["releaseVersion"] == earlier
         update = client.update_nodegroup_version(clusterName="c1", nodegroupName="ng3", releaseVersion=latest)
         assert {"type": "ReleaseVersion", "value": latest} in update["update"]["params"]
 
 
 def test_launch_template_updates_must_name_the_same_template(eks_client, cluster):
-    _create(eks_client, launchTemplate={"name": "lt-a", "version": "1"})
+    create_nodegroup(eks_client, cluster="c1", launchTemplate={"name": "lt-a", "version": "1"})
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_version(
             clusterName="c1", nodegroupName="ng1", launchTemplate={"name": "lt-b", "version": "2"}
@@ -578,7 +586,7 @@ def test_launch_template_updates_must_name_the_same_template(eks_client, cluster
     assert {"type": "LaunchTemplateVersion", "value": "2"} in update["params"]
     group = eks_client.describe_nodegroup(clusterName="c1", nodegroupName="ng1")["nodegroup"]
     assert {k: group["launchTemplate"][k] for k in ("name", "version")} == {"name": "lt-a", "version": "2"}
-    _create(eks_client, name="plain")
+    create_nodegroup(eks_client, cluster="c1", name="plain")
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_nodegroup_version(
             clusterName="c1", nodegroupName="plain", launchTemplate={"name": "lt-a"}
@@ -589,18 +597,26 @@ def test_launch_template_updates_must_name_the_same_template(eks_client, cluster
 def test_launch_template_by_name_gets_its_id_and_back(eks_client, cluster):
     # real EKS returns a template given by name with its id (lt-...), and the other way
     # round; moto's EKS backend (getmoto/moto moto/eks/models.py, Nodegroup.__init__) fills both the same way.
-    by_name = _create(eks_client, name="a", launchTemplate={"name": "web", "version": "3"})["launchTemplate"]
+    by_name = create_nodegroup(
+        eks_client, cluster="c1", name="a", launchTemplate={"name": "web", "version": "3"}
+    )["launchTemplate"]
     assert by_name["id"].startswith("lt-") and len(by_name["id"]) == 20
-    by_id = _create(eks_client, name="b", launchTemplate={"id": by_name["id"]})["launchTemplate"]
+    by_id = create_nodegroup(eks_client, cluster="c1", name="b", launchTemplate={"id": by_name["id"]})[
+        "launchTemplate"
+    ]
     assert by_id == {"name": "web", "id": by_name["id"]}
-    unseen = _create(eks_client, name="c", launchTemplate={"id": "lt-0123456789abcdef0"})["launchTemplate"]
+    unseen = create_nodegroup(
+        eks_client, cluster="c1", name="c", launchTemplate={"id": "lt-0123456789abcdef0"}
+    )["launchTemplate"]
     assert unseen["id"] == "lt-0123456789abcdef0" and unseen["name"]
 
 
 def test_version_update_with_a_launch_template_lists_its_name_and_version(eks_client, cluster):
     # with a launch template the update's params are LaunchTemplateName/LaunchTemplateVersion,
     # not Version (aws/aws-cli awscli/examples/eks/update-nodegroup-version.rst shows Version without one)
-    template = _create(eks_client, launchTemplate={"name": "web", "version": "1"})["launchTemplate"]
+    template = create_nodegroup(eks_client, cluster="c1", launchTemplate={"name": "web", "version": "1"})[
+        "launchTemplate"
+    ]
     update = eks_client.update_nodegroup_version(
         clusterName="c1", nodegroupName="ng1", launchTemplate={"id": template["id"], "version": "2"}
     )["update"]

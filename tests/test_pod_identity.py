@@ -11,20 +11,9 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks.tokens import make_service_account_token
-from tests.helpers import create_cluster, error_of
+from tests.helpers import POD_IDENTITY_ROLE, associate_pod_identity, create_cluster, error_of
 
-ROLE = "arn:aws:iam::123456789012:role/pod-role"
 TARGET = "arn:aws:iam::210987654321:role/target-role"
-
-
-def associate(client, cluster="c1", namespace="default", service_account="app", **extra):
-    return client.create_pod_identity_association(
-        clusterName=cluster,
-        namespace=namespace,
-        serviceAccount=service_account,
-        roleArn=extra.pop("roleArn", ROLE),
-        **extra,
-    )["association"]
 
 
 # -- associations ----------------------------------------------------------------------------------
@@ -32,14 +21,14 @@ def associate(client, cluster="c1", namespace="default", service_account="app", 
 
 def test_create_association_fields(eks_client):
     create_cluster(eks_client, "c1")
-    association = associate(eks_client, tags={"team": "x"})
+    association = associate_pod_identity(eks_client, tags={"team": "x"}, cluster="c1")
     assert re.fullmatch(r"a-[a-z0-9]{17}", association["associationId"])
     assert association["associationArn"] == (
         f"arn:aws:eks:us-east-1:123456789012:podidentityassociation/c1/{association['associationId']}"
     )
     assert association["clusterName"] == "c1"
     assert (association["namespace"], association["serviceAccount"]) == ("default", "app")
-    assert association["roleArn"] == ROLE
+    assert association["roleArn"] == POD_IDENTITY_ROLE
     assert association["disableSessionTags"] is False
     assert association["tags"] == {"team": "x"}
     assert "targetRoleArn" not in association and "externalId" not in association
@@ -51,7 +40,9 @@ def test_create_association_fields(eks_client):
 
 def test_target_role_gets_external_id(eks_client):
     create_cluster(eks_client, "c1")
-    association = associate(eks_client, targetRoleArn=TARGET, disableSessionTags=True)
+    association = associate_pod_identity(
+        eks_client, targetRoleArn=TARGET, disableSessionTags=True, cluster="c1"
+    )
     assert association["targetRoleArn"] == TARGET
     assert re.fullmatch(r"[0-9a-f-]{36}", association["externalId"])
     assert association["disableSessionTags"] is True
@@ -59,12 +50,12 @@ def test_target_role_gets_external_id(eks_client):
 
 def test_one_association_per_service_account(eks_client):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     with pytest.raises(ClientError) as excinfo:
-        associate(eks_client, roleArn="arn:aws:iam::123456789012:role/other")
+        associate_pod_identity(eks_client, roleArn="arn:aws:iam::123456789012:role/other", cluster="c1")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
-    associate(eks_client, namespace="other")  # another namespace is another service account
-    associate(eks_client, service_account="app2")
+    associate_pod_identity(eks_client, "other", cluster="c1")  # another namespace is another service account
+    associate_pod_identity(eks_client, service_account="app2", cluster="c1")
 
 
 @pytest.mark.parametrize(
@@ -82,13 +73,13 @@ def test_one_association_per_service_account(eks_client):
 def test_create_refuses_invalid_input(eks_client, params):
     create_cluster(eks_client, "c1")
     with pytest.raises(ClientError) as excinfo:
-        associate(eks_client, **params)
+        associate_pod_identity(eks_client, **params, cluster="c1")
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_unknown_cluster_and_association(eks_client):
     with pytest.raises(ClientError) as excinfo:
-        associate(eks_client, cluster="nope")
+        associate_pod_identity(eks_client, cluster="nope")
     assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
     create_cluster(eks_client, "c1")
     for call in (
@@ -104,7 +95,9 @@ def test_unknown_cluster_and_association(eks_client):
 def test_list_filters_and_pagination(eks_client):
     create_cluster(eks_client, "c1")
     made = [
-        associate(eks_client, namespace=ns, service_account=sa) for ns in ("a", "b") for sa in ("x", "y", "z")
+        associate_pod_identity(eks_client, namespace=ns, service_account=sa, cluster="c1")
+        for ns in ("a", "b")
+        for sa in ("x", "y", "z")
     ]
     listed = eks_client.list_pod_identity_associations(clusterName="c1")["associations"]
     assert [a["associationId"] for a in listed] == [a["associationId"] for a in made]
@@ -127,7 +120,7 @@ def test_list_filters_and_pagination(eks_client):
 def test_update_association(eks_client):
     with freeze_time("2026-11-21 12:00:00") as clock:
         create_cluster(eks_client, "c1")
-        created = associate(eks_client)
+        created = associate_pod_identity(eks_client, cluster="c1")
         clock.tick(10)
         updated = eks_client.update_pod_identity_association(
             clusterName="c1",
@@ -155,18 +148,18 @@ def test_update_association(eks_client):
 
 def test_delete_association_returns_it(eks_client):
     create_cluster(eks_client, "c1")
-    association = associate(eks_client)
+    association = associate_pod_identity(eks_client, cluster="c1")
     deleted = eks_client.delete_pod_identity_association(
         clusterName="c1", associationId=association["associationId"]
     )
     assert deleted["association"]["associationId"] == association["associationId"]
     assert eks_client.list_pod_identity_associations(clusterName="c1")["associations"] == []
-    associate(eks_client)  # the service account is free again
+    associate_pod_identity(eks_client, cluster="c1")  # the service account is free again
 
 
 def test_association_arn_is_taggable(eks_client):
     create_cluster(eks_client, "c1")
-    arn = associate(eks_client)["associationArn"]
+    arn = associate_pod_identity(eks_client, cluster="c1")["associationArn"]
     eks_client.tag_resource(resourceArn=arn, tags={"env": "test"})
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"env": "test"}
 
@@ -177,7 +170,9 @@ def test_association_arn_is_taggable(eks_client):
 def test_end_to_end_pod_identity(eks_client, eks_auth_client):
     with freeze_time("2026-11-21 12:00:00"):
         create_cluster(eks_client, "c1")
-        association = associate(eks_client, namespace="shop", service_account="checkout")
+        association = associate_pod_identity(
+            eks_client, namespace="shop", service_account="checkout", cluster="c1"
+        )
         token = make_service_account_token("c1", "shop", "checkout", pod_name="checkout-7d9f")
         result = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
     assert result["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -201,7 +196,7 @@ def test_end_to_end_pod_identity(eks_client, eks_auth_client):
 
 def test_target_role_credentials_name_the_target(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    associate(eks_client, targetRoleArn=TARGET)
+    associate_pod_identity(eks_client, targetRoleArn=TARGET, cluster="c1")
     result = eks_auth_client.assume_role_for_pod_identity(
         clusterName="c1", token=make_service_account_token("c1", "default", "app")
     )
@@ -213,7 +208,7 @@ def test_target_role_credentials_name_the_target(eks_client, eks_auth_client):
 def test_expired_token(eks_client, eks_auth_client):
     with freeze_time("2026-11-21 12:00:00") as clock:
         create_cluster(eks_client, "c1")
-        associate(eks_client)
+        associate_pod_identity(eks_client, cluster="c1")
         token = make_service_account_token("c1", "default", "app", expires_in=600)
         eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
         clock.tick(601)
@@ -225,8 +220,8 @@ def test_expired_token(eks_client, eks_auth_client):
 def test_token_of_another_cluster_is_invalid(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
     create_cluster(eks_client, "c2")
-    associate(eks_client, cluster="c1")
-    associate(eks_client, cluster="c2")
+    associate_pod_identity(eks_client, cluster="c1")
+    associate_pod_identity(eks_client, cluster="c2")
     foreign = make_service_account_token("c2", "default", "app")
     with pytest.raises(ClientError) as excinfo:
         eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=foreign)
@@ -243,7 +238,7 @@ def _tamper(token: str, **changes) -> str:
 
 def test_bad_tokens_are_invalid(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     good = make_service_account_token("c1", "default", "app")
     issuer = eks_client.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
     bad_tokens = [
@@ -281,7 +276,7 @@ def test_no_association_and_unknown_cluster(eks_client, eks_auth_client):
 
 def test_deleted_association_stops_the_exchange(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    association = associate(eks_client)
+    association = associate_pod_identity(eks_client, cluster="c1")
     token = make_service_account_token("c1", "default", "app")
     eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
     eks_client.delete_pod_identity_association(clusterName="c1", associationId=association["associationId"])
@@ -339,7 +334,7 @@ needs_workload_identity = pytest.mark.skipif(
 def test_workload_identity_is_stored_and_returned(eks_client):
     create_cluster(eks_client, "c1")
     config = {"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
-    association = associate(eks_client, workloadIdentityConfig=config)
+    association = associate_pod_identity(eks_client, workloadIdentityConfig=config, cluster="c1")
     assert association["workloadIdentityConfig"] == config
     described = eks_client.describe_pod_identity_association(
         clusterName="c1", associationId=association["associationId"]
@@ -372,7 +367,7 @@ def test_workload_identity_is_stored_and_returned(eks_client):
 def test_workload_identity_create_rules(eks_client, config, problem):
     create_cluster(eks_client, "c1")
     with pytest.raises(ClientError) as excinfo:
-        associate(eks_client, workloadIdentityConfig=config)
+        associate_pod_identity(eks_client, workloadIdentityConfig=config, cluster="c1")
     code, status, message = error_of(excinfo)
     assert (code, status) == ("InvalidParameterException", 400)
     assert problem in message
@@ -384,10 +379,10 @@ def test_workload_identity_and_target_role_exclude_each_other(eks_client):
     create_cluster(eks_client, "c1")
     config = {"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
     with pytest.raises(ClientError) as excinfo:
-        associate(eks_client, workloadIdentityConfig=config, targetRoleArn=TARGET)
+        associate_pod_identity(eks_client, workloadIdentityConfig=config, targetRoleArn=TARGET, cluster="c1")
     assert error_of(excinfo)[0] == "InvalidParameterException" and "targetRoleArn" in error_of(excinfo)[2]
     # switching from a target role to workload identity in one request: enable and clear targetRoleArn
-    association = associate(eks_client, targetRoleArn=TARGET)
+    association = associate_pod_identity(eks_client, targetRoleArn=TARGET, cluster="c1")
     switched = eks_client.update_pod_identity_association(
         clusterName="c1",
         associationId=association["associationId"],
@@ -404,8 +399,10 @@ def test_workload_identity_and_target_role_exclude_each_other(eks_client):
 @needs_workload_identity
 def test_workload_identity_update_keeps_what_it_omits(eks_client):
     create_cluster(eks_client, "c1")
-    association = associate(
-        eks_client, workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    association = associate_pod_identity(
+        eks_client,
+        workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER},
+        cluster="c1",
     )
     key = {"clusterName": "c1", "associationId": association["associationId"]}
     update = eks_client.update_pod_identity_association
@@ -435,8 +432,10 @@ def test_workload_identity_update_keeps_what_it_omits(eks_client):
 @needs_workload_identity
 def test_assume_role_names_the_provider_only_while_enabled(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    association = associate(
-        eks_client, workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER}
+    association = associate_pod_identity(
+        eks_client,
+        workloadIdentityConfig={"enabled": True, "templateArn": TEMPLATE, "providerArn": PROVIDER},
+        cluster="c1",
     )
     token = make_service_account_token("c1", "default", "app")
     answer = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)

@@ -20,13 +20,7 @@ from freezegun import freeze_time
 
 from mock_eks import mock_eks
 from mock_eks.tokens import make_service_account_token
-from tests.helpers import ROLE, create_cluster, error_of
-
-
-def associate(client, cluster="c1", namespace="default", service_account="app"):
-    client.create_pod_identity_association(
-        clusterName=cluster, namespace=namespace, serviceAccount=service_account, roleArn=ROLE
-    )
+from tests.helpers import associate_pod_identity, create_cluster, error_of
 
 
 def issuer_of(client, cluster="c1"):
@@ -138,7 +132,7 @@ def test_urllib_urls_the_mock_does_not_own_go_where_they_went_before(monkeypatch
 
 def test_the_exchange_accepts_a_minted_token(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     result = eks_auth_client.assume_role_for_pod_identity(
         clusterName="c1", token=make_service_account_token("c1", "default", "app")
     )
@@ -173,7 +167,7 @@ def test_tokens_not_signed_by_the_cluster_are_invalid_and_say_how_to_mint_one(
     eks_client, eks_auth_client, forge
 ):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     token = forge(make_service_account_token("c1", "default", "app"))
     with pytest.raises(ClientError) as excinfo:
         eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
@@ -185,7 +179,7 @@ def test_tokens_not_signed_by_the_cluster_are_invalid_and_say_how_to_mint_one(
 def test_a_token_of_another_cluster_is_invalid(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
     create_cluster(eks_client, "c2")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     make_service_account_token("c1", "default", "app")  # c1 has a key too
     with pytest.raises(ClientError) as excinfo:
         eks_auth_client.assume_role_for_pod_identity(
@@ -212,7 +206,7 @@ def test_a_token_of_another_cluster_is_invalid(eks_client, eks_auth_client):
 )
 def test_claims_of_the_wrong_type_are_invalid_tokens_not_server_errors(eks_client, eks_auth_client, claims):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     token = make_service_account_token("c1", "default", "app", extra_claims=claims)
     with pytest.raises(ClientError) as excinfo:
         eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
@@ -221,7 +215,7 @@ def test_claims_of_the_wrong_type_are_invalid_tokens_not_server_errors(eks_clien
 
 def test_odd_pod_claims_still_exchange(eks_client, eks_auth_client):
     create_cluster(eks_client, "c1")
-    associate(eks_client)
+    associate_pod_identity(eks_client, cluster="c1")
     kube = {"namespace": "default", "serviceaccount": {"name": "app"}, "pod": "not-an-object"}
     token = make_service_account_token("c1", "default", "app", extra_claims={"kubernetes.io": kube})
     result = eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
@@ -231,7 +225,7 @@ def test_odd_pod_claims_still_exchange(eks_client, eks_auth_client):
 def test_an_expired_token(eks_client, eks_auth_client):
     with freeze_time("2026-11-21 12:00:00"):
         create_cluster(eks_client, "c1")
-        associate(eks_client)
+        associate_pod_identity(eks_client, cluster="c1")
         token = make_service_account_token("c1", "default", "app", expires_in=-1)
         with pytest.raises(ClientError) as excinfo:
             eks_auth_client.assume_role_for_pod_identity(clusterName="c1", token=token)
