@@ -334,6 +334,11 @@ class Faults:
         with self.backend.lock:
             self._lifecycle.setdefault(kind, deque()).extend(fault for _ in range(times))
 
+    def take_for(self, kind: str, record: Any) -> Fault | None:
+        """``take`` for the transition of ``kind`` of ``record``, whose account is read from its ARN only
+        while some fault waits (every lifecycle step asks, and reading the ARN costs a field scan)."""
+        return self.take(kind, arns.account_of(record)) if self._lifecycle.get(kind) else None
+
     def take(self, kind: str, account: str | None = None) -> Fault | None:
         """The pending fault for the transition of ``kind`` (of a resource of ``account``) completing now."""
         pending = self._lifecycle.get(kind)

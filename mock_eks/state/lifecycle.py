@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from mock_eks.model.arns import account_of
-
 REALISTIC_SECONDS: dict[str, float] = json.loads(
     resources.files("mock_eks.data").joinpath("durations.json").read_text()
 )
@@ -196,7 +194,7 @@ def _settle(
     if record.status != source:
         return
     # m.faults.fail_next(kind, ...): the create fails instead
-    fault = backend.faults.take(kind, account_of(record))
+    fault = backend.faults.take_for(kind, record)
     if fault is not None:
         fault.fail_create(record, due)
         return
@@ -213,7 +211,7 @@ def _remove(
     (``Context.remove_later``), a pending fault of that kind leaves it in place, DELETE_FAILED."""
     if collection.get(key) is not record:
         return
-    fault = backend.faults.take(kind, account_of(record)) if kind is not None else None
+    fault = backend.faults.take_for(kind, record) if kind is not None else None
     if fault is not None:
         fault.fail_delete(record, due)
         return
