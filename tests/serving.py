@@ -134,12 +134,22 @@ def document(response: tuple[int, dict[str, str], bytes]) -> Any:
     return json.loads(response[2])
 
 
-def eks_client(url: str, access_key: str = "AKIDEXAMPLE", region: str = "us-east-1") -> Any:
+def eks_client(
+    url: str,
+    access_key: str = "AKIDEXAMPLE",
+    region: str = "us-east-1",
+    *,
+    service: str = "eks",
+    secret_key: str = "secret",
+    retries: Mapping[str, Any] | None = None,
+) -> Any:
+    """A boto3 client of ``service`` ("eks" or "eks-auth") for the server at ``url``; by default it sends
+    each call once, so a test sees the server's first answer (``retries`` is botocore's retry config)."""
     return boto3.client(
-        "eks",
+        service,
         endpoint_url=url,
         region_name=region,
         aws_access_key_id=access_key,
-        aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}),
+        aws_secret_access_key=secret_key,
+        config=Config(retries=dict(retries or {"total_max_attempts": 1})),
     )

@@ -24,6 +24,7 @@ from tests.helpers import (
     create_nodegroup,
     error_of,
 )
+from tests.serving import eks_client
 
 NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
 
@@ -486,14 +487,7 @@ def _post(server, path, body, method="POST"):
 
 
 def test_server_mode_faults_over_http(server, no_sleep):
-    client = boto3.client(
-        "eks",
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"mode": "standard", "max_attempts": 3}),
-    )
+    client = eks_client(server.url, retries={"mode": "standard", "max_attempts": 3})
     create_cluster(client, "c1")
     assert (
         _post(

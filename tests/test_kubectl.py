@@ -25,13 +25,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from mock_eks.intercept import credentials
 from mock_eks.server import MockEKSServer
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS
+from tests.helpers import create_cluster, create_nodegroup, grant
+from tests.serving import eks_client
 
 BIN = os.path.dirname(sys.executable)
 KUBECTL = shutil.which("kubectl", path=BIN) or shutil.which("kubectl")
@@ -50,33 +49,13 @@ def home(tmp_path: Path) -> Path:
     return home
 
 
-def eks(server: MockEKSServer, key: str = KEY, secret: str = SECRET) -> Any:
-    return boto3.client(
-        "eks",
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id=key,
-        aws_secret_access_key=secret,
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
 def make_cluster(server: MockEKSServer, name: str = "demo", nodes: int = 0) -> dict[str, Any]:
-    client = eks(server)
-    client.create_cluster(
-        name=name,
-        roleArn=ROLE,
-        resourcesVpcConfig={"subnetIds": list(SUBNETS)},
-        accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"},
-    )
+    # one retry: a restored snapshot may hold a pending throttling fault (tests/data/snapshot-v2.json)
+    client = eks_client(server.url, KEY, secret_key=SECRET, retries={"max_attempts": 1})
+    create_cluster(client, name, accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
     if nodes:
-        client.create_nodegroup(
-            clusterName=name,
-            nodegroupName="workers",
-            nodeRole=NODE_ROLE,
-            subnets=list(SUBNETS),
-            scalingConfig={"minSize": 1, "maxSize": 10, "desiredSize": nodes},
-        )
+        scaling = {"minSize": 1, "maxSize": 10, "desiredSize": nodes}
+        create_nodegroup(client, "workers", cluster=name, scalingConfig=scaling)
     return client.describe_cluster(name=name)["cluster"]
 
 
@@ -187,8 +166,7 @@ def test_connect_to_a_cluster_that_is_not_active_is_refused() -> None:
     """While CREATING the endpoint does not exist yet (EKS User Guide: the endpoint is available once the
     cluster is ACTIVE)."""
     with MockEKSServer("127.0.0.1", 0, timing="realistic") as slow:
-        client = eks(slow)
-        client.create_cluster(name="slow", roleArn=ROLE, resourcesVpcConfig={"subnetIds": list(SUBNETS)})
+        create_cluster(eks_client(slow.url, KEY, secret_key=SECRET), "slow")
         endpoint = slow.backend.regions[(ACCOUNT, "us-east-1")].clusters.get("slow").endpoint_url
         sock, head = tunnel(slow, endpoint.partition("://")[2] + ":443")
         sock.close()
@@ -244,9 +222,8 @@ def test_a_cluster_restored_from_state_serves_the_same_ca(home: Path, tmp_path: 
     state = str(tmp_path / "state.json")
     first, url = serve_process(env, "--state", state)
     try:
-        client = boto3.client("eks", endpoint_url=url, region_name="us-east-1", aws_access_key_id=KEY,
-                              aws_secret_access_key=SECRET)  # fmt: skip
-        client.create_cluster(name="kept", roleArn=ROLE, resourcesVpcConfig={"subnetIds": list(SUBNETS)})
+        client = eks_client(url, KEY, secret_key=SECRET)
+        create_cluster(client, "kept")
         cluster = client.describe_cluster(name="kept")["cluster"]
     finally:
         stop(first)
@@ -506,14 +483,10 @@ def test_kubectl_auth_can_i_for_an_admin_and_a_viewer(server: MockEKSServer, hom
     its principal read but not write (EKS User Guide, access policy permissions). kubectl sends the
     SelfSubjectAccessReview as protobuf; it prints yes/no and exits 0/1."""
     make_cluster(server)
-    client = eks(server)
-    viewer = f"arn:aws:iam::{ACCOUNT}:user/{VIEWER_KEY}"
-    client.create_access_entry(clusterName="demo", principalArn=viewer)
-    client.associate_access_policy(
-        clusterName="demo",
-        principalArn=viewer,
-        policyArn="arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-        accessScope={"type": "cluster"},
+    grant(
+        eks_client(server.url, KEY, secret_key=SECRET),
+        f"arn:aws:iam::{ACCOUNT}:user/{VIEWER_KEY}",
+        "AmazonEKSViewPolicy",
     )
     env = env_for(home)
     write_kubeconfig(server, env)

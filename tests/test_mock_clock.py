@@ -17,7 +17,8 @@ from freezegun import freeze_time
 from mock_eks import mock_eks, versions
 from mock_eks.cli import main
 from mock_eks.server import MockEKSServer
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster
+from tests.helpers import create_cluster, create_nodegroup
+from tests.serving import eks_client
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -94,7 +95,7 @@ def test_waiters_under_freezegun_tick_the_frozen_clock():
         create_cluster(eks, "c1")
         eks.get_waiter("cluster_active").wait(name="c1")
         assert datetime.now(UTC) == T0 + timedelta(seconds=600)
-        eks.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        create_nodegroup(eks, "ng", cluster="c1")
         seen = polls(eks, "DescribeNodegroup")
         eks.get_waiter("nodegroup_active").wait(clusterName="c1", nodegroupName="ng")
         assert seen[0] == 180 // 30 + 1
@@ -139,14 +140,8 @@ def test_retry_back_off_passes_in_mock_time(mode):
 
 def test_server_clock_advance_and_durations_flag():
     with MockEKSServer("127.0.0.1", 0, timing="realistic") as server:
-        eks = boto3.client(
-            "eks",
-            endpoint_url=server.url,
-            region_name="us-east-1",
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret",
-        )
-        eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+        eks = eks_client(server.url)
+        create_cluster(eks, "c1")
 
         def advance(body: bytes) -> tuple[int, dict]:
             request = urllib.request.Request(

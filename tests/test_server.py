@@ -11,38 +11,17 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from mock_eks.server import MAX_BODY, MockEKSServer, serve_forever
-from tests.helpers import ROLE, SUBNETS, error_of
+from tests.helpers import cluster_params, create_cluster, error_of
+from tests.serving import eks_client
 
 AUTH_HEADER = (
     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/eks/aws4_request, SignedHeaders=host"
 )
-
-
-def client(
-    server: MockEKSServer, service: str = "eks", region: str = "us-east-1", key: str = "AKIDEXAMPLE"
-) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.url,
-        region_name=region,
-        aws_access_key_id=key,
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
-def create(eks: Any, name: str) -> dict[str, Any]:
-    return eks.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": list(SUBNETS)})[
-        "cluster"
-    ]
 
 
 def raw(server: MockEKSServer, data: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -82,8 +61,8 @@ def aws_error(status: int, headers: dict[str, str], body: bytes) -> tuple[int, s
 
 
 def test_cluster_lifecycle_through_boto3(server: MockEKSServer) -> None:
-    eks = client(server)
-    created = create(eks, "web")
+    eks = eks_client(server.url)
+    created = create_cluster(eks, "web")
     assert created["status"] == "CREATING"
     described = eks.describe_cluster(name="web")["cluster"]
     assert described["status"] == "ACTIVE"
@@ -95,19 +74,22 @@ def test_cluster_lifecycle_through_boto3(server: MockEKSServer) -> None:
 
 
 def test_region_and_account_come_from_the_signature(server: MockEKSServer) -> None:
-    in_account = client(server, region="eu-west-1", key="210987654321")
-    arn = create(in_account, "x")["arn"]
+    in_account = eks_client(server.url, region="eu-west-1", access_key="210987654321")
+    arn = create_cluster(in_account, "x")["arn"]
     assert arn == "arn:aws:eks:eu-west-1:210987654321:cluster/x"
     # another account and another region see nothing of it
-    assert client(server, region="eu-west-1").list_clusters()["clusters"] == []
-    assert client(server, region="us-east-1", key="210987654321").list_clusters()["clusters"] == []
-    default_account = create(client(server, region="ap-southeast-2"), "y")["arn"]
+    assert eks_client(server.url, region="eu-west-1").list_clusters()["clusters"] == []
+    assert (
+        eks_client(server.url, region="us-east-1", access_key="210987654321").list_clusters()["clusters"]
+        == []
+    )
+    default_account = create_cluster(eks_client(server.url, region="ap-southeast-2"), "y")["arn"]
     assert default_account == "arn:aws:eks:ap-southeast-2:123456789012:cluster/y"
 
 
 def test_percent_encoded_arn_survives_the_path(server: MockEKSServer) -> None:
-    eks = client(server)
-    arn = create(eks, "tagged")["arn"]
+    eks = eks_client(server.url)
+    arn = create_cluster(eks, "tagged")["arn"]
     # botocore sends the ARN label percent-encoded (':' and '/' as %3A and %2F)
     eks.tag_resource(resourceArn=arn, tags={"team": "platform"})
     assert eks.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "platform"}
@@ -118,14 +100,14 @@ def test_percent_encoded_arn_survives_the_path(server: MockEKSServer) -> None:
 
 def test_service_errors_reach_the_sdk(server: MockEKSServer) -> None:
     with pytest.raises(ClientError) as excinfo:
-        client(server).describe_cluster(name="missing")
+        eks_client(server.url).describe_cluster(name="missing")
     code, status, message = error_of(excinfo)
     assert (code, status) == ("ResourceNotFoundException", 404)
     assert "missing" in message
 
 
 def test_eks_auth_is_served_on_the_same_port(server: MockEKSServer) -> None:
-    auth = client(server, "eks-auth")
+    auth = eks_client(server.url, service="eks-auth")
     # the token pattern is EKS Auth's model; the EKS model has no operation at this path at all
     with pytest.raises(ClientError) as excinfo:
         auth.assume_role_for_pod_identity(clusterName="web", token="not-a-jwt")
@@ -149,12 +131,12 @@ def test_health(server: MockEKSServer) -> None:
 
 
 def test_reset_empties_every_region(server: MockEKSServer) -> None:
-    create(client(server), "a")
-    create(client(server, region="eu-central-1"), "b")
+    create_cluster(eks_client(server.url), "a")
+    create_cluster(eks_client(server.url, region="eu-central-1"), "b")
     status, _, body = request(server, "POST", "/_mock_eks/reset")
     assert (status, json.loads(body)) == (200, {"status": "reset"})
-    assert client(server).list_clusters()["clusters"] == []
-    assert client(server, region="eu-central-1").list_clusters()["clusters"] == []
+    assert eks_client(server.url).list_clusters()["clusters"] == []
+    assert eks_client(server.url, region="eu-central-1").list_clusters()["clusters"] == []
 
 
 def test_control_endpoint_errors(server: MockEKSServer) -> None:
@@ -222,9 +204,7 @@ def test_bad_framing(server: MockEKSServer) -> None:
 
 
 def test_chunked_body_is_read(server: MockEKSServer) -> None:
-    document = json.dumps(
-        {"name": "chunky", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}}
-    ).encode()
+    document = json.dumps(cluster_params("chunky")).encode()
     chunks = (
         b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (document[:10], document[10:]))
         + b"0\r\n\r\n"
@@ -241,13 +221,13 @@ def test_chunked_body_is_read(server: MockEKSServer) -> None:
 def test_concurrent_clients_lose_no_writes(server: MockEKSServer) -> None:
     threads, per_thread = 6, 8
     failures: list[BaseException] = []
-    shared = create(client(server), "shared")["arn"]
+    shared = create_cluster(eks_client(server.url), "shared")["arn"]
 
     def work(index: int) -> None:
         try:
-            eks = client(server)
+            eks = eks_client(server.url)
             for n in range(per_thread):
-                create(eks, f"c-{index}-{n}")
+                create_cluster(eks, f"c-{index}-{n}")
                 eks.tag_resource(resourceArn=shared, tags={f"t-{index}-{n}": "x"})
             for n in range(0, per_thread, 2):
                 eks.delete_cluster(name=f"c-{index}-{n}")
@@ -260,7 +240,7 @@ def test_concurrent_clients_lose_no_writes(server: MockEKSServer) -> None:
     for worker in workers:
         worker.join()
     assert failures == []
-    eks = client(server)
+    eks = eks_client(server.url)
     names = set(eks.get_paginator("list_clusters").paginate().build_full_result()["clusters"])
     expected = {f"c-{i}-{n}" for i in range(threads) for n in range(1, per_thread, 2)} | {"shared"}
     assert names == expected
@@ -272,8 +252,8 @@ def test_concurrent_clients_lose_no_writes(server: MockEKSServer) -> None:
 
 def test_realistic_timing_keeps_a_cluster_creating() -> None:
     with MockEKSServer(timing="realistic") as slow:
-        eks = client(slow)
-        create(eks, "slow")
+        eks = eks_client(slow.url)
+        create_cluster(eks, "slow")
         assert eks.describe_cluster(name="slow")["cluster"]["status"] == "CREATING"
         status, _, body = request(slow, "GET", "/_mock_eks/health")
         assert json.loads(body)["timing"] == "realistic"
@@ -385,7 +365,7 @@ def test_pipelined_requests_are_answered_in_order(server: MockEKSServer) -> None
 
 
 def test_concurrent_keep_alive_clients_reuse_their_connections(server: MockEKSServer) -> None:
-    create(client(server), "kept")
+    create_cluster(eks_client(server.url), "kept")
     threads, calls = 4, 30
     results: list[tuple[int, int]] = []
     failures: list[BaseException] = []

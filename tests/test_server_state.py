@@ -13,22 +13,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from mock_eks.server import MockEKSServer
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS
-
-
-def client(url: str, region: str = "us-east-1") -> Any:
-    return boto3.client(
-        "eks",
-        endpoint_url=url,
-        region_name=region,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
+from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster
+from tests.serving import eks_client
 
 
 def http(url: str, method: str, body: bytes | None = None) -> tuple[int, Any]:
@@ -42,8 +29,8 @@ def http(url: str, method: str, body: bytes | None = None) -> tuple[int, Any]:
 
 def test_get_and_put_state() -> None:
     with MockEKSServer("127.0.0.1", 0) as server:
-        eks = client(server.url)
-        eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+        eks = eks_client(server.url)
+        create_cluster(eks, "c1")
         status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
         assert status == 200 and snapshot["version"] == 3
         server.reset()
@@ -61,14 +48,7 @@ def test_get_and_put_state() -> None:
 
 def test_pending_faults_travel_in_the_state() -> None:
     with MockEKSServer("127.0.0.1", 0) as server:
-        eks = boto3.client(
-            "eks",
-            endpoint_url=server.url,
-            region_name="us-east-1",
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="secret",
-            config=Config(retries={"total_max_attempts": 1}),  # the one failure is seen, not retried
-        )
+        eks = eks_client(server.url)  # sends each call once: the one failure is seen, not retried
         fault = {"operation": "ListClusters", "code": "ServiceUnavailable", "times": 1, "message": "later"}
         assert http(f"{server.url}/_mock_eks/faults/calls", "POST", json.dumps(fault).encode())[0] == 200
         status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
@@ -117,10 +97,10 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
     timing = ["--timing", "realistic", "--durations", "cluster.create=0,nodegroup.create=0"]
     process, url = serve("--state", str(state), "--seed", str(seed), *timing)
     try:
-        eks = client(url)
+        eks = eks_client(url)
         assert eks.describe_cluster(name="seeded")["cluster"]["status"] == "ACTIVE"
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == ["ng"]
-        eks.create_cluster(name="added", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+        create_cluster(eks, "added")
         assert eks.describe_cluster(name="added")["cluster"]["status"] == "ACTIVE"  # cluster.create=0
         update = eks.update_cluster_config(
             name="added", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
@@ -137,7 +117,7 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
 
     process, url = serve("--state", str(state), "--timing", "realistic")
     try:
-        eks = client(url)
+        eks = eks_client(url)
         assert eks.list_clusters()["clusters"] == ["added", "seeded"]  # by name, as real EKS lists them
         assert (
             eks.describe_nodegroup(clusterName="seeded", nodegroupName="ng")["nodegroup"]["status"]

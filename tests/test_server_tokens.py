@@ -9,27 +9,15 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from mock_eks.cli import main
 from mock_eks.server import MockEKSServer
-from tests.helpers import ROLE, SUBNETS, error_of
-
-
-def client(server: MockEKSServer, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-        config=Config(retries={"max_attempts": 1}),
-    )
+from tests.helpers import ROLE, associate_pod_identity, create_cluster, error_of
+from tests.serving import eks_client
 
 
 def http(server: MockEKSServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -47,11 +35,9 @@ def b64(text: str) -> bytes:
 
 
 def cluster_with_association(server: MockEKSServer) -> str:
-    eks = client(server, "eks")
-    eks.create_cluster(name="c1", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
-    eks.create_pod_identity_association(
-        clusterName="c1", namespace="shop", serviceAccount="checkout", roleArn=ROLE
-    )
+    eks = eks_client(server.url)
+    create_cluster(eks, "c1")
+    associate_pod_identity(eks, "shop", "checkout", cluster="c1", roleArn=ROLE)
     return eks.describe_cluster(name="c1")["cluster"]["identity"]["oidc"]["issuer"]
 
 
@@ -64,7 +50,7 @@ def test_minted_token_is_exchanged_by_an_eks_auth_client(server: MockEKSServer) 
         {"clusterName": "c1", "namespace": "shop", "serviceAccount": "checkout", "region": "us-east-1"},
     )
     assert status == 200
-    result = client(server, "eks-auth").assume_role_for_pod_identity(
+    result = eks_client(server.url, service="eks-auth").assume_role_for_pod_identity(
         clusterName="c1", token=document["token"]
     )
     assert result["subject"] == {"namespace": "shop", "serviceAccount": "checkout"}
@@ -126,12 +112,14 @@ def test_mock_eks_token_prints_a_token_the_server_accepts(server: MockEKSServer,
     argv = ["token", "--endpoint", server.url, "--cluster", "c1", "--namespace", "shop"]
     assert main([*argv, "--service-account", "checkout", "--region", "us-east-1"]) == 0
     token = capsys.readouterr().out.strip()
-    result = client(server, "eks-auth").assume_role_for_pod_identity(clusterName="c1", token=token)
+    result = eks_client(server.url, service="eks-auth").assume_role_for_pod_identity(
+        clusterName="c1", token=token
+    )
     assert result["subject"]["serviceAccount"] == "checkout"
     # a token for a service account without an association is refused by the exchange, not the minting
     assert main([*argv, "--service-account", "other"]) == 0
     with pytest.raises(ClientError) as excinfo:
-        client(server, "eks-auth").assume_role_for_pod_identity(
+        eks_client(server.url, service="eks-auth").assume_role_for_pod_identity(
             clusterName="c1", token=capsys.readouterr().out.strip()
         )
     assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
