@@ -28,10 +28,9 @@ from hypothesis import strategies as st
 
 from mock_eks import errors
 from mock_eks.model.spec import OPERATIONS, ROUTES, Operation
+from tests.helpers import ROLE, SUBNETS
 
 HOSTS = {"eks": "https://eks.us-east-1.amazonaws.com", "eks-auth": "https://eks-auth.us-east-1.api.aws"}
-ROLE = "arn:aws:iam::123456789012:role/fuzz-role"
-SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 # names that exist after ``seed``, so fuzzed requests reach past the not-found checks
 KNOWN_NAMES = ["c1", "ng1", "fp1", "vpc-cni", "coredns", "idp1", ROLE, "default", "app", "1.30", "all"]
 OPERATION_NAMES = sorted((service, name) for service, ops in OPERATIONS.items() for name in ops)

@@ -21,10 +21,14 @@ from botocore.exceptions import ClientError
 
 from mock_eks import mock_eks
 from mock_eks.state.snapshot import SnapshotError
+from tests.helpers import (
+    NODE_ROLE,
+    associate_pod_identity,
+    create_cluster,
+    create_fargate_profile,
+    create_nodegroup,
+)
 
-ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
-NODE_ROLE = "arn:aws:iam::123456789012:role/eks-node-role"
-SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 WRONG = [
     "x",
     "yesterday",
@@ -59,25 +63,14 @@ def base_snapshot() -> dict[str, Any]:
     """A snapshot holding one of nearly every family, a pending transition and a pending fault."""
     with mock_eks(timing="realistic") as m:
         eks = client()
-        eks.create_cluster(
-            name="c1",
-            roleArn=ROLE,
-            resourcesVpcConfig={"subnetIds": SUBNETS},
-            tags={"t": "v"},
-            accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"},
-        )
+        create_cluster(eks, "c1", tags={"t": "v"}, accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
         m.advance(3600)
-        eks.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
-        eks.create_fargate_profile(
-            clusterName="c1",
-            fargateProfileName="fp",
-            podExecutionRoleArn=NODE_ROLE,
-            selectors=[{"namespace": "a"}],
+        create_nodegroup(eks, "ng", cluster="c1")
+        create_fargate_profile(
+            eks, "fp", cluster="c1", podExecutionRoleArn=NODE_ROLE, selectors=[{"namespace": "a"}]
         )
         eks.create_access_entry(clusterName="c1", principalArn="arn:aws:iam::123456789012:role/app")
-        eks.create_pod_identity_association(
-            clusterName="c1", namespace="default", serviceAccount="app", roleArn=NODE_ROLE
-        )
+        associate_pod_identity(eks, cluster="c1", roleArn=NODE_ROLE)
         m.advance(3600)
         eks.update_cluster_config(
             name="c1", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}

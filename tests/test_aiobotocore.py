@@ -22,13 +22,11 @@ from aiobotocore.session import get_session  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 from mock_eks import mock_eks  # noqa: E402
-
-ROLE = "arn:aws:iam::123456789012:role/eks-cluster-role"
-SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+from tests.helpers import ROLE, SUBNETS, cluster_params  # noqa: E402
 
 
 async def _create(client: Any, name: str) -> dict[str, Any]:
-    response = await client.create_cluster(name=name, roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS})
+    response = await client.create_cluster(**cluster_params(name))
     return response["cluster"]
 
 

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, error_of, realistic
+from tests.helpers import create_cluster, create_nodegroup, error_of, realistic
 
 NOW = "2026-11-21 12:00:00"
 
@@ -85,7 +85,7 @@ def test_incompatible_addon_turns_the_insight_to_error_after_refresh(frozen):
 def test_node_group_behind_the_control_plane_is_a_warning(frozen):
     client, _ = frozen
     create_cluster(client, version="1.34")
-    client.create_nodegroup(clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+    create_nodegroup(client, "ng")
     client.update_cluster_version(name="demo", version="1.35")
     refresh(client)
     skew = by_name(client)["Kubelet version skew"]
@@ -257,9 +257,7 @@ def test_amazon_linux_2_node_groups_fail_the_al2_check(frozen):
     # Linux 2023 before November 26, 2025 or before upgrading to EKS 1.33."
     client, _ = frozen
     create_cluster(client, version="1.32")
-    client.create_nodegroup(
-        clusterName="demo", nodegroupName="old", nodeRole=NODE_ROLE, subnets=SUBNETS, amiType="AL2_x86_64"
-    )
+    create_nodegroup(client, "old", amiType="AL2_x86_64")
     refresh(client)
     check = by_name(client)["Amazon Linux 2 compatibility"]
     assert check["kubernetesVersion"] == "1.33"
@@ -338,7 +336,7 @@ def test_rollback_readiness_insights_for_seven_days_after_an_upgrade(frozen):
     client, clock = frozen
     create_cluster(client, version="1.34")
     client.create_addon(clusterName="demo", addonName="kube-proxy")
-    client.create_nodegroup(clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+    create_nodegroup(client, "ng")
     assert by_name(client, filter={"categories": ["ROLLBACK_READINESS"]}) == {}
     client.update_cluster_version(name="demo", version="1.35")
     client.update_nodegroup_version(clusterName="demo", nodegroupName="ng")

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, aws_cli_token, create_cluster, grant, kube_client
+from tests.helpers import NODE_ROLE, aws_cli_token, create_cluster, create_nodegroup, grant, kube_client
 
 kubernetes = pytest.importorskip("kubernetes")
 from kubernetes import client  # noqa: E402
@@ -151,9 +151,7 @@ def test_config_map_mode_reads_aws_auth_which_eks_writes_with_node_roles(
     eks_mock: Any, eks_client: Any
 ) -> None:
     create_cluster(eks_client)  # authenticationMode CONFIG_MAP by default
-    eks_client.create_nodegroup(
-        clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=["subnet-1"]
-    )
+    create_nodegroup(eks_client, "ng", subnets=["subnet-1"])
     admin = client.CoreV1Api(kube_client(eks_mock))
     aws_auth = admin.read_namespaced_config_map("aws-auth", "kube-system")
     assert NODE_ROLE in aws_auth.data["mapRoles"] and "system:nodes" in aws_auth.data["mapRoles"]

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from mock_eks import mock_eks
-from tests.helpers import NODE_ROLE, SUBNETS, create_cluster, kube_client
+from tests.helpers import SUBNETS, create_cluster, create_fargate_profile, create_nodegroup, kube_client
 
 kubernetes = pytest.importorskip("kubernetes")
 from kubernetes import client, watch  # noqa: E402
@@ -40,14 +40,8 @@ def deployment(name: str, replicas: int = 2, image: str = "nginx:1.27") -> dict[
 
 
 def nodegroup(eks: Any, name: str = "ng", size: int = 2, **more: Any) -> None:
-    eks.create_nodegroup(
-        clusterName="demo",
-        nodegroupName=name,
-        nodeRole=NODE_ROLE,
-        subnets=SUBNETS,
-        scalingConfig={"minSize": 0, "maxSize": 10, "desiredSize": size},
-        **more,
-    )
+    """A node group of ``size`` nodes in the cluster "demo"."""
+    create_nodegroup(eks, name, scalingConfig={"minSize": 0, "maxSize": 10, "desiredSize": size}, **more)
 
 
 def test_nodes_are_the_node_groups_and_follow_scaling_and_deletion() -> None:
@@ -207,13 +201,7 @@ def test_a_pod_on_a_tainted_only_cluster_stays_pending(eks_mock: Any, eks_client
 
 def test_a_fargate_pod_runs_on_its_own_node(eks_mock: Any, eks_client: Any) -> None:
     create_cluster(eks_client)
-    eks_client.create_fargate_profile(
-        clusterName="demo",
-        fargateProfileName="serverless",
-        podExecutionRoleArn="arn:aws:iam::123456789012:role/fargate",
-        subnets=SUBNETS,
-        selectors=[{"namespace": "serverless"}],
-    )
+    create_fargate_profile(eks_client, "serverless", subnets=SUBNETS, selectors=[{"namespace": "serverless"}])
     core = client.CoreV1Api(kube_client(eks_mock))
     core.create_namespace({"metadata": {"name": "serverless"}})
     pod = core.create_namespaced_pod(
@@ -340,10 +328,9 @@ def test_with_moto_the_nodes_are_the_auto_scaling_groups_instances() -> None:
             roleArn="arn:aws:iam::123456789012:role/eks",
             resourcesVpcConfig={"subnetIds": subnets},
         )
-        eks.create_nodegroup(
-            clusterName="demo", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=subnets,
-            scalingConfig={"minSize": 0, "maxSize": 5, "desiredSize": 2},
-        )  # fmt: skip
+        create_nodegroup(
+            eks, "ng", subnets=subnets, scalingConfig={"minSize": 0, "maxSize": 5, "desiredSize": 2}
+        )
         eks.describe_nodegroup(clusterName="demo", nodegroupName="ng")
         instances = [
             i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]

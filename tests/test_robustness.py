@@ -14,7 +14,16 @@ from botocore.exceptions import ClientError
 
 from mock_eks import errors
 from mock_eks.model.spec import OPERATIONS
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of, unvalidated_client
+from tests.helpers import (
+    NODE_ROLE,
+    ROLE,
+    SUBNETS,
+    associate_pod_identity,
+    create_cluster,
+    create_nodegroup,
+    error_of,
+    unvalidated_client,
+)
 
 EKS = "https://eks.us-east-1.amazonaws.com"
 
@@ -240,17 +249,11 @@ def test_integers_outside_int32_are_refused(eks_client):
     raw = unvalidated_client()
     for value in (2**31, -(2**31) - 1, 10**30):
         with pytest.raises(ClientError) as excinfo:
-            raw.create_nodegroup(
-                clusterName="c1",
-                nodegroupName="ng",
-                nodeRole=ROLE,
-                subnets=["subnet-1"],
-                diskSize=value,
-            )
+            create_nodegroup(raw, "ng", cluster="c1", nodeRole=ROLE, subnets=["subnet-1"], diskSize=value)
         assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
-    nodegroup = raw.create_nodegroup(
-        clusterName="c1", nodegroupName="ng", nodeRole=ROLE, subnets=["subnet-1"], diskSize=2**31 - 1
-    )["nodegroup"]
+    nodegroup = create_nodegroup(
+        raw, "ng", cluster="c1", nodeRole=ROLE, subnets=["subnet-1"], diskSize=2**31 - 1
+    )
     assert nodegroup["diskSize"] == 2**31 - 1
 
 
@@ -349,9 +352,7 @@ def test_configuration_values_are_bounded(eks_client, document):
 def test_pod_identity_policy_is_bounded(eks_client, document):
     create_cluster(eks_client, "c1")
     with pytest.raises(ClientError) as excinfo:
-        eks_client.create_pod_identity_association(
-            clusterName="c1", namespace="default", serviceAccount="app", roleArn=ROLE, policy=document
-        )
+        associate_pod_identity(eks_client, cluster="c1", roleArn=ROLE, policy=document)
     code, status, message = error_of(excinfo)
     assert (code, status) == ("InvalidParameterException", 400)
     assert len(message) < 2000
@@ -405,9 +406,7 @@ def test_list_eks_anywhere_subscriptions_defaults_to_ten_results(eks_client):
 
 def test_update_pod_identity_association_must_change_something(eks_client):
     create_cluster(eks_client, "c1")
-    association = eks_client.create_pod_identity_association(
-        clusterName="c1", namespace="default", serviceAccount="app", roleArn=ROLE
-    )["association"]
+    association = associate_pod_identity(eks_client, cluster="c1", roleArn=ROLE)
     with pytest.raises(ClientError) as excinfo:
         eks_client.update_pod_identity_association(
             clusterName="c1", associationId=association["associationId"]
@@ -485,7 +484,6 @@ def test_default_create_and_versions_at_any_clock(day):
     from freezegun import freeze_time
 
     from mock_eks import mock_eks
-    from tests.helpers import NODE_ROLE, SUBNETS
 
     with freeze_time(day), mock_eks():
         eks = boto3.client("eks", region_name="us-east-1")
@@ -497,9 +495,7 @@ def test_default_create_and_versions_at_any_clock(day):
         assert cluster["version"] == default[0]["clusterVersion"]
         assert eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"
         assert offered[0]["versionStatus"] in ("STANDARD_SUPPORT", "EXTENDED_SUPPORT")
-        nodegroup = eks.create_nodegroup(
-            clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=list(SUBNETS)
-        )["nodegroup"]
+        nodegroup = create_nodegroup(eks, "ng", cluster="c1")
         assert nodegroup["version"] == cluster["version"]
 
 

@@ -17,7 +17,7 @@ from mock_eks import mock_eks
 from mock_eks.demo import SECTIONS, Demo
 from mock_eks.state.seeds import SeedError
 from mock_eks.state.snapshot import SnapshotError
-from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster, error_of
+from tests.helpers import NODE_ROLE, ROLE, SUBNETS, cluster_params, create_cluster, create_nodegroup, error_of
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -50,7 +50,7 @@ def test_families_updates_and_their_answers_survive_a_restore():
     with mock_eks() as m:
         client = eks()
         create_cluster(client, "c1")
-        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        create_nodegroup(client, "ng", cluster="c1")
         update = client.update_nodegroup_config(
             clusterName="c1", nodegroupName="ng", scalingConfig={"minSize": 1, "maxSize": 5, "desiredSize": 3}
         )["update"]
@@ -83,7 +83,7 @@ def test_pending_transitions_and_in_progress_updates_resume_after_a_restore():
         client = eks()
         create_cluster(client, "c1")
         clock.tick(600)
-        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        create_nodegroup(client, "ng", cluster="c1")
         clock.tick(180)
         update = client.update_nodegroup_config(
             clusterName="c1", nodegroupName="ng", labels={"addOrUpdateLabels": {"tier": "web"}}
@@ -128,7 +128,7 @@ def test_pending_faults_survive_a_restore():
         assert client.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"  # only one was left
         # the rate fault goes on from where its generator was: the same draws as before the restore
         assert list_outcomes(client) == draws and {"ok", "failed"} == set(draws)
-        client.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        create_nodegroup(client, "ng", cluster="c1")
         described = client.describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"]
         assert described["status"] == "CREATE_FAILED"
         assert described["health"]["issues"][0]["code"] == "Ec2SubnetNotFound"
@@ -187,15 +187,13 @@ def test_a_version_2_snapshot_still_loads():
             in client.list_access_entries(clusterName="v2")["accessEntries"]
         )
         assert len(client.list_pod_identity_associations(clusterName="v2")["associations"]) == 1
-        again = client.create_cluster(
-            name="idem", roleArn=ROLE, resourcesVpcConfig={"subnetIds": SUBNETS}, clientRequestToken="tok"
-        )["cluster"]
+        again = create_cluster(client, "idem", clientRequestToken="tok")
         assert again["name"] == "idem"  # the idempotency record came along: the same answer
         clock.tick(3600)
         ng = client.describe_nodegroup(clusterName="v2", nodegroupName="ng")["nodegroup"]
         assert ng["status"] == "ACTIVE" and ng["scalingConfig"]["desiredSize"] == 3
         assert client.describe_cluster(name="v2-creating")["cluster"]["status"] == "ACTIVE"
-        client.create_nodegroup(clusterName="v2", nodegroupName="ng2", nodeRole=NODE_ROLE, subnets=SUBNETS)
+        create_nodegroup(client, "ng2", cluster="v2")
         clock.tick(3600)
         failed = client.describe_nodegroup(clusterName="v2", nodegroupName="ng2")["nodegroup"]
         assert failed["status"] == "CREATE_FAILED"  # the pending lifecycle fault
@@ -245,7 +243,7 @@ def test_pagination_tokens_and_idempotency_survive_a_restore():
         for name in ("a", "b", "c"):
             create_cluster(client, name)
         page = client.list_clusters(maxResults=1)
-        params = {"name": "d", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}}
+        params = cluster_params("d")
         first = client.create_cluster(clientRequestToken="once", **params)["cluster"]
         snapshot = roundtrip(m.snapshot())
     with mock_eks(state=snapshot):
@@ -294,7 +292,7 @@ def test_snapshots_of_a_future_version_or_of_something_else_are_refused(tmp_path
 SEED = [
     {
         "operation": "create_cluster",
-        "params": {"name": "seeded", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}},
+        "params": cluster_params("seeded"),
     },
     {
         "operation": "CreateNodegroup",
@@ -304,7 +302,7 @@ SEED = [
         "operation": "CreateCluster",
         "region": "eu-west-1",
         "account": "210987654321",
-        "params": {"name": "elsewhere", "roleArn": ROLE, "resourcesVpcConfig": {"subnetIds": SUBNETS}},
+        "params": cluster_params("elsewhere"),
     },
 ]
 
