@@ -1,6 +1,6 @@
-"""PATCH bodies: JSON patch (RFC 6902), JSON merge patch (RFC 7386), and strategic merge patch for the
+"""PATCH bodies: JSON patch (RFC 6902) and strategic merge patch for the
 built-in kinds (lists merged by their Kubernetes ``patchMergeKey``: containers, env and ports by name or
-port, volumes by name, tolerations and taints replaced, as the API types' struct tags define)."""
+port, volumes by name, tolerations and taints replaced, as the API types' struct tags define). A JSON merge patch (RFC 7386) is ``model.documents.merge_patch``."""
 
 from __future__ import annotations
 
@@ -26,18 +26,6 @@ MERGE_KEYS = {
 
 class PatchError(ValueError):
     pass
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
 
 
 def strategic_merge_patch(target: Any, patch: Any, field: str = "") -> Any:

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 from mock_eks.catalogue import versions
 from mock_eks.kube import auth, controllers, patching, selectors, store, tables
 from mock_eks.kube.responses import JSON, json_response, status
+from mock_eks.model import documents
 from mock_eks.model.protocol import Request, Response
 
 NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -656,7 +657,7 @@ def _update(cluster: Any, state: store.KubeState, resource: Resource, call: Call
             if content_type == "application/json-patch+json":
                 updated = patching.json_patch(base, body)
             elif content_type == "application/merge-patch+json":
-                updated = patching.merge_patch(base, body)
+                updated = documents.merge_patch(base, body)
             elif content_type in ("application/strategic-merge-patch+json", "application/apply-patch+yaml"):
                 updated = patching.strategic_merge_patch(base, body)
             else:

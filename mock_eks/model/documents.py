@@ -10,6 +10,7 @@ invalid-parameter error.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -100,3 +101,17 @@ def load(text: str, *, yaml_allowed: bool = False) -> Any:
         if not yaml_allowed:
             raise
     return _load_yaml(text)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """``patch`` applied to ``target`` as a JSON merge patch (RFC 7386): objects merge member by member,
+    ``null`` removes a member, anything else replaces. ``target`` is not changed."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result

@@ -6,9 +6,10 @@ import copy
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from mock_eks.catalogue import versions
+from mock_eks.catalogue import control_plane, versions
 from mock_eks.engine.dispatch import Context, operation
 from mock_eks.model import messages
+from mock_eks.model.documents import merge_patch
 from mock_eks.resources.clusters import (
     check_auto_mode,
     check_public_access_cidrs,
@@ -75,6 +76,8 @@ def _vpc_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tup
                     [(("resources_vpc_config", k), v) for k, v in merged.items()],
                 )
             )
+    if "controlPlaneEgressMode" in request:
+        changes += _egress_change(ctx, cluster, request["controlPlaneEgressMode"])
     network = {k: request[k] for k in ("subnetIds", "securityGroupIds") if k in request}
     if network:
         if "subnetIds" in network and len(set(network["subnetIds"])) < 2:
@@ -90,6 +93,21 @@ def _vpc_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tup
                 ("VpcConfigUpdate", params, [(("resources_vpc_config", k), v) for k, v in network.items()])
             )
     return changes
+
+
+def _egress_change(ctx: Context, cluster: Any, wanted: str) -> list[tuple[str, list, list]]:
+    current = cluster.resources_vpc_config.get("controlPlaneEgressMode")
+    if wanted == current:
+        return []
+    if control_plane.egress_mode_change_refused(current, wanted):
+        raise messages.error(ctx, "cluster.egress_mode_one_way", current=current, mode=wanted)
+    return [
+        (
+            "ControlPlaneEgressUpdate",
+            [param("ControlPlaneEgressMode", wanted)],
+            [(("resources_vpc_config", "controlPlaneEgressMode"), wanted)],
+        )
+    ]
 
 
 def _access_change(ctx: Context, cluster: Any, request: dict[str, Any]) -> list[tuple[str, list, list]]:
@@ -234,16 +252,19 @@ def _stored_changes(cluster: Any, request: dict[str, Any]) -> list[tuple[str, li
                 )
             )
     for member, value in list(request.items()):
-        if member in simple and value != cluster.extra.get(member):
+        if member not in simple:
+            continue
+        current = cluster.extra.get(member)
+        # a component config changes the members it names and keeps the others, as CreateCluster
+        # fills what it leaves out
+        wanted = merge_patch(current, value) if member in _COMPONENT_CONFIGS else copy.deepcopy(value)
+        if wanted != current:
             update_type, param_type = simple[member]
-            found.append(
-                (
-                    update_type,
-                    [param(param_type, value)],
-                    _replace(cluster, None, member, copy.deepcopy(value)),
-                )
-            )
+            found.append((update_type, [param(param_type, value)], _replace(cluster, None, member, wanted)))
     return found
+
+
+_COMPONENT_CONFIGS = frozenset({"kubeApiServerConfig", "kubeSchedulerConfig", "kubeControllerManagerConfig"})
 
 
 def _refuse_unchanged(

@@ -5,16 +5,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mock_eks import moto_link
-from mock_eks.catalogue import versions
+from mock_eks.catalogue import control_plane, versions
 from mock_eks.engine.dispatch import Context, operation
 from mock_eks.engine.pagination import paginate
 from mock_eks.identity.certificates import cluster_ca
 from mock_eks.model import arns, messages
+from mock_eks.model.documents import merge_patch
 from mock_eks.model.spec import MODELS
 from mock_eks.moto_link import clusters as moto_clusters
 from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_cluster, hex_id
@@ -31,6 +33,12 @@ BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
     ("nodegroups", "cluster.has_nodegroups"),
     ("fargate_profiles", "cluster.has_fargate_profiles"),
 ]
+
+
+@functools.cache
+def _model_members(shape: str) -> frozenset[str]:
+    """The members of an output shape of the installed model (computed once per shape)."""
+    return frozenset(MODELS["eks"].shape_for(shape).members)
 
 
 @record_kind("Cluster")
@@ -87,7 +95,7 @@ class Cluster:
         return {"oidc": {"issuer": self.oidc_issuer}} if self.oidc_issuer and self.provisioned else None
 
     @property
-    def certificate_authority(self) -> dict[str, str] | None:
+    def certificate_authority(self) -> dict[str, Any] | None:
         if self.endpoint_url is None:
             return None
         if not self.provisioned:
@@ -97,7 +105,12 @@ class Cluster:
         if self.ca_data is None:
             # made on first read, not at create: most tests never look at it
             self.ca_data, self.ca_key = cluster_ca(self.created_at)
-        return {"data": self.ca_data}
+        shown: dict[str, Any] = {"data": self.ca_data}
+        active = control_plane.shown("certificateAuthority", self.created_at, _model_members("Certificate"))
+        if "active" in active:
+            # the signing CA's id: a name-based UUID in real answers (version 3), here named by the CA
+            shown["active"] = {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, self.ca_data)), **active["active"]}
+        return shown
 
 
 @arns.taggable("cluster")
@@ -163,7 +176,7 @@ def _vpc_config(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     check_public_access_cidrs(ctx, cidrs)
     # clusters on the same subnets share a VPC, as they would in EC2
     vpc = "vpc-" + hashlib.sha256(",".join(sorted(subnets)).encode()).hexdigest()[:17]
-    return {
+    config = {
         "subnetIds": subnets,
         "securityGroupIds": groups,
         "clusterSecurityGroupId": aws_id("sg"),
@@ -172,6 +185,10 @@ def _vpc_config(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         "endpointPrivateAccess": private,
         "publicAccessCidrs": public_access_cidrs(public, cidrs),
     }
+    config.update(control_plane.shown("vpcConfig", ctx.now, _model_members("VpcConfigResponse")))
+    if "controlPlaneEgressMode" in request:
+        config["controlPlaneEgressMode"] = request["controlPlaneEgressMode"]
+    return config
 
 
 def public_access_cidrs(public: bool, cidrs: list[str] | None) -> list[str]:
@@ -252,11 +269,6 @@ def oidc_issuer_for(ctx: Context, cluster_id: str) -> str:
     return f"https://oidc.eks.{ctx.region}.{suffix}/id/{cluster_id}"
 
 
-@functools.cache
-def _CLUSTER_MEMBERS() -> frozenset[str]:  # noqa: N802 - a constant, computed once on first use
-    return frozenset(MODELS["eks"].shape_for("Cluster").members)
-
-
 # hooks run after a cluster is created (access entries for the creator, for example)
 ON_CLUSTER_CREATED: list[Callable[[Any, Cluster, dict[str, Any]], None]] = []
 
@@ -312,9 +324,9 @@ def create_cluster(
     cluster_id = hex_id()
     extra = ctx.member_names(others)
     extra.pop("bootstrapSelfManagedAddons", None)  # input only: no output member
-    if "controlPlaneScalingConfig" in _CLUSTER_MEMBERS():
-        # issue 13 item 7: DescribeCluster shows the standard tier unless another was asked for
-        extra.setdefault("controlPlaneScalingConfig", {"tier": "standard"})
+    # what the create left out shows EKS's defaults, a partial config filled member by member
+    for member, default in control_plane.shown("cluster", ctx.now, _model_members("Cluster")).items():
+        extra[member] = merge_patch(default, extra.get(member) or {})
     arn = ctx.arn(f"cluster/{name}")
     moto_clusters.create(ctx, name, arn, vpc_config)  # last check: it may make the cluster's group in moto
     cluster = Cluster(

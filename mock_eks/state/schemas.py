@@ -232,6 +232,12 @@ def check_record(record: Any, kind: str, path: str) -> None:
             member = shape.members.get(_camel(field.name))
             if member is not None:
                 _shape(value, member, where, 0)
+    extra = getattr(record, "extra", None)
+    if shape is not None and isinstance(extra, dict):  # output members a record keeps as they came
+        for name, value in extra.items():
+            member = shape.members.get(name) if isinstance(name, str) else None
+            if member is not None:
+                _shape(value, member, f"{path}.extra.{name}", 0)
     if shape is not None:  # members a record computes (a @property) from its fields are checked as served
         names = {field.name for field in fields}
         for member_name, member in shape.members.items():
