@@ -11,6 +11,7 @@ NODE_ROLE = "arn:aws:iam::123456789012:role/eks-node-role"
 POD_EXECUTION_ROLE = "arn:aws:iam::123456789012:role/AmazonEKSPodExecutionRole"
 POD_IDENTITY_ROLE = "arn:aws:iam::123456789012:role/pod-role"
 CAPABILITY_ROLE = "arn:aws:iam::123456789012:role/eks-capability-role"
+CONNECTOR_ROLE = "arn:aws:iam::123456789012:role/eks-connector-role"
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
 IDC_INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 ARGO_CD = {"argoCd": {"awsIdc": {"idcInstanceArn": IDC_INSTANCE}, "namespace": "argocd"}}
@@ -27,6 +28,14 @@ def cluster_params(name: str = "demo", **overrides: Any) -> dict[str, Any]:
 def create_cluster(client: Any, name: str = "demo", **overrides: Any) -> dict[str, Any]:
     """CreateCluster with the minimum valid input; the next call sees it ACTIVE under instant timing."""
     return client.create_cluster(**cluster_params(name, **overrides))["cluster"]
+
+
+def register_cluster(
+    client: Any, name: str = "onprem", provider: str = "OTHER", **overrides: Any
+) -> dict[str, Any]:
+    """RegisterCluster of a cluster outside AWS run by ``provider``, with the EKS Connector's role."""
+    params = {"name": name, "connectorConfig": {"roleArn": CONNECTOR_ROLE, "provider": provider}}
+    return client.register_cluster(**{**params, **overrides})["cluster"]
 
 
 def create_nodegroup(

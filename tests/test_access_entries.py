@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import create_cluster, error_of
+from tests.helpers import create_cluster, error_of, grant
 
 ROLE = "arn:aws:iam::123456789012:role/my-role"
 USER = "arn:aws:iam::123456789012:user/alice"
@@ -288,10 +288,7 @@ def test_update_node_entry_refuses_groups(eks_client):
 
 def test_delete_access_entry_removes_policy_associations(eks_client):
     api_cluster(eks_client)
-    eks_client.create_access_entry(clusterName="c1", principalArn=ROLE)
-    eks_client.associate_access_policy(
-        clusterName="c1", principalArn=ROLE, policyArn=VIEW, accessScope={"type": "cluster"}
-    )
+    grant(eks_client, ROLE, "AmazonEKSViewPolicy", cluster="c1")
     assert eks_client.list_access_entries(clusterName="c1", associatedPolicyArn=VIEW)["accessEntries"] == [
         ROLE
     ]
@@ -408,10 +405,7 @@ def test_associate_refused_for_ec2_linux_entries(eks_client):
 
 def test_disassociate_access_policy(eks_client):
     api_cluster(eks_client)
-    eks_client.create_access_entry(clusterName="c1", principalArn=ROLE)
-    eks_client.associate_access_policy(
-        clusterName="c1", principalArn=ROLE, policyArn=VIEW, accessScope={"type": "cluster"}
-    )
+    grant(eks_client, ROLE, "AmazonEKSViewPolicy", cluster="c1")
     eks_client.disassociate_access_policy(clusterName="c1", principalArn=ROLE, policyArn=VIEW)
     assert (
         eks_client.list_associated_access_policies(clusterName="c1", principalArn=ROLE)[

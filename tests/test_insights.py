@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import create_cluster, create_nodegroup, error_of, realistic
+from tests.helpers import create_cluster, create_nodegroup, error_of, realistic, register_cluster
 
 NOW = "2026-11-21 12:00:00"
 
@@ -163,9 +163,7 @@ def test_refresh_has_its_own_in_flight_status():
 
 def test_unknown_cluster_and_insight(eks_client):
     create_cluster(eks_client)
-    eks_client.register_cluster(
-        name="onprem", connectorConfig={"roleArn": "arn:aws:iam::123456789012:role/c", "provider": "OTHER"}
-    )
+    register_cluster(eks_client, "onprem")
     calls = [
         lambda: eks_client.list_insights(clusterName="ghost"),
         lambda: eks_client.list_insights(clusterName="onprem"),

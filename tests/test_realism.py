@@ -11,27 +11,23 @@ import pytest
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import create_cluster
-
-ROLE = "arn:aws:iam::123456789012:role/connector"
+from tests.helpers import create_cluster, create_fargate_profile, create_nodegroup, register_cluster
 
 
 def test_cluster_never_returns_client_request_token(eks_client):
-    # item 4: none of the aws-cli examples (create-cluster.rst, describe-cluster.rst, delete-cluster.rst,
+    # none of the aws-cli examples (create-cluster.rst, describe-cluster.rst, delete-cluster.rst,
     # register-cluster.rst, deregister-cluster.rst) carries clientRequestToken
     created = create_cluster(eks_client, "tok", clientRequestToken="my-token")
     assert "clientRequestToken" not in created
     assert "clientRequestToken" not in eks_client.describe_cluster(name="tok")["cluster"]
     assert "clientRequestToken" not in eks_client.delete_cluster(name="tok")["cluster"]
-    registered = eks_client.register_cluster(
-        name="reg", connectorConfig={"roleArn": ROLE, "provider": "OTHER"}, clientRequestToken="t2"
-    )["cluster"]
+    registered = register_cluster(eks_client, "reg", clientRequestToken="t2")
     assert "clientRequestToken" not in registered
     assert "clientRequestToken" not in eks_client.deregister_cluster(name="reg")["cluster"]
 
 
 def test_access_config_holds_authentication_mode_only(eks_client):
-    # item 6: aws-cli examples describe-cluster.rst (2024-03): "accessConfig": {"authenticationMode": ...}
+    # aws-cli examples describe-cluster.rst (2024-03): "accessConfig": {"authenticationMode": ...}
     created = create_cluster(
         eks_client,
         "acc",
@@ -42,7 +38,7 @@ def test_access_config_holds_authentication_mode_only(eks_client):
 
 
 def test_control_plane_scaling_tier_defaults_to_standard(eks_client):
-    # item 7: DescribeCluster shows controlPlaneScalingConfig {"tier": "standard"} where the model has it
+    # DescribeCluster shows controlPlaneScalingConfig {"tier": "standard"} where the model has it
     from mock_eks.model.spec import MODELS
 
     if "controlPlaneScalingConfig" not in MODELS["eks"].shape_for("Cluster").members:
@@ -53,7 +49,7 @@ def test_control_plane_scaling_tier_defaults_to_standard(eks_client):
 
 
 def test_private_only_endpoint_has_no_public_access_cidrs(eks_client):
-    # item 8: with endpointPublicAccess=false, publicAccessCidrs is []
+    # with endpointPublicAccess=false, publicAccessCidrs is []
     vpc = {
         "subnetIds": ["subnet-1", "subnet-2"],
         "endpointPublicAccess": False,
@@ -72,7 +68,7 @@ def test_private_only_endpoint_has_no_public_access_cidrs(eks_client):
 
 
 def test_endpoint_update_lists_only_what_was_asked(eks_client):
-    # item 9: aws-cli examples update-cluster-config.rst: an EndpointAccessUpdate's params are
+    # aws-cli examples update-cluster-config.rst: an EndpointAccessUpdate's params are
     # EndpointPublicAccess and EndpointPrivateAccess, no PublicAccessCidrs nobody asked for
     create_cluster(eks_client, "ep")
     update = eks_client.update_cluster_config(
@@ -85,18 +81,16 @@ def test_endpoint_update_lists_only_what_was_asked(eks_client):
 
 
 def test_healthy_cluster_has_no_health_member(eks_client):
-    # item 3: health is absent on a healthy cluster (aws-cli examples create-cluster.rst and
+    # health is absent on a healthy cluster (aws-cli examples create-cluster.rst and
     # delete-cluster.rst carry no health member)
     assert "health" not in create_cluster(eks_client, "ok")
     assert "health" not in eks_client.describe_cluster(name="ok")["cluster"]
 
 
 def test_activation_code_only_in_register_cluster(eks_client):
-    # item 12: aws-cli examples register-cluster.rst has connectorConfig.activationCode,
+    # aws-cli examples register-cluster.rst has connectorConfig.activationCode,
     # deregister-cluster.rst does not
-    registered = eks_client.register_cluster(
-        name="ext", connectorConfig={"roleArn": ROLE, "provider": "OTHER"}
-    )["cluster"]
+    registered = register_cluster(eks_client, "ext")
     assert registered["connectorConfig"]["activationCode"]
     assert "activationCode" not in eks_client.describe_cluster(name="ext")["cluster"]["connectorConfig"]
     gone = eks_client.deregister_cluster(name="ext")["cluster"]
@@ -105,7 +99,7 @@ def test_activation_code_only_in_register_cluster(eks_client):
 
 
 def test_timestamps_in_responses_are_whole_milliseconds():
-    # item 2: aws-cli examples (e.g. create-nodegroup.rst "2024-04-04T13:19:32.260000-04:00")
+    # aws-cli examples (e.g. create-nodegroup.rst "2024-04-04T13:19:32.260000-04:00")
     with mock_eks(), freeze_time("2024-04-04 17:19:32.260987"):
         client = boto3.client("eks", region_name="us-east-1")
         cluster = create_cluster(client, "ms")
@@ -113,7 +107,7 @@ def test_timestamps_in_responses_are_whole_milliseconds():
 
 
 def test_cluster_ca_is_rsa_2048_cn_kubernetes_ten_years(eks_client):
-    # item 14: the certificateAuthority.data of recorded EKS clusters decodes to an RSA-2048 certificate,
+    # the certificateAuthority.data of recorded EKS clusters decodes to an RSA-2048 certificate,
     # CN=kubernetes, valid for ten years (what kubeadm-style control planes issue)
     import base64
 
@@ -131,7 +125,7 @@ def test_cluster_ca_is_rsa_2048_cn_kubernetes_ten_years(eks_client):
 
 
 def test_addon_made_pod_identity_associations_are_listed_and_go_with_the_addon(eks_client):
-    # item 15: the associations CreateAddon makes are listed by ListPodIdentityAssociations with ownerArn =
+    # the associations CreateAddon makes are listed by ListPodIdentityAssociations with ownerArn =
     # the add-on's ARN, and are deleted with the add-on unless preserve is set
     role = "arn:aws:iam::123456789012:role/ebs-csi"
     create_cluster(eks_client, "pia")
@@ -164,7 +158,7 @@ def test_addon_made_pod_identity_associations_are_listed_and_go_with_the_addon(e
 
 
 def test_eks_addons_have_no_owner_marketplace_ones_do(eks_client):
-    # item 5: aws/aws-cli awscli/examples/eks/describe-addon.rst (vpc-cni, 2024-03): no owner, no publisher
+    # aws/aws-cli awscli/examples/eks/describe-addon.rst (vpc-cni, 2024-03): no owner, no publisher
     create_cluster(eks_client, "own")
     eks_client.create_addon(clusterName="own", addonName="vpc-cni")
     described = eks_client.describe_addon(clusterName="own", addonName="vpc-cni")["addon"]
@@ -173,17 +167,16 @@ def test_eks_addons_have_no_owner_marketplace_ones_do(eks_client):
 
 
 def test_creating_node_group_shows_given_labels_and_taints_but_no_resources(eks_client):
-    # item 3: aws/aws-cli awscli/examples/eks/create-nodegroup.rst example 3 (2024-04): labels and taints
+    # aws/aws-cli awscli/examples/eks/create-nodegroup.rst example 3 (2024-04): labels and taints
     # given at create are in the CREATING answer, resources is not
     create_cluster(eks_client, "ngc")
-    group = eks_client.create_nodegroup(
-        clusterName="ngc",
-        nodegroupName="ng",
-        nodeRole="arn:aws:iam::123456789012:role/node",
-        subnets=["subnet-0a1b2c3d4e5f60001"],
+    group = create_nodegroup(
+        eks_client,
+        "ng",
+        cluster="ngc",
         labels={"tier": "web"},
         taints=[{"key": "dedicated", "value": "web", "effect": "NO_EXECUTE"}],
-    )["nodegroup"]
+    )
     assert group["status"] == "CREATING"
     assert group["labels"] == {"tier": "web"}
     assert group["taints"] == [{"key": "dedicated", "value": "web", "effect": "NO_EXECUTE"}]
@@ -191,7 +184,7 @@ def test_creating_node_group_shows_given_labels_and_taints_but_no_resources(eks_
 
 
 def test_disassociate_identity_provider_config_param_is_empty_list(eks_client):
-    # item 9: aws/aws-cli awscli/examples/eks/disassociate-identity-provider-config.rst (2024-04):
+    # aws/aws-cli awscli/examples/eks/disassociate-identity-provider-config.rst (2024-04):
     # params [{"type": "IdentityProviderConfig", "value": "[]"}]
     create_cluster(eks_client, "idp")
     eks_client.associate_identity_provider_config(
@@ -210,23 +203,15 @@ def test_disassociate_identity_provider_config_param_is_empty_list(eks_client):
 
 
 def test_managed_node_groups_and_fargate_profiles_get_access_entries(eks_client):
-    # item 1: in API / API_AND_CONFIG_MAP modes EKS makes an EC2_LINUX entry for a node group's role
+    # in API / API_AND_CONFIG_MAP modes EKS makes an EC2_LINUX entry for a node group's role
     # (kubernetesGroups ["system:nodes"], username system:node:{{EC2PrivateDNSName}}) and a FARGATE_LINUX one
     # for a Fargate profile's pod execution role; the entry fields follow aws/aws-cli
     # awscli/examples/eks/create-access-entry.rst example 2 (2025-05)
     node_role = "arn:aws:iam::123456789012:role/node"
     pod_role = "arn:aws:iam::123456789012:role/pod-exec"
     create_cluster(eks_client, "ae", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
-    eks_client.create_nodegroup(
-        clusterName="ae", nodegroupName="ng", nodeRole=node_role, subnets=["subnet-0a1b2c3d4e5f60001"]
-    )
-    eks_client.create_fargate_profile(
-        clusterName="ae",
-        fargateProfileName="fp",
-        podExecutionRoleArn=pod_role,
-        subnets=["subnet-0a1b2c3d4e5f60001"],
-        selectors=[{"namespace": "default"}],
-    )
+    create_nodegroup(eks_client, "ng", cluster="ae", nodeRole=node_role)
+    create_fargate_profile(eks_client, "fp", cluster="ae", podExecutionRoleArn=pod_role)
     listed = eks_client.list_access_entries(clusterName="ae")["accessEntries"]
     assert node_role in listed and pod_role in listed
     node = eks_client.describe_access_entry(clusterName="ae", principalArn=node_role)["accessEntry"]
@@ -237,19 +222,17 @@ def test_managed_node_groups_and_fargate_profiles_get_access_entries(eks_client)
 
 
 def test_config_map_cluster_gets_node_entries_when_it_moves_to_api(eks_client):
-    # item 1: no entries under CONFIG_MAP; once access entries are in use the node group's role has one
+    # no entries under CONFIG_MAP; once access entries are in use the node group's role has one
     node_role = "arn:aws:iam::123456789012:role/node"
     create_cluster(eks_client, "cm")
-    eks_client.create_nodegroup(
-        clusterName="cm", nodegroupName="ng", nodeRole=node_role, subnets=["subnet-0a1b2c3d4e5f60001"]
-    )
+    create_nodegroup(eks_client, "ng", cluster="cm", nodeRole=node_role)
     eks_client.update_cluster_config(name="cm", accessConfig={"authenticationMode": "API_AND_CONFIG_MAP"})
     eks_client.describe_cluster(name="cm")
     assert node_role in eks_client.list_access_entries(clusterName="cm")["accessEntries"]
 
 
 def test_user_made_ec2_linux_entry_gets_system_nodes(eks_client):
-    # item 1: aws/aws-cli awscli/examples/eks/create-access-entry.rst example 2 (2025-05)
+    # aws/aws-cli awscli/examples/eks/create-access-entry.rst example 2 (2025-05)
     create_cluster(eks_client, "user", accessConfig={"authenticationMode": "API"})
     entry = eks_client.create_access_entry(
         clusterName="user", principalArn="arn:aws:iam::123456789012:role/admin-test-ip", type="EC2_LINUX"

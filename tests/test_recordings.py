@@ -357,7 +357,7 @@ def test_lists_are_in_name_order_across_pages() -> None:
     import boto3
 
     from mock_eks import mock_eks
-    from tests.helpers import create_cluster
+    from tests.helpers import create_cluster, create_nodegroup
 
     with mock_eks():
         client = boto3.client("eks", region_name="us-east-1")
@@ -370,12 +370,7 @@ def test_lists_are_in_name_order_across_pages() -> None:
         rest = client.list_clusters(maxResults=2, nextToken=first["nextToken"])
         assert rest["clusters"] == ["mid", "zeta"] and "nextToken" not in rest
         for name in ["web", "api", "db"]:
-            client.create_nodegroup(
-                clusterName="zeta",
-                nodegroupName=name,
-                nodeRole="arn:aws:iam::123456789012:role/n",
-                subnets=["subnet-0a1b2c3d4e5f60001"],
-            )
+            create_nodegroup(client, name, cluster="zeta")
         assert client.list_nodegroups(clusterName="zeta")["nodegroups"] == ["api", "db", "web"]
 
 

@@ -10,19 +10,11 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import create_cluster, error_of
-
-CONNECTOR_ROLE = "arn:aws:iam::123456789012:role/eks-connector-role"
-
-
-def register(client, name="onprem", provider="OTHER", **extra):
-    return client.register_cluster(
-        name=name, connectorConfig={"roleArn": CONNECTOR_ROLE, "provider": provider}, **extra
-    )["cluster"]
+from tests.helpers import CONNECTOR_ROLE, create_cluster, error_of, register_cluster
 
 
 def test_register_cluster_is_pending_with_activation(eks_client):
-    cluster = register(eks_client, provider="EKS_ANYWHERE", tags={"site": "dc1"})
+    cluster = register_cluster(eks_client, provider="EKS_ANYWHERE", tags={"site": "dc1"})
     assert cluster["status"] == "PENDING"
     assert cluster["arn"] == "arn:aws:eks:us-east-1:123456789012:cluster/onprem"
     connector = cluster["connectorConfig"]
@@ -38,7 +30,7 @@ def test_register_cluster_is_pending_with_activation(eks_client):
 
 def test_list_clusters_shows_registered_only_with_include_all(eks_client):
     create_cluster(eks_client, "eks-one")
-    register(eks_client)
+    register_cluster(eks_client)
     assert eks_client.list_clusters()["clusters"] == ["eks-one"]
     assert eks_client.list_clusters(include=["all"])["clusters"] == ["eks-one", "onprem"]
 
@@ -46,9 +38,9 @@ def test_list_clusters_shows_registered_only_with_include_all(eks_client):
 def test_name_is_shared_with_eks_clusters(eks_client):
     create_cluster(eks_client, "taken")
     with pytest.raises(ClientError) as excinfo:
-        register(eks_client, "taken")
+        register_cluster(eks_client, "taken")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
-    register(eks_client)
+    register_cluster(eks_client)
     with pytest.raises(ClientError) as excinfo:
         create_cluster(eks_client, "onprem")
     assert error_of(excinfo)[:2] == ("ResourceInUseException", 409)
@@ -66,7 +58,7 @@ def test_register_rejects_invalid_connector_config(eks_client, connector):
 
 def test_deregister_and_delete_cluster_each_refuse_the_other_kind(eks_client):
     create_cluster(eks_client, "eks-one")
-    register(eks_client)
+    register_cluster(eks_client)
     with pytest.raises(ClientError) as excinfo:
         eks_client.deregister_cluster(name="eks-one")
     assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)
@@ -81,7 +73,7 @@ def test_deregister_and_delete_cluster_each_refuse_the_other_kind(eks_client):
 def test_deregister_lifecycle_realistic():
     with mock_eks(timing="realistic"), freeze_time("2026-11-21 12:00:00") as clock:
         client = boto3.client("eks", region_name="us-east-1")
-        register(client)
+        register_cluster(client)
         assert client.deregister_cluster(name="onprem")["cluster"]["status"] == "DELETING"
         assert client.describe_cluster(name="onprem")["cluster"]["status"] == "DELETING"
         assert client.deregister_cluster(name="onprem")["cluster"]["status"] == "DELETING"
@@ -95,7 +87,7 @@ def test_deregister_lifecycle_realistic():
 def test_activation_expires_after_three_days():
     with mock_eks(), freeze_time("2026-11-21 12:00:00") as clock:
         client = boto3.client("eks", region_name="us-east-1")
-        register(client)
+        register_cluster(client)
         clock.tick(3 * 86400 - 10)
         assert client.describe_cluster(name="onprem")["cluster"]["status"] == "PENDING"
         clock.tick(20)
@@ -105,6 +97,6 @@ def test_activation_expires_after_three_days():
 
 
 def test_registered_cluster_tags(eks_client):
-    arn = register(eks_client)["arn"]
+    arn = register_cluster(eks_client)["arn"]
     eks_client.tag_resource(resourceArn=arn, tags={"k": "v"})
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"k": "v"}

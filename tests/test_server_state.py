@@ -4,7 +4,6 @@ restart (real processes, stopped with signals)."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from typing import Any
 
 from mock_eks.server import MockEKSServer
 from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster
-from tests.serving import eks_client
+from tests.serving import eks_client, serving
 
 
 def http(url: str, method: str, body: bytes | None = None) -> tuple[int, Any]:
@@ -64,27 +63,6 @@ def test_pending_faults_travel_in_the_state() -> None:
         assert eks.list_clusters()["clusters"] == []  # it was for one call
 
 
-def serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """A `mock-eks serve` process on a free port, and its URL once it serves."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "mock_eks", "serve", "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    if " on " not in first:
-        process.kill()
-        _, err = process.communicate(timeout=15)
-        raise AssertionError(f"the server did not start: {first!r} {err}")
-    return process, first.split(" on ", 1)[1].split()[0]
-
-
-def stop(process: subprocess.Popen[str], signum: int) -> tuple[str, str]:
-    process.send_signal(signum)
-    out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    return out, err
-
-
 def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     seed = tmp_path / "seed.yaml"
@@ -95,9 +73,8 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
         f"  params: {{clusterName: seeded, nodegroupName: ng, nodeRole: '{NODE_ROLE}', subnets: {SUBNETS}}}\n"
     )
     timing = ["--timing", "realistic", "--durations", "cluster.create=0,nodegroup.create=0"]
-    process, url = serve("--state", str(state), "--seed", str(seed), *timing)
-    try:
-        eks = eks_client(url)
+    with serving("--state", str(state), "--seed", str(seed), *timing) as served:
+        eks = eks_client(served.url)
         assert eks.describe_cluster(name="seeded")["cluster"]["status"] == "ACTIVE"
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == ["ng"]
         create_cluster(eks, "added")
@@ -106,18 +83,15 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
             name="added", logging={"clusterLogging": [{"types": ["api"], "enabled": True}]}
         )
         eks.delete_nodegroup(clusterName="seeded", nodegroupName="ng")  # pending: 240 s of realistic time
-        out, _ = stop(process, signal.SIGTERM)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        status, out, err = served.stop(signal.SIGTERM)
+        assert status == 0, err
     assert "state written" in out
     snapshot = json.loads(state.read_text())
     assert snapshot["format"] == "mock_eks.snapshot"
     assert not list(tmp_path.glob(".state.json.*"))  # no temporary file left behind
 
-    process, url = serve("--state", str(state), "--timing", "realistic")
-    try:
-        eks = eks_client(url)
+    with serving("--state", str(state), "--timing", "realistic") as served:
+        eks = eks_client(served.url)
         assert eks.list_clusters()["clusters"] == ["added", "seeded"]  # by name, as real EKS lists them
         assert (
             eks.describe_nodegroup(clusterName="seeded", nodegroupName="ng")["nodegroup"]["status"]
@@ -125,17 +99,15 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
         )
         described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
         assert described["status"] == "InProgress"
-        http(f"{url}/_mock_eks/clock/advance", "POST", b'{"seconds": 900}')
+        http(f"{served.url}/_mock_eks/clock/advance", "POST", b'{"seconds": 900}')
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == []
         described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
         assert described["status"] == "Successful"
         assert (
             eks.describe_cluster(name="added")["cluster"]["logging"]["clusterLogging"][0]["enabled"] is True
         )
-        stop(process, signal.SIGINT)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        status, _, err = served.stop(signal.SIGINT)
+        assert status == 0, err
     assert json.loads(state.read_text())["regions"]
 
 
