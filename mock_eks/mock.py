@@ -12,7 +12,7 @@ import inspect
 import os
 import unittest
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from mock_eks import intercept, moto_link
 from mock_eks.engine.dispatch import HANDLERS, dispatch
@@ -90,6 +90,38 @@ class _Store:
 
 
 _STORE = _Store()
+
+
+def _in_turn(change: Callable[[Backend], Any]) -> Any:
+    """``ACTIVE.change``: with a SQLite state, a change made outside a request is one turn of the store,
+    written at once (another process on the file sees a fault added or the clock moved)."""
+    store = _STORE.store
+    backend = ACTIVE.backend
+    if backend is None:
+        raise RuntimeError("mock_eks is not active")
+    if store is None:
+        return change(backend)
+    with store.transaction(backend) as turn:
+        ACTIVE.backend = turn.backend
+        return change(turn.backend)
+
+
+ACTIVE.in_turn = _in_turn
+
+
+class _FaultsInTurns:
+    """``m.faults`` with a SQLite state: each call acts on the stored state in a turn of its own."""
+
+    def __getattr__(self, name: str) -> Any:
+        backend = ACTIVE.backend
+        if backend is None:
+            raise NotActiveError("mock_eks is not active: start it before injecting faults")
+        found = getattr(backend.faults, name)
+        if not callable(found):
+            return found
+        return lambda *args, **kwargs: ACTIVE.change(
+            lambda backend: getattr(backend.faults, name)(*args, **kwargs)
+        )
 
 
 def _answer(backend: Backend, innermost: Any, request: Request) -> Response:
@@ -235,10 +267,9 @@ class MockEKS:
 
         Transitions that come due run at the next request, as if that much time had passed.
         """
-        backend = ACTIVE.backend
-        if backend is None:
+        if ACTIVE.backend is None:
             raise RuntimeError("mock_eks is not active: start it before advancing its clock")
-        return clock.advance(backend, seconds)
+        return ACTIVE.change(lambda backend: clock.advance(backend, seconds))
 
     def kubeconfig(self, cluster: str, region: str | None = None) -> dict[str, Any]:
         """The kubeconfig (a dict) ``aws eks update-kubeconfig`` writes for the cluster ``cluster`` of the
@@ -257,6 +288,8 @@ class MockEKS:
         backend = ACTIVE.backend
         if backend is None:
             raise NotActiveError("mock_eks is not active: start it before injecting faults")
+        if _STORE.store is not None:
+            return cast("Faults", _FaultsInTurns())
         return backend.faults
 
     def __enter__(self) -> MockEKS:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import http.client
+import io
 import json
 import os
 import random
 import re
 import signal
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
+from botocore.exceptions import ClientError
 
 from mock_eks import mock_eks
 from tests.helpers import ROLE, SUBNETS, create_cluster
@@ -279,3 +283,219 @@ def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> 
             "from-one",
         }
         assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+# -- what is written is what the writing process holds --------------------------------------------------
+
+
+def _comparable(value: Any) -> Any:
+    """A snapshot with each set's members sorted: a set's order is its process's (string hashes differ)."""
+    if isinstance(value, dict):
+        if list(value) == ["$set"]:
+            return {"$set": sorted(value["$set"], key=json.dumps)}
+        return {key: _comparable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    return value
+
+
+def _state_of(served: Served) -> Any:
+    status, _, body = request(served, "GET", "/_mock_eks/state")
+    assert status == 200, body
+    return _comparable(json.loads(body))
+
+
+def test_every_demo_section_is_written_as_the_process_holds_it(tmp_path: Path) -> None:
+    """The demo's walk through every family (clusters, compute, failures and faults, add-ons, access,
+    insights and the rest, moto's side) in-process on a `.db` state: after each section, a server that
+    reads the file holds exactly the state the writing process holds."""
+    from mock_eks.demo import SECTIONS, Demo
+
+    state = str(tmp_path / "state.db")
+    with serving("--state", state) as served, mock_eks(state=state) as m:
+        demo = Demo(io.StringIO())
+        for section in SECTIONS:
+            section.run(demo)
+            assert _state_of(served) == _comparable(json.loads(json.dumps(m.snapshot()))), section.__name__
+        for section in reversed(SECTIONS):
+            if hasattr(section, "teardown"):
+                section.teardown(demo)
+        assert _state_of(served) == _comparable(json.loads(json.dumps(m.snapshot())))
+        assert served.stop()[0] == 0
+
+
+def test_a_second_process_loads_what_the_first_wrote_request_by_request(tmp_path: Path) -> None:
+    """Two servers on one file, every kind of write through the first (EKS with realistic timing, the
+    clock, faults, Kubernetes objects through the tunnel, a per-account reset): after each, the second
+    (which reads the file) holds exactly what the first holds."""
+    state = str(tmp_path / "shared.db")
+    with (
+        serving("--state", state, "--timing", "realistic") as one,
+        serving("--state", state, "--timing", "realistic") as two,
+    ):
+        eks, other = eks_client(one.url), eks_client(one.url, "111111111111")
+
+        def control(path: str, body: Any) -> None:
+            status, _, answer = request(one, "POST", f"/_mock_eks/{path}", json.dumps(body).encode())
+            assert status == 200, answer
+
+        def kube(method: str, path: str, document: Any = None) -> None:
+            cluster = eks.describe_cluster(name="c1")["cluster"]
+            assert _kube(one, cluster)(method, path, document)[0] in (200, 201)
+
+        nodegroup = {"clusterName": "c1", "nodeRole": ROLE, "subnets": SUBNETS}
+        steps: list[Callable[[], Any]] = [
+            lambda: eks.create_cluster(
+                name="c1", tags={"team": "a"}, accessConfig={"authenticationMode": "API"}, **BODY
+            ),
+            lambda: control("clock/advance", {"seconds": 3600}),
+            lambda: eks.list_clusters(),  # a read that applies due transitions
+            lambda: eks.create_nodegroup(nodegroupName="ng", **nodegroup),
+            lambda: eks.create_fargate_profile(
+                clusterName="c1",
+                fargateProfileName="fp",
+                podExecutionRoleArn=ROLE,
+                selectors=[{"namespace": "a"}],
+            ),
+            lambda: eks.create_access_entry(
+                clusterName="c1", principalArn="arn:aws:iam::123456789012:role/app"
+            ),
+            lambda: control("clock/advance", {"seconds": 3600}),
+            lambda: eks.describe_nodegroup(clusterName="c1", nodegroupName="ng"),
+            lambda: eks.update_nodegroup_config(
+                clusterName="c1",
+                nodegroupName="ng",
+                scalingConfig={"minSize": 1, "maxSize": 3, "desiredSize": 3},
+            ),
+            lambda: eks.tag_resource(
+                resourceArn=eks.describe_cluster(name="c1")["cluster"]["arn"], tags={"more": "tags"}
+            ),
+            lambda: eks.untag_resource(
+                resourceArn=eks.describe_cluster(name="c1")["cluster"]["arn"], tagKeys=["team"]
+            ),
+            lambda: control(
+                "faults/calls", {"operation": "DescribeAddon", "code": "ServerException", "times": 1}
+            ),
+            lambda: control("faults/lifecycle", {"kind": "nodegroup.delete", "code": "AccessDenied"}),
+            lambda: kube("POST", CONFIGMAPS, _config_map("settings")),
+            lambda: kube(
+                "PUT", f"{CONFIGMAPS}/settings", {**_config_map("settings"), "data": {"made": "again"}}
+            ),
+            lambda: control("clock/advance", {"seconds": 3600}),
+            lambda: eks.delete_nodegroup(clusterName="c1", nodegroupName="ng"),
+            lambda: control("clock/advance", {"seconds": 3600}),
+            lambda: eks.list_nodegroups(clusterName="c1"),
+            lambda: other.create_cluster(name="elsewhere", **BODY),
+            lambda: control("reset?account=111111111111", {}),
+            lambda: other.create_cluster(name="again", **BODY),
+            lambda: eks.delete_fargate_profile(clusterName="c1", fargateProfileName="fp"),
+        ]
+        for index, step in enumerate(steps):
+            step()
+            assert _state_of(two) == _state_of(one), f"step {index}"
+        assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+def test_a_value_made_on_first_read_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """A cluster's CA is made the first time it is read (here by a kubeconfig, a GET): the other process
+    serves the same one, so a kubeconfig from either verifies the cluster endpoint of both."""
+    state = str(tmp_path / "shared.db")
+    with serving("--state", state) as one, serving("--state", state) as two:
+        create_cluster(eks_client(one.url), "ca")
+        eks_client(two.url).list_clusters()  # reads first: what came due since the create is written
+        assert all_clusters(one.url) == {"ca"}
+        status, _, body = request(one, "GET", "/_mock_eks/kubeconfig?cluster=ca")
+        assert status == 200, body
+        first = json.loads(body)["clusters"][0]["cluster"]["certificate-authority-data"]
+        served = eks_client(two.url).describe_cluster(name="ca")["cluster"]["certificateAuthority"]
+        assert served == {"data": first}
+        assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+def test_in_process_faults_and_clock_moves_are_written_at_once(tmp_path: Path) -> None:
+    """With `mock_eks(state="x.db")`, `m.faults.*`, `m.advance()` and a waiter's sleep in mock time change
+    the stored state when they are made: a server on the same file sees them before any other request."""
+    state = str(tmp_path / "state.db")
+    with serving("--state", state) as served, mock_eks(state=state, timing="realistic") as m:
+        on_server = eks_client(served.url)
+        m.faults.fail_calls("ListClusters", "ServerException", times=1)
+        with pytest.raises(ClientError) as failed:
+            on_server.list_clusters()
+        assert failed.value.response["Error"]["Code"] == "ServerException"
+        assert on_server.list_clusters()["clusters"] == []  # times=1: used up, in the file too
+
+        offset = json.loads(request(served, "GET", "/_mock_eks/state")[2])["clock_offset"]
+        m.advance(600)
+        assert json.loads(request(served, "GET", "/_mock_eks/state")[2])["clock_offset"] == offset + 600
+
+        eks = boto3.client("eks", region_name="us-east-1")
+        eks.create_cluster(name="waited", **BODY)
+        eks.get_waiter("cluster_active").wait(name="waited")  # sleeps in mock time: the clock moves
+        assert on_server.describe_cluster(name="waited")["cluster"]["status"] == "ACTIVE"
+
+        arn = eks.describe_cluster(name="waited")["cluster"]["arn"]
+        m.faults.degrade(arn, "VpcNotFound")
+        issues = on_server.describe_cluster(name="waited")["cluster"]["health"]["issues"]
+        assert [issue["code"] for issue in issues] == ["VpcNotFound"]
+        assert served.stop()[0] == 0
+
+
+# -- the file: layouts, hand edits --------------------------------------------------------------------------
+
+
+def test_a_file_of_the_first_layout_is_migrated(tmp_path: Path) -> None:
+    """mock_eks 0.x's first SQLite layout (the whole snapshot in one row of `mock_eks_state`) still opens:
+    its state is served, and written on in the current layout."""
+    with mock_eks() as m:
+        create_cluster(boto3.client("eks", region_name="us-east-1"), "old")
+        saved = json.dumps(m.snapshot())
+    state = tmp_path / "state.db"
+    with sqlite3.connect(state) as db:
+        db.execute(
+            "CREATE TABLE mock_eks_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL,"
+            " snapshot TEXT NOT NULL)"
+        )
+        db.execute("INSERT INTO mock_eks_state VALUES (1, 7, ?)", (saved,))
+    db.close()
+    with serving("--state", str(state)) as served:
+        assert all_clusters(served.url) == {"old"}
+        create_cluster(eks_client(served.url), "new")
+        assert served.stop()[0] == 0
+    with serving("--state", str(state)) as served:
+        assert all_clusters(served.url) == {"old", "new"}
+        assert served.stop()[0] == 0
+
+
+def _refused_at_start(state: Path) -> str:
+    try:
+        start("--state", str(state))
+    except AssertionError as error:
+        assert "exited 1" in str(error)
+        return str(error)
+    raise AssertionError("the server started")  # pragma: no cover - the message says what went wrong
+
+
+def test_a_bad_value_in_a_hand_edited_file_is_refused_naming_it(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    with serving("--state", str(state)) as served:
+        create_cluster(eks_client(served.url), "edited")
+        assert served.stop()[0] == 0
+    with sqlite3.connect(state) as db:
+        (number,) = db.execute(
+            """SELECT number FROM mock_eks_objects WHERE json_extract(entry, '$."$kind"') = 'Cluster'"""
+        ).fetchone()
+        db.execute(
+            "UPDATE mock_eks_objects SET entry = json_set(entry, '$.fields.tags', 'x') WHERE number = ?",
+            (number,),
+        )
+    db.close()
+    message = _refused_at_start(state)
+    assert f"objects[{number}] (Cluster).tags" in message and "Traceback" not in message
+
+
+def test_a_file_of_a_newer_layout_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    with sqlite3.connect(state) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    assert "upgrade mock_eks" in _refused_at_start(state)

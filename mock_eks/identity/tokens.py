@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from mock_eks.model import accounts
 from mock_eks.state.active import ACTIVE
+from mock_eks.state.reach import REACHED
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -82,6 +83,7 @@ def cluster_key(cluster: Any) -> str:
     """The PEM of ``cluster``'s issuer key, made on first use (call under the backend lock)."""
     if cluster.signing_key is None:
         cluster.signing_key = _new_key_pem()
+        REACHED.changed(cluster)  # one key for every process serving a SQLite state
     return cluster.signing_key
 
 

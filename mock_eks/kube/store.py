@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mock_eks.state.kinds import record_kind
+from mock_eks.state.reach import REACHED
 
 # how many changes a watch can resume from; older resourceVersions get 410 Gone, as after etcd compaction
 EVENT_LOG = 20_000
@@ -140,6 +141,7 @@ def encoded(state: KubeState, obj: dict[str, Any]) -> bytes:
 
 
 def _record(state: KubeState, kind: str, resource: str, obj: dict[str, Any]) -> None:
+    REACHED.changed(state)  # a controller's change during a read is written too
     state.events.append([state.rv, kind, resource, obj])
     if len(state.events) > EVENT_LOG:
         del state.events[: len(state.events) - EVENT_LOG]

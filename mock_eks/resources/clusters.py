@@ -23,6 +23,7 @@ from mock_eks.resources.common import aws_id, check_role_arn, check_tags, find_c
 from mock_eks.resources.encryption import check_encryption_config
 from mock_eks.resources.updates import in_progress
 from mock_eks.state.kinds import record_kind
+from mock_eks.state.reach import REACHED
 from mock_eks.state.store import Collection
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
@@ -105,6 +106,7 @@ class Cluster:
         if self.ca_data is None:
             # made on first read, not at create: most tests never look at it
             self.ca_data, self.ca_key = cluster_ca(self.created_at)
+            REACHED.changed(self)  # one CA for every process serving a SQLite state
         shown: dict[str, Any] = {"data": self.ca_data}
         active = control_plane.shown("certificateAuthority", self.created_at, _model_members("Certificate"))
         if "active" in active:

@@ -7,10 +7,13 @@ now" (the waiter clock, service account tokens) read it here, below them, instea
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from mock_eks.state.lifecycle import Timing
 from mock_eks.state.store import Backend
+
+_T = TypeVar("_T")
 
 
 class Activation(Protocol):
@@ -27,6 +30,20 @@ class Activations:
         self.lock = threading.Lock()
         self.stack: list[Activation] = []
         self.backend: Backend | None = None
+        # runs a change made outside a request (m.advance, m.faults, a waiter's sleep) on the active
+        # backend; with a SQLite state the composition root makes it one turn of the store, written at once
+        self.in_turn: Callable[[Callable[[Backend], Any]], Any] = self._directly
+
+    def _directly(self, change: Callable[[Backend], Any]) -> Any:
+        backend = self.backend
+        if backend is None:
+            raise RuntimeError("mock_eks is not active")
+        return change(backend)
+
+    def change(self, change: Callable[[Backend], _T]) -> _T:
+        """``change(backend)`` on the active backend, written at once when the state is a SQLite file."""
+        result: _T = self.in_turn(change)
+        return result
 
     def innermost(self) -> Activation | None:
         stack = self.stack

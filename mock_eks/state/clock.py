@@ -119,11 +119,10 @@ class _WaiterTime:
         self._real = real
 
     def sleep(self, seconds: float) -> None:
-        backend = _fast_forwarded()
-        if backend is None:
+        if _fast_forwarded() is None:
             self._real.sleep(seconds)
         else:
-            pass_time(backend, float(seconds))
+            ACTIVE.change(lambda backend: pass_time(backend, float(seconds)))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
@@ -138,11 +137,10 @@ def _async_waiter_classes() -> list[type]:
 
 def _async_sleep(original: Any) -> Any:
     async def _sleep(waiter: Any, sleep_amount: float) -> None:
-        backend = mock_time_backend() if _service_of(waiter) == "eks" else None
-        if backend is None:
+        if _service_of(waiter) != "eks" or mock_time_backend() is None:
             await original(waiter, sleep_amount)
         else:
-            pass_time(backend, float(sleep_amount))
+            ACTIVE.change(lambda backend: pass_time(backend, float(sleep_amount)))
             await original(waiter, 0)  # still yield to the event loop, as a sleep does
 
     return _sleep

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from mock_eks.state.reach import REACHED
+
 REALISTIC_SECONDS: dict[str, float] = json.loads(
     resources.files("mock_eks.data").joinpath("durations.json").read_text()
 )
@@ -243,6 +245,7 @@ class Lifecycle:
         heap = self._heap
         while heap and heap[0][0] <= now:
             due, _, item = heapq.heappop(heap)
+            REACHED.add(item)  # the records its action changes are its arguments
             run(self.backend, item, due)
 
     def pending(self) -> int:

@@ -10,6 +10,7 @@ serializer or handler with a value it cannot take (a string for a timestamp, a l
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import math
@@ -240,6 +241,7 @@ def check_record(record: Any, kind: str, path: str) -> None:
                 _shape(value, member, f"{path}.extra.{name}", 0)
     if shape is not None:  # members a record computes (a @property) from its fields are checked as served
         names = {field.name for field in fields}
+        record = copy.copy(record)  # computed on a copy: one made on first read (a CA) is not made here
         for member_name, member in shape.members.items():
             attribute = xform_name(member_name)
             if attribute in names or not isinstance(getattr(type(record), attribute, None), property):

@@ -115,31 +115,61 @@ def _field_names(cls: type) -> tuple[str, ...]:
 _SCALARS = (bool, int, str, type(None))
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.objects: list[Any] = []
-        self.ids: dict[int, int] = {}
-        self.keep: list[Any] = []  # keeps encoded objects alive, so their id() stays unique
+class Writer:
+    """Encodes records as ``objects`` entries, each once, referenced as ``{"$ref": n}``.
+
+    A fresh writer numbers every object it meets from 0 (a snapshot's ``objects`` list). A write-through
+    store keeps its numbering across writes (``numbers``, ``kept``; ``first``: the next free number) and
+    passes ``again``, the records its requests reached: an object numbered before is written again only
+    if it was reached, or if a record being written holds it directly (not through a collection); any
+    other numbered object is only referenced (``state.reach``).
+    """
+
+    def __init__(
+        self,
+        numbers: dict[int, int] | None = None,
+        kept: dict[int, Any] | None = None,
+        first: int = 0,
+        again: dict[int, Any] | None = None,
+    ) -> None:
+        self.objects: dict[int, Any] = {}  # number -> entry, of the objects this writer wrote
+        self.numbers = {} if numbers is None else numbers  # id(object) -> number
+        self.kept = {} if kept is None else kept  # number -> object: keeps each id() unique while numbered
+        self.next = first
+        self.again = again
+        self._in_record = False
 
     def ref(self, obj: Any, where: Where | str) -> dict[str, int]:
-        index = self.ids.get(id(obj))
+        index = self.numbers.get(id(obj))
         if index is not None:
-            return {"$ref": index}
-        index = self.ids[id(obj)] = len(self.objects)
-        self.keep.append(obj)
-        self.objects.append(None)  # reserved: nested objects get later indexes
+            again = self.again
+            if (
+                index in self.objects
+                or again is None
+                or not (id(obj) in again or (self._in_record and not isinstance(obj, Collection)))
+            ):
+                return {"$ref": index}
+        else:
+            index = self.numbers[id(obj)] = self.next
+            self.next += 1
+            self.kept[index] = obj
+        self.objects[index] = None  # reserved: nested objects get later numbers
         entry: dict[str, Any] = {"$kind": kinds.kind_of(type(obj))}
         value = self.value
+        outer = self._in_record
         if isinstance(obj, Collection):
+            self._in_record = False
             entry["items"] = [
                 [key, obj._seq_of[key], value(item, (where, key))] for key, item in obj._items.items()
             ]
             entry["next"] = obj._next
         else:
+            self._in_record = True
             record_class: type = type(obj)
             entry["fields"] = {
                 name: value(getattr(obj, name), (where, "." + name)) for name in _field_names(record_class)
             }
+        self._in_record = outer
         self.objects[index] = entry
         return {"$ref": index}
 
@@ -171,23 +201,33 @@ class _Writer:
 def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
     """The state of ``backend`` as a JSON-serialisable dict (call it under ``backend.lock``); with
     ``tenant`` (an account id) only that account's regions, pending transitions and faults."""
-    writer = _Writer()
+    writer = Writer()
+    snapshot = encode(backend, writer, tenant)
+    snapshot["objects"] = list(writer.objects.values())
+    return snapshot
+
+
+def encode(
+    backend: Backend, writer: Writer, tenant: str | None = None, idempotency: bool = True
+) -> dict[str, Any]:
+    """A snapshot of ``backend`` but its ``objects`` (in ``writer.objects``); without ``idempotency``,
+    the regions' idempotency records are left out (a write-through store keeps them in rows of their own)."""
     regions = []
     for (account, region), store in backend.regions.items():
         if tenant is not None and account != tenant:
             continue
         where = f"{account}/{region}"
-        regions.append(
-            {
-                "account": account,
-                "region": region,
-                "partition": store.partition,
-                "clusters": writer.value(store.clusters, f"{where}.clusters"),
-                "subscriptions": writer.value(store.subscriptions, f"{where}.subscriptions"),
-                "idempotency": writer.value(store.idempotency, f"{where}.idempotency"),
-                "extras": writer.value(store.extras, f"{where}.extras"),
-            }
-        )
+        encoded = {
+            "account": account,
+            "region": region,
+            "partition": store.partition,
+            "clusters": writer.value(store.clusters, f"{where}.clusters"),
+            "subscriptions": writer.value(store.subscriptions, f"{where}.subscriptions"),
+            "extras": writer.value(store.extras, f"{where}.extras"),
+        }
+        if idempotency:
+            encoded["idempotency"] = writer.value(store.idempotency, f"{where}.idempotency")
+        regions.append(encoded)
     entries = backend.lifecycle.entries()
     if tenant is not None:
         entries = [(due, item) for due, item in entries if tenants.in_scope(item, (tenant, None))]
@@ -206,7 +246,7 @@ def take(backend: Backend, tenant: str | None = None) -> dict[str, Any]:
         "pagination_key": base64.b64encode(backend.token_key).decode(),
         "regions": regions,
         "lifecycle": pending,
-        "objects": writer.objects,
+        "objects": [],
         "faults": faults,
         # what the moto link made in moto (moto's own state is moto's: not included)
         "moto_link": [list(entry) for entry in backend.moto_created] if tenant is None else [],
@@ -228,22 +268,25 @@ def _class(entry: dict[str, Any]) -> type:
 
 
 class _Reader:
-    def __init__(self, entries: list[Any]) -> None:
-        if not isinstance(entries, list):
+    def __init__(self, entries: list[Any] | dict[int, Any]) -> None:
+        # a snapshot's list, or a write-through store's rows by number (JSON keys are never integers)
+        if isinstance(entries, list):
+            entries = dict(enumerate(entries))
+        elif not isinstance(entries, dict) or not all(type(number) is int for number in entries):
             raise SnapshotError("objects must be a list")
-        self.entries = entries
-        self.objects: list[Any] = []
-        for entry in entries:
+        self.objects: dict[int, Any] = {}
+        for index, entry in entries.items():
             if not isinstance(entry, dict):
                 raise SnapshotError("each object must be a JSON object")
             cls = _class(entry)
-            self.objects.append(Collection() if cls is Collection else object.__new__(cls))
-        for index, (entry, obj) in enumerate(zip(entries, self.objects, strict=True)):
-            where = f"objects[{index}] ({entry['$kind']})"
-            self._fill(obj, entry, where)
-        for index, (entry, obj) in enumerate(zip(entries, self.objects, strict=True)):
+            self.objects[index] = Collection() if cls is Collection else object.__new__(cls)
+        for index, entry in entries.items():
+            self._fill(self.objects[index], entry, f"objects[{index}] ({entry['$kind']})")
+        for index, entry in entries.items():
             try:  # once every object is filled: a record's check reads the collections it holds
-                schemas.check_record(obj, entry["$kind"], f"objects[{index}] ({entry['$kind']})")
+                schemas.check_record(
+                    self.objects[index], entry["$kind"], f"objects[{index}] ({entry['$kind']})"
+                )
             except schemas.SchemaError as error:
                 raise SnapshotError(f"bad value at {error}") from None
 
@@ -297,11 +340,7 @@ class _Reader:
         if len(value) == 1:
             ((tag, inner),) = value.items()
             if tag == "$ref":
-                if (
-                    isinstance(inner, bool)
-                    or not isinstance(inner, int)
-                    or not 0 <= inner < len(self.objects)
-                ):
+                if isinstance(inner, bool) or not isinstance(inner, int) or inner not in self.objects:
                     raise SnapshotError(f"{where}: dangling object reference {inner!r}"[:300])
                 return self.objects[inner]
             if tag in ("$tuple", "$set", "$dict") and not isinstance(inner, list):
@@ -351,6 +390,12 @@ def _upgrade(snapshot: Any) -> dict[str, Any]:
 
 def restore(snapshot: Any) -> Backend:
     """A new ``Backend`` holding the state of ``snapshot`` (SnapshotError if it cannot be loaded)."""
+    return restore_numbered(snapshot)[0]
+
+
+def restore_numbered(snapshot: Any) -> tuple[Backend, dict[int, Any]]:
+    """``restore``, and the objects it made by their number in ``snapshot["objects"]`` (a list, or a
+    mapping of numbers to entries: a write-through store's rows)."""
     snapshot = _upgrade(snapshot)
     # the families' record kinds and lifecycle actions are registered once the behaviour is loaded: the
     # composition root (mock_eks.mock, mock_eks.server) loads it before it restores
@@ -405,7 +450,7 @@ def restore(snapshot: Any) -> Backend:
         raise SnapshotError("the snapshot is nested too deeply") from None
     except Exception as error:  # noqa: BLE001 - whatever a malformed snapshot breaks, the caller gets why
         raise SnapshotError(f"the snapshot is malformed: {error!r}"[:500]) from None
-    return backend
+    return backend, reader.objects
 
 
 def _number(value: Any, where: str) -> float:

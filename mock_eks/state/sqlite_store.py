@@ -1,24 +1,39 @@
 """A write-through state in SQLite (``--state x.db`` / ``mock_eks(state="x.db")``), shared by processes.
 
-Granularity: the whole state, as one snapshot (``snapshot.take``) in one row, with a generation number.
+Layout: the snapshot format (``state.snapshot``) cut into rows. ``mock_eks_objects`` holds each record
+(a cluster, a node group, a collection, a pending step ...) as its snapshot entry under a number that
+stays the record's for as long as it is stored (references between records are ``{"$ref": number}``);
+``mock_eks_idempotency`` holds each region's idempotency records, one row each; ``mock_eks_root`` holds
+the rest of the snapshot (regions, pending transitions, faults, clock, the moto link's record) and a
+generation number. ``PRAGMA user_version`` is the layout's version (2; a file of the first layout, one
+snapshot in one row of ``mock_eks_state``, is migrated when opened).
+
 Every request (EKS, control, and in server mode the Kubernetes API's through the CONNECT tunnel) runs
 inside one SQLite write transaction (``BEGIN IMMEDIATE``, so requests of every process on the file take
-turns): at its start the process reloads the state if the generation moved since it last
-saw it (another process wrote), the request runs against it, and a request that changed something writes
-the new snapshot and the next generation before ``COMMIT``. The answer goes out after the commit, so an
-acknowledged change is on disk (WAL journal; ``synchronous=NORMAL`` survives the process being killed at
-any point, which is what a mock needs, not a power cut). Cost: one snapshot per changing request, so
-throughput falls as the state grows; CI-sized states (tens of clusters) stay well within the benchmark's
-goal (``benchmarks/bench_calls.py --sqlite``).
+turns): at its start the process reloads the whole state if the generation moved since it last saw it
+(another process wrote), the request runs against it, and a request that changed something writes the
+records it may have changed, the root and the next generation before ``COMMIT``. Which records: those the
+request reached (``state.reach``: handed out by a collection, or a due step's arguments) and the new ones
+they hold, so a write costs what the request touched, not the size of the state. A request that replaced
+the state (reset, restore) or dropped a region (per-account reset or restore) rewrites every row. The
+answer goes out after the commit, so an acknowledged change is on disk (WAL journal;
+``synchronous=NORMAL`` survives the process being killed at any point, which is what a mock needs, not a
+power cut). Loading goes through ``snapshot.restore``, so a bad value in a hand-edited file is refused with
+a ``SnapshotError`` naming it.
 
 Requests that cannot change anything are not written: GET and HEAD (EKS's Describe and List operations,
 and the control plane's reads) unless a pending transition came due or a call fault fired during them.
 A due transition that is not written is not lost: it is still pending in the written state, and the next
-process to load it applies it at the same due time.
+process to load it applies it at the same due time. What such a request reached is written with the next
+write of this process.
+
+Records no longer reachable (a removed node group no idempotency record answers with, a step that ran)
+keep their rows until the next full rewrite.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -26,10 +41,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mock_eks.state.store import Backend
+from mock_eks.state import snapshot
+from mock_eks.state.reach import REACHED
+from mock_eks.state.store import Backend, RegionStore
 
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
-_SCHEMA = "CREATE TABLE IF NOT EXISTS mock_eks_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL, snapshot TEXT NOT NULL)"
+LAYOUT = 2  # PRAGMA user_version of this layout; 0 with a mock_eks_state table is the first (one snapshot)
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS mock_eks_root"
+    " (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL, root TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS mock_eks_objects (number INTEGER PRIMARY KEY, entry TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS mock_eks_idempotency"
+    " (seq INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, entry TEXT NOT NULL)",
+)
 _BUSY_MS = 60_000  # how long a request waits for the other processes' transactions
 
 
@@ -59,6 +83,10 @@ def _faults_of(backend: Backend) -> Any:
     return backend.faults.to_data() if backend.faults._calls else None
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
 class SQLiteStore:
     """The state in the SQLite file ``path`` (created if missing); one connection per process."""
 
@@ -73,9 +101,62 @@ class SQLiteStore:
         self._db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute(_SCHEMA)
         self._generation: int | None = None
         self.backend: Backend | None = None
+        self._forget()
+        self._depth = 0  # turns open in this process (a change made inside a turn joins it)
+        self._joined = False
+        self._open()
+
+    def _forget(self) -> None:
+        """Know nothing of the file: the next turn reads the whole state again."""
+        self._generation = None
+        self.backend = None
+        self._numbered: Backend | None = None  # the backend whose records the numbers below are of
+        self._numbers: dict[int, int] = {}  # id(record) -> its row's number
+        self._kept: dict[int, Any] = {}  # number -> record (keeps each id() unique while numbered)
+        self._next = 0
+        # (account, region) -> (the RegionStore and how many of its idempotency records are written)
+        self._idempotency: dict[tuple[str, str], tuple[RegionStore, int]] = {}
+        self._reached: dict[int, Any] = {}  # what this process's turns reached and has not written yet
+
+    def _open(self) -> None:
+        """Create the tables, or check the layout of an existing file (migrating the first one)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                (layout,) = self._db.execute("PRAGMA user_version").fetchone()
+                if layout > LAYOUT:
+                    raise snapshot.SnapshotError(
+                        f"{self.path} is a mock_eks state of layout {layout}, written by a newer mock_eks; "
+                        f"this one reads layout {LAYOUT}: upgrade mock_eks to use it"
+                    )
+                for statement in _SCHEMA:
+                    self._db.execute(statement)
+                first = self._db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mock_eks_state'"
+                ).fetchone()
+                if first is not None:
+                    self._migrate_first_layout()
+                self._db.execute(f"PRAGMA user_version = {LAYOUT}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _migrate_first_layout(self) -> None:
+        row = self._db.execute("SELECT snapshot FROM mock_eks_state WHERE id = 1").fetchone()
+        if row is not None:
+            backend = snapshot.restore(self._json(row[0], "mock_eks_state"))
+            self._write(backend, full=True)
+        self._db.execute("DROP TABLE mock_eks_state")
+        self._forget()
+
+    def _json(self, text: Any, where: str) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError, RecursionError) as error:
+            raise snapshot.SnapshotError(f"{self.path}: {where} is not JSON: {error}"[:500]) from None
 
     def load(self) -> Backend | None:
         """The stored state (None for a fresh store, which nothing has written yet)."""
@@ -88,53 +169,123 @@ class SQLiteStore:
             return self.backend
 
     def _refresh(self) -> None:
-        row = self._db.execute("SELECT generation FROM mock_eks_state WHERE id = 1").fetchone()
+        row = self._db.execute("SELECT generation, root FROM mock_eks_root WHERE id = 1").fetchone()
         if row is None or row[0] == self._generation:
             return
-        from mock_eks.state import snapshot
-
-        (text,) = self._db.execute("SELECT snapshot FROM mock_eks_state WHERE id = 1").fetchone()
-        self.backend = snapshot.restore(json.loads(text))
-        self._generation = row[0]
+        generation, root = row[0], self._json(row[1], "the root row")
+        objects = {
+            number: self._json(entry, f"object {number}")
+            for number, entry in self._db.execute("SELECT number, entry FROM mock_eks_objects")
+        }
+        idempotency: dict[tuple[Any, Any], list[Any]] = {}
+        for account, region, entry in self._db.execute(
+            "SELECT account, region, entry FROM mock_eks_idempotency ORDER BY seq"
+        ):
+            idempotency.setdefault((account, region), []).append(self._json(entry, "an idempotency row"))
+        if isinstance(root, dict):
+            root["objects"] = objects
+            regions = root.get("regions")
+            for region in regions if isinstance(regions, list) else ():
+                if isinstance(region, dict):
+                    key = (region.get("account"), region.get("region"))
+                    region["idempotency"] = {"$dict": idempotency.get(key, [])}
+        self._forget()
+        backend, numbered = snapshot.restore_numbered(root)
+        self.backend = self._numbered = backend
+        self._generation = generation
+        self._kept = numbered
+        self._numbers = {id(record): number for number, record in numbered.items()}
+        self._next = max(numbered, default=-1) + 1
+        self._idempotency = {key: (store, len(store.idempotency)) for key, store in backend.regions.items()}
 
     @contextmanager
     def transaction(self, backend: Backend, read_only: bool = False) -> Iterator[Transaction]:
         """One request's turn on the state; ``backend`` is this process's copy (replaced when stale)."""
         with self._lock:
+            if self._depth:  # inside a turn of this process (a fault added by a handler): part of it
+                self._joined = self._joined or not read_only
+                yield Transaction(self.backend or backend, read_only)
+                return
             self._db.execute("BEGIN IMMEDIATE")
+            self._depth += 1
             try:
                 if self.backend is None:
                     self.backend = backend
                 self._refresh()
                 turn = Transaction(self.backend, read_only)
-                yield turn
-                if turn.changed():
+                REACHED.objects, REACHED.changes = self._reached, False
+                try:
+                    yield turn
+                finally:
+                    REACHED.objects = None
+                if turn.changed() or REACHED.changes or self._joined:
                     self._write(turn.backend)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
-                self._generation = None  # what ran may have changed this copy: read it again
-                self.backend = None
+                self._forget()  # what ran may have changed this copy: read it again
                 raise
+            finally:
+                self._depth -= 1
+                self._joined = False
 
     def save(self, backend: Backend) -> None:
         """Write ``backend`` as the state now (a restore or reset made outside a request)."""
         with self.transaction(backend) as turn:
             turn.backend = backend
 
-    def _write(self, backend: Backend) -> None:
-        from mock_eks.state import snapshot
-
+    def _write(self, backend: Backend, full: bool = False) -> None:
+        """Write what changed in ``backend`` (every row if it is not the backend already written)."""
         with backend.lock:
-            text = json.dumps(snapshot.take(backend), separators=(",", ":"))
+            full = full or self._generation is None or self._regions_replaced(backend)
+            if full:
+                self._db.execute("DELETE FROM mock_eks_objects")
+                self._db.execute("DELETE FROM mock_eks_idempotency")
+                self._numbers, self._kept, self._next, self._idempotency = {}, {}, 0, {}
+            writer = snapshot.Writer(self._numbers, self._kept, self._next, None if full else self._reached)
+            root = snapshot.encode(backend, writer, idempotency=False)
+            rows = []
+            for (account, region), store in backend.regions.items():
+                known = self._idempotency.get((account, region))
+                new = len(store.idempotency) - (known[1] if known else 0)
+                added = list(itertools.islice(reversed(store.idempotency.items()), new))
+                for key, seen in reversed(added):
+                    where = f"{account}/{region}.idempotency"
+                    entry = [writer.value(key, where), writer.value(seen, (where, key))]
+                    rows.append((account, region, _dumps(entry)))
+                self._idempotency[(account, region)] = (store, len(store.idempotency))
+            if not full:
+                for record in list(self._reached.values()):
+                    if id(record) in self._numbers:
+                        writer.ref(record, "a record a request reached")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO mock_eks_objects (number, entry) VALUES (?, ?)",
+                [(number, _dumps(entry)) for number, entry in writer.objects.items()],
+            )
+            self._db.executemany(
+                "INSERT INTO mock_eks_idempotency (account, region, entry) VALUES (?, ?, ?)", rows
+            )
         generation = (self._generation or 0) + 1
         self._db.execute(
-            "INSERT INTO mock_eks_state (id, generation, snapshot) VALUES (1, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, snapshot = excluded.snapshot",
-            (generation, text),
+            "INSERT INTO mock_eks_root (id, generation, root) VALUES (1, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, root = excluded.root",
+            (generation, _dumps(root)),
         )
+        self._next = writer.next
         self._generation = generation
-        self.backend = backend
+        self.backend = self._numbered = backend
+        self._reached.clear()
+
+    def _regions_replaced(self, backend: Backend) -> bool:
+        """Whether the rows cannot be patched: another backend, or a region (its idempotency records)
+        gone or replaced since the last write."""
+        if backend is not self._numbered:
+            return True
+        regions = backend.regions
+        for key, (store, written) in self._idempotency.items():
+            if regions.get(key) is not store or len(store.idempotency) < written:
+                return True
+        return False
 
     def close(self) -> None:
         with self._lock:

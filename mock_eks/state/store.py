@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from mock_eks.state.faults import Faults
 from mock_eks.state.lifecycle import Lifecycle
+from mock_eks.state.reach import REACHED
 
 T = TypeVar("T")
 # one thing the moto link made in moto: (kind, account, region, resource id, owner ARN)
@@ -44,10 +45,17 @@ class Collection(Generic[T]):
         return key in self._items
 
     def __iter__(self) -> Iterator[T]:
-        return iter(list(self._items.values()))
+        items = list(self._items.values())
+        if REACHED.objects is not None:
+            for item in items:
+                REACHED.add(item)
+        return iter(items)
 
     def get(self, key: str) -> T | None:
-        return self._items.get(key)
+        item = self._items.get(key)
+        if item is not None and REACHED.objects is not None:
+            REACHED.add(item)
+        return item
 
     def keys(self) -> list[str]:
         return list(self._items)
@@ -55,6 +63,8 @@ class Collection(Generic[T]):
     def add(self, key: str, item: T) -> T:
         if key in self._items:
             self.remove(key)
+        REACHED.changed(self)
+        REACHED.add(item)
         self._sorted = None
         seq = self._next
         self._next += 1
@@ -68,6 +78,7 @@ class Collection(Generic[T]):
         item = self._items.pop(key, None)
         if item is None:
             return None
+        REACHED.changed(self)
         self._sorted = None
         del self._seq_of[key]
         self._dead += 1
@@ -98,10 +109,10 @@ class Collection(Generic[T]):
             if predicate is not None and not predicate(item):
                 continue
             if len(out) == limit:
-                return out, last
+                return _reached(out), last
             out.append(item)
             last = seq
-        return out, None
+        return _reached(out), None
 
     def page_by_key(
         self, after: str | None, limit: int, predicate: Callable[[T], bool] | None = None
@@ -123,10 +134,17 @@ class Collection(Generic[T]):
             if predicate is not None and not predicate(item):
                 continue
             if len(out) == limit:
-                return out, last
+                return _reached(out), last
             out.append(item)
             last = keys[index]
-        return out, None
+        return _reached(out), None
+
+
+def _reached(items: list[T]) -> list[T]:
+    if REACHED.objects is not None:
+        for item in items:
+            REACHED.add(item)
+    return items
 
 
 class RegionStore:
