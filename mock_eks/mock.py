@@ -278,9 +278,12 @@ class MockEKS:
         there is no such cluster, or several (pass ``region``)."""
         from mock_eks import kube  # lazy for import cost: only a cluster's API needs it
 
-        backend = self._active("making a kubeconfig")
+        self._active("making a kubeconfig")
         client_compat.install()  # the kubernetes client imported since activation
-        return kube.kubeconfig(backend, kube.find_cluster(backend, cluster, region))
+        # a change: the cluster's CA is made on first read
+        return ACTIVE.change(
+            lambda backend: kube.kubeconfig(backend, kube.find_cluster(backend, cluster, region))
+        )
 
     @property
     def faults(self) -> Faults:

@@ -499,3 +499,53 @@ def test_a_file_of_a_newer_layout_is_refused(tmp_path: Path) -> None:
         db.execute("PRAGMA user_version = 99")
     db.close()
     assert "upgrade mock_eks" in _refused_at_start(state)
+
+
+def test_a_transition_a_watch_applies_between_turns_is_written(tmp_path: Path) -> None:
+    """A watch's stream applies due transitions and runs the controllers between its reads, outside any
+    request's turn: what they change is written with the process's next write, so the other process
+    sees the node group ACTIVE (and its nodes), not CREATING with no transition left to finish it."""
+    state = str(tmp_path / "shared.db")
+    with (
+        serving("--state", state, "--timing", "realistic") as one,
+        serving("--state", state, "--timing", "realistic") as two,
+    ):
+        eks = eks_client(one.url)
+        eks.create_cluster(name="c1", **BODY)
+        assert request(one, "POST", "/_mock_eks/clock/advance", b'{"seconds": 3600}')[0] == 200
+        cluster = eks.describe_cluster(name="c1")["cluster"]
+        assert cluster["status"] == "ACTIVE"
+        eks.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=ROLE, subnets=SUBNETS)
+        watching = http.client.HTTPSConnection(
+            one.host,
+            one.port,
+            timeout=30,
+            context=ssl.create_default_context(
+                cadata=base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+            ),
+        )
+        watching.set_tunnel(cluster["endpoint"].partition("://")[2], 443)
+        try:
+            token = request(one, "GET", "/_mock_eks/get-token?cluster=c1&accessKeyId=AKIDEXAMPLE")[2]
+            watching.request(
+                "GET",
+                "/api/v1/nodes?watch=true&timeoutSeconds=60",
+                headers={"Authorization": f"Bearer {json.loads(token)['status']['token']}"},
+            )
+            stream = watching.getresponse()
+            assert stream.status == 200
+            assert request(one, "POST", "/_mock_eks/clock/advance", b'{"seconds": 3600}')[0] == 200
+            # the stream applies the node group's transition itself: its nodes come as ADDED events
+            event = json.loads(stream.readline())
+            assert (event["type"], event["object"]["kind"]) == ("ADDED", "Node")
+        finally:
+            watching.close()
+        create_cluster(eks, "unrelated")  # the next write of `one`
+        assert (
+            eks_client(two.url).describe_nodegroup(clusterName="c1", nodegroupName="ng")["nodegroup"][
+                "status"
+            ]
+            == "ACTIVE"
+        )
+        assert _state_of(two) == _state_of(one)
+        assert one.stop()[0] == 0 and two.stop()[0] == 0

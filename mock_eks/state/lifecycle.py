@@ -245,7 +245,7 @@ class Lifecycle:
         heap = self._heap
         while heap and heap[0][0] <= now:
             due, _, item = heapq.heappop(heap)
-            REACHED.add(item)  # the records its action changes are its arguments
+            REACHED.changed(item)  # the records its action changes are its arguments
             run(self.backend, item, due)
 
     def pending(self) -> int:

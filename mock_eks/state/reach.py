@@ -5,18 +5,65 @@ state. A record is changed only by code holding it, and code gets a stored recor
 ``store.Collection`` (``get``, iteration, pages) or as a pending lifecycle step's argument, so those
 hand each record they give out to ``REACHED`` while a turn records (``objects`` is a dict then), and a
 collection whose members change is reached itself. What a reached record holds directly (not through a
-collection) is written with it. Outside a turn ``objects`` is None and nothing is kept. Per thread: a
-turn runs in one thread, and another thread's reads (or another store's turn) are not this turn's.
+collection) is written with it. Per thread: a turn runs in one thread, and another thread's reads (or
+another store's turn) are not this turn's.
 
-A read (GET) is not written, unless it changed something: a collection's members, a value made on first
-read (a cluster's CA, its issuer key), a Kubernetes object a controller made. Those call ``changed``, so
-every process on the file serves the value the first one made.
+A read (GET) is not written, unless it changed something: a collection's members, a due transition, a
+value made on first read (a cluster's CA, its issuer key), a Kubernetes object a controller made. Those
+call ``changed``, so every process on the file serves the value the first one made.
+
+A change made outside any turn while a store is open (a watch's stream applies due transitions and runs
+the controllers between its reads; ``m.kubeconfig()`` makes a CA) is kept in ``OUTSIDE`` and written with
+the store's next write, as it would have been in a whole-state write.
 """
 
 from __future__ import annotations
 
 import threading
 from typing import Any
+
+
+class Outside:
+    """Records changed outside any turn, while a write-through store is open in this process."""
+
+    LIMIT = 100_000  # past this many (an idle store beside a busy in-memory mock), the next write is whole
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stores = 0  # open stores: records are kept only while there is one to write them
+        self._records: dict[int, Any] = {}
+        self._overflowed = False
+
+    def add(self, record: Any) -> None:
+        if self._stores:
+            with self._lock:
+                if not self._stores or self._overflowed:
+                    return
+                self._records[id(record)] = record
+                if len(self._records) > self.LIMIT:
+                    self._records.clear()
+                    self._overflowed = True
+
+    def take(self) -> list[Any] | None:
+        """The records changed outside a turn since the last ``take`` (None: too many were, write all)."""
+        with self._lock:
+            records = None if self._overflowed else list(self._records.values())
+            self._records.clear()
+            self._overflowed = False
+            return records
+
+    def opened(self) -> None:
+        with self._lock:
+            self._stores += 1
+
+    def closed(self) -> None:
+        with self._lock:
+            self._stores -= 1
+            if not self._stores:
+                self._records.clear()
+
+
+OUTSIDE = Outside()
 
 
 class Reached(threading.local):
@@ -31,11 +78,13 @@ class Reached(threading.local):
             objects[id(record)] = record
 
     def changed(self, record: Any) -> None:
-        """``record`` changed: the turn is written, even a read's."""
+        """``record`` changed: the turn is written, even a read's (outside a turn: with the next write)."""
         objects = self.objects
         if objects is not None:
             objects[id(record)] = record
             self.changes = True
+        else:
+            OUTSIDE.add(record)
 
 
 REACHED = Reached()

@@ -27,8 +27,10 @@ A due transition that is not written is not lost: it is still pending in the wri
 process to load it applies it at the same due time. What such a request reached is written with the next
 write of this process.
 
-Records no longer reachable (a removed node group no idempotency record answers with, a step that ran)
-keep their rows until the next full rewrite.
+A change made between turns (a watch's stream applies due transitions and runs the controllers between
+its reads) is written with this process's next write (``reach.OUTSIDE``), as a whole-state write would
+have. Records no longer reachable (a removed node group no idempotency record answers with, a step that
+ran) keep their rows until the next full rewrite.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mock_eks.state import snapshot
-from mock_eks.state.reach import REACHED
+from mock_eks.state.reach import OUTSIDE, REACHED
 from mock_eks.state.store import Backend, RegionStore
 
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -107,6 +109,7 @@ class SQLiteStore:
         self._depth = 0  # turns open in this process (a change made inside a turn joins it)
         self._joined = False
         self._open()
+        OUTSIDE.opened()
 
     def _forget(self) -> None:
         """Know nothing of the file: the next turn reads the whole state again."""
@@ -237,7 +240,8 @@ class SQLiteStore:
     def _write(self, backend: Backend, full: bool = False) -> None:
         """Write what changed in ``backend`` (every row if it is not the backend already written)."""
         with backend.lock:
-            full = full or self._generation is None or self._regions_replaced(backend)
+            outside = OUTSIDE.take()
+            full = full or outside is None or self._generation is None or self._regions_replaced(backend)
             if full:
                 self._db.execute("DELETE FROM mock_eks_objects")
                 self._db.execute("DELETE FROM mock_eks_idempotency")
@@ -255,6 +259,8 @@ class SQLiteStore:
                     rows.append((account, region, _dumps(entry)))
                 self._idempotency[(account, region)] = (store, len(store.idempotency))
             if not full:
+                for record in outside or ():
+                    self._reached[id(record)] = record
                 for record in list(self._reached.values()):
                     if id(record) in self._numbers:
                         writer.ref(record, "a record a request reached")
@@ -289,4 +295,5 @@ class SQLiteStore:
 
     def close(self) -> None:
         with self._lock:
+            OUTSIDE.closed()
             self._db.close()
