@@ -214,6 +214,31 @@ def _kube(served: Served, cluster: dict[str, Any]) -> Callable[..., tuple[int, A
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 
 
+def _watch(
+    served: Served, cluster: dict[str, Any], path: str
+) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
+    """A watch of ``path`` (60 s at most) through ``served``'s tunnel to ``cluster``: the connection (to
+    close) and the open stream of events."""
+    watching = http.client.HTTPSConnection(
+        served.host,
+        served.port,
+        timeout=30,
+        context=ssl.create_default_context(
+            cadata=base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
+        ),
+    )
+    watching.set_tunnel(cluster["endpoint"].partition("://")[2], 443)
+    token = request(served, "GET", f"/_mock_eks/get-token?cluster={cluster['name']}&accessKeyId=AKIDEXAMPLE")
+    watching.request(
+        "GET",
+        f"{path}?watch=true&timeoutSeconds=60",
+        headers={"Authorization": f"Bearer {json.loads(token[2])['status']['token']}"},
+    )
+    stream = watching.getresponse()
+    assert stream.status == 200
+    return watching, stream
+
+
 def _config_map(name: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"made": name}}
 
@@ -247,25 +272,8 @@ def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> 
         assert on_two("POST", CONFIGMAPS, _config_map("from-two"))[0] == 201
         status, found = on_one("GET", f"{CONFIGMAPS}/from-two")
         assert (status, found.get("data")) == (200, {"made": "from-two"})
-        host = cluster["endpoint"].partition("://")[2]
-        watching = http.client.HTTPSConnection(
-            one.host,
-            one.port,
-            timeout=30,
-            context=ssl.create_default_context(
-                cadata=base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
-            ),
-        )
-        watching.set_tunnel(host, 443)
+        watching, stream = _watch(one, cluster, CONFIGMAPS)
         try:
-            token = request(one, "GET", "/_mock_eks/get-token?cluster=shared&accessKeyId=AKIDEXAMPLE")[2]
-            watching.request(
-                "GET",
-                f"{CONFIGMAPS}?watch=true&timeoutSeconds=60",
-                headers={"Authorization": f"Bearer {json.loads(token)['status']['token']}"},
-            )
-            stream = watching.getresponse()
-            assert stream.status == 200
             first = json.loads(stream.readline())
             assert (first["type"], first["object"]["metadata"]["name"]) == ("ADDED", "from-two")
             assert on_two("POST", CONFIGMAPS, _config_map("while-watched"))[0] == 201
@@ -516,24 +524,8 @@ def test_a_transition_a_watch_applies_between_turns_is_written(tmp_path: Path) -
         cluster = eks.describe_cluster(name="c1")["cluster"]
         assert cluster["status"] == "ACTIVE"
         eks.create_nodegroup(clusterName="c1", nodegroupName="ng", nodeRole=ROLE, subnets=SUBNETS)
-        watching = http.client.HTTPSConnection(
-            one.host,
-            one.port,
-            timeout=30,
-            context=ssl.create_default_context(
-                cadata=base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
-            ),
-        )
-        watching.set_tunnel(cluster["endpoint"].partition("://")[2], 443)
+        watching, stream = _watch(one, cluster, "/api/v1/nodes")
         try:
-            token = request(one, "GET", "/_mock_eks/get-token?cluster=c1&accessKeyId=AKIDEXAMPLE")[2]
-            watching.request(
-                "GET",
-                "/api/v1/nodes?watch=true&timeoutSeconds=60",
-                headers={"Authorization": f"Bearer {json.loads(token)['status']['token']}"},
-            )
-            stream = watching.getresponse()
-            assert stream.status == 200
             assert request(one, "POST", "/_mock_eks/clock/advance", b'{"seconds": 3600}')[0] == 200
             # the stream applies the node group's transition itself: its nodes come as ADDED events
             event = json.loads(stream.readline())
