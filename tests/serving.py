@@ -134,6 +134,15 @@ def document(response: tuple[int, dict[str, str], bytes]) -> Any:
     return json.loads(response[2])
 
 
+def control(served: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """(status, JSON answer) of one request to a server's ``/_mock_eks/*`` endpoint; a ``body`` other than
+    bytes is sent as JSON."""
+    payload = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {} if payload is None else {"Content-Type": "application/json"}
+    status, _, answer = request(served, method, path, payload, headers)
+    return status, json.loads(answer or b"{}")
+
+
 def eks_client(
     url: str,
     access_key: str = "AKIDEXAMPLE",

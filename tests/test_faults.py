@@ -3,7 +3,6 @@ degraded health, and the same through server mode's /_mock_eks/faults* endpoints
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -24,7 +23,7 @@ from tests.helpers import (
     create_nodegroup,
     error_of,
 )
-from tests.serving import eks_client
+from tests.serving import control, eks_client
 
 NO_WAIT = {"Delay": 0, "MaxAttempts": 3}
 
@@ -473,25 +472,13 @@ def test_degrade_refuses_unknown_arns_and_codes(eks_client, eks_mock):
 # -- server mode -----------------------------------------------------------------------------------
 
 
-def _post(server, path, body, method="POST"):
-    import http.client
-
-    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-    try:
-        payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-        connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"{}")
-    finally:
-        connection.close()
-
-
 def test_server_mode_faults_over_http(server, no_sleep):
     client = eks_client(server.url, retries={"mode": "standard", "max_attempts": 3})
     create_cluster(client, "c1")
     assert (
-        _post(
+        control(
             server,
+            "POST",
             "/_mock_eks/faults/calls",
             {"operation": "DescribeCluster", "code": "ThrottlingException", "times": 2},
         )[0]
@@ -499,8 +486,11 @@ def test_server_mode_faults_over_http(server, no_sleep):
     )
     assert client.describe_cluster(name="c1")["ResponseMetadata"]["RetryAttempts"] == 2
 
-    status, _ = _post(
-        server, "/_mock_eks/faults/lifecycle", {"kind": "nodegroup.create", "code": "NodeCreationFailure"}
+    status, _ = control(
+        server,
+        "POST",
+        "/_mock_eks/faults/lifecycle",
+        {"kind": "nodegroup.create", "code": "NodeCreationFailure"},
     )
     assert status == 200
     group = create_nodegroup(client, cluster="c1")
@@ -510,15 +500,19 @@ def test_server_mode_faults_over_http(server, no_sleep):
     arn = group["nodegroupArn"].replace("/ng1/", "/ng2/").rsplit("/", 1)[0]
     arn = _describe_ng(client, "ng2")["nodegroupArn"]
     assert (
-        _post(server, "/_mock_eks/faults/degrade", {"arn": arn, "code": "AsgInstanceLaunchFailures"})[0]
+        control(
+            server, "POST", "/_mock_eks/faults/degrade", {"arn": arn, "code": "AsgInstanceLaunchFailures"}
+        )[0]
         == 200
     )
     assert _describe_ng(client, "ng2")["status"] == "DEGRADED"
-    assert _post(server, "/_mock_eks/faults/recover", {"arn": arn})[0] == 200
+    assert control(server, "POST", "/_mock_eks/faults/recover", {"arn": arn})[0] == 200
     assert _describe_ng(client, "ng2")["status"] == "ACTIVE"
 
-    _post(server, "/_mock_eks/faults/calls", {"operation": "ListClusters", "code": "ServiceUnavailable"})
-    assert _post(server, "/_mock_eks/faults", b"", method="DELETE")[0] == 200
+    control(
+        server, "POST", "/_mock_eks/faults/calls", {"operation": "ListClusters", "code": "ServiceUnavailable"}
+    )
+    assert control(server, "DELETE", "/_mock_eks/faults", b"")[0] == 200
     assert client.list_clusters()["ResponseMetadata"]["RetryAttempts"] == 0
 
 
@@ -548,7 +542,7 @@ def test_server_mode_faults_over_http(server, no_sleep):
     ],
 )
 def test_server_mode_bad_input_is_a_400_naming_the_problem(server, path, body, reason):
-    status, document = _post(server, path, body)
+    status, document = control(server, "POST", path, body)
     assert status == 400
     assert reason in document["message"]
 

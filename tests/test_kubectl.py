@@ -30,7 +30,7 @@ import pytest
 from mock_eks.intercept import credentials
 from mock_eks.server import MockEKSServer
 from tests.helpers import create_cluster, create_nodegroup, grant
-from tests.serving import eks_client
+from tests.serving import control, eks_client
 
 BIN = os.path.dirname(sys.executable)
 KUBECTL = shutil.which("kubectl", path=BIN) or shutil.which("kubectl")
@@ -249,9 +249,8 @@ def test_kubeconfig_endpoint_returns_the_update_kubeconfig_document_with_proxy_u
     """Named by the cluster ARN as ``aws eks update-kubeconfig`` names its entries (aws/aws-cli
     awscli/customizations/eks/update_kubeconfig.py), server and CA as DescribeCluster shows them."""
     cluster = make_cluster(server)
-    url = f"{server.url}/_mock_eks/kubeconfig?cluster=demo&region=us-east-1"
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
-        document = json.loads(response.read())
+    status, document = control(server, "GET", "/_mock_eks/kubeconfig?cluster=demo&region=us-east-1")
+    assert status == 200
     assert document["current-context"] == cluster["arn"]
     entry = document["clusters"][0]
     assert entry["name"] == cluster["arn"]
@@ -265,9 +264,7 @@ def test_kubeconfig_endpoint_returns_the_update_kubeconfig_document_with_proxy_u
     assert user["apiVersion"] == "client.authentication.k8s.io/v1beta1"
     assert user["args"][:3] == ["get-token", "--cluster-name", "demo"]
     for query, status in (("cluster=nope", 404), ("region=us-east-1", 400)):
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"{server.url}/_mock_eks/kubeconfig?{query}", timeout=10)  # noqa: S310
-        assert refused.value.code == status
+        assert control(server, "GET", f"/_mock_eks/kubeconfig?{query}")[0] == status
 
 
 def test_mock_eks_kubeconfig_merges_into_an_existing_file(server: MockEKSServer, home: Path) -> None:
@@ -519,10 +516,7 @@ def test_unauthorized_tokens_get_kubectls_logged_in_message(server: MockEKSServe
     wrong_cluster = aws_token(env, "other")
     expiring = aws_token(env, "demo")
     assert kubectl(env, "get", "namespaces", f"--token={expiring}").returncode == 0
-    advance = urllib.request.Request(
-        f"{server.url}/_mock_eks/clock/advance", data=json.dumps({"seconds": 16 * 60}).encode(), method="POST"
-    )
-    urllib.request.urlopen(advance, timeout=10).close()  # noqa: S310 - loopback
+    assert control(server, "POST", "/_mock_eks/clock/advance", {"seconds": 16 * 60})[0] == 200
     for token in (unmapped, wrong_cluster, expiring):
         result = kubectl(env, "get", "namespaces", f"--token={token}")
         assert result.returncode == 1
@@ -618,11 +612,7 @@ def test_connect_to_a_cluster_restored_without_its_ca_key_is_refused_with_a_reas
     ]
     assert cluster["ca_data"] is None and "ca_key" not in cluster
     cluster["ca_data"] = base64.b64encode(ca.public_bytes(serialization.Encoding.PEM)).decode()
-    request = urllib.request.Request(
-        f"{server.url}/_mock_eks/state", json.dumps(snapshot).encode(), method="PUT"
-    )
-    with urllib.request.urlopen(request) as answer:
-        assert answer.status == 200
+    assert control(server, "PUT", "/_mock_eks/state", snapshot)[0] == 200
     sock, head = tunnel(server, cluster["endpoint_url"].partition("://")[2] + ":443")
     rest = b""
     while chunk := sock.recv(4096):

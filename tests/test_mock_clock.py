@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -18,7 +16,7 @@ from mock_eks import mock_eks, versions
 from mock_eks.cli import main
 from mock_eks.server import MockEKSServer
 from tests.helpers import create_cluster, create_nodegroup
-from tests.serving import eks_client
+from tests.serving import control, eks_client
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -143,21 +141,11 @@ def test_server_clock_advance_and_durations_flag():
         eks = eks_client(server.url)
         create_cluster(eks, "c1")
 
-        def advance(body: bytes) -> tuple[int, dict]:
-            request = urllib.request.Request(
-                f"{server.url}/_mock_eks/clock/advance", data=body, method="POST"
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    return response.status, json.loads(response.read())
-            except urllib.error.HTTPError as error:
-                return error.code, json.loads(error.read())
-
-        status, document = advance(b'{"seconds": 600}')
+        status, document = control(server, "POST", "/_mock_eks/clock/advance", {"seconds": 600})
         assert status == 200 and document["offset"] == 600
         assert eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"
         for bad in (b'{"seconds": -5}', b'{"seconds": "soon"}', b"{}", b"[1]"):
-            assert advance(bad)[0] == 400
+            assert control(server, "POST", "/_mock_eks/clock/advance", bad)[0] == 400
     for bad in ("cluster.create", "cluster.create=soon", "no.such.kind=5", "cluster.create=-1"):
         with pytest.raises(SystemExit) as excinfo:
             main(["serve", "--port", "0", "--durations", bad])

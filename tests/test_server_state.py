@@ -7,41 +7,27 @@ import json
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 from mock_eks.server import MockEKSServer
 from tests.helpers import NODE_ROLE, ROLE, SUBNETS, create_cluster
-from tests.serving import eks_client, serving
-
-
-def http(url: str, method: str, body: bytes | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=body, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+from tests.serving import control, eks_client, serving
 
 
 def test_get_and_put_state() -> None:
     with MockEKSServer("127.0.0.1", 0) as server:
         eks = eks_client(server.url)
         create_cluster(eks, "c1")
-        status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
+        status, snapshot = control(server, "GET", "/_mock_eks/state")
         assert status == 200 and snapshot["version"] == 3
         server.reset()
         assert eks.list_clusters()["clusters"] == []
-        status, _ = http(f"{server.url}/_mock_eks/state", "PUT", json.dumps(snapshot).encode())
+        status, _ = control(server, "PUT", "/_mock_eks/state", snapshot)
         assert status == 200
         assert eks.describe_cluster(name="c1")["cluster"]["status"] == "ACTIVE"
-        status, error = http(
-            f"{server.url}/_mock_eks/state", "PUT", json.dumps({**snapshot, "version": 7}).encode()
-        )
+        status, error = control(server, "PUT", "/_mock_eks/state", {**snapshot, "version": 7})
         assert status == 400 and "upgrade mock_eks" in error["message"]
-        assert http(f"{server.url}/_mock_eks/state", "PUT", b"not json")[0] == 400
+        assert control(server, "PUT", "/_mock_eks/state", b"not json")[0] == 400
         assert eks.list_clusters()["clusters"] == ["c1"]
 
 
@@ -49,12 +35,12 @@ def test_pending_faults_travel_in_the_state() -> None:
     with MockEKSServer("127.0.0.1", 0) as server:
         eks = eks_client(server.url)  # sends each call once: the one failure is seen, not retried
         fault = {"operation": "ListClusters", "code": "ServiceUnavailable", "times": 1, "message": "later"}
-        assert http(f"{server.url}/_mock_eks/faults/calls", "POST", json.dumps(fault).encode())[0] == 200
-        status, snapshot = http(f"{server.url}/_mock_eks/state", "GET")
+        assert control(server, "POST", "/_mock_eks/faults/calls", fault)[0] == 200
+        status, snapshot = control(server, "GET", "/_mock_eks/state")
         assert status == 200 and snapshot["faults"]["calls"] == [fault]
-        assert http(f"{server.url}/_mock_eks/faults", "DELETE")[0] == 200
+        assert control(server, "DELETE", "/_mock_eks/faults")[0] == 200
         assert eks.list_clusters()["clusters"] == []
-        assert http(f"{server.url}/_mock_eks/state", "PUT", json.dumps(snapshot).encode())[0] == 200
+        assert control(server, "PUT", "/_mock_eks/state", snapshot)[0] == 200
         try:
             eks.list_clusters()
             raise AssertionError("the restored fault did not fire")
@@ -99,7 +85,7 @@ def test_state_survives_a_restart_and_seeds_are_replayed(tmp_path: Path) -> None
         )
         described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
         assert described["status"] == "InProgress"
-        http(f"{served.url}/_mock_eks/clock/advance", "POST", b'{"seconds": 900}')
+        control(served, "POST", "/_mock_eks/clock/advance", b'{"seconds": 900}')
         assert eks.list_nodegroups(clusterName="seeded")["nodegroups"] == []
         described = eks.describe_update(name="added", updateId=update["update"]["id"])["update"]
         assert described["status"] == "Successful"

@@ -7,7 +7,6 @@ import base64
 import json
 import urllib.error
 import urllib.request
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,17 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from mock_eks.cli import main
 from mock_eks.server import MockEKSServer
 from tests.helpers import ROLE, associate_pod_identity, create_cluster, error_of
-from tests.serving import eks_client
-
-
-def http(server: MockEKSServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{server.url}{path}", data=data, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+from tests.serving import control, eks_client
 
 
 def b64(text: str) -> bytes:
@@ -43,7 +32,7 @@ def cluster_with_association(server: MockEKSServer) -> str:
 
 def test_minted_token_is_exchanged_by_an_eks_auth_client(server: MockEKSServer) -> None:
     cluster_with_association(server)
-    status, document = http(
+    status, document = control(
         server,
         "POST",
         "/_mock_eks/service-account-token",
@@ -58,7 +47,7 @@ def test_minted_token_is_exchanged_by_an_eks_auth_client(server: MockEKSServer) 
 
 def test_the_jwks_verifies_a_minted_token_with_cryptography(server: MockEKSServer) -> None:
     issuer = cluster_with_association(server)
-    _, minted = http(
+    _, minted = control(
         server,
         "POST",
         "/_mock_eks/service-account-token",
@@ -66,7 +55,7 @@ def test_the_jwks_verifies_a_minted_token_with_cryptography(server: MockEKSServe
     )
     token = minted["token"]
     base = "/_mock_eks/oidc/" + issuer.removeprefix("https://")
-    status, discovery = http(server, "GET", f"{base}/.well-known/openid-configuration")
+    status, discovery = control(server, "GET", f"{base}/.well-known/openid-configuration")
     assert status == 200
     assert discovery["issuer"] == issuer
     assert discovery["jwks_uri"] == f"{server.url}{base}/keys"
@@ -86,24 +75,26 @@ def test_the_jwks_verifies_a_minted_token_with_cryptography(server: MockEKSServe
 
 
 def test_mint_endpoint_errors(server: MockEKSServer) -> None:
-    status, document = http(
+    status, document = control(
         server,
         "POST",
         "/_mock_eks/service-account-token",
         {"clusterName": "ghost", "namespace": "a", "serviceAccount": "b", "region": "us-east-1"},
     )
     assert status == 404 and "ghost" in document["message"]
-    status, document = http(server, "POST", "/_mock_eks/service-account-token", {"clusterName": "c1"})
+    status, document = control(server, "POST", "/_mock_eks/service-account-token", {"clusterName": "c1"})
     assert status == 400 and "namespace" in document["message"]
-    status, _ = http(server, "GET", "/_mock_eks/oidc/oidc.eks.us-east-1.amazonaws.com/id/NOPE/keys")
+    status, _ = control(server, "GET", "/_mock_eks/oidc/oidc.eks.us-east-1.amazonaws.com/id/NOPE/keys")
     assert status == 404
     cluster_with_association(server)
     body = {"clusterName": "c1", "namespace": "shop", "serviceAccount": "checkout", "region": "us-east-1"}
     for bad in ({"expiresIn": float("inf")}, {"expiresIn": "1h"}, {"podName": 7}, {"region": ""}):
-        status, document = http(server, "POST", "/_mock_eks/service-account-token", body | bad)
+        status, document = control(server, "POST", "/_mock_eks/service-account-token", body | bad)
         assert status == 400, bad
     # the cluster was created with credentials that are not an account id: the default account holds it
-    status, _ = http(server, "POST", "/_mock_eks/service-account-token", body | {"accountId": "123456789012"})
+    status, _ = control(
+        server, "POST", "/_mock_eks/service-account-token", body | {"accountId": "123456789012"}
+    )
     assert status == 200
 
 
