@@ -136,3 +136,30 @@ def test_mypy_finds_no_error_in_the_package() -> None:
     api = pytest.importorskip("mypy.api")
     out, err, status = api.run(["--config-file", str(ROOT / "setup.cfg"), str(PACKAGE)])
     assert status == 0, out + err
+
+
+def test_a_function_local_upward_import_breaks_the_contract(tmp_path: Path) -> None:
+    """One deliberate violation: the model layer importing the behaviour inside a function, in a copy of
+    the package. import-linter must see it, so a lazy import cannot hide an upward dependency."""
+    for source in PACKAGE.rglob("*.py"):
+        target = tmp_path / source.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source.read_text())
+    lowest = tmp_path / "mock_eks" / "model" / "arns.py"
+    lowest.write_text(
+        lowest.read_text() + "\n\ndef _upward():\n    from mock_eks.resources import clusters\n"
+    )
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from importlinter import configuration
+        from importlinter.application import use_cases
+        configuration.configure()
+        kept = use_cases.lint_imports(config_filename={str(ROOT / "setup.cfg")!r}, no_logo=True, cache_dir=None)
+        sys.exit(0 if kept else 3)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "mock_eks.model.arns -> mock_eks.resources.clusters" in result.stdout
