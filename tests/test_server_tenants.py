@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -108,3 +110,56 @@ def test_faults_added_for_an_account_act_only_on_it(server: Served) -> None:
     assert names(server, A) == ["fine"]
     bad = {"operation": "ListClusters", "code": fault["code"], "account": "me"}
     assert request(server, "POST", "/_mock_eks/faults/calls", json.dumps(bad).encode())[0] == 400
+
+
+def test_a_tenants_reset_and_restore_remove_what_the_link_made_for_it_in_moto() -> None:
+    """With moto in the server (`--moto link`, the default), a node group's Auto Scaling group is made in
+    moto for it; a whole reset removes what the link made, and a tenant's reset or restore removes what it
+    made for that tenant only. A tenant's state carries the link's record of what it made for it."""
+    pytest.importorskip("flask")  # moto's server application (moto[server])
+    from tests.test_moto_link import cluster_in_moto, nodegroup
+
+    with serving() as served:
+
+        def clients(account: str) -> list[Any]:
+            session = boto3.Session(
+                region_name="us-east-1", aws_access_key_id=account, aws_secret_access_key="secret"
+            )
+            return [
+                session.client(name, endpoint_url=served.url) for name in ("eks", "ec2", "iam", "autoscaling")
+            ]
+
+        groups = {}
+        for account in ("111111111111", "222222222222", "333333333333"):
+            eks, ec2, iam, _ = clients(account)
+            _, _, subnets, role = cluster_in_moto(eks, ec2, iam)
+            groups[account] = nodegroup(eks, subnets, role)["resources"]["autoScalingGroups"][0]["name"]
+
+        def in_moto() -> set[str]:
+            return {
+                account
+                for account, group in groups.items()
+                if clients(account)[3].describe_auto_scaling_groups(AutoScalingGroupNames=[group])[
+                    "AutoScalingGroups"
+                ]
+            }
+
+        assert in_moto() == set(groups)
+        assert request(served, "POST", "/_mock_eks/reset?account=111111111111", b"")[0] == 200
+        assert in_moto() == {"222222222222", "333333333333"}
+
+        own = document(request(served, "GET", "/_mock_eks/state?account=222222222222"))
+        assert own["moto_link"] and {entry[1] for entry in own["moto_link"]} == {"222222222222"}
+        assert (
+            request(served, "PUT", "/_mock_eks/state?account=222222222222", json.dumps(own).encode())[0]
+            == 200
+        )
+        assert in_moto() == {"222222222222", "333333333333"}  # what the restored state claims stays
+
+        empty = document(request(served, "GET", "/_mock_eks/state?account=444444444444"))
+        assert (
+            request(served, "PUT", "/_mock_eks/state?account=333333333333", json.dumps(empty).encode())[0]
+            == 200
+        )
+        assert in_moto() == {"222222222222"}
+        assert served.stop()[0] == 0

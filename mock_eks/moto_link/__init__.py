@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from mock_eks.moto_link.link import DEFAULT_MODE, MODES, Link, check_mode, mode_of, moto_active, remove
 from mock_eks.state import lifecycle
-from mock_eks.state.store import Backend
+from mock_eks.state.store import Backend, MotoEntry
 
 if TYPE_CHECKING:  # the engine's handler API, for annotations only (the engine sits above)
     from mock_eks.engine.dispatch import Context
@@ -98,11 +98,17 @@ def account_for(backend: Any, headers: Mapping[str, Any], access_key: str | None
     return get_account_id_from(access_key or "")
 
 
-def release(backend: Backend) -> None:
-    """Remove from moto everything the link created for ``backend`` (its activation is ending)."""
-    entries, backend.moto_created = backend.moto_created, []
+def release(backend: Backend, account: str | None = None, region: str | None = None) -> None:
+    """Remove from moto everything the link created for ``backend`` (its activation is ending), or with
+    ``account`` (and ``region``) what it created for that tenant only (a per-account reset)."""
+    entries = [entry for entry in backend.moto_created if _of(entry, account, region)]
+    backend.moto_created = [entry for entry in backend.moto_created if not _of(entry, account, region)]
     if entries and moto_active():  # inactive: moto's own stop already wiped its data
         remove(entries)
+
+
+def _of(entry: MotoEntry, account: str | None, region: str | None = None) -> bool:
+    return account is None or (entry[1] == account and region in (None, entry[2]))
 
 
 def record_of(backend: Backend) -> list[list[str]]:
@@ -135,6 +141,18 @@ def handover(previous: Backend | None, backend: Backend) -> None:
     claimed = {entry[:4] for entry in backend.moto_created}
     gone = [entry for entry in previous.moto_created if entry[:4] not in claimed]
     previous.moto_created = []
+    if gone and moto_active():
+        remove(gone)
+
+
+def hand_over_tenant(live: Backend, restored: Backend, account: str) -> None:
+    """``account``'s part of ``live`` was replaced by ``restored`` (a per-account restore): ``live`` owns
+    what ``restored`` records the link made for the account; what it made before and ``restored`` does
+    not claim is removed from moto."""
+    claimed = [entry for entry in restored.moto_created if _of(entry, account)]
+    keys = {entry[:4] for entry in claimed}
+    gone = [entry for entry in live.moto_created if _of(entry, account) and entry[:4] not in keys]
+    live.moto_created = [entry for entry in live.moto_created if not _of(entry, account)] + claimed
     if gone and moto_active():
         remove(gone)
 

@@ -249,7 +249,7 @@ def encode(
         "objects": [],
         "faults": faults,
         # what the moto link made in moto (moto's own state is moto's: not included)
-        "moto_link": [list(entry) for entry in backend.moto_created] if tenant is None else [],
+        "moto_link": [list(entry) for entry in backend.moto_created if tenant in (None, entry[1])],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mock_eks import moto_link
 from mock_eks.model import VERSION
 from mock_eks.model.protocol import Request, Response
 from mock_eks.server.control.http import Target, json_response, query
@@ -25,4 +26,5 @@ def reset(target: Target, request: Request) -> Response:
         return json_response(200, {"status": "reset"})
     where = tenants.scope(parameters["account"], parameters.get("region"))
     tenants.forget(target.backend, where)
+    moto_link.release(target.backend, *where)  # as a whole reset does: what the link made for it in moto
     return json_response(200, {"status": "reset", "account": where[0], "region": where[1]})

@@ -37,6 +37,7 @@ def put_state(target: Target, request: Request) -> Response:
     backend = snapshot.restore(document)  # SnapshotError is a ValueError: 400 with its message
     if tenant is not None:
         snapshot.replace_tenant(target.backend, backend, tenant)
+        moto_link.hand_over_tenant(target.backend, backend, tenant)
         return json_response(200, {"status": "restored", "account": tenant})
     moto_link.handover(target.backend, backend)
     target.backend = backend
