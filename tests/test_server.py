@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mock_eks.server import MAX_BODY, MockEKSServer, serve_forever
+from tests import serving
 from tests.helpers import cluster_params, create_cluster, error_of
 from tests.serving import eks_client
 
@@ -40,13 +41,10 @@ def request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
-    try:
-        connection.request(method, path, body=body, headers={"Authorization": AUTH_HEADER, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
+    """tests/serving.py's request signed like an SDK call; header names in lower case."""
+    signed = {"Authorization": AUTH_HEADER, **(headers or {})}
+    status, answer_headers, answer = serving.request(server, method, path, body, signed)
+    return status, {k.lower(): v for k, v in answer_headers.items()}, answer
 
 
 def aws_error(status: int, headers: dict[str, str], body: bytes) -> tuple[int, str, str]:
