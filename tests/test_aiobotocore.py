@@ -179,3 +179,35 @@ def test_explicit_credentials_never_sign_eks_requests():
         seen = asyncio.run(scenario())
     assert len(seen) == 2
     assert all("Credential=AKIAMOCKEKSTESTING00/" in header for header in seen)
+
+
+def test_retry_back_off_passes_in_mock_time():
+    """aiobotocore retries a throttled call after an async back-off (AioEndpoint._sleep): two throttles
+    (standard mode: a random back-off of up to 1 s, then up to 2 s) pass in mock time, not on the wall."""
+    from botocore.config import Config
+
+    async def scenario() -> str:
+        config = Config(retries={"mode": "standard", "total_max_attempts": 3})
+        async with get_session().create_client("eks", region_name="us-east-1", config=config) as client:
+            await _create(client, "busy")
+            return (await client.describe_cluster(name="busy"))["cluster"]["name"]
+
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(seconds: float, *args: Any) -> Any:
+        slept.append(seconds)
+        return await real_sleep(0)
+
+    with mock_eks() as m:
+        m.faults.fail_calls("DescribeCluster", "ThrottlingException", times=2)
+        start = m.advance(0)
+        asyncio.sleep = recording_sleep  # type: ignore[assignment]
+        try:
+            assert asyncio.run(scenario()) == "busy"
+        finally:
+            asyncio.sleep = real_sleep  # type: ignore[assignment]
+        passed = m.advance(0) - start
+    # every real sleep was a bare yield to the event loop; the back-off moved the mock's clock
+    assert slept and set(slept) == {0}
+    assert passed > 0

@@ -8,15 +8,16 @@ botocore's waiters sleep between polls with ``time.sleep`` (``botocore.waiter``)
 timing is not instant is active, a waiter that polls EKS sleeps in mock time instead: its sleep
 advances the mock's clock (or, under freezegun, ticks the frozen clock, which the mock follows), so
 it makes the same polls as against EKS and returns at once. Other services' waiters, and EKS waiters
-when no such mock is active, sleep as usual. aiobotocore's waiters (their ``_sleep`` method) get the
-same treatment: patched at activation when aiobotocore is loaded, else when the first waiter is made
-(aiobotocore's waiters share botocore's ``Waiter.__init__``, which is wrapped while active), so
-aiobotocore imported after the mock starts is covered too without importing it at every activation.
+when no such mock is active, sleep as usual. aiobotocore's waiters and endpoints (their async ``_sleep``
+method) get the same treatment: patched at activation when aiobotocore is loaded, else when the first
+waiter or client is made (they share botocore's ``Waiter.__init__`` and ``Endpoint.__init__``, wrapped
+while active), so aiobotocore imported after the mock starts is covered too without importing it at every
+activation.
 
 botocore's retry back-off sleeps with ``time.sleep`` too (``botocore.endpoint``, legacy and standard
 retry modes). While any mock is active, the back-off of a request to EKS or EKS Auth sleeps in mock time
 the same way, whatever the timing: a throttled call retried twice returns at once, the mock's clock
-(or the frozen clock) one back-off later, as if the client had waited.
+(or the frozen clock) one back-off later, as if the client had waited. aiobotocore's back-off too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from mock_eks.state.active import ACTIVE, mock_time_backend
@@ -128,32 +130,56 @@ class _WaiterTime:
         return getattr(self._real, name)
 
 
-def _async_waiter_classes() -> list[type]:
-    """aiobotocore's waiter classes that sleep through a ``_sleep`` method, if aiobotocore is loaded."""
-    module = sys.modules.get("aiobotocore.waiter")
-    classes = [getattr(module, name, None) for name in ("AIOWaiter", "AnyioWaiter")] if module else []
-    return [cls for cls in classes if isinstance(cls, type) and "_sleep" in vars(cls)]
+def _waiter_in_mock_time(waiter: Any) -> bool:
+    """Whether an aiobotocore waiter's sleep passes in mock time: an EKS waiter while mock time runs."""
+    return _service_of(waiter) == "eks" and mock_time_backend() is not None
 
 
-def _async_sleep(original: Any) -> Any:
-    async def _sleep(waiter: Any, sleep_amount: float) -> None:
-        if _service_of(waiter) != "eks" or mock_time_backend() is None:
-            await original(waiter, sleep_amount)
+def _retry_in_mock_time(endpoint: Any) -> bool:
+    """Whether an aiobotocore endpoint's retry back-off passes in mock time: EKS's and EKS Auth's, while a
+    mock is active (``_endpoint_prefix`` is the service's endpoint prefix, as botocore's Endpoint keeps it)."""
+    return getattr(endpoint, "_endpoint_prefix", None) in _EKS_SERVICES and ACTIVE.backend is not None
+
+
+# aiobotocore's classes that sleep through an async ``_sleep(self, seconds)``: (module, class names, whether
+# an instance's sleep passes in mock time)
+_ASYNC_SLEEPERS: tuple[tuple[str, tuple[str, ...], Callable[[Any], bool]], ...] = (
+    ("aiobotocore.waiter", ("AIOWaiter", "AnyioWaiter"), _waiter_in_mock_time),
+    ("aiobotocore.endpoint", ("AioEndpoint", "AnyioEndpoint"), _retry_in_mock_time),
+)
+
+
+def _async_sleepers() -> list[tuple[type, Callable[[Any], bool]]]:
+    """aiobotocore's sleeping classes (those of its modules already loaded), each with its test."""
+    found = []
+    for module_name, names, in_mock_time in _ASYNC_SLEEPERS:
+        module = sys.modules.get(module_name)
+        for name in names if module is not None else ():
+            cls = getattr(module, name, None)
+            if isinstance(cls, type) and "_sleep" in vars(cls):
+                found.append((cls, in_mock_time))
+    return found
+
+
+def _async_sleep(original: Any, in_mock_time: Callable[[Any], bool]) -> Any:
+    async def _sleep(sleeper: Any, sleep_amount: float) -> None:
+        if not in_mock_time(sleeper):
+            await original(sleeper, sleep_amount)
         else:
             ACTIVE.change(lambda backend: pass_time(backend, float(sleep_amount)))
-            await original(waiter, 0)  # still yield to the event loop, as a sleep does
+            await original(sleeper, 0)  # still yield to the event loop, as a sleep does
 
     return _sleep
 
 
 def _patch_async_waiters() -> None:
-    """Patch the aiobotocore waiter classes not patched yet (call under ``_install_lock``, while installed)."""
+    """Patch aiobotocore's sleeping classes not patched yet (call under ``_install_lock``, while installed)."""
     patched = _originals.setdefault("async", [])
     done = {cls for cls, _ in patched}
-    for cls in _async_waiter_classes():
+    for cls, in_mock_time in _async_sleepers():
         if cls not in done:
             original = vars(cls)["_sleep"]
-            cls._sleep = _async_sleep(original)  # type: ignore[attr-defined]
+            cls._sleep = _async_sleep(original, in_mock_time)  # type: ignore[attr-defined]
             patched.append((cls, original))
 
 
@@ -162,6 +188,16 @@ def _waiter_init(waiter: Any, *args: Any, **kwargs: Any) -> None:
     # an aiobotocore waiter whose module was imported after the mock started: patch its class now,
     # before its first sleep
     if "_sleep" not in vars(type(waiter)) and "aiobotocore.waiter" in sys.modules:
+        with _install_lock:
+            if _installed:
+                _patch_async_waiters()
+
+
+def _endpoint_init(endpoint: Any, *args: Any, **kwargs: Any) -> None:
+    _originals["endpoint_init"](endpoint, *args, **kwargs)
+    # an aiobotocore client made after its module was imported while the mock was active (one endpoint
+    # per client, so this runs at client creation, not per call)
+    if type(endpoint).__module__.startswith("aiobotocore"):
         with _install_lock:
             if _installed:
                 _patch_async_waiters()
@@ -180,11 +216,13 @@ def install_waiter_clock() -> None:
             _originals["init"] = botocore.waiter.Waiter.__init__
             _originals["time"] = botocore.waiter.time
             _originals["needs_retry"] = botocore.endpoint.Endpoint._needs_retry
+            _originals["endpoint_init"] = botocore.endpoint.Endpoint.__init__
             _originals["endpoint_time"] = botocore.endpoint.time
             botocore.waiter.Waiter.wait = _wait  # type: ignore[method-assign]
             botocore.waiter.Waiter.__init__ = _waiter_init  # type: ignore[method-assign]
             botocore.waiter.time = _WaiterTime(time)  # type: ignore[assignment]
             botocore.endpoint.Endpoint._needs_retry = _needs_retry  # type: ignore[method-assign]
+            botocore.endpoint.Endpoint.__init__ = _endpoint_init  # type: ignore[method-assign]
             botocore.endpoint.time = _WaiterTime(time)  # type: ignore[assignment]
             _originals["async"] = []
             _patch_async_waiters()
@@ -204,6 +242,7 @@ def uninstall_waiter_clock() -> None:
             botocore.waiter.Waiter.__init__ = _originals.pop("init")  # type: ignore[method-assign]
             botocore.waiter.time = _originals.pop("time")
             botocore.endpoint.Endpoint._needs_retry = _originals.pop("needs_retry")  # type: ignore[method-assign]
+            botocore.endpoint.Endpoint.__init__ = _originals.pop("endpoint_init")  # type: ignore[method-assign]
             botocore.endpoint.time = _originals.pop("endpoint_time")
             for cls, original in _originals.pop("async", []):
                 cls._sleep = original
