@@ -541,3 +541,27 @@ def test_a_transition_a_watch_applies_between_turns_is_written(tmp_path: Path) -
         )
         assert _state_of(two) == _state_of(one)
         assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+def _rows(state: Path) -> int:
+    with sqlite3.connect(state) as db:
+        (count,) = db.execute("SELECT count(*) FROM mock_eks_objects").fetchone()
+    db.close()
+    return int(count)
+
+
+def test_rows_nothing_refers_to_any_more_are_deleted_at_the_next_start(tmp_path: Path) -> None:
+    """Each create leaves a lifecycle step that has run by the next request: its row goes at the next
+    start, and the state served is the same (twice: nothing still referred to went)."""
+    state = tmp_path / "state.db"
+    with serving("--state", str(state)) as served:
+        for n in range(5):
+            create_cluster(eks_client(served.url), f"c{n}")
+        before = _state_of(served)
+        assert served.stop()[0] == 0
+    rows = _rows(state)
+    for _ in range(2):
+        with serving("--state", str(state)) as served:
+            assert _state_of(served) == before
+            assert served.stop()[0] == 0
+        assert _rows(state) < rows

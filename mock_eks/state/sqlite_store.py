@@ -30,7 +30,7 @@ write of this process.
 A change made between turns (a watch's stream applies due transitions and runs the controllers between
 its reads) is written with this process's next write (``reach.OUTSIDE``), as a whole-state write would
 have. Records no longer reachable (a removed node group no idempotency record answers with, a step that
-ran) keep their rows until the next full rewrite.
+ran) keep their rows until the next full rewrite or the next start (``load`` deletes them).
 """
 
 from __future__ import annotations
@@ -162,14 +162,37 @@ class SQLiteStore:
             raise snapshot.SnapshotError(f"{self.path}: {where} is not JSON: {error}"[:500]) from None
 
     def load(self) -> Backend | None:
-        """The stored state (None for a fresh store, which nothing has written yet)."""
+        """The stored state (None for a fresh store, which nothing has written yet); the rows of records it
+        no longer refers to are deleted."""
         with self._lock:
-            self._db.execute("BEGIN")
+            self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._refresh()
-            finally:
+                if self.backend is not None:
+                    self._collect(self.backend)
                 self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                self._forget()
+                raise
             return self.backend
+
+    def _collect(self, backend: Backend) -> None:
+        """Delete the rows of records ``backend`` (as just loaded) no longer refers to: steps that ran,
+        records removed that no idempotency record answers with."""
+        walk = snapshot.Writer()
+        with backend.lock:
+            snapshot.encode(backend, walk)
+        referred = {self._numbers[key] for key in walk.numbers if key in self._numbers}
+        garbage = [number for number in self._kept if number not in referred]
+        if not garbage:
+            return
+        self._db.executemany("DELETE FROM mock_eks_objects WHERE number = ?", [(n,) for n in garbage])
+        for number in garbage:
+            del self._numbers[id(self._kept.pop(number))]
+        # the others' numbering still names the deleted rows: they load again before they write
+        self._db.execute("UPDATE mock_eks_root SET generation = generation + 1")
+        self._generation = (self._generation or 0) + 1
 
     def _refresh(self) -> None:
         row = self._db.execute("SELECT generation, root FROM mock_eks_root WHERE id = 1").fetchone()
