@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,10 +68,19 @@ def _pump(stream: Any, sink: queue.Queue[str | None] | list[str]) -> None:
         sink.put(None)
 
 
-def start(*args: str, env: Mapping[str, str] | None = None, port: str = "0") -> Served:
-    """``mock-eks serve --port 0 ARGS`` running and answering, or AssertionError with its stderr."""
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    command = [sys.executable, "-m", "mock_eks", "serve", "--port", port, *args]
+def start(
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    port: str = "0",
+    inherit_env: bool = True,
+    program: Sequence[str] = (sys.executable, "-m", "mock_eks"),
+) -> Served:
+    """``mock-eks serve --port 0 ARGS`` running and answering, or AssertionError with its stderr.
+
+    ``env`` is added to this process's environment, or is the whole of it with ``inherit_env=False``;
+    ``program`` is how ``mock-eks`` is run (the installed console script, say)."""
+    environment = {**(os.environ if inherit_env else {}), "PYTHONUNBUFFERED": "1", **(env or {})}
+    command = [*program, "serve", "--port", port, *args]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
     )

@@ -30,7 +30,7 @@ import pytest
 from mock_eks.intercept import credentials
 from mock_eks.server import MockEKSServer
 from tests.helpers import create_cluster, create_nodegroup, grant
-from tests.serving import control, eks_client
+from tests.serving import Served, control, eks_client, start
 
 BIN = os.path.dirname(sys.executable)
 KUBECTL = shutil.which("kubectl", path=BIN) or shutil.which("kubectl")
@@ -134,19 +134,10 @@ def host_of(cluster: dict[str, Any]) -> str:
     return cluster["endpoint"].partition("://")[2]
 
 
-def serve_process(env: dict[str, str], *options: str) -> tuple[subprocess.Popen[str], str]:
-    """``mock-eks serve`` on a free port, and its URL once it listens (read from its banner)."""
-    process = subprocess.Popen(
-        [os.path.join(BIN, "mock-eks"), "serve", "--port", "0", "--moto", "off", *options],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert process.stdout is not None
-    return process, process.stdout.readline().split(" on ", 1)[1].split()[0]
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.terminate()
-    process.communicate(timeout=30)
+def serve_process(env: dict[str, str], *options: str) -> Served:
+    """The installed ``mock-eks serve`` on a free port, in exactly ``env``."""
+    program = (os.path.join(BIN, "mock-eks"),)
+    return start("--moto", "off", *options, env=env, inherit_env=False, program=program)
 
 
 # -- the proxy ----------------------------------------------------------------------------------------------
@@ -220,24 +211,24 @@ def test_a_cluster_restored_from_state_serves_the_same_ca(home: Path, tmp_path: 
     certificate still verifies against the CA data kubeconfigs written before hold."""
     env = env_for(home)
     state = str(tmp_path / "state.json")
-    first, url = serve_process(env, "--state", state)
+    first = serve_process(env, "--state", state)
     try:
-        client = eks_client(url, KEY, secret_key=SECRET)
+        client = eks_client(first.url, KEY, secret_key=SECRET)
         create_cluster(client, "kept")
         cluster = client.describe_cluster(name="kept")["cluster"]
     finally:
-        stop(first)
-    second, url = serve_process(env, "--state", state)
+        first.stop()
+    second = serve_process(env, "--state", state)
     try:
         host = host_of(cluster)
-        sock, head = tunnel(url, f"{host}:443")
+        sock, head = tunnel(second.url, f"{host}:443")
         assert head.startswith(b"HTTP/1.1 200 ")
         ca = base64.b64decode(cluster["certificateAuthority"]["data"]).decode()
         with ssl.create_default_context(cadata=ca).wrap_socket(sock, server_hostname=host) as tls:
             tls.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
             assert tls.recv(65536).startswith(b"HTTP/1.1 200 ")
     finally:
-        stop(second)
+        second.stop()
 
 
 # -- kubeconfig ---------------------------------------------------------------------------------------------
@@ -564,11 +555,13 @@ def test_readme_kubectl_example_runs_as_written(home: Path, tmp_path: Path) -> N
     section = README.split("## kubectl against the server", 1)[1].split("\n## ", 1)[0]
     [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
     env = env_for(home)
-    server, url = serve_process(env)
+    served = serve_process(env)
     try:
-        result = run(env, "bash", "-e", "-c", script.replace("http://127.0.0.1:5454", url), cwd=tmp_path)
+        result = run(
+            env, "bash", "-e", "-c", script.replace("http://127.0.0.1:5454", served.url), cwd=tmp_path
+        )
     finally:
-        stop(server)
+        served.stop()
     assert result.returncode == 0, result.stderr
     added, header, *nodes = result.stdout.strip().splitlines()
     assert added == "Added new context arn:aws:eks:us-east-1:123456789012:cluster/demo to ./kubeconfig"
