@@ -138,6 +138,32 @@ def test_a_seed_fills_a_fresh_database_once(tmp_path: Path) -> None:
             assert served.stop()[0] == 0
 
 
+def test_a_store_opened_while_another_process_writes_a_new_file_waits_for_it(tmp_path: Path) -> None:
+    """Two servers started at once on a new file (README "Running a shared mock server"): while one holds
+    a write transaction on a file not yet in WAL mode, SQLite refuses the other's switch to WAL at once
+    ("database is locked", no busy wait); the store waits instead of failing at start."""
+    path = tmp_path / "new.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE other (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    outcome: list[Any] = []
+
+    def open_store() -> None:
+        try:
+            with mock_eks(state=str(path)):
+                outcome.append("opened")
+        except Exception as error:  # noqa: BLE001 - the test reports what failed
+            outcome.append(error)
+
+    opener = threading.Thread(target=open_store)
+    opener.start()
+    opener.join(timeout=0.5)  # long enough to reach the switch; a refusal would end the thread at once
+    assert opener.is_alive() and outcome == []
+    writer.execute("COMMIT")
+    opener.join(timeout=60)
+    assert outcome == ["opened"]
+
+
 def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
     state = tmp_path / "state.db"
     state.write_text("this is not SQLite " * 100)

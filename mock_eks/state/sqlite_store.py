@@ -89,6 +89,26 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _use_wal(db: Any) -> None:
+    """Put the file in WAL mode (kept in the file, so once is enough). The switch needs the file to
+    itself, and while another connection holds a write transaction on a file not yet in WAL, SQLite
+    answers "database is locked" at once, without waiting (two servers starting on one new file): retry
+    for as long as a request would wait."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + _BUSY_MS / 1000
+    while True:
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SQLiteStore:
     """The state in the SQLite file ``path`` (created if missing); one connection per process."""
 
@@ -101,7 +121,7 @@ class SQLiteStore:
             self.path, timeout=_BUSY_MS / 1000, isolation_level=None, check_same_thread=False
         )
         self._db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(self._db)
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._generation: int | None = None
         self.backend: Backend | None = None
