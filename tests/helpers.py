@@ -13,6 +13,7 @@ POD_IDENTITY_ROLE = "arn:aws:iam::123456789012:role/pod-role"
 CAPABILITY_ROLE = "arn:aws:iam::123456789012:role/eks-capability-role"
 CONNECTOR_ROLE = "arn:aws:iam::123456789012:role/eks-connector-role"
 SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+TERM_12 = {"duration": 12, "unit": "MONTHS"}
 IDC_INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
 ARGO_CD = {"argoCd": {"awsIdc": {"idcInstanceArn": IDC_INSTANCE}, "namespace": "argocd"}}
 
@@ -36,6 +37,13 @@ def register_cluster(
     """RegisterCluster of a cluster outside AWS run by ``provider``, with the EKS Connector's role."""
     params = {"name": name, "connectorConfig": {"roleArn": CONNECTOR_ROLE, "provider": provider}}
     return client.register_cluster(**{**params, **overrides})["cluster"]
+
+
+def create_subscription(client: Any, name: str = "sub", **overrides: Any) -> dict[str, Any]:
+    """CreateEksAnywhereSubscription for a 12-month term."""
+    return client.create_eks_anywhere_subscription(**{"name": name, "term": TERM_12, **overrides})[
+        "subscription"
+    ]
 
 
 def create_nodegroup(

@@ -21,6 +21,7 @@ from tests.helpers import (
     associate_pod_identity,
     create_cluster,
     create_nodegroup,
+    create_subscription,
     error_of,
     unvalidated_client,
 )
@@ -394,9 +395,7 @@ def test_unparseable_issuer_urls_are_invalid_parameters(eks_client, url):
 
 def test_list_eks_anywhere_subscriptions_defaults_to_ten_results(eks_client):
     for index in range(12):
-        eks_client.create_eks_anywhere_subscription(
-            name=f"sub-{index}", term={"duration": 12, "unit": "MONTHS"}
-        )
+        create_subscription(eks_client, f"sub-{index}")
     page = eks_client.list_eks_anywhere_subscriptions()
     assert len(page["subscriptions"]) == 10 and page["nextToken"]
     rest = eks_client.list_eks_anywhere_subscriptions(nextToken=page["nextToken"])

@@ -10,20 +10,12 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from mock_eks import mock_eks
-from tests.helpers import error_of
-
-TERM_12 = {"duration": 12, "unit": "MONTHS"}
-
-
-def create(client, name="sub", **extra):
-    params = {"name": name, "term": TERM_12}
-    params.update(extra)
-    return client.create_eks_anywhere_subscription(**params)["subscription"]
+from tests.helpers import TERM_12, create_subscription, error_of
 
 
 def test_create_subscription_fields(eks_client):
     with freeze_time("2026-11-21 12:00:00"):
-        sub = create(eks_client, licenseQuantity=3, autoRenew=True, tags={"team": "edge"})
+        sub = create_subscription(eks_client, licenseQuantity=3, autoRenew=True, tags={"team": "edge"})
     assert sub["status"] == "CREATING"
     assert sub["arn"] == f"arn:aws:eks:us-east-1:123456789012:eks-anywhere-subscription/{sub['id']}"
     assert sub["term"] == TERM_12
@@ -42,7 +34,7 @@ def test_create_subscription_fields(eks_client):
 
 def test_defaults_and_36_month_term(eks_client):
     with freeze_time("2026-01-31 00:00:00"):
-        sub = create(eks_client, term={"duration": 36, "unit": "MONTHS"})
+        sub = create_subscription(eks_client, term={"duration": 36, "unit": "MONTHS"})
     assert sub["licenseQuantity"] == 1
     assert sub["autoRenew"] is False
     assert sub["expirationDate"] == datetime(2029, 1, 31, tzinfo=UTC)
@@ -59,14 +51,14 @@ def test_defaults_and_36_month_term(eks_client):
 )
 def test_create_rejects_invalid_term_and_quantity(eks_client, overrides):
     with pytest.raises(ClientError) as excinfo:
-        create(eks_client, **overrides)
+        create_subscription(eks_client, **overrides)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
 def test_names_are_unique(eks_client):
-    create(eks_client)
+    create_subscription(eks_client)
     with pytest.raises(ClientError) as excinfo:
-        create(eks_client)
+        create_subscription(eks_client)
     assert error_of(excinfo)[:2] == ("InvalidParameterException", 400)
 
 
@@ -82,7 +74,7 @@ def test_describe_update_delete_unknown_id(eks_client):
 
 
 def test_update_changes_only_auto_renew(eks_client):
-    sub = create(eks_client, licenseQuantity=2)
+    sub = create_subscription(eks_client, licenseQuantity=2)
     updated = eks_client.update_eks_anywhere_subscription(id=sub["id"], autoRenew=True)["subscription"]
     assert updated["autoRenew"] is True
     assert updated["licenseQuantity"] == 2
@@ -93,7 +85,7 @@ def test_update_changes_only_auto_renew(eks_client):
 def test_status_follows_the_term_and_only_expired_can_be_deleted():
     with mock_eks(), freeze_time("2026-11-21 12:00:00") as clock:
         client = boto3.client("eks", region_name="us-east-1")
-        sub_id = create(client)["id"]
+        sub_id = create_subscription(client)["id"]
         with pytest.raises(ClientError) as excinfo:
             client.delete_eks_anywhere_subscription(id=sub_id)
         assert error_of(excinfo)[:2] == ("InvalidRequestException", 400)
@@ -113,7 +105,7 @@ def test_status_follows_the_term_and_only_expired_can_be_deleted():
 def test_auto_renew_starts_a_new_term():
     with mock_eks(), freeze_time("2026-11-21 12:00:00") as clock:
         client = boto3.client("eks", region_name="us-east-1")
-        sub_id = create(client, autoRenew=True)["id"]
+        sub_id = create_subscription(client, autoRenew=True)["id"]
         clock.move_to("2027-11-01 12:00:00")
         assert client.describe_eks_anywhere_subscription(id=sub_id)["subscription"]["status"] == "ACTIVE"
         clock.move_to("2027-12-01 12:00:00")
@@ -126,9 +118,9 @@ def test_auto_renew_starts_a_new_term():
 def test_list_filters_by_status_and_paginates():
     with mock_eks(), freeze_time("2026-11-21 12:00:00") as clock:
         client = boto3.client("eks", region_name="us-east-1")
-        old = create(client, "old")["id"]
+        old = create_subscription(client, "old")["id"]
         clock.move_to("2027-12-01 00:00:00")
-        new = [create(client, f"new-{i}")["id"] for i in range(3)]
+        new = [create_subscription(client, f"new-{i}")["id"] for i in range(3)]
         listed = client.list_eks_anywhere_subscriptions()["subscriptions"]
         assert [s["id"] for s in listed] == [old, *new]
         expired = client.list_eks_anywhere_subscriptions(includeStatus=["EXPIRED"])["subscriptions"]
@@ -145,7 +137,7 @@ def test_list_filters_by_status_and_paginates():
 
 
 def test_subscription_tags(eks_client):
-    arn = create(eks_client)["arn"]
+    arn = create_subscription(eks_client)["arn"]
     eks_client.tag_resource(resourceArn=arn, tags={"k": "v"})
     assert eks_client.list_tags_for_resource(resourceArn=arn)["tags"] == {"k": "v"}
     eks_client.untag_resource(resourceArn=arn, tagKeys=["k"])
