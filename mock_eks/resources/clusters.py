@@ -328,7 +328,8 @@ def create_cluster(
     extra.pop("bootstrapSelfManagedAddons", None)  # input only: no output member
     # what the create left out shows EKS's defaults, a partial config filled member by member
     for member, default in control_plane.shown("cluster", ctx.now, _model_members("Cluster")).items():
-        extra[member] = merge_patch(default, extra.get(member) or {})
+        given = extra.get(member)
+        extra[member] = merge_patch(default, given) if given else default
     arn = ctx.arn(f"cluster/{name}")
     moto_clusters.create(ctx, name, arn, vpc_config)  # last check: it may make the cluster's group in moto
     cluster = Cluster(
