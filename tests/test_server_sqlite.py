@@ -241,10 +241,10 @@ CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 
 
 def _watch(
-    served: Served, cluster: dict[str, Any], path: str
+    served: Served, cluster: dict[str, Any], path: str, resource_version: str = ""
 ) -> tuple[http.client.HTTPSConnection, http.client.HTTPResponse]:
-    """A watch of ``path`` (60 s at most) through ``served``'s tunnel to ``cluster``: the connection (to
-    close) and the open stream of events."""
+    """A watch of ``path`` (60 s at most; from ``resource_version`` if given) through ``served``'s tunnel
+    to ``cluster``: the connection (to close) and the open stream of events."""
     watching = http.client.HTTPSConnection(
         served.host,
         served.port,
@@ -257,12 +257,21 @@ def _watch(
     token = request(served, "GET", f"/_mock_eks/get-token?cluster={cluster['name']}&accessKeyId=AKIDEXAMPLE")
     watching.request(
         "GET",
-        f"{path}?watch=true&timeoutSeconds=60",
+        f"{path}?watch=true&timeoutSeconds=60&resourceVersion={resource_version}",
         headers={"Authorization": f"Bearer {json.loads(token[2])['status']['token']}"},
     )
     stream = watching.getresponse()
     assert stream.status == 200
     return watching, stream
+
+
+def _events(served: Served, cluster: dict[str, Any], path: str, since: str, count: int) -> list[Any]:
+    """The first ``count`` events of a watch of ``path`` from resourceVersion ``since``."""
+    watching, stream = _watch(served, cluster, path, since)
+    try:
+        return [json.loads(stream.readline()) for _ in range(count)]
+    finally:
+        watching.close()
 
 
 def _config_map(name: str) -> dict[str, Any]:
@@ -317,6 +326,75 @@ def test_two_processes_serve_one_clusters_kubernetes_objects(tmp_path: Path) -> 
             "from-one",
         }
         assert one.stop()[0] == 0 and two.stop()[0] == 0
+
+
+def test_kubernetes_changes_and_the_watch_log_are_one_state_for_every_process(tmp_path: Path) -> None:
+    """Updates and deletes through one process are what the other serves, and a watch opened on one from
+    a resourceVersion the other answered gets the changes made since, in order, as from one API server
+    (kube-apiserver serves watches from etcd's history: "Efficient detection of changes", Kubernetes API
+    Concepts); after a restart too."""
+    state = str(tmp_path / "shared.db")
+    with serving("--state", state) as one, serving("--state", state) as two:
+        create_cluster(eks_client(one.url), "shared")
+        cluster = eks_client(one.url).describe_cluster(name="shared")["cluster"]
+        on_one, on_two = _kube(one, cluster), _kube(two, cluster)
+        status, made = on_one("POST", CONFIGMAPS, _config_map("first"))
+        assert status == 201
+        since = made["metadata"]["resourceVersion"]
+        assert on_two("POST", CONFIGMAPS, _config_map("second"))[0] == 201
+        changed = {**_config_map("first"), "data": {"made": "changed"}}
+        assert on_two("PUT", f"{CONFIGMAPS}/first", changed)[0] == 200
+        assert on_one("DELETE", f"{CONFIGMAPS}/second")[0] == 200
+        assert on_two("GET", f"{CONFIGMAPS}/second")[0] == 404
+        assert on_two("GET", f"{CONFIGMAPS}/first")[1]["data"] == {"made": "changed"}
+        expected = [("ADDED", "second"), ("MODIFIED", "first"), ("DELETED", "second")]
+        for served in (one, two):
+            events = _events(served, cluster, CONFIGMAPS, since, len(expected))
+            assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == expected
+            assert int(events[0]["object"]["metadata"]["resourceVersion"]) > int(since)
+        listed = on_one("GET", CONFIGMAPS)[1]
+        assert one.stop()[0] == 0 and two.stop()[0] == 0
+    with serving("--state", state) as served:
+        again = _kube(served, cluster)
+        assert again("GET", CONFIGMAPS)[1]["items"] == listed["items"]
+        events = _events(served, cluster, CONFIGMAPS, since, len(expected))
+        assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == expected
+        assert served.stop()[0] == 0
+
+
+def test_a_watch_replays_each_change_as_it_was_made(tmp_path: Path) -> None:
+    """A pod the scheduler places is changed (bound, then running) after it was created: a watch from
+    before the create shows each version with its own resourceVersion (Kubernetes API Concepts, "Resource
+    versions": each event carries the object at that version), in memory and read back from a file."""
+    state = str(tmp_path / "state.db")
+    with serving("--state", state) as served:
+        eks = eks_client(served.url)
+        create_cluster(eks, "pods")
+        eks.create_nodegroup(clusterName="pods", nodegroupName="ng", nodeRole=ROLE, subnets=SUBNETS)
+        assert (
+            eks.describe_nodegroup(clusterName="pods", nodegroupName="ng")["nodegroup"]["status"] == "ACTIVE"
+        )
+        cluster = eks.describe_cluster(name="pods")["cluster"]
+        kube = _kube(served, cluster)
+        since = kube("GET", "/api/v1/namespaces/default/pods")[1]["metadata"]["resourceVersion"]
+        pod = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "app"},
+            "spec": {"containers": [{"name": "app", "image": "nginx"}]},
+        }
+        assert kube("POST", "/api/v1/namespaces/default/pods", pod)[0] == 201
+        assert kube("GET", "/api/v1/namespaces/default/pods/app")[1]["status"]["phase"] == "Running"
+        seen = []
+        for _ in range(2):  # this process's log, then the one read back from the file
+            seen.append(_events(served, cluster, "/api/v1/namespaces/default/pods", since, 2))
+            assert served.stop()[0] == 0
+            if len(seen) == 1:
+                served = start("--state", state)
+        for events in seen:
+            versions = [int(event["object"]["metadata"]["resourceVersion"]) for event in events]
+            assert events[0]["type"] == "ADDED" and versions == sorted(set(versions))
+        assert seen[0] == seen[1]
 
 
 # -- what is written is what the writing process holds --------------------------------------------------
@@ -500,6 +578,42 @@ def test_a_file_of_the_first_layout_is_migrated(tmp_path: Path) -> None:
         assert served.stop()[0] == 0
 
 
+def test_a_file_of_the_second_layout_is_migrated(tmp_path: Path) -> None:
+    """mock_eks 0.x's second SQLite layout (a row per record, a cluster's Kubernetes objects and watch
+    log inside its one record) still opens: its Kubernetes objects are served, and written on in the
+    current layout (a row per object) without losing the others."""
+    with serving() as served:
+        create_cluster(eks_client(served.url), "old")
+        cluster = eks_client(served.url).describe_cluster(name="old")["cluster"]
+        assert _kube(served, cluster)("POST", CONFIGMAPS, _config_map("before"))[0] == 201
+        saved = json.loads(request(served, "GET", "/_mock_eks/state")[2])
+        assert served.stop()[0] == 0
+    state = tmp_path / "state.db"
+    with sqlite3.connect(state) as db:
+        db.execute("CREATE TABLE mock_eks_root (id INTEGER PRIMARY KEY, generation INTEGER, root TEXT)")
+        db.execute("CREATE TABLE mock_eks_objects (number INTEGER PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute(
+            "CREATE TABLE mock_eks_idempotency"
+            " (seq INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, entry TEXT NOT NULL)"
+        )
+        db.executemany(
+            "INSERT INTO mock_eks_objects VALUES (?, ?)",
+            [(number, json.dumps(entry)) for number, entry in enumerate(saved.pop("objects"))],
+        )
+        db.execute("INSERT INTO mock_eks_root VALUES (1, 3, ?)", (json.dumps(saved),))
+        db.execute("PRAGMA user_version = 2")
+    db.close()
+    with serving("--state", str(state)) as served:
+        kube = _kube(served, cluster)
+        assert kube("GET", f"{CONFIGMAPS}/before")[1]["data"] == {"made": "before"}
+        assert kube("POST", CONFIGMAPS, _config_map("after"))[0] == 201
+        assert served.stop()[0] == 0
+    with serving("--state", str(state)) as served:
+        names = {item["metadata"]["name"] for item in _kube(served, cluster)("GET", CONFIGMAPS)[1]["items"]}
+        assert {"before", "after"} <= names
+        assert served.stop()[0] == 0
+
+
 def _refused_at_start(state: Path) -> str:
     try:
         start("--state", str(state))
@@ -525,6 +639,22 @@ def test_a_bad_value_in_a_hand_edited_file_is_refused_naming_it(tmp_path: Path) 
     db.close()
     message = _refused_at_start(state)
     assert f"objects[{number}] (Cluster).tags" in message and "Traceback" not in message
+
+
+def test_a_bad_kubernetes_object_in_a_hand_edited_file_is_refused_naming_it(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    with serving("--state", str(state)) as served:
+        create_cluster(eks_client(served.url), "edited")
+        cluster = eks_client(served.url).describe_cluster(name="edited")["cluster"]
+        assert _kube(served, cluster)("POST", CONFIGMAPS, _config_map("settings"))[0] == 201
+        assert served.stop()[0] == 0
+    with sqlite3.connect(state) as db:
+        assert db.execute(
+            """UPDATE mock_eks_parts SET value = '"x"' WHERE key = '["configmaps","default/settings"]'"""
+        ).rowcount
+    db.close()
+    message = _refused_at_start(state)
+    assert "(KubeState).objects['configmaps']['default/settings']" in message and "Traceback" not in message
 
 
 def test_a_file_of_a_newer_layout_is_refused(tmp_path: Path) -> None:

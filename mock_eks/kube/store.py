@@ -3,6 +3,12 @@
 Each cluster holds one ``KubeState`` (its ``children["kube"]["state"]``): objects by resource and key
 (``namespace/name``, or ``name`` for cluster-scoped kinds), the cluster's resourceVersion counter, and a
 bounded log of changes for watches. Every change takes the next resourceVersion, as etcd's revision does.
+
+A SQLite state keeps each object and each logged change a row of its own (``rows`` of the record kind):
+``put`` and ``remove`` name the object and the log entries they change (``REACHED.changed``), so a write
+costs the objects it changed, not the cluster's. The log is kept with the objects (not rebuilt from
+them) so a watch resumed from a resourceVersion in another process, or after a restart, gets the same
+events it would have got here, and one older than the log gets 410 Gone, as from etcd after compaction.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ EVENT_LOG = 20_000
 CHANGED = threading.Condition()  # notified after every change, for watches waiting in other threads
 
 
-@record_kind("KubeState", family="kube")
+@record_kind("KubeState", family="kube", rows={"objects": 2, "events": 0})
 @dataclass(eq=False)
 class KubeState:
     rv: int = 0
@@ -140,18 +146,24 @@ def encoded(state: KubeState, obj: dict[str, Any]) -> bytes:
     return data
 
 
-def _record(state: KubeState, kind: str, resource: str, obj: dict[str, Any]) -> None:
-    REACHED.changed(state)  # a controller's change during a read is written too
-    state.events.append([state.rv, kind, resource, obj])
-    if len(state.events) > EVENT_LOG:
-        del state.events[: len(state.events) - EVENT_LOG]
+def _record(state: KubeState, kind: str, resource: str, key: str, obj: dict[str, Any]) -> None:
+    # the parts changed (a controller's change during a read is written too)
+    REACHED.changed(state, ("objects", resource, key))
+    REACHED.changed(state, ("events", state.rv))
+    events = state.events
+    events.append([state.rv, kind, resource, obj])
+    if len(events) > EVENT_LOG:
+        for dropped in events[: len(events) - EVENT_LOG]:
+            REACHED.changed(state, ("events", dropped[0]))
+        del events[: len(events) - EVENT_LOG]
     with CHANGED:
         CHANGED.notify_all()
 
 
 def put(state: KubeState, resource: str, obj: dict[str, Any], now: float) -> dict[str, Any]:
     """Store ``obj`` (a new dict; stamped with uid, creationTimestamp and the next resourceVersion)."""
-    meta = obj.setdefault("metadata", {})
+    # a copy: a changed object made from a stored one may share its metadata, which the log still shows
+    meta = obj["metadata"] = dict(obj.get("metadata") or {})
     key = key_of(meta.get("namespace"), meta["name"])
     items = state.objects.setdefault(resource, {})
     existing = items.get(key)
@@ -168,22 +180,25 @@ def put(state: KubeState, resource: str, obj: dict[str, Any], now: float) -> dic
     items[key] = obj
     state.caches()["blobs"].pop(resource, None)
     state.dirty = True
-    _record(state, "ADDED" if existing is None else "MODIFIED", resource, obj)
+    _record(state, "ADDED" if existing is None else "MODIFIED", resource, key, obj)
     return obj
 
 
 def remove(state: KubeState, resource: str, namespace: str | None, name: str) -> dict[str, Any] | None:
     items = state.objects.get(resource, {})
-    obj = items.pop(key_of(namespace, name), None)
+    key = key_of(namespace, name)
+    obj = items.pop(key, None)
     if obj is None:
         return None
+    if not items:  # as a state read back from rows holds it: a resource with no objects is not there
+        del state.objects[resource]
     state.caches()["sorted"].pop(resource, None)
     state.caches()["blobs"].pop(resource, None)
     state.rv += 1
     gone = copy.copy(obj)
     gone["metadata"] = {**obj["metadata"], "resourceVersion": str(state.rv)}
     state.dirty = True
-    _record(state, "DELETED", resource, gone)
+    _record(state, "DELETED", resource, key, gone)
     return gone
 
 

@@ -13,6 +13,12 @@ name where there is one)::
 
 ``Collection`` and ``Step`` (the store's and the lifecycle's own) are registered here. A class must be
 a dataclass (its fields are what a snapshot writes) or ``Collection``.
+
+``rows`` names fields a write-through store (``state.sqlite_store``) keeps a row per part of, instead of
+in the record's own row, so a change costs the parts it changed: a map (the field's value for a number
+of levels of string keys, each leaf a part) or, for 0, a log (a list, each item a part keyed by its
+first element, an integer, in increasing order). The record reports each part it changes through
+``reach.REACHED.changed(record, (field, *keys))``; a snapshot holds the fields whole.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ C = TypeVar("C", bound=type)
 KINDS: dict[str, type] = {}  # kind name -> record class
 _NAMES: dict[type, str] = {}  # record class -> kind name
 FAMILIES: dict[str, type] = {}  # a cluster's child family (``cluster.child(name)``) -> what it holds
+ROWS: dict[
+    type, dict[str, int]
+] = {}  # record class -> its fields kept a row per part: levels of keys, 0: a log
 
 
 def family(name: str, item: type) -> None:
@@ -38,9 +47,12 @@ def family(name: str, item: type) -> None:
     FAMILIES[name] = item
 
 
-def record_kind(name: str, *, family: str | None = None) -> Callable[[C], C]:
+def record_kind(
+    name: str, *, family: str | None = None, rows: dict[str, int] | None = None
+) -> Callable[[C], C]:
     """Register the decorated class as the record kind ``name`` (each name and class once); ``family``:
-    the cluster child family whose collection holds records of this kind."""
+    the cluster child family whose collection holds records of this kind; ``rows``: its fields stored a
+    row per part (see above)."""
 
     def register(cls: C) -> C:
         is_record = cls is Collection or dataclasses.is_dataclass(cls)
@@ -52,6 +64,11 @@ def record_kind(name: str, *, family: str | None = None) -> Callable[[C], C]:
         _NAMES[cls] = name
         if family is not None:
             _family(family, cls)
+        if rows:
+            names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+            if not set(rows) <= names or any(depth < 0 for depth in rows.values()):
+                raise ValueError(f"record kind {name}: rows {rows} are not levels of its fields")
+            ROWS[cls] = dict(rows)
         return cls
 
     return register

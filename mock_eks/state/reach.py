@@ -8,6 +8,10 @@ collection whose members change is reached itself. What a reached record holds d
 collection) is written with it. Per thread: a turn runs in one thread, and another thread's reads (or
 another store's turn) are not this turn's.
 
+A record kind with fields stored a row per part (``kinds.ROWS``: a cluster's Kubernetes objects and
+watch event log) names each part it changes (``changed(record, part)``), and only those parts are
+written with it.
+
 A read (GET) is not written, unless it changed something: a collection's members, a due transition, a
 value made on first read (a cluster's CA, its issuer key), a Kubernetes object a controller made. Those
 call ``changed``, so every process on the file serves the value the first one made.
@@ -32,25 +36,33 @@ class Outside:
         self._lock = threading.Lock()
         self._stores = 0  # open stores: records are kept only while there is one to write them
         self._records: dict[int, Any] = {}
+        self._parts: dict[int, set[Any]] = {}
+        self._count = 0
         self._overflowed = False
 
-    def add(self, record: Any) -> None:
+    def add(self, record: Any, part: Any = None) -> None:
         if self._stores:
             with self._lock:
                 if not self._stores or self._overflowed:
                     return
                 self._records[id(record)] = record
-                if len(self._records) > self.LIMIT:
+                if part is not None:
+                    self._parts.setdefault(id(record), set()).add(part)
+                self._count += 1
+                if self._count > self.LIMIT:
                     self._records.clear()
+                    self._parts.clear()
                     self._overflowed = True
 
-    def take(self) -> list[Any] | None:
-        """The records changed outside a turn since the last ``take`` (None: too many were, write all)."""
+    def take(self) -> tuple[list[Any], dict[int, set[Any]]] | None:
+        """The records changed outside a turn since the last ``take``, and the parts of them changed
+        (``changed``), by id (None: too many were, write all)."""
         with self._lock:
-            records = None if self._overflowed else list(self._records.values())
-            self._records.clear()
+            taken = None if self._overflowed else (list(self._records.values()), self._parts)
+            self._records, self._parts = {}, {}
+            self._count = 0
             self._overflowed = False
-            return records
+            return taken
 
     def opened(self) -> None:
         with self._lock:
@@ -61,6 +73,8 @@ class Outside:
             self._stores -= 1
             if not self._stores:
                 self._records.clear()
+                self._parts.clear()
+                self._count = 0
 
 
 OUTSIDE = Outside()
@@ -70,6 +84,7 @@ class Reached(threading.local):
     def __init__(self) -> None:
         # id(record) -> record (kept alive, so an id stays unique) while a turn records; None otherwise
         self.objects: dict[int, Any] | None = None
+        self.parts: dict[int, set[Any]] = {}  # id(record) -> the parts of it changed (``kinds.ROWS``)
         self.changes = False  # whether a turn's request changed something (see ``changed``)
 
     def add(self, record: Any) -> None:
@@ -77,14 +92,17 @@ class Reached(threading.local):
         if objects is not None:
             objects[id(record)] = record
 
-    def changed(self, record: Any) -> None:
-        """``record`` changed: the turn is written, even a read's (outside a turn: with the next write)."""
+    def changed(self, record: Any, part: Any = None) -> None:
+        """``record`` changed (``part``: the part of it, ``(field, *keys)``, if its kind keeps that field a
+        row per part): the turn is written, even a read's (outside a turn: with the next write)."""
         objects = self.objects
         if objects is not None:
             objects[id(record)] = record
+            if part is not None:
+                self.parts.setdefault(id(record), set()).add(part)
             self.changes = True
         else:
-            OUTSIDE.add(record)
+            OUTSIDE.add(record, part)
 
 
 REACHED = Reached()

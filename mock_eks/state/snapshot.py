@@ -108,8 +108,10 @@ def _spell(where: Where | str) -> str:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _field_names(cls: type, rows: bool = True) -> tuple[str, ...]:
+    """A record class's fields (without ``rows``: those its kind keeps a row per part of left out)."""
+    left_out = () if rows else kinds.ROWS.get(cls, {})
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in left_out)
 
 
 _SCALARS = (bool, int, str, type(None))
@@ -122,7 +124,8 @@ class Writer:
     store keeps its numbering across writes (``numbers``, ``kept``; ``first``: the next free number) and
     passes ``again``, the records its requests reached: an object numbered before is written again only
     if it was reached, or if a record being written holds it directly (not through a collection); any
-    other numbered object is only referenced (``state.reach``).
+    other numbered object is only referenced (``state.reach``). Without ``rows``, a record's fields its
+    kind keeps a row per part of (``kinds.ROWS``) are left out of its entry: the store writes those parts.
     """
 
     def __init__(
@@ -131,12 +134,14 @@ class Writer:
         kept: dict[int, Any] | None = None,
         first: int = 0,
         again: dict[int, Any] | None = None,
+        rows: bool = True,
     ) -> None:
         self.objects: dict[int, Any] = {}  # number -> entry, of the objects this writer wrote
         self.numbers = {} if numbers is None else numbers  # id(object) -> number
         self.kept = {} if kept is None else kept  # number -> object: keeps each id() unique while numbered
         self.next = first
         self.again = again
+        self.rows = rows
         self._in_record = False
 
     def ref(self, obj: Any, where: Where | str) -> dict[str, int]:
@@ -167,7 +172,8 @@ class Writer:
             self._in_record = True
             record_class: type = type(obj)
             entry["fields"] = {
-                name: value(getattr(obj, name), (where, "." + name)) for name in _field_names(record_class)
+                name: value(getattr(obj, name), (where, "." + name))
+                for name in _field_names(record_class, self.rows)
             }
         self._in_record = outer
         self.objects[index] = entry

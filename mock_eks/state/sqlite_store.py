@@ -3,10 +3,20 @@
 Layout: the snapshot format (``state.snapshot``) cut into rows. ``mock_eks_objects`` holds each record
 (a cluster, a node group, a collection, a pending step ...) as its snapshot entry under a number that
 stays the record's for as long as it is stored (references between records are ``{"$ref": number}``);
-``mock_eks_idempotency`` holds each region's idempotency records, one row each; ``mock_eks_root`` holds
-the rest of the snapshot (regions, pending transitions, faults, clock, the moto link's record) and a
-generation number. ``PRAGMA user_version`` is the layout's version (2; a file of the first layout, one
-snapshot in one row of ``mock_eks_state``, is migrated when opened).
+``mock_eks_idempotency`` holds each region's idempotency records, one row each; ``mock_eks_parts``
+holds the parts of the fields a record kind keeps a row per part of (``kinds.ROWS``: a cluster's
+Kubernetes objects, a row per object, and its watch event log, a row per change, as many as the log
+holds: 20,000 a cluster), left out of the record's own row; ``mock_eks_root`` holds the rest of the
+snapshot (regions, pending transitions, faults, clock, the moto link's record) and a generation number.
+``PRAGMA user_version`` is the layout's version (3; a file of the first layout, one snapshot in one row of
+``mock_eks_state``, or of the second, a cluster's Kubernetes objects inside its one record, is migrated
+when opened).
+
+The watch event log is stored, not rebuilt: a process that loads another's write serves watches from the
+same history (a watch resumed from a resourceVersion gets the changes since, or 410 Gone past the log's
+start), as after a restart. Kept out of the file, every process would start a fresh log at each reload,
+so a client resuming a watch would get 410 and list again after every write of another process, and
+``GET /_mock_eks/state`` would differ between processes holding one state.
 
 Every request (EKS, control, and in server mode the Kubernetes API's through the CONNECT tunnel) runs
 inside one SQLite write transaction (``BEGIN IMMEDIATE``, so requests of every process on the file take
@@ -14,7 +24,9 @@ turns): at its start the process reloads the whole state if the generation moved
 (another process wrote), the request runs against it, and a request that changed something writes the
 records it may have changed, the root and the next generation before ``COMMIT``. Which records: those the
 request reached (``state.reach``: handed out by a collection, or a due step's arguments) and the new ones
-they hold, so a write costs what the request touched, not the size of the state. A request that replaced
+they hold, so a write costs what the request touched, not the size of the state; of a record kept a
+row per part, its own row and the parts it named changed (a Kubernetes write: the object and its log
+entry). A request that replaced
 the state (reset, restore) or dropped a region (per-account reset or restore) rewrites every row. The
 answer goes out after the commit, so an acknowledged change is on disk (WAL journal;
 ``synchronous=NORMAL`` survives the process being killed at any point, which is what a mock needs, not a
@@ -35,6 +47,7 @@ ran) keep their rows until the next full rewrite or the next start (``load`` del
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import os
@@ -43,19 +56,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mock_eks.state import snapshot
+from mock_eks.state import kinds, snapshot
 from mock_eks.state.reach import OUTSIDE, REACHED
 from mock_eks.state.store import Backend, RegionStore
 
 SUFFIXES = (".db", ".sqlite", ".sqlite3")
-LAYOUT = 2  # PRAGMA user_version of this layout; 0 with a mock_eks_state table is the first (one snapshot)
+# PRAGMA user_version of this layout; 0 with a mock_eks_state table is the first (one snapshot); 2 held a
+# record's parts (a cluster's Kubernetes objects) in its own row
+LAYOUT = 3
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS mock_eks_root"
     " (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL, root TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS mock_eks_objects (number INTEGER PRIMARY KEY, entry TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS mock_eks_idempotency"
     " (seq INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, entry TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS mock_eks_parts (owner INTEGER NOT NULL, field TEXT NOT NULL,"
+    " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (owner, field, key))",
 )
+_GONE = object()  # a part no longer there
 _BUSY_MS = 60_000  # how long a request waits for the other processes' transactions
 
 
@@ -87,6 +105,66 @@ def _faults_of(backend: Backend) -> Any:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+def _every_part(record: Any, rows: dict[str, int]) -> Iterator[tuple[str, list[Any], Any]]:
+    """Every part of ``record``'s fields kept a row per part: (field, keys, value)."""
+    for field, levels in rows.items():
+        value = getattr(record, field)
+        if not levels:
+            for item in value:
+                yield field, [item[0]], item
+        else:
+            yield from ((field, keys, part) for keys, part in _leaves(value, levels, []))
+
+
+def _leaves(value: Any, levels: int, keys: list[Any]) -> Iterator[tuple[list[Any], Any]]:
+    if not levels:
+        yield keys, value
+        return
+    for key, inner in value.items():
+        yield from _leaves(inner, levels - 1, [*keys, key])
+
+
+def _part(record: Any, rows: dict[str, int], part: tuple[Any, ...]) -> Any:
+    """The value of one part of ``record`` (``(field, *keys)``), or ``_GONE``."""
+    field, *keys = part
+    value = getattr(record, field)
+    if not rows[field]:
+        index = bisect.bisect_left(value, keys[0], key=_first)
+        return value[index] if index < len(value) and value[index][0] == keys[0] else _GONE
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return _GONE
+        value = value[key]
+    return value
+
+
+def _first(item: Any) -> Any:
+    return item[0]
+
+
+def _joined(parts: list[tuple[Any, Any]], levels: int, where: str) -> Any:
+    """A field's snapshot value from its parts' rows ((keys, encoded value), in the order written)."""
+    if not levels:
+        if not all(isinstance(keys, list) and len(keys) == 1 and type(keys[0]) is int for keys, _ in parts):
+            raise snapshot.SnapshotError(f"{where}: a log's part is keyed by [an integer]")
+        return [value for _, value in sorted(parts, key=lambda part: part[0][0])]
+    tree: dict[str, Any] = {}
+    for keys, value in parts:
+        if not (isinstance(keys, list) and len(keys) == levels and all(isinstance(k, str) for k in keys)):
+            raise snapshot.SnapshotError(f"{where}: a part is keyed by {levels} strings, not {keys!r}"[:300])
+        node = tree
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+
+    def encoded(node: Any, level: int) -> Any:
+        if level == levels:
+            return node
+        return {"$dict": [[key, encoded(inner, level + 1)] for key, inner in node.items()]}
+
+    return encoded(tree, 0)
 
 
 def _use_wal(db: Any) -> None:
@@ -142,6 +220,7 @@ class SQLiteStore:
         # (account, region) -> (the RegionStore and how many of its idempotency records are written)
         self._idempotency: dict[tuple[str, str], tuple[RegionStore, int]] = {}
         self._reached: dict[int, Any] = {}  # what this process's turns reached and has not written yet
+        self._parts: dict[int, set[Any]] = {}  # id(record) -> its parts changed and not written yet
 
     def _open(self) -> None:
         """Create the tables, or check the layout of an existing file (migrating the first one)."""
@@ -161,6 +240,8 @@ class SQLiteStore:
                 ).fetchone()
                 if first is not None:
                     self._migrate_first_layout()
+                elif layout == 2:
+                    self._migrate_parts()
                 self._db.execute(f"PRAGMA user_version = {LAYOUT}")
                 self._db.execute("COMMIT")
             except BaseException:
@@ -173,6 +254,13 @@ class SQLiteStore:
             backend = snapshot.restore(self._json(row[0], "mock_eks_state"))
             self._write(backend, full=True)
         self._db.execute("DROP TABLE mock_eks_state")
+        self._forget()
+
+    def _migrate_parts(self) -> None:
+        """Layout 2 kept a record's parts in the record's row: written again, a row per part."""
+        self._refresh()
+        if self.backend is not None:
+            self._write(self.backend, full=True)
         self._forget()
 
     def _json(self, text: Any, where: str) -> Any:
@@ -200,7 +288,7 @@ class SQLiteStore:
     def _collect(self, backend: Backend) -> None:
         """Delete the rows of records ``backend`` (as just loaded) no longer refers to: steps that ran,
         records removed that no idempotency record answers with."""
-        walk = snapshot.Writer()
+        walk = snapshot.Writer(rows=False)
         with backend.lock:
             snapshot.encode(backend, walk)
         referred = {self._numbers[key] for key in walk.numbers if key in self._numbers}
@@ -208,6 +296,7 @@ class SQLiteStore:
         if not garbage:
             return
         self._db.executemany("DELETE FROM mock_eks_objects WHERE number = ?", [(n,) for n in garbage])
+        self._db.executemany("DELETE FROM mock_eks_parts WHERE owner = ?", [(n,) for n in garbage])
         for number in garbage:
             del self._numbers[id(self._kept.pop(number))]
         # the others' numbering still names the deleted rows: they load again before they write
@@ -223,6 +312,14 @@ class SQLiteStore:
             number: self._json(entry, f"object {number}")
             for number, entry in self._db.execute("SELECT number, entry FROM mock_eks_objects")
         }
+        parts: dict[int, dict[str, list[tuple[Any, Any]]]] = {}
+        for owner, field, key, value in self._db.execute(
+            "SELECT owner, field, key, value FROM mock_eks_parts ORDER BY rowid"
+        ):
+            where = f"part {key} of object {owner}"
+            found = (self._json(key, where), self._json(value, where))
+            parts.setdefault(owner, {}).setdefault(field, []).append(found)
+        self._join_parts(objects, parts)
         idempotency: dict[tuple[Any, Any], list[Any]] = {}
         for account, region, entry in self._db.execute(
             "SELECT account, region, entry FROM mock_eks_idempotency ORDER BY seq"
@@ -244,6 +341,23 @@ class SQLiteStore:
         self._next = max(numbered, default=-1) + 1
         self._idempotency = {key: (store, len(store.idempotency)) for key, store in backend.regions.items()}
 
+    def _join_parts(
+        self, objects: dict[int, Any], parts: dict[int, dict[str, list[tuple[Any, Any]]]]
+    ) -> None:
+        """Put each record's parts back into its fields (as a snapshot holds them)."""
+        for owner, fields in parts.items():
+            entry = objects.get(owner)
+            kind = entry.get("$kind") if isinstance(entry, dict) else None
+            cls = kinds.KINDS.get(kind) if isinstance(kind, str) else None
+            rows = kinds.ROWS.get(cls, {}) if cls is not None else {}
+            where = f"{self.path}: the parts of object {owner}"
+            if not rows or not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
+                raise snapshot.SnapshotError(f"{where}: no record there keeps parts ({kind!r})"[:300])
+            for field, found in fields.items():
+                if field not in rows:
+                    raise snapshot.SnapshotError(f"{where}: {kind} keeps no parts of {field!r}"[:300])
+                entry["fields"][field] = _joined(found, rows[field], f"{where}.{field}")
+
     @contextmanager
     def transaction(self, backend: Backend, read_only: bool = False) -> Iterator[Transaction]:
         """One request's turn on the state; ``backend`` is this process's copy (replaced when stale)."""
@@ -259,7 +373,7 @@ class SQLiteStore:
                     self.backend = backend
                 self._refresh()
                 turn = Transaction(self.backend, read_only)
-                REACHED.objects, REACHED.changes = self._reached, False
+                REACHED.objects, REACHED.parts, REACHED.changes = self._reached, self._parts, False
                 try:
                     yield turn
                 finally:
@@ -288,8 +402,12 @@ class SQLiteStore:
             if full:
                 self._db.execute("DELETE FROM mock_eks_objects")
                 self._db.execute("DELETE FROM mock_eks_idempotency")
+                self._db.execute("DELETE FROM mock_eks_parts")
                 self._numbers, self._kept, self._next, self._idempotency = {}, {}, 0, {}
-            writer = snapshot.Writer(self._numbers, self._kept, self._next, None if full else self._reached)
+            first_new = self._next
+            writer = snapshot.Writer(
+                self._numbers, self._kept, self._next, None if full else self._reached, rows=False
+            )
             root = snapshot.encode(backend, writer, idempotency=False)
             rows = []
             for (account, region), store in backend.regions.items():
@@ -301,9 +419,13 @@ class SQLiteStore:
                     entry = [writer.value(key, where), writer.value(seen, (where, key))]
                     rows.append((account, region, _dumps(entry)))
                 self._idempotency[(account, region)] = (store, len(store.idempotency))
-            if not full:
-                for record in outside or ():
+            if not full and outside is not None:
+                records, parts = outside
+                for record in records:
                     self._reached[id(record)] = record
+                for key, changed in parts.items():
+                    self._parts.setdefault(key, set()).update(changed)
+            if not full:
                 for record in list(self._reached.values()):
                     if id(record) in self._numbers:
                         writer.ref(record, "a record a request reached")
@@ -314,6 +436,7 @@ class SQLiteStore:
             self._db.executemany(
                 "INSERT INTO mock_eks_idempotency (account, region, entry) VALUES (?, ?, ?)", rows
             )
+            self._write_parts(writer, first_new)
         generation = (self._generation or 0) + 1
         self._db.execute(
             "INSERT INTO mock_eks_root (id, generation, root) VALUES (1, ?, ?) "
@@ -324,6 +447,33 @@ class SQLiteStore:
         self._generation = generation
         self.backend = self._numbered = backend
         self._reached.clear()
+
+    def _write_parts(self, writer: snapshot.Writer, first_new: int) -> None:
+        """The rows of the parts changed of the records ``writer`` wrote (every part of a new record)."""
+        written, gone = [], []
+        for number in writer.objects:
+            record = self._kept[number]
+            rows = kinds.ROWS.get(type(record))
+            if not rows:
+                continue
+            if number >= first_new:
+                self._db.execute("DELETE FROM mock_eks_parts WHERE owner = ?", (number,))
+                changes = list(_every_part(record, rows))
+            else:
+                changed = self._parts.get(id(record), ())
+                changes = [(part[0], list(part[1:]), _part(record, rows, part)) for part in changed]
+            for field, keys, value in changes:
+                key = _dumps(keys)
+                if value is _GONE:
+                    gone.append((number, field, key))
+                else:
+                    encoded = writer.value(value, (f"objects[{number}].{field}", key))
+                    written.append((number, field, key, _dumps(encoded)))
+        self._db.executemany("DELETE FROM mock_eks_parts WHERE owner = ? AND field = ? AND key = ?", gone)
+        self._db.executemany(
+            "INSERT OR REPLACE INTO mock_eks_parts (owner, field, key, value) VALUES (?, ?, ?, ?)", written
+        )
+        self._parts.clear()
 
     def _regions_replaced(self, backend: Backend) -> bool:
         """Whether the rows cannot be patched: another backend, or a region (its idempotency records)
