@@ -436,6 +436,57 @@ def test_every_demo_section_is_written_as_the_process_holds_it(tmp_path: Path) -
         assert served.stop()[0] == 0
 
 
+def test_what_the_kubernetes_controllers_do_is_written_as_the_process_holds_it(tmp_path: Path) -> None:
+    """Workloads in-process on a `.db` state (a Deployment rolled out, scaled, given a new template, its
+    nodes scaled away, deleted; a ConfigMap made and deleted): every object the controllers make, change or
+    remove is written, so after each step a server that reads the file holds exactly what the writing
+    process holds, watch log included."""
+    pytest.importorskip("kubernetes")
+    from kubernetes import client
+
+    from tests.helpers import create_nodegroup, kube_client
+
+    state = str(tmp_path / "state.db")
+    with serving("--state", state) as served, mock_eks(state=state) as m:
+        eks = boto3.client("eks", region_name="us-east-1")
+        create_cluster(eks)
+        create_nodegroup(eks, "ng", scalingConfig={"minSize": 0, "maxSize": 4, "desiredSize": 3})
+        api = kube_client(m)
+        apps, core = client.AppsV1Api(api), client.CoreV1Api(api)
+        web = {
+            "metadata": {"name": "web"},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+                },
+            },
+        }
+        new_image = {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx:1.28"}]}}}}
+        steps: list[Callable[[], Any]] = [
+            lambda: apps.create_namespaced_deployment("default", web),
+            lambda: apps.patch_namespaced_deployment("web", "default", {"spec": {"replicas": 5}}),
+            lambda: apps.patch_namespaced_deployment("web", "default", new_image),
+            lambda: eks.update_nodegroup_config(
+                clusterName="demo",
+                nodegroupName="ng",
+                scalingConfig={"minSize": 0, "maxSize": 4, "desiredSize": 1},
+            ),
+            lambda: core.list_namespaced_pod("default"),  # applies the scaling and runs the controllers
+            lambda: core.create_namespaced_config_map("default", _config_map("settings")),
+            lambda: core.delete_namespaced_config_map("settings", "default"),
+            lambda: apps.delete_namespaced_deployment("web", "default"),
+            lambda: core.list_namespaced_pod("default"),
+        ]
+        for index, step in enumerate(steps):
+            step()
+            eks.list_clusters()  # here first: what came due is applied (and written) by this process
+            assert _state_of(served) == _comparable(json.loads(json.dumps(m.snapshot()))), f"step {index}"
+        assert served.stop()[0] == 0
+
+
 def test_a_second_process_loads_what_the_first_wrote_request_by_request(tmp_path: Path) -> None:
     """Two servers on one file, every kind of write through the first (EKS with realistic timing, the
     clock, faults, Kubernetes objects through the tunnel, a per-account reset): after each, the second

@@ -674,6 +674,8 @@ def _update(cluster: Any, state: store.KubeState, resource: Resource, call: Call
             updated.setdefault("spec", {})["replicas"] = replicas
         if not isinstance(updated, dict):
             raise bad_request("the patch does not give an object")
+        # a patch's result shares what it left alone with the stored object, which is changed below
+        updated = copy.deepcopy(updated)
     else:
         if existing is None:
             raise not_found(resource, call.name)
