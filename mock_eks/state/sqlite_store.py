@@ -26,9 +26,8 @@ records it may have changed, the root and the next generation before ``COMMIT``.
 request reached (``state.reach``: handed out by a collection, or a due step's arguments) and the new ones
 they hold, so a write costs what the request touched, not the size of the state; of a record kept a
 row per part, its own row and the parts it named changed (a Kubernetes write: the object and its log
-entry). A request that replaced
-the state (reset, restore) or dropped a region (per-account reset or restore) rewrites every row. The
-answer goes out after the commit, so an acknowledged change is on disk (WAL journal;
+entry; a new record: all its parts). A request that replaced the state (reset, restore) or dropped a
+region (per-account reset or restore) rewrites every row. The answer goes out after the commit, so an acknowledged change is on disk (WAL journal;
 ``synchronous=NORMAL`` survives the process being killed at any point, which is what a mock needs, not a
 power cut). Loading goes through ``snapshot.restore``, so a bad value in a hand-edited file is refused with
 a ``SnapshotError`` naming it.
@@ -42,7 +41,8 @@ write of this process.
 A change made between turns (a watch's stream applies due transitions and runs the controllers between
 its reads) is written with this process's next write (``reach.OUTSIDE``), as a whole-state write would
 have. Records no longer reachable (a removed node group no idempotency record answers with, a step that
-ran) keep their rows until the next full rewrite or the next start (``load`` deletes them).
+ran, a deleted cluster's Kubernetes objects) keep their rows until the next full rewrite or the next
+start (``load`` deletes them).
 """
 
 from __future__ import annotations
