@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,22 @@ BLOCKS_CLUSTER_DELETE: list[tuple[str, str]] = [
 def _model_members(shape: str) -> frozenset[str]:
     """The members of an output shape of the installed model (computed once per shape)."""
     return frozenset(MODELS["eks"].shape_for(shape).members)
+
+
+@functools.lru_cache(maxsize=256)
+def _certificate_authority_shown(ca_data: str, created_at: float) -> str:
+    shown: dict[str, Any] = {"data": ca_data}
+    active = control_plane.shown("certificateAuthority", created_at, _model_members("Certificate"))
+    if "active" in active:
+        # the signing CA's id: a name-based UUID in real answers (version 3), here named by the CA
+        shown["active"] = {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, ca_data)), **active["active"]}
+    return json.dumps(shown)
+
+
+def _certificate_authority(ca_data: str, created_at: float) -> dict[str, Any]:
+    """What DescribeCluster shows of a cluster's CA (worked out once per CA: every read shows it)."""
+    shown: dict[str, Any] = json.loads(_certificate_authority_shown(ca_data, created_at))
+    return shown
 
 
 @record_kind("Cluster")
@@ -107,12 +124,7 @@ class Cluster:
             # made on first read, not at create: most tests never look at it
             self.ca_data, self.ca_key = cluster_ca(self.created_at)
             REACHED.changed(self)  # one CA for every process serving a SQLite state
-        shown: dict[str, Any] = {"data": self.ca_data}
-        active = control_plane.shown("certificateAuthority", self.created_at, _model_members("Certificate"))
-        if "active" in active:
-            # the signing CA's id: a name-based UUID in real answers (version 3), here named by the CA
-            shown["active"] = {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, self.ca_data)), **active["active"]}
-        return shown
+        return _certificate_authority(self.ca_data, self.created_at)
 
 
 @arns.taggable("cluster")
