@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,19 +43,13 @@ def _model_members(shape: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _certificate_authority_shown(ca_data: str, created_at: float) -> str:
-    shown: dict[str, Any] = {"data": ca_data}
+def _active_ca(ca_data: str, created_at: float) -> tuple[tuple[str, str], ...] | None:
+    """The signing CA EKS names beside a CA's data (worked out once per CA: every read shows it)."""
     active = control_plane.shown("certificateAuthority", created_at, _model_members("Certificate"))
-    if "active" in active:
-        # the signing CA's id: a name-based UUID in real answers (version 3), here named by the CA
-        shown["active"] = {"id": str(uuid.uuid3(uuid.NAMESPACE_URL, ca_data)), **active["active"]}
-    return json.dumps(shown)
-
-
-def _certificate_authority(ca_data: str, created_at: float) -> dict[str, Any]:
-    """What DescribeCluster shows of a cluster's CA (worked out once per CA: every read shows it)."""
-    shown: dict[str, Any] = json.loads(_certificate_authority_shown(ca_data, created_at))
-    return shown
+    if "active" not in active:
+        return None
+    # the signing CA's id: a name-based UUID in real answers (version 3), here named by the CA
+    return (("id", str(uuid.uuid3(uuid.NAMESPACE_URL, ca_data))), *active["active"].items())
 
 
 @record_kind("Cluster")
@@ -124,7 +117,11 @@ class Cluster:
             # made on first read, not at create: most tests never look at it
             self.ca_data, self.ca_key = cluster_ca(self.created_at)
             REACHED.changed(self)  # one CA for every process serving a SQLite state
-        return _certificate_authority(self.ca_data, self.created_at)
+        shown: dict[str, Any] = {"data": self.ca_data}
+        active = _active_ca(self.ca_data, self.created_at)
+        if active is not None:
+            shown["active"] = dict(active)
+        return shown
 
 
 @arns.taggable("cluster")
