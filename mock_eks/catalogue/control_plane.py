@@ -7,9 +7,9 @@ frozen clock before that day sees what a real answer recorded then shows.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
-from collections.abc import Collection
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,17 +32,30 @@ def _defaults(group: str) -> tuple[tuple[str, Any, float], ...]:
 
 
 @cache
-def _shown_text(group: str, names: tuple[str, ...]) -> str:
-    """The defaults of ``names`` as JSON text: loading it is the cheapest fresh copy (every create makes one)."""
-    values = {name: value for name, value, _ in _defaults(group)}
-    return json.dumps({name: values[name] for name in names})
+def _shown_for(group: str, members: frozenset[str], passed: int) -> tuple[str, dict[str, Any], bool]:
+    """The defaults of ``group`` shown once ``passed`` of its distinct 'since' days have come, for
+    ``members``: as JSON text, as a template, and whether the template's values are all scalars."""
+    days = _days(group)
+    shown = {
+        name: value
+        for name, value, since in _defaults(group)
+        if name in members and days.index(since) < passed
+    }
+    flat = not any(isinstance(value, (dict, list)) for value in shown.values())
+    return json.dumps(shown), shown, flat
 
 
-def shown(group: str, now: float, members: Collection[str]) -> dict[str, Any]:
+@cache
+def _days(group: str) -> tuple[float, ...]:
+    return tuple(sorted({since for _, _, since in _defaults(group)}))
+
+
+def shown(group: str, now: float, members: frozenset[str]) -> dict[str, Any]:
     """Fresh copies of ``group``'s defaults ("vpcConfig", "cluster" or "certificateAuthority") that EKS
     shows at ``now``, for the members in ``members`` (the installed model's output shape)."""
-    names = tuple(name for name, _, since in _defaults(group) if now >= since and name in members)
-    return json.loads(_shown_text(group, names)) if names else {}
+    text, template, flat = _shown_for(group, members, bisect.bisect_right(_days(group), now))
+    # every create takes a copy: of scalars a shallow one, else a JSON load (cheaper than a deep copy)
+    return dict(template) if flat else json.loads(text)
 
 
 def egress_mode_change_refused(current: str | None, wanted: str) -> bool:

@@ -153,6 +153,9 @@ def _timestamp(value: Any) -> Any:
     return value
 
 
+_NOT_A_MEMBER: Any = object()  # a dict key the structure's shape has no member for: left out
+
+
 def compile_serializer(shape: Shape) -> Serializer | None:
     """A function that turns a record into this shape's JSON value; None where the value passes as is."""
     key = id(shape)
@@ -185,8 +188,8 @@ def compile_serializer(shape: Shape) -> Serializer | None:
             out = {}
             if isinstance(value, dict):
                 for name, item in value.items():
-                    if item is not None and name in by_name:
-                        child = by_name[name]
+                    child = by_name.get(name, _NOT_A_MEMBER)
+                    if item is not None and child is not _NOT_A_MEMBER:
                         out[name] = child(item) if child is not None else item
                 return out
             attributes, from_extra = plans.get(type(value)) or plan_for(type(value))
