@@ -92,13 +92,10 @@ class _Store:
 _STORE = _Store()
 
 
-def _in_turn(change: Callable[[Backend], Any]) -> Any:
+def _turn(backend: Backend, change: Callable[[Backend], Any]) -> Any:
     """``ACTIVE.change``: with a SQLite state, a change made outside a request is one turn of the store,
     written at once (another process on the file sees a fault added or the clock moved)."""
     store = _STORE.store
-    backend = ACTIVE.backend
-    if backend is None:
-        raise RuntimeError("mock_eks is not active")
     if store is None:
         return change(backend)
     with store.transaction(backend) as turn:
@@ -106,7 +103,7 @@ def _in_turn(change: Callable[[Backend], Any]) -> Any:
         return change(turn.backend)
 
 
-ACTIVE.in_turn = _in_turn
+ACTIVE.turn = _turn
 
 
 class _FaultsInTurns:

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mock_eks.catalogue.amis import day_epoch
+from mock_eks.catalogue.versions import day_epoch
 
 # for an add-on the schema file does not describe: any object of settings
 OPEN_SCHEMA: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"}

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from mock_eks.catalogue import versions
+from mock_eks.catalogue.versions import day_epoch
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +38,6 @@ class Family:
 
 def _minor(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
-
-
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-
-
-def day_epoch(day: str) -> float:
-    """Midnight UTC of an ISO day, in epoch seconds (plain arithmetic: thousands of these load at once)."""
-    return float((date.fromisoformat(day).toordinal() - _EPOCH_ORDINAL) * 86400)
 
 
 @cache

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mock_eks.catalogue.amis import day_epoch
+from mock_eks.catalogue.versions import day_epoch
 
 
 @cache

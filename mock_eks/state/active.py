@@ -23,6 +23,10 @@ class Activation(Protocol):
     moto: str
 
 
+def _directly(backend: Backend, change: Callable[[Backend], Any]) -> Any:
+    return change(backend)
+
+
 class Activations:
     """The shared state of all active mocks (one per process)."""
 
@@ -30,19 +34,16 @@ class Activations:
         self.lock = threading.Lock()
         self.stack: list[Activation] = []
         self.backend: Backend | None = None
-        # runs a change made outside a request (m.advance, m.faults, a waiter's sleep) on the active
-        # backend; with a SQLite state the composition root makes it one turn of the store, written at once
-        self.in_turn: Callable[[Callable[[Backend], Any]], Any] = self._directly
-
-    def _directly(self, change: Callable[[Backend], Any]) -> Any:
-        backend = self.backend
-        if backend is None:
-            raise RuntimeError("mock_eks is not active")
-        return change(backend)
+        # how a change made outside a request (m.advance, m.faults, a waiter's sleep) runs on the active
+        # backend: directly, unless the composition root makes it one turn of a SQLite store (written at once)
+        self.turn: Callable[[Backend, Callable[[Backend], Any]], Any] = _directly
 
     def change(self, change: Callable[[Backend], _T]) -> _T:
         """``change(backend)`` on the active backend, written at once when the state is a SQLite file."""
-        result: _T = self.in_turn(change)
+        backend = self.backend
+        if backend is None:
+            raise RuntimeError("mock_eks is not active")
+        result: _T = self.turn(backend, change)
         return result
 
     def innermost(self) -> Activation | None:
