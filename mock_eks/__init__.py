@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from mock_eks import errors
     from mock_eks.mock import MockEKS, mock_eks
     from mock_eks.model.spec import url_patterns
+    from mock_eks.state.seeds import SeedError
+    from mock_eks.state.snapshot import SnapshotError
 
-__all__ = ["MockEKS", "errors", "mock_eks", "url_patterns", "__version__"]
+__all__ = ["MockEKS", "SeedError", "SnapshotError", "errors", "mock_eks", "url_patterns", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -29,6 +31,14 @@ def __getattr__(name: str) -> Any:
         from mock_eks.model.spec import url_patterns
 
         value = url_patterns
+    elif name == "SnapshotError":  # what a restore refuses a snapshot with
+        from mock_eks.state.snapshot import SnapshotError
+
+        value = SnapshotError
+    elif name == "SeedError":  # what a failing seed stops the start with
+        from mock_eks.state.seeds import SeedError
+
+        value = SeedError
     # public modules, so that ``import mock_eks`` alone reaches them as attributes
     elif name == "errors":
         import mock_eks.errors  # noqa: F401
